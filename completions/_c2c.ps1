@@ -1,0 +1,197 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'c2c'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'c2c' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read settings from this dotenv file instead of ./.env')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the softphone page, /token and the /voice webhook')
+            [CompletionResult]::new('tunnel', 'tunnel', [CompletionResultType]::ParameterValue, 'Open only the tunnel, for a server that already runs')
+            [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Show or change where the TwiML App sends calls')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print an Access Token for the browser softphone')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'c2c;serve' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Local address to listen on')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Local port to listen on (0 picks a free one)')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy')
+            [CompletionResult]::new('--allow-country', '--allow-country', [CompletionResultType]::ParameterName, 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country')
+            [CompletionResult]::new('--caller-id', '--caller-id', [CompletionResultType]::ParameterName, 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)')
+            [CompletionResult]::new('--account-sid', '--account-sid', [CompletionResultType]::ParameterName, 'Account SID (AC…), from the Twilio Console''s home page')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API Key SID (SK…), from Console > Account > API keys & tokens')
+            [CompletionResult]::new('--api-secret', '--api-secret', [CompletionResultType]::ParameterName, 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Twilio region for tokens and REST calls (us1, ie1, au1)')
+            [CompletionResult]::new('--app-sid', '--app-sid', [CompletionResultType]::ParameterName, 'TwiML App SID (AP…) whose Voice URL receives the page''s calls')
+            [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls')
+            [CompletionResult]::new('--edge', '--edge', [CompletionResultType]::ParameterName, 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'Base URL of the Twilio REST API, for proxies and tests')
+            [CompletionResult]::new('--authtoken', '--authtoken', [CompletionResultType]::ParameterName, 'ngrok authtoken. Default: the ngrok agent''s own config file')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Reserved or free static ngrok domain, so the public URL stays the same across runs')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read settings from this dotenv file instead of ./.env')
+            [CompletionResult]::new('--tunnel', '--tunnel', [CompletionResultType]::ParameterName, 'Open an ngrok tunnel and point the TwiML App''s Voice URL at it until c2c exits')
+            [CompletionResult]::new('--share', '--share', [CompletionResultType]::ParameterName, 'Also serve the page and /token through the tunnel, behind a password that c2c prints')
+            [CompletionResult]::new('--insecure-unsigned-webhooks', '--insecure-unsigned-webhooks', [CompletionResultType]::ParameterName, 'Answer public webhooks without checking X-Twilio-Signature (unsafe: anyone could place calls on your account)')
+            [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Open the page in the default browser once the server is ready')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the TwiML App''s Voice URL even when it points somewhere c2c did not set')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'c2c;tunnel' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Local port the tunnel forwards to')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Path of the voice webhook on that server')
+            [CompletionResult]::new('--account-sid', '--account-sid', [CompletionResultType]::ParameterName, 'Account SID (AC…), from the Twilio Console''s home page')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API Key SID (SK…), from Console > Account > API keys & tokens')
+            [CompletionResult]::new('--api-secret', '--api-secret', [CompletionResultType]::ParameterName, 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Twilio region for tokens and REST calls (us1, ie1, au1)')
+            [CompletionResult]::new('--app-sid', '--app-sid', [CompletionResultType]::ParameterName, 'TwiML App SID (AP…) whose Voice URL receives the page''s calls')
+            [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls')
+            [CompletionResult]::new('--edge', '--edge', [CompletionResultType]::ParameterName, 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'Base URL of the Twilio REST API, for proxies and tests')
+            [CompletionResult]::new('--authtoken', '--authtoken', [CompletionResultType]::ParameterName, 'ngrok authtoken. Default: the ngrok agent''s own config file')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Reserved or free static ngrok domain, so the public URL stays the same across runs')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read settings from this dotenv file instead of ./.env')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the TwiML App''s Voice URL even when it points somewhere c2c did not set')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'c2c;configure' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Set the Voice URL to this address')
+            [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create a TwiML App with this friendly name and print its SID')
+            [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'Send calls to this Twilio number (E.164) to the TwiML App')
+            [CompletionResult]::new('--account-sid', '--account-sid', [CompletionResultType]::ParameterName, 'Account SID (AC…), from the Twilio Console''s home page')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API Key SID (SK…), from Console > Account > API keys & tokens')
+            [CompletionResult]::new('--api-secret', '--api-secret', [CompletionResultType]::ParameterName, 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Twilio region for tokens and REST calls (us1, ie1, au1)')
+            [CompletionResult]::new('--app-sid', '--app-sid', [CompletionResultType]::ParameterName, 'TwiML App SID (AP…) whose Voice URL receives the page''s calls')
+            [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls')
+            [CompletionResult]::new('--edge', '--edge', [CompletionResultType]::ParameterName, 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'Base URL of the Twilio REST API, for proxies and tests')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read settings from this dotenv file instead of ./.env')
+            [CompletionResult]::new('--from-ngrok-agent', '--from-ngrok-agent', [CompletionResultType]::ParameterName, 'Set the Voice URL from the tunnel of an ngrok agent running here (its API on port 4040)')
+            [CompletionResult]::new('--restore', '--restore', [CompletionResultType]::ParameterName, 'Put back the Voice URL that an interrupted c2c run replaced')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would change without changing it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'c2c;token' {
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Client identity the token is for (letters, digits, _ - .). Default: a fresh one per run')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the token stays valid: seconds (3600) or a duration (90m, 2h); at most 24h')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Parameter Twilio passes to the TwiML App on outgoing calls; repeatable')
+            [CompletionResult]::new('--decode', '--decode', [CompletionResultType]::ParameterName, 'Show the header and claims of TOKEN (or of the token on standard input) instead')
+            [CompletionResult]::new('--account-sid', '--account-sid', [CompletionResultType]::ParameterName, 'Account SID (AC…), from the Twilio Console''s home page')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API Key SID (SK…), from Console > Account > API keys & tokens')
+            [CompletionResult]::new('--api-secret', '--api-secret', [CompletionResultType]::ParameterName, 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Twilio region for tokens and REST calls (us1, ie1, au1)')
+            [CompletionResult]::new('--app-sid', '--app-sid', [CompletionResultType]::ParameterName, 'TwiML App SID (AP…) whose Voice URL receives the page''s calls')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read settings from this dotenv file instead of ./.env')
+            [CompletionResult]::new('--no-incoming', '--no-incoming', [CompletionResultType]::ParameterName, 'Leave out the grant to receive calls')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {token, identity, expires_at} as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'c2c;completions' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read settings from this dotenv file instead of ./.env')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'c2c;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the softphone page, /token and the /voice webhook')
+            [CompletionResult]::new('tunnel', 'tunnel', [CompletionResultType]::ParameterValue, 'Open only the tunnel, for a server that already runs')
+            [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Show or change where the TwiML App sends calls')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print an Access Token for the browser softphone')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'c2c;help;serve' {
+            break
+        }
+        'c2c;help;tunnel' {
+            break
+        }
+        'c2c;help;configure' {
+            break
+        }
+        'c2c;help;token' {
+            break
+        }
+        'c2c;help;completions' {
+            break
+        }
+        'c2c;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

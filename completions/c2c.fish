@@ -1,0 +1,133 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_c2c_global_optspecs
+    string join \n v/verbose q/quiet config= env-file= h/help V/version
+end
+
+function __fish_c2c_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_c2c_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_c2c_using_subcommand
+    set -l cmd (__fish_c2c_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c c2c -n "__fish_c2c_needs_command" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
+complete -c c2c -n "__fish_c2c_needs_command" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
+complete -c c2c -n "__fish_c2c_needs_command" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+complete -c c2c -n "__fish_c2c_needs_command" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
+complete -c c2c -n "__fish_c2c_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c c2c -n "__fish_c2c_needs_command" -s V -l version -d 'Print version'
+complete -c c2c -n "__fish_c2c_needs_command" -f -a "serve" -d 'Serve the softphone page, /token and the /voice webhook'
+complete -c c2c -n "__fish_c2c_needs_command" -f -a "tunnel" -d 'Open only the tunnel, for a server that already runs'
+complete -c c2c -n "__fish_c2c_needs_command" -f -a "configure" -d 'Show or change where the TwiML App sends calls'
+complete -c c2c -n "__fish_c2c_needs_command" -f -a "token" -d 'Print an Access Token for the browser softphone'
+complete -c c2c -n "__fish_c2c_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c c2c -n "__fish_c2c_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l host -d 'Local address to listen on' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l port -d 'Local port to listen on (0 picks a free one)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l public-url -d 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l auth-token -d 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l edge -d 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l api-base -d 'Base URL of the Twilio REST API, for proxies and tests' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l authtoken -d 'ngrok authtoken. Default: the ngrok agent\'s own config file' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l domain -d 'Reserved or free static ngrok domain, so the public URL stays the same across runs' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l tunnel -d 'Open an ngrok tunnel and point the TwiML App\'s Voice URL at it until c2c exits'
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l share -d 'Also serve the page and /token through the tunnel, behind a password that c2c prints'
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l insecure-unsigned-webhooks -d 'Answer public webhooks without checking X-Twilio-Signature (unsafe: anyone could place calls on your account)'
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l open -d 'Open the page in the default browser once the server is ready'
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l force -d 'Replace the TwiML App\'s Voice URL even when it points somewhere c2c did not set'
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l port -d 'Local port the tunnel forwards to' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l path -d 'Path of the voice webhook on that server' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l auth-token -d 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l edge -d 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l api-base -d 'Base URL of the Twilio REST API, for proxies and tests' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l authtoken -d 'ngrok authtoken. Default: the ngrok agent\'s own config file' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l domain -d 'Reserved or free static ngrok domain, so the public URL stays the same across runs' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l force -d 'Replace the TwiML App\'s Voice URL even when it points somewhere c2c did not set'
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -s V -l version -d 'Print version'
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l url -d 'Set the Voice URL to this address' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l create -d 'Create a TwiML App with this friendly name and print its SID' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l number -d 'Send calls to this Twilio number (E.164) to the TwiML App' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l auth-token -d 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l edge -d 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l api-base -d 'Base URL of the Twilio REST API, for proxies and tests' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l from-ngrok-agent -d 'Set the Voice URL from the tunnel of an ngrok agent running here (its API on port 4040)'
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l restore -d 'Put back the Voice URL that an interrupted c2c run replaced'
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l dry-run -d 'Say what would change without changing it'
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l json -d 'Print the result as JSON'
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -s V -l version -d 'Print version'
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l identity -d 'Client identity the token is for (letters, digits, _ - .). Default: a fresh one per run' -r
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l ttl -d 'How long the token stays valid: seconds (3600) or a duration (90m, 2h); at most 24h' -r
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l param -d 'Parameter Twilio passes to the TwiML App on outgoing calls; repeatable' -r
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l decode -d 'Show the header and claims of TOKEN (or of the token on standard input) instead' -r
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l no-incoming -d 'Leave out the grant to receive calls'
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l json -d 'Print {token, identity, expires_at} as JSON'
+complete -c c2c -n "__fish_c2c_using_subcommand token" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+complete -c c2c -n "__fish_c2c_using_subcommand token" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
+complete -c c2c -n "__fish_c2c_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c c2c -n "__fish_c2c_using_subcommand token" -s V -l version -d 'Print version'
+complete -c c2c -n "__fish_c2c_using_subcommand completions" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand completions" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand completions" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+complete -c c2c -n "__fish_c2c_using_subcommand completions" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
+complete -c c2c -n "__fish_c2c_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c c2c -n "__fish_c2c_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "serve" -d 'Serve the softphone page, /token and the /voice webhook'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "tunnel" -d 'Open only the tunnel, for a server that already runs'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "configure" -d 'Show or change where the TwiML App sends calls'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "token" -d 'Print an Access Token for the browser softphone'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "completions" -d 'Print shell completions'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,376 @@
+//! The command line, and nothing else: clap definitions whose doc comments are the `--help` text.
+//! Turning these raw values into checked settings is `config`'s job.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+use clap_complete::Shell;
+
+const EXAMPLES: &str = "\
+Examples:
+  c2c serve --tunnel          Serve the softphone, open a tunnel, point the TwiML App at it
+  c2c token                   Print an Access Token for a quick test
+  c2c token --decode < t.txt  Show what is inside a token
+  c2c configure               Show where the TwiML App sends calls
+
+Settings come from, highest first: flags, environment variables, ./.env (or --env-file), the
+config file ($XDG_CONFIG_HOME/c2c/config.toml, or --config), defaults.
+
+Exit status: 0 success, 1 failure, 2 usage error, 3 settings error, 4 Twilio or ngrok error.";
+
+/// Browser-to-phone calling on Twilio with one command.
+///
+/// c2c serves a softphone page, the Access Tokens it needs and the TwiML webhook that places
+/// its calls; it opens an ngrok tunnel in process so that Twilio can reach the webhook, and points
+/// your TwiML App at that tunnel for as long as it runs.
+#[derive(Debug, Parser)]
+#[command(name = "c2c", version, after_long_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Log more: -v for debug lines from c2c, -vv for its dependencies too
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Log less: -q for warnings and errors only, -qq for errors only
+    #[arg(short, long, action = ArgAction::Count, global = true, conflicts_with = "verbose")]
+    pub quiet: u8,
+
+    /// Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml
+    #[arg(long, global = true, env = "C2C_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Read settings from this dotenv file instead of ./.env
+    #[arg(long, global = true, env = "C2C_ENV_FILE", value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Serve(ServeArgs),
+    Tunnel(TunnelArgs),
+    Configure(ConfigureArgs),
+    Token(TokenArgs),
+    Completions(CompletionsArgs),
+}
+
+/// Serve the softphone page, /token and the /voice webhook
+///
+/// Serves the embedded softphone page, GET /token (Access Tokens for the page) and POST /voice
+/// (the TwiML webhook that places the call) on a local address. With --tunnel it also opens an
+/// ngrok tunnel, points the TwiML App's Voice URL at <tunnel>/voice and puts the old URL back when
+/// it exits.
+///
+/// Only /voice and /status answer through the tunnel, and only to requests that carry a valid
+/// X-Twilio-Signature; the page and /token answer local clients unless --share is given.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  c2c serve --tunnel                       One command to a working call
+  c2c serve --tunnel --domain me.ngrok.app Keep the same public URL across runs
+  c2c serve --public-url https://x.example Behind a tunnel or proxy of your own")]
+pub struct ServeArgs {
+    /// Local address to listen on
+    #[arg(
+        long,
+        env = "C2C_HOST",
+        value_name = "ADDR",
+        default_value = "127.0.0.1"
+    )]
+    pub host: String,
+
+    /// Local port to listen on (0 picks a free one)
+    #[arg(long, env = "C2C_PORT", value_name = "PORT", default_value = "5000")]
+    pub port: String,
+
+    /// Open an ngrok tunnel and point the TwiML App's Voice URL at it until c2c exits
+    #[arg(long)]
+    pub tunnel: bool,
+
+    /// The public URL Twilio reaches this server through, when you run your own tunnel or proxy
+    #[arg(
+        long,
+        env = "C2C_PUBLIC_URL",
+        value_name = "URL",
+        conflicts_with = "tunnel"
+    )]
+    pub public_url: Option<String>,
+
+    /// Also serve the page and /token through the tunnel, behind a password that c2c prints
+    #[arg(long)]
+    pub share: bool,
+
+    /// Country the page may call, as a region code (US, GB) or calling code (+44); repeatable.
+    /// Default: the caller ID's country
+    #[arg(
+        long = "allow-country",
+        env = "C2C_ALLOW_COUNTRY",
+        value_name = "COUNTRY",
+        value_delimiter = ','
+    )]
+    pub allow_country: Vec<String>,
+
+    /// The phone number calls come from (E.164, a Twilio number or a verified caller ID)
+    #[arg(
+        long,
+        env = "TWILIO_CALLER_ID",
+        value_name = "NUMBER",
+        help_heading = "Twilio"
+    )]
+    pub caller_id: Option<String>,
+
+    /// Answer public webhooks without checking X-Twilio-Signature (unsafe: anyone could place
+    /// calls on your account)
+    #[arg(long)]
+    pub insecure_unsigned_webhooks: bool,
+
+    /// Open the page in the default browser once the server is ready
+    #[arg(long)]
+    pub open: bool,
+
+    /// Replace the TwiML App's Voice URL even when it points somewhere c2c did not set
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    #[command(flatten)]
+    pub app: AppArgs,
+
+    #[command(flatten)]
+    pub rest: RestArgs,
+
+    #[command(flatten)]
+    pub ngrok: NgrokArgs,
+}
+
+/// Open only the tunnel, for a server that already runs
+///
+/// Forwards an ngrok tunnel to a local port where your own server (the Flask or Node quickstart,
+/// say) already listens, points the TwiML App's Voice URL at <tunnel><path> and puts the old URL
+/// back when it exits.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  c2c tunnel --port 5000               Tunnel to a quickstart app on port 5000
+  c2c tunnel --port 3000 --path /twiml Its webhook lives at /twiml")]
+pub struct TunnelArgs {
+    /// Local port the tunnel forwards to
+    #[arg(long, env = "C2C_PORT", value_name = "PORT", default_value = "5000")]
+    pub port: String,
+
+    /// Path of the voice webhook on that server
+    #[arg(long, value_name = "PATH", default_value = "/voice")]
+    pub path: String,
+
+    /// Replace the TwiML App's Voice URL even when it points somewhere c2c did not set
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    #[command(flatten)]
+    pub app: AppArgs,
+
+    #[command(flatten)]
+    pub rest: RestArgs,
+
+    #[command(flatten)]
+    pub ngrok: NgrokArgs,
+}
+
+/// Show or change where the TwiML App sends calls
+///
+/// Without options, shows the TwiML App's voice settings. --url sets its Voice URL,
+/// --from-ngrok-agent takes the URL from an ngrok agent running on this machine, --create makes
+/// a new TwiML App, --number sends calls to one of your Twilio numbers to the app, and --restore
+/// puts back a Voice URL that a c2c run replaced and could not restore.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  c2c configure                          Show the app's Voice URL
+  c2c configure --url https://x.example/voice
+  c2c configure --create 'My softphone'  Make a TwiML App and print its SID
+  c2c configure --restore                Undo what an interrupted c2c run changed")]
+pub struct ConfigureArgs {
+    /// Set the Voice URL to this address
+    #[arg(long, value_name = "URL", group = "action")]
+    pub url: Option<String>,
+
+    /// Set the Voice URL from the tunnel of an ngrok agent running here (its API on port 4040)
+    #[arg(long, group = "action")]
+    pub from_ngrok_agent: bool,
+
+    /// Create a TwiML App with this friendly name and print its SID
+    #[arg(long, value_name = "NAME", group = "action")]
+    pub create: Option<String>,
+
+    /// Send calls to this Twilio number (E.164) to the TwiML App
+    #[arg(long, value_name = "NUMBER")]
+    pub number: Option<String>,
+
+    /// Put back the Voice URL that an interrupted c2c run replaced
+    #[arg(long, group = "action")]
+    pub restore: bool,
+
+    /// Say what would change without changing it
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    #[command(flatten)]
+    pub app: AppArgs,
+
+    #[command(flatten)]
+    pub rest: RestArgs,
+}
+
+/// Print an Access Token for the browser softphone
+///
+/// Mints a Twilio Access Token (a JWT signed with your API Key secret) with a Voice grant:
+/// outgoing calls go through the TwiML App, and incoming calls to the identity are allowed.
+/// By default standard output holds the token alone, so that $(c2c token) works.
+///
+/// --decode shows the header and claims of any token (yours or someone else's) as JSON; it needs
+/// no settings, and checks the signature only when the API Key secret is available.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  c2c token                            A token for a fresh identity, valid one hour
+  c2c token --identity alice --ttl 2h  For the identity alice, valid two hours
+  c2c token --json | jq .expires_at
+  c2c token --decode < token.txt       What is inside, signature not checked")]
+pub struct TokenArgs {
+    /// Client identity the token is for (letters, digits, _ - .). Default: a fresh one per run
+    #[arg(long, env = "C2C_IDENTITY", value_name = "NAME")]
+    pub identity: Option<String>,
+
+    /// How long the token stays valid: seconds (3600) or a duration (90m, 2h); at most 24h
+    #[arg(long, value_name = "DURATION", default_value = "3600")]
+    pub ttl: String,
+
+    /// Leave out the grant to receive calls
+    #[arg(long)]
+    pub no_incoming: bool,
+
+    /// Parameter Twilio passes to the TwiML App on outgoing calls; repeatable
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+
+    /// Print {token, identity, expires_at} as JSON
+    #[arg(long, conflicts_with = "decode")]
+    pub json: bool,
+
+    /// Show the header and claims of TOKEN (or of the token on standard input) instead
+    #[arg(long, value_name = "TOKEN", num_args = 0..=1)]
+    pub decode: Option<Option<String>>,
+
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    #[command(flatten)]
+    pub app: AppArgs,
+}
+
+/// Print shell completions
+///
+/// Writes the completion script for SHELL to standard output. Pre-generated scripts are also in
+/// the completions/ folder of the source.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  c2c completions bash > ~/.local/share/bash-completion/completions/c2c
+  c2c completions zsh > ~/.zfunc/_c2c
+  c2c completions fish > ~/.config/fish/completions/c2c.fish")]
+pub struct CompletionsArgs {
+    /// The shell to write completions for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Who you are to Twilio. An API Key signs Access Tokens and calls the REST API.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Twilio")]
+pub struct CredentialArgs {
+    /// Account SID (AC…), from the Twilio Console's home page
+    #[arg(long, env = "TWILIO_ACCOUNT_SID", value_name = "SID")]
+    pub account_sid: Option<String>,
+
+    /// API Key SID (SK…), from Console > Account > API keys & tokens
+    #[arg(long, env = "TWILIO_API_KEY", value_name = "SID")]
+    pub api_key: Option<String>,
+
+    /// The API Key's secret (prefer the environment or .env: flags show in `ps`)
+    #[arg(
+        long,
+        env = "TWILIO_API_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub api_secret: Option<String>,
+
+    /// Twilio region for tokens and REST calls (us1, ie1, au1)
+    #[arg(long, env = "TWILIO_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Twilio")]
+pub struct AppArgs {
+    /// TwiML App SID (AP…) whose Voice URL receives the page's calls
+    #[arg(long = "app-sid", env = "TWILIO_TWIML_APP_SID", value_name = "SID")]
+    pub twiml_app_sid: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Twilio")]
+pub struct RestArgs {
+    /// Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls
+    #[arg(
+        long,
+        env = "TWILIO_AUTH_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub auth_token: Option<String>,
+
+    /// Twilio edge location for REST calls (ashburn, dublin, sydney, ...)
+    #[arg(long, env = "TWILIO_EDGE", value_name = "EDGE")]
+    pub edge: Option<String>,
+
+    /// Base URL of the Twilio REST API, for proxies and tests
+    #[arg(long, env = "C2C_TWILIO_API_BASE", value_name = "URL")]
+    pub api_base: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "ngrok")]
+pub struct NgrokArgs {
+    /// ngrok authtoken. Default: the ngrok agent's own config file
+    #[arg(
+        long = "authtoken",
+        env = "NGROK_AUTHTOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub ngrok_authtoken: Option<String>,
+
+    /// Reserved or free static ngrok domain, so the public URL stays the same across runs
+    #[arg(long, env = "C2C_NGROK_DOMAIN", value_name = "DOMAIN")]
+    pub domain: Option<String>,
+}

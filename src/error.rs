@@ -1,0 +1,42 @@
+//! The errors a command ends with, and the exit status each one maps to.
+
+use crate::config::SettingsError;
+use crate::token::TokenError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// Input given on the command line or standard input that is not a setting.
+    #[error("{0}")]
+    Input(String),
+    #[error(transparent)]
+    Token(TokenError),
+    /// Twilio or ngrok refused, or could not be reached.
+    #[error("{0}")]
+    Remote(String),
+    /// Anything else that stopped the command, already phrased for the user.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<TokenError> for Error {
+    fn from(err: TokenError) -> Self {
+        match err {
+            TokenError::Malformed(_) => Error::Input(err.to_string()),
+            TokenError::Sign(_) => Error::Token(err),
+        }
+    }
+}
+
+impl Error {
+    /// The exit status, as the README documents it.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Failed(_) | Error::Token(_) => 1,
+            Error::Input(_) => 2,
+            Error::Settings(_) => 3,
+            Error::Remote(_) => 4,
+        }
+    }
+}

@@ -1,0 +1,22 @@
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use c2c::cli::Cli;
+
+fn main() -> ExitCode {
+    // clap prints usage errors and exits with status 2, and prints --help and --version.
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    c2c::logging::init(cli.global.verbose, cli.global.quiet);
+    match c2c::cmd::run(cli, &matches) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let style = anstyle::Style::new()
+                .bold()
+                .fg_color(Some(anstyle::AnsiColor::Red.into()));
+            anstream::eprintln!("{style}error:{style:#} {err}");
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

@@ -1,0 +1,41 @@
+use crate::support::c2c;
+
+#[test]
+fn every_command_has_a_summary_a_description_and_examples() {
+    for command in ["serve", "tunnel", "configure", "token", "completions"] {
+        let run = c2c(&[command, "--help"]).run();
+        run.assert_code(0);
+        let mut lines = run.stdout.lines();
+        let summary = lines.next().unwrap_or_default();
+        assert!(
+            !summary.is_empty() && !summary.ends_with('.'),
+            "c2c {command}: {summary:?}"
+        );
+        assert_eq!(
+            lines.next(),
+            Some(""),
+            "c2c {command}: a blank line after the summary"
+        );
+        let description = lines.next().unwrap_or_default();
+        assert!(
+            description.len() > 40,
+            "c2c {command} has no description: {}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains("Examples:\n  c2c "),
+            "c2c {command} has no examples"
+        );
+    }
+}
+
+#[test]
+fn top_level_help_documents_layers_and_exit_status() {
+    let run = c2c(&["--help"]).run();
+    run.assert_code(0);
+    assert!(run.stdout.contains("flags, environment variables, ./.env"));
+    assert!(
+        run.stdout
+            .contains("3 settings error, 4 Twilio or ngrok error")
+    );
+}

@@ -1,0 +1,142 @@
+//! Runs the real `c2c` binary in a scratch directory with a clean environment, so that nothing on
+//! the developer's machine (a real .env, real Twilio variables) leaks into a test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use std::io::Write;
+
+pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+pub const API_KEY: &str = "SK0123456789abcdef0123456789abcdef";
+pub const API_SECRET: &str = "api-secret-DO-NOT-PRINT-4f1e";
+pub const APP_SID: &str = "AP0123456789abcdef0123456789abcdef";
+pub const AUTH_TOKEN: &str = "auth-token-DO-NOT-PRINT-9c2a";
+pub const NGROK_AUTHTOKEN: &str = "ngrok-authtoken-DO-NOT-PRINT-77b3";
+
+pub struct C2c {
+    dir: tempfile::TempDir,
+    command: Command,
+    stdin: Option<String>,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "exit status\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// `c2c ARGS` in a fresh scratch directory, with no settings at all.
+pub fn c2c(args: &[&str]) -> C2c {
+    let dir = tempfile::tempdir().expect("a scratch directory");
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).expect("a working directory");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_c2c"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .current_dir(&work);
+    C2c {
+        dir,
+        command,
+        stdin: None,
+    }
+}
+
+impl C2c {
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.command.env(name, value);
+        self
+    }
+
+    /// The four settings `c2c token` needs, in the environment.
+    pub fn token_env(self) -> Self {
+        self.env("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
+            .env("TWILIO_API_KEY", API_KEY)
+            .env("TWILIO_API_SECRET", API_SECRET)
+            .env("TWILIO_TWIML_APP_SID", APP_SID)
+    }
+
+    /// Every setting c2c reads, secrets included, in the environment.
+    pub fn all_env(self) -> Self {
+        self.token_env()
+            .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+            .env("TWILIO_CALLER_ID", "+15005550006")
+            .env("NGROK_AUTHTOKEN", NGROK_AUTHTOKEN)
+    }
+
+    pub fn work_dir(&self) -> PathBuf {
+        self.dir.path().join("work")
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.path().join("config/c2c/config.toml")
+    }
+
+    pub fn write(self, path: &Path, text: &str) -> Self {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("a folder for the file");
+        }
+        std::fs::write(path, text).expect("the file is written");
+        self
+    }
+
+    pub fn dotenv(self, text: &str) -> Self {
+        let path = self.work_dir().join(".env");
+        self.write(&path, text)
+    }
+
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_owned());
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        self.command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        self.command.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+        let mut child = self.command.spawn().expect("c2c starts");
+        if let Some(text) = self.stdin.take() {
+            let mut stdin = child.stdin.take().expect("a pipe to c2c");
+            stdin
+                .write_all(text.as_bytes())
+                .expect("c2c reads its input");
+        }
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = child.wait_with_output().expect("c2c ends");
+        Run {
+            code: status.code().expect("c2c exits, not killed by a signal"),
+            stdout: String::from_utf8(stdout).expect("UTF-8 output"),
+            stderr: String::from_utf8(stderr).expect("UTF-8 errors"),
+        }
+    }
+}
+
+/// The JSON inside a JWT part.
+pub fn jwt_part(token: &str, index: usize) -> serde_json::Value {
+    use base64::Engine;
+    let part = token.trim().split('.').nth(index).expect("a JWT part");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON")
+}
