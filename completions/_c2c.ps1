@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy')
             [CompletionResult]::new('--allow-country', '--allow-country', [CompletionResultType]::ParameterName, 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country')
             [CompletionResult]::new('--caller-id', '--caller-id', [CompletionResultType]::ParameterName, 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)')
+            [CompletionResult]::new('--token-rate', '--token-rate', [CompletionResultType]::ParameterName, 'Tokens each client may get per minute from /token (0: no limit)')
             [CompletionResult]::new('--account-sid', '--account-sid', [CompletionResultType]::ParameterName, 'Account SID (AC…), from the Twilio Console''s home page')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API Key SID (SK…), from Console > Account > API keys & tokens')
             [CompletionResult]::new('--api-secret', '--api-secret', [CompletionResultType]::ParameterName, 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)')

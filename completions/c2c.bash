@@ -267,7 +267,7 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__serve)
-            opts="-v -q -h -V --host --port --tunnel --public-url --share --allow-country --caller-id --insecure-unsigned-webhooks --open --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --host --port --tunnel --public-url --share --allow-country --caller-id --insecure-unsigned-webhooks --token-rate --open --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +290,10 @@ _c2c() {
                     return 0
                     ;;
                 --caller-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

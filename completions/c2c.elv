@@ -41,6 +41,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --public-url 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy'
             cand --allow-country 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country'
             cand --caller-id 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)'
+            cand --token-rate 'Tokens each client may get per minute from /token (0: no limit)'
             cand --account-sid 'Account SID (AC…), from the Twilio Console''s home page'
             cand --api-key 'API Key SID (SK…), from Console > Account > API keys & tokens'
             cand --api-secret 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)'

@@ -131,6 +131,10 @@ pub struct ServeArgs {
     #[arg(long)]
     pub insecure_unsigned_webhooks: bool,
 
+    /// Tokens each client may get per minute from /token (0: no limit)
+    #[arg(long, env = "C2C_TOKEN_RATE", value_name = "N", default_value = "60")]
+    pub token_rate: String,
+
     /// Open the page in the default browser once the server is ready
     #[arg(long)]
     pub open: bool,

@@ -76,6 +76,8 @@ settings! {
         "public URL", "Use the https:// address your tunnel or proxy gives you.";
     ALLOW_COUNTRY = "allow_country", "--allow-country", "C2C_ALLOW_COUNTRY", "allow_country",
         "allowed countries", "Use region codes (US, GB) or calling codes (+44), separated by commas.";
+    TOKEN_RATE = "token_rate", "--token-rate", "C2C_TOKEN_RATE", "token_rate",
+        "token rate limit", "Use a whole number of tokens per minute, or 0 for no limit.";
     IDENTITY = "identity", "--identity", "C2C_IDENTITY", "identity",
         "client identity", "Use letters, digits, _, - and . only.";
 }

@@ -3,8 +3,12 @@
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod dial;
 pub mod error;
 pub mod logging;
 pub mod secret;
+pub mod server;
 pub mod sid;
+pub mod signature;
 pub mod token;
+pub mod twiml;

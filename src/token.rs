@@ -173,17 +173,23 @@ pub fn check_identity(identity: &str) -> Result<(), String> {
 /// A readable identity that differs from run to run and from tab to tab, such as
 /// `browser-k3f9xq`.
 pub fn fresh_identity() -> String {
-    // No 0/o or 1/l, so that an identity read aloud or copied by hand survives.
+    // Identities are labels, not secrets: without an entropy source a fixed suffix will do.
+    format!(
+        "browser-{}",
+        random_text(6).unwrap_or_else(|_| "aaaaaa".to_owned())
+    )
+}
+
+/// `len` random characters that survive being read aloud or copied by hand (no 0/o, 1/l);
+/// five bits of entropy each.
+pub fn random_text(len: usize) -> Result<String, getrandom::Error> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-    let mut bytes = [0u8; 6];
-    // getrandom fails only on platforms without an entropy source; a predictable suffix is
-    // harmless here, since identities are labels, not secrets.
-    let _ = getrandom::fill(&mut bytes);
-    let suffix: String = bytes
+    let mut bytes = vec![0u8; len];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect();
-    format!("browser-{suffix}")
+        .collect())
 }
 
 /// Parses `--ttl`: whole seconds (`3600`) or a duration (`90m`, `2h`).

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with a `run`.
 
 mod completions;
+mod serve;
 mod token;
 
 use clap::ArgMatches;
@@ -19,7 +20,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Error> {
     let files = Files::load(cli.global.env_file.as_deref(), cli.global.config.as_deref())?;
     match cli.command {
         Command::Token(args) => token::run(&args, sub_matches, &files),
-        Command::Serve(_) => Err(not_yet("serve")),
+        Command::Serve(args) => serve::run(&args, sub_matches, &files),
         Command::Tunnel(_) => Err(not_yet("tunnel")),
         Command::Configure(_) => Err(not_yet("configure")),
         Command::Completions(_) => Ok(()),

@@ -1,0 +1,249 @@
+//! `c2c serve`: the page, /token and the /voice webhook on a local address.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::ArgMatches;
+
+use crate::cli::ServeArgs;
+use crate::config::{self, Files, Origin, Resolver};
+use crate::dial::{self, DialPolicy};
+use crate::error::Error;
+use crate::secret::Secret;
+use crate::server::{self, App, RateLimit, Server, Side};
+use crate::sid::SidKind;
+use crate::token::{self, Minter};
+
+/// How long requests in flight may take to finish once c2c is asked to stop.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+struct Settings {
+    app: App,
+    listen: SocketAddr,
+    allowed: String,
+}
+
+fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Settings, Error> {
+    let mut r = Resolver::new(matches, files);
+    let account_sid = r.require_sid(&config::ACCOUNT_SID, SidKind::Account);
+    let api_key = r.require_sid(&config::API_KEY, SidKind::ApiKey);
+    let api_secret = r.require_secret(&config::API_SECRET);
+    let app_sid = r.require_sid(&config::APP_SID, SidKind::Application);
+    let caller_id = r.require(&config::CALLER_ID, dial::parse_caller_id);
+    let auth_token = r.optional_secret(&config::AUTH_TOKEN);
+    let region = r.optional(&config::REGION, |v| Ok(v.to_owned()));
+    let host = r.require(&config::HOST, |v| {
+        v.parse::<IpAddr>()
+            .map_err(|_| format!("{v:?} is not an IP address"))
+    });
+    let port = r.require(&config::PORT, |v| {
+        v.parse::<u16>()
+            .map_err(|_| format!("{v:?} is not a port number"))
+    });
+    let token_rate = r.require(&config::TOKEN_RATE, |v| {
+        v.parse::<u32>()
+            .map_err(|_| format!("{v:?} is not a whole number"))
+    });
+    let public_url = r.optional(&config::PUBLIC_URL, |v| {
+        if v.starts_with("https://") || v.starts_with("http://") {
+            Ok(v.to_owned())
+        } else {
+            Err(format!("{v:?} does not start with https://"))
+        }
+    });
+    let allowed = r
+        .optional(&config::ALLOW_COUNTRY, |v| {
+            v.split(',')
+                .filter(|c| !c.trim().is_empty())
+                .map(dial::parse_allowed)
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .unwrap_or_default();
+    if args.tunnel {
+        r.invalid(
+            Origin::Flag("--tunnel"),
+            "option in this version",
+            "the in-process ngrok tunnel is not available yet".into(),
+            "Run your own tunnel (ngrok http 5000) and pass its address with --public-url for now.",
+        );
+    }
+    let (
+        Some(account_sid),
+        Some(api_key),
+        Some(api_secret),
+        Some(app_sid),
+        Some(caller_id),
+        Some(host),
+        Some(port),
+        Some(token_rate),
+    ) = (
+        account_sid,
+        api_key,
+        api_secret,
+        app_sid,
+        caller_id,
+        host,
+        port,
+        token_rate,
+    )
+    else {
+        return Err(r.finish().err().map_or_else(
+            || Error::Failed("settings are incomplete".into()),
+            Error::Settings,
+        ));
+    };
+    r.finish()?;
+
+    let policy = DialPolicy::new(&caller_id, allowed);
+    let allowed = policy
+        .allowed()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let caller_id = caller_id.format().mode(phonenumber::Mode::E164).to_string();
+    let minter = Minter::new(
+        account_sid,
+        api_key,
+        &api_secret,
+        app_sid,
+        region.as_deref(),
+    );
+    // 20 characters of 5 bits: a password nobody guesses through the tunnel.
+    let share_password = match args.share {
+        true => Some(Secret::new(token::random_text(20).map_err(|err| {
+            Error::Failed(format!(
+                "cannot make a password for --share: no randomness ({err})"
+            ))
+        })?)),
+        false => None,
+    };
+    let app = App::new(
+        minter,
+        token::DEFAULT_TTL_SECS,
+        caller_id,
+        policy,
+        auth_token,
+        args.insecure_unsigned_webhooks,
+        share_password,
+        RateLimit::per_minute(token_rate),
+        public_url,
+    );
+    Ok(Settings {
+        app,
+        listen: SocketAddr::new(host, port),
+        allowed,
+    })
+}
+
+pub fn run(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
+    let settings = resolve(args, matches, files)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Error::Failed(format!("cannot start the async runtime: {err}")))?;
+    runtime.block_on(serve(settings, args.open))
+}
+
+async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
+    let listener = server::bind(settings.listen).await.map_err(Error::Failed)?;
+    let local = listener
+        .local_addr()
+        .map_err(|err| Error::Failed(format!("cannot read the bound address: {err}")))?;
+    let server = Server::new(Arc::new(settings.app));
+    let page = format!("http://{}/", display_addr(local));
+    announce(server.app(), &page, &settings.allowed);
+    if open {
+        open_browser(&page);
+    }
+    server.run(listener, Side::Local, shutdown_signal()).await;
+    tracing::info!("stopping: letting requests in flight finish");
+    server.shutdown(SHUTDOWN_GRACE).await;
+    Ok(())
+}
+
+fn display_addr(addr: SocketAddr) -> String {
+    // The page must be opened under an address the local-host guard accepts.
+    match addr.ip() {
+        ip if ip.is_unspecified() => format!("127.0.0.1:{}", addr.port()),
+        _ => addr.to_string(),
+    }
+}
+
+fn announce(app: &App, page: &str, allowed: &str) {
+    tracing::info!("listening on {page}: open it in a browser to call");
+    tracing::info!(
+        "calls come from {}; the page may call {allowed}",
+        app.caller_id
+    );
+    match app.public_url() {
+        Some(url) => tracing::info!("Twilio reaches the webhook at {url}/voice"),
+        None => tracing::info!(
+            "Twilio cannot reach this server yet: give it a public address with --public-url"
+        ),
+    }
+    if let Some(password) = &app.share_password {
+        tracing::info!(
+            "shared: the page and /token answer from outside with the password {}",
+            password.expose()
+        );
+    }
+    if app.auth_token.is_none() {
+        if app.insecure_unsigned {
+            tracing::warn!(
+                "--insecure-unsigned-webhooks: webhooks from outside are answered without checking their signature; anyone who finds the address can place calls on your account"
+            );
+        } else {
+            tracing::warn!(
+                "TWILIO_AUTH_TOKEN is not set, so webhooks from outside will be refused: their signatures cannot be checked. Set it (it is on the Twilio Console's home page)."
+            );
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    match std::process::Command::new(opener.0)
+        .args(&opener.1)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(_) => tracing::info!("opened {url} in the default browser"),
+        Err(err) => tracing::warn!(
+            "could not open a browser ({}: {err}); open {url} yourself",
+            opener.0
+        ),
+    }
+}
+
+/// Ctrl-C, or SIGTERM from a service manager or `kill`.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,127 @@
+//! The HTTP server: hyper 1 on tokio, one service for both sides.
+//!
+//! Connections arrive from a side: [`Side::Local`] for the local listener, [`Side::Public`] for
+//! what the tunnel (or a public listener) feeds in. [`Server::accept`] is the one entry point,
+//! so the tunnel plugs in by handing it each connection it accepts.
+
+mod access;
+mod assets;
+mod rate_limit;
+mod routes;
+mod state;
+mod voice;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
+
+pub use rate_limit::RateLimit;
+pub use state::{App, Identities};
+
+/// Where a connection came from. Requests on the local side may still be judged public (see
+/// `access`): the side is where the bytes arrived, not how far they are trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Local,
+    Public,
+}
+
+pub struct Server {
+    app: Arc<App>,
+    graceful: GracefulShutdown,
+}
+
+impl Server {
+    pub fn new(app: Arc<App>) -> Self {
+        Server {
+            app,
+            graceful: GracefulShutdown::new(),
+        }
+    }
+
+    pub fn app(&self) -> &Arc<App> {
+        &self.app
+    }
+
+    /// Serves one connection from `side` until it closes or the server shuts down.
+    pub fn accept<I>(&self, io: I, side: Side, peer: IpAddr)
+    where
+        I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let app = Arc::clone(&self.app);
+        let service = service_fn(move |request| {
+            let app = Arc::clone(&app);
+            async move {
+                Ok::<_, std::convert::Infallible>(routes::handle(&app, side, peer, request).await)
+            }
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            // A slow client must not hold a connection open forever.
+            .header_read_timeout(Duration::from_secs(10))
+            .serve_connection(TokioIo::new(io), service);
+        let connection = self.graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!("connection from {peer} ended: {err}");
+            }
+        });
+    }
+
+    /// Accepts connections on `listener` until `stop` resolves.
+    pub async fn run(&self, listener: TcpListener, side: Side, stop: impl Future<Output = ()>) {
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, peer)) => {
+                        let _ = stream.set_nodelay(true);
+                        self.accept(stream, side, peer.ip());
+                    }
+                    // Running out of file descriptors, say: wait instead of spinning.
+                    Err(err) => {
+                        tracing::warn!("accepting a connection failed: {err}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                },
+                () = &mut stop => break,
+            }
+        }
+    }
+
+    /// Lets requests in flight finish, for at most `grace`.
+    pub async fn shutdown(self, grace: Duration) {
+        if tokio::time::timeout(grace, self.graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some requests were still running after {grace:?}; closing them");
+        }
+    }
+}
+
+/// Binds the local listener, with an error that names the port and the flag to change it.
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, String> {
+    TcpListener::bind(addr).await.map_err(|err| match err.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "port {} on {} is already in use, by another c2c or another server. Stop it, or choose another port with --port (0 picks a free one).",
+            addr.port(),
+            addr.ip()
+        ),
+        std::io::ErrorKind::PermissionDenied => format!(
+            "not allowed to listen on port {}: ports below 1024 need privileges. Choose another with --port.",
+            addr.port()
+        ),
+        std::io::ErrorKind::AddrNotAvailable => format!(
+            "{} is not an address of this machine. Choose another with --host (127.0.0.1 is the usual one).",
+            addr.ip()
+        ),
+        _ => format!("cannot listen on {addr}: {err}"),
+    })
+}

@@ -1,0 +1,140 @@
+//! What the server knows: settings fixed at start-up, and the little that changes at run time.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError, RwLock};
+
+use crate::dial::DialPolicy;
+use crate::secret::Secret;
+use crate::token::Minter;
+
+use super::RateLimit;
+
+pub struct App {
+    pub minter: Minter,
+    pub token_ttl: u64,
+    /// E.164.
+    pub caller_id: String,
+    pub policy: DialPolicy,
+    /// Checks webhook signatures; without it public webhooks are refused.
+    pub auth_token: Option<Secret>,
+    /// `--insecure-unsigned-webhooks`.
+    pub insecure_unsigned: bool,
+    /// `--share`: the password that opens the page and /token to the public side.
+    pub share_password: Option<Secret>,
+    pub token_limit: RateLimit,
+    pub identities: Identities,
+    /// The public base URL (`https://x.ngrok.app`): what Twilio signs. The tunnel may change it.
+    public_url: RwLock<Option<String>>,
+}
+
+impl App {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        minter: Minter,
+        token_ttl: u64,
+        caller_id: String,
+        policy: DialPolicy,
+        auth_token: Option<Secret>,
+        insecure_unsigned: bool,
+        share_password: Option<Secret>,
+        token_limit: RateLimit,
+        public_url: Option<String>,
+    ) -> Self {
+        App {
+            minter,
+            token_ttl,
+            caller_id,
+            policy,
+            auth_token,
+            insecure_unsigned,
+            share_password,
+            token_limit,
+            identities: Identities::default(),
+            public_url: RwLock::new(public_url.map(|url| url.trim_end_matches('/').to_owned())),
+        }
+    }
+
+    pub fn public_url(&self) -> Option<String> {
+        self.public_url
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn set_public_url(&self, url: Option<String>) {
+        *self
+            .public_url
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) =
+            url.map(|url| url.trim_end_matches('/').to_owned());
+    }
+}
+
+/// The browser identities that hold unexpired tokens: the ones an incoming call rings.
+#[derive(Default)]
+pub struct Identities {
+    expiry: Mutex<HashMap<String, u64>>,
+}
+
+/// Twilio rings at most ten `<Client>` nouns in one `<Dial>`; more are pointless to keep.
+const MAX_RINGING: usize = 10;
+/// Bounds memory when many tokens are handed out (a shared page, a benchmark).
+const MAX_TRACKED: usize = 1000;
+
+impl Identities {
+    pub fn record(&self, identity: &str, expires_at: u64, now: u64) {
+        let mut expiry = self.expiry.lock().unwrap_or_else(PoisonError::into_inner);
+        if expiry.len() >= MAX_TRACKED {
+            expiry.retain(|_, &mut exp| exp > now);
+            if expiry.len() >= MAX_TRACKED {
+                // Still full of live identities: forget the one that expires first.
+                if let Some(oldest) = expiry
+                    .iter()
+                    .min_by_key(|(_, exp)| **exp)
+                    .map(|(id, _)| id.clone())
+                {
+                    expiry.remove(&oldest);
+                }
+            }
+        }
+        expiry.insert(identity.to_owned(), expires_at);
+    }
+
+    /// The identities to ring, latest token first.
+    pub fn ringing(&self, now: u64) -> Vec<String> {
+        let expiry = self.expiry.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut live: Vec<(&String, &u64)> = expiry.iter().filter(|(_, exp)| **exp > now).collect();
+        live.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        live.into_iter()
+            .take(MAX_RINGING)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rings_live_identities_latest_first_and_at_most_ten() {
+        let ids = Identities::default();
+        ids.record("old", 50, 0);
+        for i in 0..12 {
+            ids.record(&format!("tab{i:02}"), 200 + i, 0);
+        }
+        let ringing = ids.ringing(100);
+        assert_eq!(ringing.len(), 10);
+        assert_eq!(ringing[0], "tab11");
+        assert!(!ringing.contains(&"old".to_owned()));
+    }
+
+    #[test]
+    fn memory_stays_bounded() {
+        let ids = Identities::default();
+        for i in 0..(MAX_TRACKED as u64 + 50) {
+            ids.record(&format!("id{i}"), 1000 + i, 0);
+        }
+        assert!(ids.expiry.lock().unwrap().len() <= MAX_TRACKED);
+    }
+}

@@ -1,0 +1,113 @@
+//! What `/voice` answers, and what `/status` logs: the call routing.
+//!
+//! - From a browser (`From=client:…`) to a number: dial it if the dial policy allows.
+//! - From a browser to `client:NAME`: ring that browser identity.
+//! - From the phone network to the caller ID (the user's Twilio number): ring the browsers.
+//! - Anything else: a short spoken explanation, then hang up.
+
+use super::App;
+use crate::token::check_identity;
+use crate::twiml;
+
+pub struct Answer {
+    pub twiml: String,
+    /// Why, for the log.
+    pub log: String,
+    pub dialled: bool,
+}
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.trim())
+}
+
+fn refuse(message: &str, log: String) -> Answer {
+    Answer {
+        twiml: twiml::say_and_hang_up(message),
+        log,
+        dialled: false,
+    }
+}
+
+pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
+    let from = param(params, "From");
+    let to = param(params, "To");
+    if from.starts_with("client:") {
+        if let Some(identity) = to.strip_prefix("client:") {
+            return match check_identity(identity) {
+                Ok(()) => Answer {
+                    twiml: twiml::dial_clients(Some(&app.caller_id), &[identity]),
+                    log: format!("{from} calls browser {identity}"),
+                    dialled: true,
+                },
+                Err(why) => refuse(
+                    "Sorry, that is not a browser this phone can call.",
+                    format!("refused {from} -> {to:?}: the identity is not valid ({why})"),
+                ),
+            };
+        }
+        if to.is_empty() {
+            return refuse(
+                "Sorry, no number was given. Please type a number and call again.",
+                format!("refused {from}: the call has no To parameter"),
+            );
+        }
+        return match app.policy.check(to) {
+            Ok(number) => Answer {
+                twiml: twiml::dial_number(&app.caller_id, &number),
+                log: format!("{from} calls {number}"),
+                dialled: true,
+            },
+            Err(refusal) => refuse(
+                refusal.spoken(),
+                format!("refused {from} -> {to:?}: {refusal}"),
+            ),
+        };
+    }
+    if !to.is_empty() && app.policy.same_number(to, &app.caller_id) {
+        let ringing = app.identities.ringing(now);
+        if ringing.is_empty() {
+            return refuse(
+                "Sorry, nobody is at the browser phone right now. Please try again later.",
+                format!("incoming call from {from}: no browser holds a live token to ring"),
+            );
+        }
+        let identities: Vec<&str> = ringing.iter().map(String::as_str).collect();
+        return Answer {
+            twiml: twiml::dial_clients(None, &identities),
+            log: format!("incoming call from {from} rings {}", ringing.join(", ")),
+            dialled: true,
+        };
+    }
+    refuse(
+        "Sorry, this number cannot be reached here.",
+        format!(
+            "refused {from} -> {to}: neither from a browser nor to the caller ID {}",
+            app.caller_id
+        ),
+    )
+}
+
+/// One readable line per status callback.
+pub fn status_line(params: &[(String, String)]) -> String {
+    let mut line = format!(
+        "call {} {}: {} -> {}",
+        param(params, "CallSid"),
+        param(params, "CallStatus"),
+        param(params, "From"),
+        param(params, "To")
+    );
+    let duration = param(params, "CallDuration");
+    if !duration.is_empty() {
+        line.push_str(&format!(" ({duration} s)"));
+    }
+    for name in ["ErrorCode", "SipResponseCode"] {
+        let value = param(params, name);
+        if !value.is_empty() {
+            line.push_str(&format!(" {name}={value}"));
+        }
+    }
+    line
+}

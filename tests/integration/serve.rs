@@ -1,0 +1,379 @@
+//! `c2c serve`: every route, each side, each refusal.
+
+use c2c::secret::Secret;
+use c2c::signature::{self, Algorithm};
+
+use crate::server::{CALLER_ID, serve};
+use crate::support::{AUTH_TOKEN, jwt_part};
+
+const FORWARDED: (&str, &str) = ("X-Forwarded-For", "203.0.113.9");
+const PUBLIC: &str = "https://c2c.example.test";
+
+fn from_browser(to: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("From", "client:alice".to_owned()),
+        ("To", to.to_owned()),
+        ("CallSid", "CA1".to_owned()),
+    ]
+}
+
+fn pairs<'a>(params: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    params.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn sign(url: &str, params: &[(&'static str, String)]) -> String {
+    let owned: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    signature::compute(&Secret::new(AUTH_TOKEN), Algorithm::Sha1, url, &owned)
+}
+
+#[test]
+fn serves_the_page_with_etags_and_the_sdk_gzipped_and_immutable() {
+    let c2c = serve(&[], &[]);
+    let page = c2c.get("/", &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("<title>c2c"), "{}", page.text());
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(page.header("cache-control"), Some("no-cache"));
+    let etag = page.header("etag").expect("an ETag").to_owned();
+    assert_eq!(c2c.get("/", &[("If-None-Match", &etag)]).status, 304);
+
+    let sdk_path = page
+        .text()
+        .split("/assets/vendor/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let sdk = c2c.get(
+        &format!("/assets/vendor/{sdk_path}"),
+        &[("Accept-Encoding", "gzip")],
+    );
+    assert_eq!(sdk.status, 200);
+    assert_eq!(sdk.header("content-encoding"), Some("gzip"));
+    assert!(sdk.header("cache-control").unwrap().contains("immutable"));
+    assert_eq!(
+        sdk.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&sdk.body[..]), &mut plain)
+        .unwrap();
+    assert!(plain.len() > 100_000 && String::from_utf8_lossy(&plain).contains("Twilio"));
+
+    assert_eq!(
+        c2c.get("/assets/app.js", &[]).header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert_eq!(c2c.get("/assets/nope.js", &[]).status, 404);
+}
+
+#[test]
+fn each_token_request_gets_its_own_identity_unless_it_asks_for_one() {
+    let c2c = serve(&[], &[]);
+    let token = |target: &str| {
+        let reply = c2c.get(target, &[]);
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        assert_eq!(reply.header("cache-control"), Some("no-store"));
+        serde_json::from_slice::<serde_json::Value>(&reply.body).unwrap()
+    };
+    let (a, b) = (token("/token"), token("/token"));
+    assert_ne!(a["identity"], b["identity"]);
+    let claims = jwt_part(a["token"].as_str().unwrap(), 1);
+    assert_eq!(claims["grants"]["identity"], a["identity"]);
+    assert!(a["expires_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(token("/token?identity=alice")["identity"], "alice");
+    assert_eq!(c2c.get("/token?identity=a%20b", &[]).status, 400);
+}
+
+#[test]
+fn tokens_are_rate_limited_per_client() {
+    let c2c = serve(&["--token-rate", "2"], &[]);
+    assert_eq!(c2c.get("/token", &[]).status, 200);
+    assert_eq!(c2c.get("/token", &[]).status, 200);
+    let limited = c2c.get("/token", &[]);
+    assert_eq!(limited.status, 429);
+    assert!(
+        limited
+            .header("retry-after")
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+}
+
+#[test]
+fn local_calls_follow_the_dial_policy() {
+    let c2c = serve(&["--allow-country", "US,GB"], &[]);
+    let voice = |to: &str| {
+        c2c.post_form("/voice", &[], &pairs(&from_browser(to)))
+            .text()
+    };
+    assert!(voice("+1 415 555 2671").contains(&format!(
+        r#"<Dial callerId="{CALLER_ID}" answerOnBridge="true"><Number>+14155552671</Number></Dial>"#
+    )));
+    assert!(voice("+442079460958").contains("<Number>+442079460958</Number>"));
+    for refused in ["+33142685300", "+19005550123", "hello", ""] {
+        let twiml = voice(refused);
+        assert!(
+            twiml.contains("<Say>") && twiml.contains("<Hangup/>") && !twiml.contains("<Dial"),
+            "{refused}: {twiml}"
+        );
+    }
+    assert!(
+        c2c.wait_for_log("is in FR, which the dial policy does not allow")
+            .contains("+19005550123 is a premium-rate number")
+    );
+    assert!(voice("client:bob").contains("<Client>bob</Client>"));
+}
+
+#[test]
+fn incoming_calls_ring_the_browsers_holding_tokens() {
+    let c2c = serve(&[], &[]);
+    let incoming = [
+        ("From", "+14155552671"),
+        ("To", CALLER_ID),
+        ("CallSid", "CA2"),
+    ];
+    let nobody = c2c.post_form("/voice", &[], &incoming).text();
+    assert!(
+        nobody.contains("nobody is at the browser phone"),
+        "{nobody}"
+    );
+    c2c.get("/token?identity=tab1", &[]);
+    c2c.get("/token?identity=tab2", &[]);
+    let ring = c2c.post_form("/voice", &[], &incoming).text();
+    assert!(
+        ring.contains("<Client>tab1</Client>") && ring.contains("<Client>tab2</Client>"),
+        "{ring}"
+    );
+    assert!(
+        !ring.contains("callerId"),
+        "the browsers see the real caller: {ring}"
+    );
+    let stranger = c2c
+        .post_form(
+            "/voice",
+            &[],
+            &[("From", "+14155552671"), ("To", "+14155550199")],
+        )
+        .text();
+    assert!(stranger.contains("<Say>"), "{stranger}");
+}
+
+#[test]
+fn the_public_side_answers_only_signed_webhooks() {
+    let c2c = serve(
+        &["--public-url", PUBLIC],
+        &[("TWILIO_AUTH_TOKEN", AUTH_TOKEN)],
+    );
+    for path in ["/", "/token", "/assets/app.js", "/healthz"] {
+        assert_eq!(c2c.get(path, &[FORWARDED]).status, 403, "{path}");
+    }
+    let params = from_browser("+14155552671");
+    let unsigned = c2c.post_form("/voice", &[FORWARDED], &pairs(&params));
+    assert_eq!(unsigned.status, 403);
+    assert!(
+        c2c.wait_for_log("no X-Twilio-Signature header")
+            .contains("refused /voice from outside")
+    );
+
+    let good = sign(&format!("{PUBLIC}/voice"), &params);
+    let signed = c2c.post_form(
+        "/voice",
+        &[FORWARDED, ("X-Twilio-Signature", &good)],
+        &pairs(&params),
+    );
+    assert_eq!(signed.status, 200);
+    assert!(signed.text().contains("<Number>+14155552671</Number>"));
+
+    let mut tampered = params.clone();
+    tampered[1].1 = "+19005550123".into();
+    let forged = c2c.post_form(
+        "/voice",
+        &[FORWARDED, ("X-Twilio-Signature", &good)],
+        &pairs(&tampered),
+    );
+    assert_eq!(forged.status, 403);
+
+    let status = [
+        ("CallSid", "CA9".to_owned()),
+        ("CallStatus", "completed".to_owned()),
+        ("CallDuration", "42".to_owned()),
+    ];
+    let sig = sign(&format!("{PUBLIC}/status"), &status);
+    let reply = c2c.post_form(
+        "/status",
+        &[FORWARDED, ("X-Twilio-Signature", &sig)],
+        &pairs(&status),
+    );
+    assert_eq!(reply.status, 204);
+    assert!(c2c.wait_for_log("call CA9 completed").contains("(42 s)"));
+}
+
+#[test]
+fn without_an_auth_token_public_webhooks_are_refused_unless_explicitly_allowed() {
+    let c2c = serve(&["--public-url", PUBLIC], &[]);
+    let log = c2c.wait_for_log("TWILIO_AUTH_TOKEN is not set");
+    assert!(log.contains("TWILIO_AUTH_TOKEN is not set"), "{log}");
+    let owned = from_browser("+14155552671");
+    let params = pairs(&owned);
+    assert_eq!(c2c.post_form("/voice", &[FORWARDED], &params).status, 403);
+    assert_eq!(
+        c2c.post_form("/voice", &[], &params).status,
+        200,
+        "local callers are trusted"
+    );
+
+    let c2c = serve(
+        &["--public-url", PUBLIC, "--insecure-unsigned-webhooks"],
+        &[],
+    );
+    let log = c2c.wait_for_log("anyone who finds");
+    assert!(
+        log.contains("anyone who finds the address can place calls"),
+        "{log}"
+    );
+    assert_eq!(c2c.post_form("/voice", &[FORWARDED], &params).status, 200);
+}
+
+#[test]
+fn a_foreign_host_name_is_refused_against_dns_rebinding() {
+    let c2c = serve(&[], &[]);
+    assert_eq!(
+        c2c.get("/token", &[("Host", "evil.example:5000")]).status,
+        403
+    );
+    assert_eq!(c2c.get("/token", &[("Host", "localhost")]).status, 200);
+}
+
+#[test]
+fn share_opens_the_page_to_the_public_side_behind_a_printed_password() {
+    let c2c = serve(&["--share", "--public-url", PUBLIC], &[]);
+    let log = c2c.wait_for_log("with the password ");
+    let password = log
+        .split("with the password ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .expect("a printed password")
+        .trim()
+        .to_owned();
+    let refused = c2c.get("/token", &[FORWARDED]);
+    assert_eq!(refused.status, 401);
+    assert!(
+        refused
+            .header("www-authenticate")
+            .unwrap()
+            .starts_with("Basic")
+    );
+    use base64::Engine;
+    let auth = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("me:{password}"))
+    );
+    assert_eq!(
+        c2c.get("/token", &[FORWARDED, ("Authorization", &auth)])
+            .status,
+        200
+    );
+    let wrong = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("me:guess")
+    );
+    assert_eq!(
+        c2c.get("/token", &[FORWARDED, ("Authorization", &wrong)])
+            .status,
+        401
+    );
+}
+
+#[test]
+fn errors_have_their_status_and_a_short_text() {
+    let c2c = serve(&[], &[]);
+    let not_found = c2c.get("/nope", &[]);
+    assert_eq!(
+        (not_found.status, not_found.text().as_str()),
+        (404, "Not found.\n")
+    );
+    let wrong_method = c2c.get("/voice", &[]);
+    assert_eq!(wrong_method.status, 405);
+    assert_eq!(wrong_method.header("allow"), Some("POST"));
+    assert_eq!(c2c.request("POST", "/token", &[], b"").status, 405);
+    let big = vec![b'a'; 70 * 1024];
+    let too_big = c2c.request(
+        "POST",
+        "/voice",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &big,
+    );
+    assert_eq!(too_big.status, 413);
+    let malformed = c2c.request(
+        "POST",
+        "/voice",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"To=%zz",
+    );
+    assert_eq!(malformed.status, 400);
+    assert_eq!(c2c.get("/healthz", &[]).text(), "ok\n");
+    let log = c2c.wait_for_log("GET /healthz 200");
+    assert!(
+        log.contains("GET /nope 404") && log.contains("POST /voice 413"),
+        "{log}"
+    );
+}
+
+#[test]
+fn sigterm_stops_it_quickly_and_cleanly() {
+    let mut c2c = serve(&[], &[]);
+    assert_eq!(c2c.get("/healthz", &[]).status, 200);
+    let (code, took) = c2c.terminate();
+    assert_eq!(code, Some(0), "{}", c2c.log());
+    assert!(took.as_secs_f64() < 2.0, "took {took:?}");
+}
+
+#[test]
+fn a_port_in_use_names_the_port_and_the_flag() {
+    let first = serve(&[], &[]);
+    let port = first.port.to_string();
+    let run = crate::support::c2c(&["serve", "--port", &port])
+        .all_env()
+        .env("TWILIO_CALLER_ID", CALLER_ID)
+        .run();
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--port"), "{}", run.stderr);
+}
+
+#[test]
+fn a_bad_caller_id_or_country_is_a_settings_error() {
+    let run = crate::support::c2c(&["serve", "--allow-country", "Narnia"])
+        .all_env()
+        .env("TWILIO_CALLER_ID", "4155550100")
+        .run();
+    run.assert_code(3);
+    assert!(
+        run.stderr
+            .contains("TWILIO_CALLER_ID (environment) is not a valid caller ID"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("--allow-country is not a valid allowed countries"),
+        "{}",
+        run.stderr
+    );
+}
