@@ -123,15 +123,29 @@ impl DialPolicy {
         &self.allowed
     }
 
+    /// Parses `text` as written: international (`+…`) on its own, national in the caller ID's
+    /// country.
+    fn parse(&self, text: &str) -> Result<PhoneNumber, phonenumber::ParseError> {
+        let text = text.trim();
+        // phonenumber 0.3.10 strips the home region's national prefix from international input
+        // when given a region (+33 1 42… with region US becomes +33 42…), so it gets none.
+        let region = if text.starts_with('+') {
+            None
+        } else {
+            self.home
+        };
+        phonenumber::parse(region, text)
+    }
+
     /// Whether `text` is the same number as `e164`, however it is written.
     pub fn same_number(&self, text: &str, e164: &str) -> bool {
-        phonenumber::parse(self.home, text.trim())
+        self.parse(text)
             .is_ok_and(|number| number.format().mode(Mode::E164).to_string() == e164)
     }
 
     /// The E.164 form of `text` when the policy allows calling it.
     pub fn check(&self, text: &str) -> Result<String, Refusal> {
-        let number = phonenumber::parse(self.home, text.trim()).map_err(|_| Refusal::Unreadable)?;
+        let number = self.parse(text).map_err(|_| Refusal::Unreadable)?;
         let e164 = number.format().mode(Mode::E164).to_string();
         if !number.is_valid() {
             return Err(Refusal::Invalid { e164 });

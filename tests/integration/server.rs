@@ -90,14 +90,19 @@ impl Serve {
         self.log.lock().unwrap().clone()
     }
 
-    /// Waits until the log contains `text` (log lines are written after the response).
+    /// Waits until the log contains `text` (log lines are written after the response), and
+    /// fails the test if it never does.
     pub fn wait_for_log(&self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             let log = self.log();
-            if log.contains(text) || Instant::now() > deadline {
+            if log.contains(text) {
                 return log;
             }
+            assert!(
+                Instant::now() < deadline,
+                "the log never said {text:?}:\n{log}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
