@@ -49,6 +49,30 @@ pub fn parse_allowed(text: &str) -> Result<Allowed, String> {
         })
 }
 
+/// Checks the shape of an E.164 number without loading libphonenumber's data (which takes
+/// tens of milliseconds): `+`, then 8 to 15 digits, spaces and dashes allowed. Returns the bare
+/// E.164 form.
+pub fn e164_shape(text: &str) -> Result<String, String> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let Some(rest) = digits.strip_prefix('+') else {
+        return Err(format!(
+            "{text:?} is not in E.164 form (+ and the country code, such as +15551234567)"
+        ));
+    };
+    if !(8..=15).contains(&rest.len())
+        || !rest.bytes().all(|b| b.is_ascii_digit())
+        || rest.starts_with('0')
+    {
+        return Err(format!(
+            "{text:?} is not a phone number: E.164 has 8 to 15 digits after the +"
+        ));
+    }
+    Ok(digits)
+}
+
 /// Parses the caller ID: a valid number in E.164 form.
 pub fn parse_caller_id(text: &str) -> Result<PhoneNumber, String> {
     if !text.trim().starts_with('+') {
@@ -264,5 +288,9 @@ mod tests {
         assert!(parse_allowed("+0").is_err());
         assert!(parse_caller_id("4155550100").unwrap_err().contains("E.164"));
         assert!(parse_caller_id("+1415").is_err());
+        assert_eq!(e164_shape("+1 415-555-0100"), Ok("+14155550100".into()));
+        assert!(e164_shape("4155550100").unwrap_err().contains("E.164"));
+        assert!(e164_shape("+1415").is_err());
+        assert!(e164_shape("+1415555010x").is_err());
     }
 }

@@ -8,7 +8,7 @@ use clap::ArgMatches;
 
 use crate::cli::ServeArgs;
 use crate::config::{self, Files, Origin, Resolver};
-use crate::dial::{self, DialPolicy};
+use crate::dial;
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::server::{self, App, RateLimit, Server, Side};
@@ -21,7 +21,6 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 struct Settings {
     app: App,
     listen: SocketAddr,
-    allowed: String,
 }
 
 fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Settings, Error> {
@@ -30,7 +29,7 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
     let api_key = r.require_sid(&config::API_KEY, SidKind::ApiKey);
     let api_secret = r.require_secret(&config::API_SECRET);
     let app_sid = r.require_sid(&config::APP_SID, SidKind::Application);
-    let caller_id = r.require(&config::CALLER_ID, dial::parse_caller_id);
+    let caller_id = r.require(&config::CALLER_ID, dial::e164_shape);
     let auth_token = r.optional_secret(&config::AUTH_TOKEN);
     let region = r.optional(&config::REGION, |v| Ok(v.to_owned()));
     let host = r.require(&config::HOST, |v| {
@@ -95,14 +94,6 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
     };
     r.finish()?;
 
-    let policy = DialPolicy::new(&caller_id, allowed);
-    let allowed = policy
-        .allowed()
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let caller_id = caller_id.format().mode(phonenumber::Mode::E164).to_string();
     let minter = Minter::new(
         account_sid,
         api_key,
@@ -123,7 +114,7 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
         minter,
         token::DEFAULT_TTL_SECS,
         caller_id,
-        policy,
+        allowed,
         auth_token,
         args.insecure_unsigned_webhooks,
         share_password,
@@ -133,7 +124,6 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
     Ok(Settings {
         app,
         listen: SocketAddr::new(host, port),
-        allowed,
     })
 }
 
@@ -153,14 +143,55 @@ async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
         .map_err(|err| Error::Failed(format!("cannot read the bound address: {err}")))?;
     let server = Server::new(Arc::new(settings.app));
     let page = format!("http://{}/", display_addr(local));
-    announce(server.app(), &page, &settings.allowed);
+    announce(server.app(), &page);
     if open {
         open_browser(&page);
     }
-    server.run(listener, Side::Local, shutdown_signal()).await;
+    let policy = check_policy(Arc::clone(server.app()));
+    let mut failure = None;
+    let stop = async {
+        tokio::select! {
+            () = shutdown_signal() => {},
+            Err(err) = policy => failure = Some(err),
+        }
+    };
+    server.run(listener, Side::Local, stop).await;
     tracing::info!("stopping: letting requests in flight finish");
     server.shutdown(SHUTDOWN_GRACE).await;
-    Ok(())
+    failure.map_or(Ok(()), Err)
+}
+
+/// Loads the dial policy off the start-up path, and reports a caller ID that libphonenumber
+/// rejects as the settings error it is.
+async fn check_policy(app: Arc<App>) -> Result<(), Error> {
+    let checked = tokio::task::spawn_blocking(move || {
+        app.policy()
+            .map(|policy| {
+                policy
+                    .allowed()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .map_err(|why| (app.caller_id.clone(), why.to_owned()))
+    })
+    .await
+    .map_err(|err| Error::Failed(format!("checking the caller ID failed: {err}")))?;
+    match checked {
+        Ok(allowed) => {
+            tracing::info!("the page may call {allowed}");
+            std::future::pending().await
+        }
+        Err((caller_id, why)) => Err(Error::Settings(config::SettingsError {
+            problems: vec![config::Problem::Invalid {
+                origin: Origin::Env(config::CALLER_ID.env),
+                what: config::CALLER_ID.what,
+                why: format!("{caller_id}: {why}"),
+                fix: config::CALLER_ID.hint,
+            }],
+        })),
+    }
 }
 
 fn display_addr(addr: SocketAddr) -> String {
@@ -171,12 +202,9 @@ fn display_addr(addr: SocketAddr) -> String {
     }
 }
 
-fn announce(app: &App, page: &str, allowed: &str) {
+fn announce(app: &App, page: &str) {
     tracing::info!("listening on {page}: open it in a browser to call");
-    tracing::info!(
-        "calls come from {}; the page may call {allowed}",
-        app.caller_id
-    );
+    tracing::info!("calls come from {}", app.caller_id);
     match app.public_url() {
         Some(url) => tracing::info!("Twilio reaches the webhook at {url}/voice"),
         None => tracing::info!(

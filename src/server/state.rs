@@ -1,9 +1,9 @@
 //! What the server knows: settings fixed at start-up, and the little that changes at run time.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError, RwLock};
+use std::sync::{Mutex, OnceLock, PoisonError, RwLock};
 
-use crate::dial::DialPolicy;
+use crate::dial::{self, Allowed, DialPolicy};
 use crate::secret::Secret;
 use crate::token::Minter;
 
@@ -14,7 +14,9 @@ pub struct App {
     pub token_ttl: u64,
     /// E.164.
     pub caller_id: String,
-    pub policy: DialPolicy,
+    allowed: Vec<Allowed>,
+    /// Built on first use: it needs libphonenumber's data, which is slow to load.
+    policy: OnceLock<Result<DialPolicy, String>>,
     /// Checks webhook signatures; without it public webhooks are refused.
     pub auth_token: Option<Secret>,
     /// `--insecure-unsigned-webhooks`.
@@ -33,7 +35,7 @@ impl App {
         minter: Minter,
         token_ttl: u64,
         caller_id: String,
-        policy: DialPolicy,
+        allowed: Vec<Allowed>,
         auth_token: Option<Secret>,
         insecure_unsigned: bool,
         share_password: Option<Secret>,
@@ -44,7 +46,8 @@ impl App {
             minter,
             token_ttl,
             caller_id,
-            policy,
+            allowed,
+            policy: OnceLock::new(),
             auth_token,
             insecure_unsigned,
             share_password,
@@ -52,6 +55,18 @@ impl App {
             identities: Identities::default(),
             public_url: RwLock::new(public_url.map(|url| url.trim_end_matches('/').to_owned())),
         }
+    }
+
+    /// The dial policy, or why the caller ID cannot anchor one. The first call loads
+    /// libphonenumber's data; `serve` makes it right after start-up, off the request path.
+    pub fn policy(&self) -> Result<&DialPolicy, &str> {
+        self.policy
+            .get_or_init(|| {
+                dial::parse_caller_id(&self.caller_id)
+                    .map(|caller| DialPolicy::new(&caller, self.allowed.clone()))
+            })
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     pub fn public_url(&self) -> Option<String> {

@@ -32,6 +32,15 @@ fn refuse(message: &str, log: String) -> Answer {
 }
 
 pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
+    let policy = match app.policy() {
+        Ok(policy) => policy,
+        Err(why) => {
+            return refuse(
+                "Sorry, this phone is not set up correctly. Please check the c2c log.",
+                format!("no call can be placed: the caller ID {why}"),
+            );
+        }
+    };
     let from = param(params, "From");
     let to = param(params, "To");
     if from.starts_with("client:") {
@@ -54,7 +63,7 @@ pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
                 format!("refused {from}: the call has no To parameter"),
             );
         }
-        return match app.policy.check(to) {
+        return match policy.check(to) {
             Ok(number) => Answer {
                 twiml: twiml::dial_number(&app.caller_id, &number),
                 log: format!("{from} calls {number}"),
@@ -66,7 +75,7 @@ pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
             ),
         };
     }
-    if !to.is_empty() && app.policy.same_number(to, &app.caller_id) {
+    if !to.is_empty() && policy.same_number(to, &app.caller_id) {
         let ringing = app.identities.ringing(now);
         if ringing.is_empty() {
             return refuse(

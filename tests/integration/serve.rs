@@ -377,3 +377,19 @@ fn a_bad_caller_id_or_country_is_a_settings_error() {
         run.stderr
     );
 }
+
+#[test]
+fn a_caller_id_that_libphonenumber_rejects_stops_serve_with_a_settings_error() {
+    // The right shape, but no such number: found by the check that runs after start-up.
+    let run = crate::support::c2c(&["serve", "--port", "0"])
+        .all_env()
+        .env("TWILIO_CALLER_ID", "+10005550100")
+        .run();
+    run.assert_code(3);
+    assert!(
+        run.stderr
+            .contains("is not a valid caller ID: +10005550100"),
+        "{}",
+        run.stderr
+    );
+}

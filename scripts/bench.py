@@ -1,0 +1,103 @@
+"""The measuring half of scripts/bench: start each server, time it to its first answer, read its
+idle memory, load it with wrk, and print one Markdown table."""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+BASELINE = os.path.abspath(sys.argv[1])
+ENV = {
+    "PATH": os.environ["PATH"],
+    "HOME": os.environ.get("HOME", "/tmp"),
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_API_KEY": "SK" + "0" * 32,
+    "TWILIO_API_SECRET": "benchSecret0123456789abcdefghijk",
+    "TWILIO_TWIML_APP_SID": "AP" + "0" * 32,
+    "TWILIO_CALLER_ID": "+14155550100",
+}
+LOAD = ["wrk", "-t2", "-c32", "-d5s"]
+STARTS = 5
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answers(port, path="/"):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+            return s.recv(16).startswith(b"HTTP/1.")
+    except OSError:
+        return False
+
+
+def start(argv, port, cwd=None):
+    """Starts a server; returns it and the seconds from exec to its first answered GET /."""
+    began = time.perf_counter()
+    proc = subprocess.Popen(argv, env=ENV | {"PORT": str(port)}, cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not answers(port):
+        if proc.poll() is not None or time.perf_counter() - began > 30:
+            raise RuntimeError(f"{argv[0]} did not start")
+        time.sleep(0.0005)
+    return proc, time.perf_counter() - began
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        return int(re.search(r"VmRSS:\s+(\d+)", status.read()).group(1)) / 1024
+
+
+def requests_per_second(port, path):
+    out = subprocess.run(LOAD + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{errors.group(1)} failed responses on {path}:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def measure(name, argv, path, cwd=None):
+    times = []
+    for _ in range(STARTS):
+        port = free_port()
+        proc, took = start(argv(port), port, cwd)
+        times.append(took)
+        proc.terminate()
+        proc.wait()
+    port = free_port()
+    proc, _ = start(argv(port), port, cwd)
+    time.sleep(0.5)
+    rss = rss_mb(proc.pid)
+    rps = requests_per_second(port, path)
+    proc.terminate()
+    proc.wait()
+    times.sort()
+    return {"name": name, "start": times[len(times) // 2], "rss": rss, "rps": rps, "path": path}
+
+
+c2c = os.path.abspath("target/release/c2c")
+bare = os.path.abspath("target/release/examples/bare_hyper")
+python = os.path.abspath(".venv-bench/bin/python")
+gunicorn = os.path.abspath(".venv-bench/bin/gunicorn")
+rows = [
+    # The rate limit still runs, set high enough never to refuse the load.
+    measure("c2c serve", lambda p: [c2c, "-q", "serve", "--port", str(p), "--token-rate", "1000000000"], "/token"),
+    measure("bare hyper (ceiling)", lambda p: [bare, str(p)], "/"),
+    measure("Flask dev server", lambda p: [python, "app.py"], "/token", cwd=BASELINE),
+    measure("gunicorn, 2 workers", lambda p: [gunicorn, "-w", "2", "-b", f"127.0.0.1:{p}", "app:app"], "/token", cwd=BASELINE),
+]
+by = {row["name"]: row for row in rows}
+print(f"| server | requests/s (wrk {' '.join(LOAD[1:])}) | start (exec to first GET /, median of {STARTS}) | idle RSS |")
+print("| --- | --- | --- | --- |")
+for row in rows:
+    print(f"| {row['name']} ({row['path']}) | {row['rps']:,.0f} | {row['start'] * 1000:.1f} ms | {row['rss']:.1f} MB |")
+c, flask, gun, ceiling = by["c2c serve"], by["Flask dev server"], by["gunicorn, 2 workers"], by["bare hyper (ceiling)"]
+print()
+print(f"- start: {flask['start'] / c['start']:.0f}x faster than Flask (target 15x)")
+print(f"- /token: {c['rps'] / gun['rps']:.1f}x gunicorn's (target 10x), {100 * c['rps'] / ceiling['rps']:.0f}% of bare hyper (target 60%)")
+print(f"- idle RSS: {c['rss']:.1f} MB (target under 10 MB)")
