@@ -469,6 +469,14 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Every problem found, for a caller whose required setting came out `None` (each `None` is
+    /// recorded as a problem).
+    pub fn into_error(self) -> SettingsError {
+        SettingsError {
+            problems: self.problems,
+        }
+    }
+
     /// `Ok` when nothing was wrong; otherwise every problem found.
     pub fn finish(self) -> Result<(), SettingsError> {
         if self.problems.is_empty() {

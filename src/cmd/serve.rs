@@ -87,10 +87,7 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
         token_rate,
     )
     else {
-        return Err(r.finish().err().map_or_else(
-            || Error::Failed("settings are incomplete".into()),
-            Error::Settings,
-        ));
+        return Err(r.into_error().into());
     };
     r.finish()?;
 

@@ -57,10 +57,7 @@ fn mint(args: &TokenArgs, matches: &ArgMatches, files: &Files) -> Result<(), Err
     let (Some(account_sid), Some(api_key), Some(api_secret), Some(app_sid), Some(ttl)) =
         (account_sid, api_key, api_secret, app_sid, ttl)
     else {
-        return Err(settings.finish().err().map_or_else(
-            || Error::Failed("settings are incomplete".into()),
-            Error::Settings,
-        ));
+        return Err(settings.into_error().into());
     };
     settings.finish()?;
 
