@@ -3,6 +3,7 @@
 //! (`twilio.jwt.access_token.AccessToken` in Python), which the cross-check tests compare with.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -46,13 +47,31 @@ pub struct Minter {
 }
 
 /// A token and the facts a caller reports about it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Minted {
     pub token: String,
     pub identity: String,
     /// Seconds since the Unix epoch.
-    #[serde(skip)]
     pub expires_at: u64,
+}
+
+impl Minted {
+    /// The expiry as `2026-11-24T06:46:24Z`, as `--json` and `/token` report it.
+    pub fn expires_at_rfc3339(&self) -> String {
+        rfc3339(self.expires_at)
+    }
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Seconds since the Unix epoch as an RFC 3339 UTC time.
+pub fn rfc3339(secs: u64) -> String {
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
 
 #[derive(Serialize)]

@@ -7,8 +7,10 @@ mod token;
 use clap::ArgMatches;
 
 use crate::cli::{Cli, Command};
-use crate::config::Files;
+use crate::config::{self, Files, Resolver};
 use crate::error::Error;
+use crate::sid::SidKind;
+use crate::token::Minter;
 
 /// Runs the command `cli` names. `matches` are the raw matches `cli` was built from: they tell a
 /// flag from an environment variable.
@@ -25,6 +27,23 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Error> {
         Command::Configure(_) => Err(not_yet("configure")),
         Command::Completions(_) => Ok(()),
     }
+}
+
+/// The settings every Access Token needs, made into a `Minter`; `None` when one is missing or
+/// invalid (each such problem is recorded in `settings`, all of them, before giving up).
+fn resolve_minter(settings: &mut Resolver) -> Option<Minter> {
+    let account_sid = settings.require_sid(&config::ACCOUNT_SID, SidKind::Account);
+    let api_key = settings.require_sid(&config::API_KEY, SidKind::ApiKey);
+    let api_secret = settings.require_secret(&config::API_SECRET);
+    let app_sid = settings.require_sid(&config::APP_SID, SidKind::Application);
+    let region = settings.optional(&config::REGION, |v| Ok(v.to_owned()));
+    Some(Minter::new(
+        account_sid?,
+        api_key?,
+        &api_secret?,
+        app_sid?,
+        region.as_deref(),
+    ))
 }
 
 fn not_yet(command: &str) -> Error {

@@ -12,8 +12,7 @@ use crate::dial;
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::server::{self, App, RateLimit, Server, Side};
-use crate::sid::SidKind;
-use crate::token::{self, Minter};
+use crate::token;
 
 /// How long requests in flight may take to finish once c2c is asked to stop.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -21,17 +20,16 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 struct Settings {
     app: App,
     listen: SocketAddr,
+    caller_id_origin: Origin,
 }
 
 fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Settings, Error> {
     let mut r = Resolver::new(matches, files);
-    let account_sid = r.require_sid(&config::ACCOUNT_SID, SidKind::Account);
-    let api_key = r.require_sid(&config::API_KEY, SidKind::ApiKey);
-    let api_secret = r.require_secret(&config::API_SECRET);
-    let app_sid = r.require_sid(&config::APP_SID, SidKind::Application);
+    let minter = super::resolve_minter(&mut r);
     let caller_id = r.require(&config::CALLER_ID, dial::e164_shape);
+    // Kept for the full check of the caller ID, which runs after start-up.
+    let caller_id_origin = r.lookup(&config::CALLER_ID).map(|found| found.origin);
     let auth_token = r.optional_secret(&config::AUTH_TOKEN);
-    let region = r.optional(&config::REGION, |v| Ok(v.to_owned()));
     let host = r.require(&config::HOST, |v| {
         v.parse::<IpAddr>()
             .map_err(|_| format!("{v:?} is not an IP address"))
@@ -68,36 +66,18 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
         );
     }
     let (
-        Some(account_sid),
-        Some(api_key),
-        Some(api_secret),
-        Some(app_sid),
+        Some(minter),
         Some(caller_id),
+        Some(caller_id_origin),
         Some(host),
         Some(port),
         Some(token_rate),
-    ) = (
-        account_sid,
-        api_key,
-        api_secret,
-        app_sid,
-        caller_id,
-        host,
-        port,
-        token_rate,
-    )
+    ) = (minter, caller_id, caller_id_origin, host, port, token_rate)
     else {
         return Err(r.into_error().into());
     };
     r.finish()?;
 
-    let minter = Minter::new(
-        account_sid,
-        api_key,
-        &api_secret,
-        app_sid,
-        region.as_deref(),
-    );
     // 20 characters of 5 bits: a password nobody guesses through the tunnel.
     let share_password = match args.share {
         true => Some(Secret::new(token::random_text(20).map_err(|err| {
@@ -121,6 +101,7 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
     Ok(Settings {
         app,
         listen: SocketAddr::new(host, port),
+        caller_id_origin,
     })
 }
 
@@ -144,7 +125,7 @@ async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
     if open {
         open_browser(&page);
     }
-    let policy = check_policy(Arc::clone(server.app()));
+    let policy = check_policy(Arc::clone(server.app()), settings.caller_id_origin);
     let mut failure = None;
     let stop = async {
         tokio::select! {
@@ -160,7 +141,7 @@ async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
 
 /// Loads the dial policy off the start-up path, and reports a caller ID that libphonenumber
 /// rejects as the settings error it is.
-async fn check_policy(app: Arc<App>) -> Result<(), Error> {
+async fn check_policy(app: Arc<App>, origin: Origin) -> Result<(), Error> {
     let checked = tokio::task::spawn_blocking(move || {
         app.policy()
             .map(|policy| {
@@ -182,7 +163,7 @@ async fn check_policy(app: Arc<App>) -> Result<(), Error> {
         }
         Err((caller_id, why)) => Err(Error::Settings(config::SettingsError {
             problems: vec![config::Problem::Invalid {
-                origin: Origin::Env(config::CALLER_ID.env),
+                origin,
                 what: config::CALLER_ID.what,
                 why: format!("{caller_id}: {why}"),
                 fix: config::CALLER_ID.hint,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use clap::ArgMatches;
 use serde_json::json;
@@ -10,8 +10,7 @@ use serde_json::json;
 use crate::cli::TokenArgs;
 use crate::config::{self, Files, Origin, Resolver};
 use crate::error::Error;
-use crate::sid::SidKind;
-use crate::token::{self, Minter, SignatureCheck, VoiceGrant};
+use crate::token::{self, SignatureCheck, VoiceGrant};
 
 pub fn run(args: &TokenArgs, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
     match &args.decode {
@@ -22,11 +21,7 @@ pub fn run(args: &TokenArgs, matches: &ArgMatches, files: &Files) -> Result<(), 
 
 fn mint(args: &TokenArgs, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
     let mut settings = Resolver::new(matches, files);
-    let account_sid = settings.require_sid(&config::ACCOUNT_SID, SidKind::Account);
-    let api_key = settings.require_sid(&config::API_KEY, SidKind::ApiKey);
-    let api_secret = settings.require_secret(&config::API_SECRET);
-    let app_sid = settings.require_sid(&config::APP_SID, SidKind::Application);
-    let region = settings.optional(&config::REGION, |v| Ok(v.to_owned()));
+    let minter = super::resolve_minter(&mut settings);
     let identity = settings.optional(&config::IDENTITY, |v| {
         token::check_identity(v).map(|()| v.to_owned())
     });
@@ -54,27 +49,18 @@ fn mint(args: &TokenArgs, matches: &ArgMatches, files: &Files) -> Result<(), Err
             ),
         }
     }
-    let (Some(account_sid), Some(api_key), Some(api_secret), Some(app_sid), Some(ttl)) =
-        (account_sid, api_key, api_secret, app_sid, ttl)
-    else {
+    let (Some(minter), Some(ttl)) = (minter, ttl) else {
         return Err(settings.into_error().into());
     };
     settings.finish()?;
 
-    let minter = Minter::new(
-        account_sid,
-        api_key,
-        &api_secret,
-        app_sid,
-        region.as_deref(),
-    );
     let identity = identity.unwrap_or_else(token::fresh_identity);
     let grant = VoiceGrant {
         incoming_allow: !args.no_incoming,
         outgoing_params: params,
     };
-    let minted = minter.mint(&identity, ttl, &grant, unix_now())?;
-    let expires_at = format_unix(minted.expires_at);
+    let minted = minter.mint(&identity, ttl, &grant, token::unix_now())?;
+    let expires_at = token::rfc3339(minted.expires_at);
     if args.json {
         let out =
             json!({"token": minted.token, "identity": minted.identity, "expires_at": expires_at});
@@ -102,7 +88,7 @@ fn decode(token: Option<&str>, matches: &ArgMatches, files: &Files) -> Result<()
 
     for (name, claim) in [("valid from", "nbf"), ("expires", "exp")] {
         if let Some(time) = decoded.claims[claim].as_u64() {
-            eprintln!("{name}: {} ({})", format_unix(time), relative(time));
+            eprintln!("{name}: {} ({})", token::rfc3339(time), relative(time));
         }
     }
     match (decoded.signature, secret_origin) {
@@ -141,18 +127,8 @@ fn read_stdin() -> Result<String, Error> {
     Ok(text)
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-fn format_unix(secs: u64) -> String {
-    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
-}
-
 fn relative(secs: u64) -> String {
-    let now = unix_now();
+    let now = token::unix_now();
     if secs == now {
         "now".to_owned()
     } else if secs > now {

@@ -22,7 +22,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 
 pub use rate_limit::RateLimit;
-pub use state::{App, Identities};
+pub use state::App;
 
 /// Where a connection came from. Requests on the local side may still be judged public (see
 /// `access`): the side is where the bytes arrived, not how far they are trusted.

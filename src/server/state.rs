@@ -1,7 +1,7 @@
 //! What the server knows: settings fixed at start-up, and the little that changes at run time.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock, PoisonError, RwLock};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::dial::{self, Allowed, DialPolicy};
 use crate::secret::Secret;
@@ -25,8 +25,8 @@ pub struct App {
     pub share_password: Option<Secret>,
     pub token_limit: RateLimit,
     pub identities: Identities,
-    /// The public base URL (`https://x.ngrok.app`): what Twilio signs. The tunnel may change it.
-    public_url: RwLock<Option<String>>,
+    /// The public base URL (`https://x.ngrok.app`): what Twilio signs.
+    public_url: Option<String>,
 }
 
 impl App {
@@ -53,7 +53,7 @@ impl App {
             share_password,
             token_limit,
             identities: Identities::default(),
-            public_url: RwLock::new(public_url.map(|url| url.trim_end_matches('/').to_owned())),
+            public_url: public_url.map(|url| url.trim_end_matches('/').to_owned()),
         }
     }
 
@@ -69,19 +69,8 @@ impl App {
             .map_err(String::as_str)
     }
 
-    pub fn public_url(&self) -> Option<String> {
-        self.public_url
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    pub fn set_public_url(&self, url: Option<String>) {
-        *self
-            .public_url
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) =
-            url.map(|url| url.trim_end_matches('/').to_owned());
+    pub fn public_url(&self) -> Option<&str> {
+        self.public_url.as_deref()
     }
 }
 

@@ -391,4 +391,19 @@ fn a_caller_id_that_libphonenumber_rejects_stops_serve_with_a_settings_error() {
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr.contains("TWILIO_CALLER_ID (environment)"),
+        "{}",
+        run.stderr
+    );
+
+    let run = crate::support::c2c(&["serve", "--port", "0", "--caller-id", "+10005550100"])
+        .all_env()
+        .run();
+    run.assert_code(3);
+    assert!(
+        run.stderr.contains("--caller-id is not a valid caller ID"),
+        "{}",
+        run.stderr
+    );
 }
