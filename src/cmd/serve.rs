@@ -20,14 +20,13 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 struct Settings {
     app: App,
     listen: SocketAddr,
-    caller_id_origin: Origin,
 }
 
 fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Settings, Error> {
     let mut r = Resolver::new(matches, files);
     let minter = super::resolve_minter(&mut r);
     let caller_id = r.require(&config::CALLER_ID, dial::e164_shape);
-    // Kept for the full check of the caller ID, which runs after start-up.
+    // For the full check of the caller ID, which waits for the first call (see `App::policy`).
     let caller_id_origin = r.lookup(&config::CALLER_ID).map(|found| found.origin);
     let auth_token = r.optional_secret(&config::AUTH_TOKEN);
     let host = r.require(&config::HOST, |v| {
@@ -91,6 +90,7 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
         minter,
         token::DEFAULT_TTL_SECS,
         caller_id,
+        caller_id_origin,
         allowed,
         auth_token,
         args.insecure_unsigned_webhooks,
@@ -101,7 +101,6 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
     Ok(Settings {
         app,
         listen: SocketAddr::new(host, port),
-        caller_id_origin,
     })
 }
 
@@ -125,51 +124,10 @@ async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
     if open {
         open_browser(&page);
     }
-    let policy = check_policy(Arc::clone(server.app()), settings.caller_id_origin);
-    let mut failure = None;
-    let stop = async {
-        tokio::select! {
-            () = shutdown_signal() => {},
-            Err(err) = policy => failure = Some(err),
-        }
-    };
-    server.run(listener, Side::Local, stop).await;
+    server.run(listener, Side::Local, shutdown_signal()).await;
     tracing::info!("stopping: letting requests in flight finish");
     server.shutdown(SHUTDOWN_GRACE).await;
-    failure.map_or(Ok(()), Err)
-}
-
-/// Loads the dial policy off the start-up path, and reports a caller ID that libphonenumber
-/// rejects as the settings error it is.
-async fn check_policy(app: Arc<App>, origin: Origin) -> Result<(), Error> {
-    let checked = tokio::task::spawn_blocking(move || {
-        app.policy()
-            .map(|policy| {
-                policy
-                    .allowed()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .map_err(|why| (app.caller_id.clone(), why.to_owned()))
-    })
-    .await
-    .map_err(|err| Error::Failed(format!("checking the caller ID failed: {err}")))?;
-    match checked {
-        Ok(allowed) => {
-            tracing::info!("the page may call {allowed}");
-            std::future::pending().await
-        }
-        Err((caller_id, why)) => Err(Error::Settings(config::SettingsError {
-            problems: vec![config::Problem::Invalid {
-                origin,
-                what: config::CALLER_ID.what,
-                why: format!("{caller_id}: {why}"),
-                fix: config::CALLER_ID.hint,
-            }],
-        })),
-    }
+    Ok(())
 }
 
 fn display_addr(addr: SocketAddr) -> String {

@@ -2,6 +2,7 @@
 //! a page, a token or TwiML.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -22,7 +23,7 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 
 type Resp = Response<Full<Bytes>>;
 
-pub async fn handle(app: &App, side: Side, peer: IpAddr, request: Request<Incoming>) -> Resp {
+pub async fn handle(app: &Arc<App>, side: Side, peer: IpAddr, request: Request<Incoming>) -> Resp {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
@@ -67,7 +68,7 @@ fn text(status: StatusCode, message: &str) -> Resp {
     response
 }
 
-async fn route(app: &App, trust: Trust, peer: IpAddr, request: Request<Incoming>) -> Resp {
+async fn route(app: &Arc<App>, trust: Trust, peer: IpAddr, request: Request<Incoming>) -> Resp {
     let path = request.uri().path();
     let (route, allowed): (Route, &[Method]) = match path {
         "/" | "/index.html" => (Route::Page, &[Method::GET, Method::HEAD]),
@@ -190,12 +191,19 @@ fn token(app: &App, trust: Trust, peer: IpAddr, request: &Request<Incoming>) -> 
     };
     app.identities
         .record(&minted.identity, minted.expires_at, now);
-    let body = serde_json::json!({
-        "identity": minted.identity,
-        "token": minted.token,
-        "expires_at": minted.expires_at_rfc3339(),
-    });
-    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        identity: &'a str,
+        token: &'a str,
+        expires_at: String,
+    }
+    let body = serde_json::to_vec(&Body {
+        identity: &minted.identity,
+        token: &minted.token,
+        expires_at: minted.expires_at_rfc3339(),
+    })
+    .unwrap_or_default();
+    let mut response = Response::new(Full::new(Bytes::from(body)));
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -203,7 +211,7 @@ fn token(app: &App, trust: Trust, peer: IpAddr, request: &Request<Incoming>) -> 
 }
 
 /// `/voice` and `/status`: signed by Twilio when they come from outside.
-async fn webhook(app: &App, trust: Trust, is_voice: bool, request: Request<Incoming>) -> Resp {
+async fn webhook(app: &Arc<App>, trust: Trust, is_voice: bool, request: Request<Incoming>) -> Resp {
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -257,6 +265,7 @@ async fn webhook(app: &App, trust: Trust, is_voice: bool, request: Request<Incom
             .body(Full::new(Bytes::new()))
             .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""));
     }
+    app.load_policy().await;
     let answer = voice::answer(app, &params, token::unix_now());
     if answer.dialled {
         tracing::info!("{}", answer.log);

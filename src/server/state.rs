@@ -1,8 +1,9 @@
 //! What the server knows: settings fixed at start-up, and the little that changes at run time.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use crate::config::{self, Origin, Problem};
 use crate::dial::{self, Allowed, DialPolicy};
 use crate::secret::Secret;
 use crate::token::Minter;
@@ -14,8 +15,11 @@ pub struct App {
     pub token_ttl: u64,
     /// E.164.
     pub caller_id: String,
+    /// Where the caller ID was set, for the error when libphonenumber rejects it.
+    caller_id_origin: Origin,
     allowed: Vec<Allowed>,
-    /// Built on first use: it needs libphonenumber's data, which is slow to load.
+    /// Built on the first `/voice`: libphonenumber's data takes tens of milliseconds to load and
+    /// about 4 MB to hold, which a server that places no call should not pay for.
     policy: OnceLock<Result<DialPolicy, String>>,
     /// Checks webhook signatures; without it public webhooks are refused.
     pub auth_token: Option<Secret>,
@@ -35,6 +39,7 @@ impl App {
         minter: Minter,
         token_ttl: u64,
         caller_id: String,
+        caller_id_origin: Origin,
         allowed: Vec<Allowed>,
         auth_token: Option<Secret>,
         insecure_unsigned: bool,
@@ -46,6 +51,7 @@ impl App {
             minter,
             token_ttl,
             caller_id,
+            caller_id_origin,
             allowed,
             policy: OnceLock::new(),
             auth_token,
@@ -57,13 +63,45 @@ impl App {
         }
     }
 
+    /// Makes sure the dial policy is built, loading libphonenumber's data on a blocking thread
+    /// the first time so that no request waits behind it on a runtime thread.
+    pub async fn load_policy(self: &Arc<Self>) {
+        if self.policy.get().is_none() {
+            let app = Arc::clone(self);
+            // A failure is kept in the OnceLock and answered by `policy`, so the join result
+            // carries nothing to act on.
+            let _ = tokio::task::spawn_blocking(move || {
+                let _ = app.policy();
+            })
+            .await;
+        }
+    }
+
     /// The dial policy, or why the caller ID cannot anchor one. The first call loads
-    /// libphonenumber's data; `serve` makes it right after start-up, off the request path.
+    /// libphonenumber's data (see `load_policy`) and logs what the page may call, or what is
+    /// wrong with the caller ID and how to fix it.
     pub fn policy(&self) -> Result<&DialPolicy, &str> {
         self.policy
             .get_or_init(|| {
-                dial::parse_caller_id(&self.caller_id)
-                    .map(|caller| DialPolicy::new(&caller, self.allowed.clone()))
+                let policy = dial::parse_caller_id(&self.caller_id)
+                    .map(|caller| DialPolicy::new(&caller, self.allowed.clone()));
+                match &policy {
+                    Ok(policy) => {
+                        let allowed: Vec<String> =
+                            policy.allowed().iter().map(ToString::to_string).collect();
+                        tracing::info!("the page may call {}", allowed.join(", "));
+                    }
+                    Err(why) => tracing::error!(
+                        "{}",
+                        Problem::Invalid {
+                            origin: self.caller_id_origin.clone(),
+                            what: config::CALLER_ID.what,
+                            why: format!("{}: {why}", self.caller_id),
+                            fix: config::CALLER_ID.hint,
+                        }
+                    ),
+                }
+                policy
             })
             .as_ref()
             .map_err(String::as_str)
