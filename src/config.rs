@@ -407,9 +407,10 @@ impl<'a> Resolver<'a> {
         match self.lookup(setting) {
             Some(found) => self.check(setting, found, parse),
             None => {
-                self.problems.push(Problem::Missing {
+                let how = self.files.how_to_set(setting);
+                self.record(Problem::Missing {
                     setting: setting.what,
-                    how: self.files.how_to_set(setting),
+                    how,
                 });
                 None
             }
@@ -441,12 +442,24 @@ impl<'a> Resolver<'a> {
 
     /// Records a problem found by a check that spans settings, or an input that is not a setting.
     pub fn invalid(&mut self, origin: Origin, what: &'static str, why: String, fix: &'static str) {
-        self.problems.push(Problem::Invalid {
+        self.record(Problem::Invalid {
             origin,
             what,
             why,
             fix,
         });
+    }
+
+    /// Records that none of several settings that could do a job is set.
+    pub fn missing(&mut self, setting: &'static str, how: String) {
+        self.record(Problem::Missing { setting, how });
+    }
+
+    /// Keeps each problem once: a command that reads a setting for two jobs reports it once.
+    fn record(&mut self, problem: Problem) {
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
+        }
     }
 
     fn check<T>(
@@ -458,7 +471,7 @@ impl<'a> Resolver<'a> {
         match parse(found.value.trim()) {
             Ok(value) => Some(value),
             Err(why) => {
-                self.problems.push(Problem::Invalid {
+                self.record(Problem::Invalid {
                     origin: found.origin,
                     what: setting.what,
                     why,

@@ -1,8 +1,12 @@
 //! One module per subcommand, each with a `run`.
 
+mod bring_up;
 mod completions;
+mod configure;
+mod remote;
 mod serve;
 mod token;
+mod tunnel;
 
 use clap::ArgMatches;
 
@@ -11,6 +15,14 @@ use crate::config::{self, Files, Resolver};
 use crate::error::Error;
 use crate::sid::SidKind;
 use crate::token::Minter;
+
+/// A runtime for the commands that wait on the network or serve.
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Error::Failed(format!("cannot start the async runtime: {err}")))
+}
 
 /// Runs the command `cli` names. `matches` are the raw matches `cli` was built from: they tell a
 /// flag from an environment variable.
@@ -23,8 +35,8 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Error> {
     match cli.command {
         Command::Token(args) => token::run(&args, sub_matches, &files),
         Command::Serve(args) => serve::run(&args, sub_matches, &files),
-        Command::Tunnel(_) => Err(not_yet("tunnel")),
-        Command::Configure(_) => Err(not_yet("configure")),
+        Command::Tunnel(args) => tunnel::run(&args, sub_matches, &files),
+        Command::Configure(args) => configure::run(&args, sub_matches, &files),
         Command::Completions(_) => Ok(()),
     }
 }
@@ -43,11 +55,5 @@ fn resolve_minter(settings: &mut Resolver) -> Option<Minter> {
         &api_secret?,
         app_sid?,
         region.as_deref(),
-    ))
-}
-
-fn not_yet(command: &str) -> Error {
-    Error::Failed(format!(
-        "`c2c {command}` is not available in this version yet. `c2c token` works today; see the CHANGELOG for what is coming."
     ))
 }

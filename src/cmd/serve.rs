@@ -7,12 +7,16 @@ use std::time::Duration;
 use clap::ArgMatches;
 
 use crate::cli::ServeArgs;
-use crate::config::{self, Files, Origin, Resolver};
+use crate::config::{self, Files, Resolver};
 use crate::dial;
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::server::{self, App, RateLimit, Server, Side};
 use crate::token;
+use crate::tunnel;
+
+use super::bring_up::{self, Target, Up};
+use super::remote;
 
 /// How long requests in flight may take to finish once c2c is asked to stop.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -20,6 +24,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 struct Settings {
     app: App,
     listen: SocketAddr,
+    /// `--tunnel`: where to point, and how to open the tunnel.
+    tunnel: Option<(Target, tunnel::Options)>,
 }
 
 fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Settings, Error> {
@@ -56,14 +62,10 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
                 .collect::<Result<Vec<_>, _>>()
         })
         .unwrap_or_default();
-    if args.tunnel {
-        r.invalid(
-            Origin::Flag("--tunnel"),
-            "option in this version",
-            "the in-process ngrok tunnel is not available yet".into(),
-            "Run your own tunnel (ngrok http 5000) and pass its address with --public-url for now.",
-        );
-    }
+    let tunnel = args
+        .tunnel
+        .then(|| resolve_tunnel(args, &mut r, auth_token.clone()))
+        .flatten();
     let (
         Some(minter),
         Some(caller_id),
@@ -76,6 +78,10 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
         return Err(r.into_error().into());
     };
     r.finish()?;
+    let tunnel = match tunnel {
+        Some((target, options)) => Some((target?, options)),
+        None => None,
+    };
 
     // 20 characters of 5 bits: a password nobody guesses through the tunnel.
     let share_password = match args.share {
@@ -101,16 +107,45 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
     Ok(Settings {
         app,
         listen: SocketAddr::new(host, port),
+        tunnel,
     })
+}
+
+/// What `--tunnel` needs: the REST client, the app, the authtoken. The state folder is looked up
+/// after the settings are known to be complete, hence the inner `Result`.
+fn resolve_tunnel(
+    args: &ServeArgs,
+    r: &mut Resolver,
+    auth_token: Option<Secret>,
+) -> Option<(Result<Target, Error>, tunnel::Options)> {
+    let client = remote::resolve_client(r);
+    let app_sid = remote::require_app_sid(r);
+    let authtoken = remote::resolve_authtoken(r);
+    let domain = remote::resolve_domain(r);
+    let (client, app_sid, authtoken) = (client?, app_sid?, authtoken?);
+    let target = remote::state_dir().map(|state_dir| Target {
+        client,
+        app_sid,
+        state_dir,
+        force: args.force,
+        voice_path: "/voice".to_owned(),
+        status_path: Some("/status".to_owned()),
+    });
+    let options = tunnel::Options {
+        authtoken,
+        domain,
+        // ngrok's edge can check Twilio's signatures too, but then nothing else gets through,
+        // and --share means the page must.
+        verify_twilio: auth_token.filter(|_| !args.share),
+        forwards_to: "c2c serve".to_owned(),
+        test_edge: remote::test_edge(),
+    };
+    Some((target, options))
 }
 
 pub fn run(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
     let settings = resolve(args, matches, files)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| Error::Failed(format!("cannot start the async runtime: {err}")))?;
-    runtime.block_on(serve(settings, args.open))
+    super::runtime()?.block_on(serve(settings, args.open))
 }
 
 async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
@@ -120,14 +155,63 @@ async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
         .map_err(|err| Error::Failed(format!("cannot read the bound address: {err}")))?;
     let server = Server::new(Arc::new(settings.app));
     let page = format!("http://{}/", display_addr(local));
+    let mut up = match settings.tunnel {
+        Some((target, options)) => {
+            let up = bring_up::bring_up(target, options).await?;
+            server.app().set_public_url(up.tunnel.url());
+            Some(up)
+        }
+        None => None,
+    };
     announce(server.app(), &page);
+    if let Some(up) = &up {
+        tracing::info!(
+            "ready: the TwiML App {} sends calls to {}",
+            up.target.app_sid,
+            up.settings.voice_url
+        );
+    }
     if open {
         open_browser(&page);
     }
-    server.run(listener, Side::Local, shutdown_signal()).await;
+    let failure = tokio::select! {
+        () = server.run(listener, Side::Local, std::future::pending()) => None,
+        () = shutdown_signal() => None,
+        failure = serve_tunnel(&server, up.as_mut()) => Some(failure),
+    };
     tracing::info!("stopping: letting requests in flight finish");
     server.shutdown(SHUTDOWN_GRACE).await;
-    Ok(())
+    let restored = match up {
+        Some(up) => up.tear_down().await,
+        None => Ok(()),
+    };
+    failure.map_or(restored, Err)
+}
+
+/// Hands each connection through the tunnel to the server as a public one, and follows the
+/// tunnel to a new address after a reconnect. Returns only if the tunnel closes for good.
+async fn serve_tunnel(server: &Server, up: Option<&mut Up>) -> Error {
+    let Some(up) = up else {
+        return std::future::pending().await;
+    };
+    let mut reconnects = up.tunnel.reconnects();
+    loop {
+        tokio::select! {
+            accepted = up.tunnel.accept() => match accepted {
+                Some((conn, peer)) => server.accept(conn, Side::Public, peer),
+                None => {
+                    return Error::Remote(
+                        "the ngrok tunnel closed and did not come back. Start c2c again.".to_owned(),
+                    )
+                }
+            },
+            () = reconnects.next() => {
+                if let Some(url) = up.follow().await {
+                    server.app().set_public_url(&url);
+                }
+            }
+        }
+    }
 }
 
 fn display_addr(addr: SocketAddr) -> String {
@@ -144,7 +228,7 @@ fn announce(app: &App, page: &str) {
     match app.public_url() {
         Some(url) => tracing::info!("Twilio reaches the webhook at {url}/voice"),
         None => tracing::info!(
-            "Twilio cannot reach this server yet: give it a public address with --public-url"
+            "Twilio cannot reach this server yet: add --tunnel, or give it a public address with --public-url"
         ),
     }
     if let Some(password) = &app.share_password {
@@ -189,7 +273,7 @@ fn open_browser(url: &str) {
 }
 
 /// Ctrl-C, or SIGTERM from a service manager or `kill`.
-async fn shutdown_signal() {
+pub(super) async fn shutdown_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;

@@ -1,7 +1,7 @@
 //! What the server knows: settings fixed at start-up, and the little that changes at run time.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
 use crate::config::{self, Origin, Problem};
 use crate::dial::{self, Allowed, DialPolicy};
@@ -29,8 +29,9 @@ pub struct App {
     pub share_password: Option<Secret>,
     pub token_limit: RateLimit,
     pub identities: Identities,
-    /// The public base URL (`https://x.ngrok.app`): what Twilio signs.
-    public_url: Option<String>,
+    /// The public base URL (`https://x.ngrok.app`): what Twilio signs. The tunnel sets it, and
+    /// sets it again if a reconnected session gets another address.
+    public_url: RwLock<Option<String>>,
 }
 
 impl App {
@@ -59,7 +60,7 @@ impl App {
             share_password,
             token_limit,
             identities: Identities::default(),
-            public_url: public_url.map(|url| url.trim_end_matches('/').to_owned()),
+            public_url: RwLock::new(public_url.map(|url| url.trim_end_matches('/').to_owned())),
         }
     }
 
@@ -107,8 +108,18 @@ impl App {
             .map_err(String::as_str)
     }
 
-    pub fn public_url(&self) -> Option<&str> {
-        self.public_url.as_deref()
+    pub fn public_url(&self) -> Option<String> {
+        self.public_url
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn set_public_url(&self, url: &str) {
+        *self
+            .public_url
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(url.trim_end_matches('/').to_owned());
     }
 }
 

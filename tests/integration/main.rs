@@ -1,12 +1,16 @@
 //! Integration tests: the real binary (and, later, the real server) driven from outside.
 //! One test binary for all of them, so that it links once.
 
+mod ngrok_edge;
 mod server;
 mod support;
+mod twilio_mock;
 
 mod completions;
+mod configure;
 mod help;
 mod secrets;
 mod serve;
 mod settings;
 mod token;
+mod tunnel;

@@ -1,0 +1,62 @@
+//! Steps that take a moment (the tunnel, Twilio's API): a spinner each on a terminal, plain log
+//! lines otherwise, so that piped output and CI logs stay readable.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+pub struct Progress {
+    bars: Option<MultiProgress>,
+}
+
+pub struct Step {
+    bar: Option<ProgressBar>,
+    what: String,
+}
+
+impl Default for Progress {
+    /// Spinners when standard error is a terminal.
+    fn default() -> Self {
+        Progress {
+            bars: std::io::stderr().is_terminal().then(MultiProgress::new),
+        }
+    }
+}
+
+impl Progress {
+
+    pub fn start(&self, what: impl Into<String>) -> Step {
+        let what = what.into();
+        let bar = self.bars.as_ref().map(|bars| {
+            let bar = bars.add(ProgressBar::new_spinner());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.set_message(format!("{what}…"));
+            bar.enable_steady_tick(Duration::from_millis(80));
+            bar
+        });
+        if bar.is_none() {
+            tracing::info!("{what}…");
+        }
+        Step { bar, what }
+    }
+}
+
+impl Step {
+    pub fn done(self, result: impl std::fmt::Display) {
+        match self.bar {
+            Some(bar) => bar.finish_with_message(format!("✓ {}: {result}", self.what)),
+            None => tracing::info!("{}: {result}", self.what),
+        }
+    }
+
+    /// The error itself is reported by whoever handles it; the spinner only stops.
+    pub fn failed(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_with_message(format!("✗ {}", self.what));
+        }
+    }
+}

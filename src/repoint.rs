@@ -1,0 +1,236 @@
+//! Pointing the TwiML App's Voice URL at c2c for the length of a run, and putting it back.
+//!
+//! The guard: an app whose Voice URL points somewhere c2c did not set (a deployed app, a
+//! colleague's server) is left alone unless the user says `--force`.
+
+use std::path::PathBuf;
+
+use crate::state_file::{self, Record, StateError};
+use crate::twilio_api::{ApiError, Application, Client, VoiceSettings};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RepointError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("{0}. c2c keeps it there to put the TwiML App back; check the folder's permissions.")]
+    State(#[from] StateError),
+    #[error(
+        "The TwiML App {app} sends calls to {url}, which c2c did not set. Pass --force to use the app anyway (c2c puts that URL back when it exits), or use another TwiML App."
+    )]
+    NotOurs { app: String, url: String },
+    #[error(
+        "Another c2c (process {pid}) is using the TwiML App {app}. Stop it first (it puts the app back as it exits), or use another TwiML App."
+    )]
+    Busy { app: String, pid: u32 },
+    #[error(
+        "Nothing to put back: no c2c run left the TwiML App {app} changed (no state file in {dir})."
+    )]
+    NothingToRestore { app: String, dir: String },
+}
+
+/// What the app will be changed from: decided, before any change, from the app as it is now
+/// and the record a previous run may have left.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// What a restore puts back.
+    pub previous: VoiceSettings,
+    /// Set when a previous run died without putting the app back.
+    pub left_behind_by: Option<u32>,
+}
+
+pub fn plan(
+    app: &Application,
+    record: Option<Record>,
+    ours: &str,
+    force: bool,
+) -> Result<Plan, RepointError> {
+    if let Some(record) = record {
+        if record.owner_is_running() {
+            return Err(RepointError::Busy {
+                app: app.sid.clone(),
+                pid: record.pid,
+            });
+        }
+        if app.voice.voice_url == record.ours {
+            // Still as the dead run left it: what it replaced is what this run must put back.
+            return Ok(Plan {
+                previous: record.previous,
+                left_behind_by: Some(record.pid),
+            });
+        }
+    }
+    let current = &app.voice.voice_url;
+    if !current.is_empty() && current != ours && !force {
+        return Err(RepointError::NotOurs {
+            app: app.sid.clone(),
+            url: current.clone(),
+        });
+    }
+    Ok(Plan {
+        previous: app.voice.clone(),
+        left_behind_by: None,
+    })
+}
+
+/// An app c2c has re-pointed; `restore` puts it back.
+pub struct Repointed {
+    dir: PathBuf,
+    record: Record,
+}
+
+impl Repointed {
+    /// Records what to put back, then points the app at `settings`.
+    pub async fn apply(
+        client: &Client,
+        dir: PathBuf,
+        app_sid: &str,
+        plan: Plan,
+        settings: &VoiceSettings,
+    ) -> Result<Self, RepointError> {
+        let record = Record {
+            account_sid: client.account_sid().to_owned(),
+            app_sid: app_sid.to_owned(),
+            previous: plan.previous,
+            ours: settings.voice_url.clone(),
+            pid: std::process::id(),
+        };
+        // Saved first: if c2c dies during the update, the record still says what to put back.
+        state_file::save(&dir, &record)?;
+        client.update_voice(app_sid, settings).await?;
+        Ok(Repointed { dir, record })
+    }
+
+    pub fn previous(&self) -> &VoiceSettings {
+        &self.record.previous
+    }
+
+    /// Points the app at a new address (the tunnel's URL changed), keeping what to put back.
+    pub async fn follow(
+        &mut self,
+        client: &Client,
+        settings: &VoiceSettings,
+    ) -> Result<(), RepointError> {
+        self.record.ours = settings.voice_url.clone();
+        state_file::save(&self.dir, &self.record)?;
+        client.update_voice(&self.record.app_sid, settings).await?;
+        Ok(())
+    }
+
+    /// Puts the app back as it was; the record stays when that fails, for `--restore`.
+    pub async fn restore(self, client: &Client) -> Result<VoiceSettings, RepointError> {
+        client
+            .update_voice(&self.record.app_sid, &self.record.previous)
+            .await?;
+        state_file::remove(&self.dir, &self.record.app_sid)?;
+        Ok(self.record.previous)
+    }
+}
+
+/// `c2c configure --restore`: puts back what a dead run left changed. `dry_run` only says what.
+pub async fn restore_left_behind(
+    client: &Client,
+    dir: PathBuf,
+    app_sid: &str,
+    dry_run: bool,
+) -> Result<Record, RepointError> {
+    let Some(record) = state_file::load(&dir, app_sid)? else {
+        return Err(RepointError::NothingToRestore {
+            app: app_sid.to_owned(),
+            dir: dir.display().to_string(),
+        });
+    };
+    if record.owner_is_running() {
+        return Err(RepointError::Busy {
+            app: app_sid.to_owned(),
+            pid: record.pid,
+        });
+    }
+    if !dry_run {
+        client.update_voice(app_sid, &record.previous).await?;
+        state_file::remove(&dir, app_sid)?;
+    }
+    Ok(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(voice_url: &str) -> Application {
+        Application {
+            sid: "AP1".into(),
+            friendly_name: "dev".into(),
+            voice: VoiceSettings::posting_to(voice_url, ""),
+        }
+    }
+
+    fn record(pid: u32, ours: &str) -> Record {
+        Record {
+            account_sid: "AC1".into(),
+            app_sid: "AP1".into(),
+            previous: VoiceSettings::posting_to("https://original.example/voice", ""),
+            ours: ours.into(),
+            pid,
+        }
+    }
+
+    const DEAD: u32 = u32::MAX - 1;
+    const NEW: &str = "https://new.ngrok.app/voice";
+
+    #[test]
+    fn an_empty_app_or_our_own_url_is_taken_without_force() {
+        assert_eq!(
+            plan(&app(""), None, NEW, false).unwrap().previous,
+            app("").voice
+        );
+        assert!(plan(&app(NEW), None, NEW, false).is_ok());
+    }
+
+    #[test]
+    fn a_url_c2c_did_not_set_needs_force() {
+        let err = plan(&app("https://prod.example/voice"), None, NEW, false).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("sends calls to https://prod.example/voice, which c2c did not set"),
+            "{err}"
+        );
+        let forced = plan(&app("https://prod.example/voice"), None, NEW, true).unwrap();
+        assert_eq!(forced.previous.voice_url, "https://prod.example/voice");
+    }
+
+    #[test]
+    fn a_run_that_died_hands_over_the_original_settings() {
+        let stale = "https://stale.ngrok.app/voice";
+        let plan = plan(&app(stale), Some(record(DEAD, stale)), NEW, false).unwrap();
+        assert_eq!(plan.previous.voice_url, "https://original.example/voice");
+        assert_eq!(plan.left_behind_by, Some(DEAD));
+    }
+
+    #[test]
+    fn a_record_the_app_no_longer_matches_is_stale() {
+        // Someone re-pointed the app since: their URL is the one to guard and put back.
+        let err = plan(
+            &app("https://someone.example/voice"),
+            Some(record(DEAD, "https://stale.ngrok.app/voice")),
+            NEW,
+            false,
+        )
+        .unwrap_err();
+        assert!(matches!(err, RepointError::NotOurs { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_running_owner_keeps_the_app() {
+        let mut owner = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let err = plan(&app(NEW), Some(record(owner.id(), NEW)), NEW, true).unwrap_err();
+        let _ = owner.kill();
+        let _ = owner.wait();
+        assert!(
+            matches!(err, RepointError::Busy { pid, .. } if pid == owner.id()),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,359 @@
+//! `serve --tunnel` and `c2c tunnel`, offline: the ngrok stand-in carries the requests, the REST
+//! mock plays Twilio.
+
+use std::time::{Duration, Instant};
+
+use c2c::secret::Secret;
+use c2c::signature::{self, Algorithm};
+
+use crate::ngrok_edge::Edge;
+use crate::server::{Serve, parse_reply, serve};
+use crate::support::{AUTH_TOKEN, NGROK_AUTHTOKEN, c2c};
+use crate::twilio_mock::TwilioMock;
+
+const URL: &str = "https://stand-in.ngrok.test";
+
+fn tunnel_env<'a>(mock: &'a TwilioMock, edge: &'a Edge) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+        ("NGROK_AUTHTOKEN", NGROK_AUTHTOKEN),
+        ("C2C_TWILIO_API_BASE", &mock.base),
+        ("C2C_NGROK_TEST_EDGE", &edge.addr),
+    ]
+}
+
+fn post(path: &str, params: &[(&str, &str)], signature: Option<&str>) -> Vec<u8> {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    let signed = signature.map_or(String::new(), |s| format!("X-Twilio-Signature: {s}\r\n"));
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: stand-in.ngrok.test\r\nX-Forwarded-For: 203.0.113.9\r\nContent-Type: application/x-www-form-urlencoded\r\n{signed}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+fn get(path: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: stand-in.ngrok.test\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n")
+        .into_bytes()
+}
+
+fn sign(url: &str, params: &[(&str, &str)]) -> String {
+    let owned: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    signature::compute(&Secret::new(AUTH_TOKEN), Algorithm::Sha1, url, &owned)
+}
+
+fn serve_tunnel(
+    mock: &TwilioMock,
+    edge: &Edge,
+    args: &[&str],
+    extra: &[(&'static str, &str)],
+) -> Serve {
+    let mut env = tunnel_env(mock, edge);
+    env.extend_from_slice(extra);
+    let mut all = vec!["--tunnel"];
+    all.extend_from_slice(args);
+    let c2c = serve(&all, &env);
+    c2c.wait_for_log("ready: the TwiML App");
+    c2c
+}
+
+#[test]
+fn serve_tunnel_points_the_app_at_the_tunnel_answers_only_signed_webhooks_and_restores() {
+    let mock = TwilioMock::start();
+    let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
+    let mut c2c = serve_tunnel(&mock, &edge, &[], &[]);
+    assert_eq!(mock.voice_url(), format!("{URL}/voice"));
+    assert_eq!(mock.status_callback(), format!("{URL}/status"));
+    // ngrok's edge is asked to check Twilio's signatures too.
+    let opts = &edge.binds()[0]["Opts"];
+    assert_eq!(opts["WebhookVerification"]["provider"], "twilio", "{opts}");
+
+    let params = [
+        ("From", "client:alice"),
+        ("To", "+14155552671"),
+        ("CallSid", "CA1"),
+    ];
+    let signed = sign(&format!("{URL}/voice"), &params);
+    let reply = parse_reply(
+        edge.request(&post("/voice", &params, Some(&signed)))
+            .as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(
+        reply.text().contains("<Number>+14155552671</Number>"),
+        "{}",
+        reply.text()
+    );
+
+    let forged = parse_reply(
+        edge.request(&post("/voice", &params, Some("AAAA")))
+            .as_bytes(),
+    );
+    assert_eq!(forged.status, 403);
+    let unsigned = parse_reply(edge.request(&post("/voice", &params, None)).as_bytes());
+    assert_eq!(unsigned.status, 403);
+    for path in ["/", "/token", "/assets/app.js"] {
+        let reply = parse_reply(edge.request(&get(path)).as_bytes());
+        assert_eq!(
+            reply.status,
+            403,
+            "{path} through the tunnel: {}",
+            reply.text()
+        );
+        assert!(!reply.text().contains("token\""), "{path}");
+    }
+
+    let (code, took) = c2c.terminate();
+    assert_eq!(code, Some(0), "{}", c2c.log());
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert_eq!(mock.voice_url(), "", "the old (empty) Voice URL is back");
+    assert_eq!(mock.status_callback(), "");
+}
+
+#[test]
+fn an_app_pointing_elsewhere_is_left_alone_without_force() {
+    let mock = TwilioMock::start();
+    mock.set_voice_url("https://prod.example/voice");
+    let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
+    let run = c2c(&["serve", "--tunnel", "--port", "0"])
+        .all_env()
+        .env("C2C_TWILIO_API_BASE", &mock.base)
+        .env("C2C_NGROK_TEST_EDGE", &edge.addr)
+        .run();
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("sends calls to https://prod.example/voice, which c2c did not set")
+            && run.stderr.contains("--force"),
+        "{}",
+        run.stderr
+    );
+    assert!(mock.writes().is_empty());
+
+    let mut forced = serve_tunnel(&mock, &edge, &["--force"], &[]);
+    assert_eq!(mock.voice_url(), format!("{URL}/voice"));
+    forced.terminate();
+    assert_eq!(mock.voice_url(), "https://prod.example/voice");
+}
+
+#[test]
+fn a_killed_run_is_undone_by_configure_restore_or_by_the_next_run() {
+    let mock = TwilioMock::start();
+    mock.set_voice_url("https://original.example/voice");
+    let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_str().unwrap();
+    let state = [("HOME", home_path), ("XDG_STATE_HOME", home_path)];
+    // --force because c2c did not set the original URL; the next run needs no --force.
+    let mut first = serve_tunnel(&mock, &edge, &["--force"], &state);
+    first.kill();
+    assert_eq!(
+        mock.voice_url(),
+        format!("{URL}/voice"),
+        "nobody restored it"
+    );
+
+    // The next run takes over without --force and, on exit, puts back the original.
+    let mut next = serve_tunnel(&mock, &edge, &[], &state);
+    next.wait_for_log("left the TwiML App pointing at its tunnel");
+    next.kill();
+
+    let run = c2c(&["configure", "--restore"])
+        .all_env()
+        .env("C2C_TWILIO_API_BASE", &mock.base)
+        .env("HOME", home_path)
+        .env("XDG_STATE_HOME", home_path)
+        .run();
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("-> https://original.example/voice"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(mock.voice_url(), "https://original.example/voice");
+}
+
+#[test]
+fn a_bad_authtoken_fails_fast_with_ngroks_code_and_changes_nothing() {
+    let mock = TwilioMock::start();
+    let edge = Edge::start("the-right-token", &[URL]);
+    let started = Instant::now();
+    let run = c2c(&["serve", "--tunnel", "--port", "0"])
+        .all_env()
+        .env("C2C_TWILIO_API_BASE", &mock.base)
+        .env("C2C_NGROK_TEST_EDGE", &edge.addr)
+        .run();
+    run.assert_code(4);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(
+        run.stderr.contains("ngrok refused the authtoken") && run.stderr.contains("ERR_NGROK_107"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(NGROK_AUTHTOKEN));
+    assert!(mock.writes().is_empty());
+
+    // Nothing listening where the edge should be.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = dead.local_addr().unwrap().to_string();
+    drop(dead);
+    let run = c2c(&["serve", "--tunnel", "--port", "0"])
+        .all_env()
+        .env("C2C_TWILIO_API_BASE", &mock.base)
+        .env("C2C_NGROK_TEST_EDGE", &addr)
+        .run();
+    run.assert_code(4);
+    assert!(
+        run.stderr.contains("Cannot reach ngrok's service"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn no_authtoken_anywhere_lists_every_place_c2c_looked() {
+    let run = c2c(&["serve", "--tunnel", "--port", "0"])
+        .all_env()
+        .env("NGROK_AUTHTOKEN", "")
+        .run();
+    run.assert_code(3);
+    assert!(
+        run.stderr.contains("NGROK_AUTHTOKEN")
+            && run.stderr.contains("ngrok/ngrok.yml")
+            && run.stderr.contains(".ngrok2/ngrok.yml")
+            && run.stderr.contains("dashboard.ngrok.com"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_agents_config_file_supplies_the_authtoken() {
+    let mock = TwilioMock::start();
+    let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join(".config/ngrok/ngrok.yml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        format!("version: \"3\"\nagent:\n  authtoken: {NGROK_AUTHTOKEN}\n"),
+    )
+    .unwrap();
+    let mut env = tunnel_env(&mock, &edge);
+    env.retain(|(k, _)| *k != "NGROK_AUTHTOKEN");
+    let home_path = home.path().to_str().unwrap();
+    env.push(("HOME", home_path));
+    env.push(("XDG_CONFIG_HOME", ""));
+    let mut c2c = serve(&["--tunnel"], &env);
+    c2c.wait_for_log("ready: the TwiML App");
+    c2c.terminate();
+}
+
+#[test]
+fn the_voice_url_follows_the_tunnel_when_a_reconnect_changes_its_address() {
+    let mock = TwilioMock::start();
+    let edge = Edge::start(
+        NGROK_AUTHTOKEN,
+        &[
+            URL,
+            "https://rebound.ngrok.test",
+            "https://moved.ngrok.test",
+        ],
+    );
+    let mut c2c = serve_tunnel(&mock, &edge, &[], &[]);
+    edge.drop_session();
+    c2c.wait_for_log("the tunnel's address changed");
+    assert_eq!(mock.voice_url(), "https://moved.ngrok.test/voice");
+    // Signatures are now checked against the new address.
+    let params = [("From", "client:alice"), ("To", "+14155552671")];
+    let signed = sign("https://moved.ngrok.test/voice", &params);
+    let reply = parse_reply(
+        edge.request(&post("/voice", &params, Some(&signed)))
+            .as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    c2c.terminate();
+    assert_eq!(mock.voice_url(), "");
+}
+
+#[test]
+fn c2c_tunnel_forwards_to_a_server_that_already_runs() {
+    let mock = TwilioMock::start();
+    let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
+    // The "server that already runs": a quickstart-like server that answers one request.
+    let quickstart = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = quickstart.local_addr().unwrap().port().to_string();
+    let answering = std::thread::spawn(move || {
+        use std::io::{BufRead, Write};
+        let (conn, _) = quickstart.accept().unwrap();
+        let mut reader = std::io::BufReader::new(conn);
+        let mut first = String::new();
+        reader.read_line(&mut first).unwrap();
+        let body = "<Response><Say>hello from the quickstart</Say></Response>";
+        write!(
+            reader.get_mut(),
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        first
+    });
+    let env = tunnel_env(&mock, &edge);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_c2c"));
+    let home = tempfile::tempdir().unwrap();
+    command
+        .args(["tunnel", "--port", &port, "--path", "/twiml"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("TWILIO_ACCOUNT_SID", crate::support::ACCOUNT_SID)
+        .env("TWILIO_API_KEY", crate::support::API_KEY)
+        .env("TWILIO_API_SECRET", crate::support::API_SECRET)
+        .env("TWILIO_TWIML_APP_SID", crate::support::APP_SID)
+        .envs(env.iter().copied())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while mock.voice_url().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "c2c tunnel never set the Voice URL"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(mock.voice_url(), format!("{URL}/twiml"));
+    assert_eq!(
+        mock.status_callback(),
+        "",
+        "c2c tunnel leaves the status callback alone"
+    );
+    let reply = parse_reply(
+        edge.request(&post("/twiml", &[("To", "+1")], None))
+            .as_bytes(),
+    );
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply.text().contains("hello from the quickstart"),
+        "{}",
+        reply.text()
+    );
+    assert!(
+        answering
+            .join()
+            .unwrap()
+            .starts_with("POST /twiml HTTP/1.1")
+    );
+
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(mock.voice_url(), "");
+}

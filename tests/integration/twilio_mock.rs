@@ -1,0 +1,263 @@
+//! A mock of the parts of Twilio's REST API that c2c calls, on loopback: one account with one
+//! TwiML App and one phone number. It checks Basic auth as Twilio does, records every request,
+//! and can be told to fail or to answer slowly.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{Request, Response};
+use serde_json::{Map, Value, json};
+
+use crate::support::{ACCOUNT_SID, API_KEY, API_SECRET, APP_SID, AUTH_TOKEN};
+
+pub const NUMBER: &str = "+15005550006";
+pub const NUMBER_SID: &str = "PN0123456789abcdef0123456789abcdef";
+
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub form: Vec<(String, String)>,
+}
+
+struct State {
+    apps: Vec<Map<String, Value>>,
+    number: Map<String, Value>,
+    failures: VecDeque<u16>,
+    delay: Duration,
+    requests: Vec<Recorded>,
+}
+
+pub struct TwilioMock {
+    pub base: String,
+    state: Arc<Mutex<State>>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn app(sid: &str, name: &str, voice_url: &str) -> Map<String, Value> {
+    let value = json!({
+        "sid": sid, "account_sid": ACCOUNT_SID, "friendly_name": name,
+        "voice_url": voice_url, "voice_method": "POST",
+        "status_callback": "", "status_callback_method": "POST",
+    });
+    value.as_object().unwrap().clone()
+}
+
+impl TwilioMock {
+    pub fn start() -> TwilioMock {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let number =
+            json!({"sid": NUMBER_SID, "phone_number": NUMBER, "voice_application_sid": null});
+        let state = Arc::new(Mutex::new(State {
+            apps: vec![app(APP_SID, "c2c dev", "")],
+            number: number.as_object().unwrap().clone(),
+            failures: VecDeque::new(),
+            delay: Duration::ZERO,
+            requests: Vec::new(),
+        }));
+        let shared = Arc::clone(&state);
+        runtime.spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let state = Arc::clone(&shared);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request| {
+                        let state = Arc::clone(&state);
+                        async move { Ok::<_, Infallible>(answer(&state, request).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(tcp), service)
+                        .await;
+                });
+            }
+        });
+        TwilioMock {
+            base,
+            state,
+            _runtime: runtime,
+        }
+    }
+
+    pub fn set_voice_url(&self, url: &str) {
+        self.state.lock().unwrap().apps[0].insert("voice_url".into(), json!(url));
+    }
+
+    pub fn voice_url(&self) -> String {
+        self.state.lock().unwrap().apps[0]["voice_url"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub fn status_callback(&self) -> String {
+        self.state.lock().unwrap().apps[0]["status_callback"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub fn number_app(&self) -> Value {
+        self.state.lock().unwrap().number["voice_application_sid"].clone()
+    }
+
+    /// The next requests answer these statuses, one each, before the mock behaves again.
+    pub fn fail_next(&self, statuses: &[u16]) {
+        self.state.lock().unwrap().failures.extend(statuses);
+    }
+
+    pub fn delay(&self, delay: Duration) {
+        self.state.lock().unwrap().delay = delay;
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.lock().unwrap().requests.clone()
+    }
+
+    /// The requests that changed something.
+    pub fn writes(&self) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .collect()
+    }
+}
+
+fn json_response(status: u16, body: Value) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap()
+}
+
+fn error(status: u16, code: u32, message: &str) -> Response<Full<Bytes>> {
+    json_response(
+        status,
+        json!({"code": code, "message": message, "more_info": format!("https://www.twilio.com/docs/errors/{code}"), "status": status}),
+    )
+}
+
+fn authorised(request: &Request<hyper::body::Incoming>) -> bool {
+    let expected = |user: &str, password: &str| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+        )
+    };
+    let given = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    given == expected(API_KEY, API_SECRET) || given == expected(ACCOUNT_SID, AUTH_TOKEN)
+}
+
+async fn answer(
+    state: &Mutex<State>,
+    request: Request<hyper::body::Incoming>,
+) -> Response<Full<Bytes>> {
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let ok = authorised(&request);
+    let body = request.into_body().collect().await.unwrap().to_bytes();
+    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let (failure, delay) = {
+        let mut state = state.lock().unwrap();
+        state.requests.push(Recorded {
+            method: method.clone(),
+            path: path.clone(),
+            form: form.clone(),
+        });
+        (state.failures.pop_front(), state.delay)
+    };
+    tokio::time::sleep(delay).await;
+    if let Some(status) = failure {
+        return error(status, 20500, "Internal Server Error");
+    }
+    if !ok {
+        return error(401, 20003, "Authenticate");
+    }
+    let prefix = format!("/2010-04-01/Accounts/{ACCOUNT_SID}/");
+    let Some(rest) = path.strip_prefix(&prefix) else {
+        return error(404, 20404, "The requested resource was not found");
+    };
+    let mut state = state.lock().unwrap();
+    match (method.as_str(), rest) {
+        ("POST", "Applications.json") => {
+            let sid = format!("AP{:032x}", state.apps.len() + 1);
+            let name = form
+                .iter()
+                .find(|(k, _)| k == "FriendlyName")
+                .map_or("", |(_, v)| v.as_str());
+            state.apps.push(app(&sid, name, ""));
+            json_response(201, Value::Object(state.apps.last().unwrap().clone()))
+        }
+        ("GET", "IncomingPhoneNumbers.json") => {
+            let wanted: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect();
+            let matches = wanted
+                .iter()
+                .any(|(k, v)| k == "PhoneNumber" && v == NUMBER);
+            let list = if matches {
+                vec![Value::Object(state.number.clone())]
+            } else {
+                vec![]
+            };
+            json_response(200, json!({"incoming_phone_numbers": list}))
+        }
+        ("POST", path) if path == format!("IncomingPhoneNumbers/{NUMBER_SID}.json") => {
+            for (k, v) in &form {
+                if k == "VoiceApplicationSid" {
+                    state
+                        .number
+                        .insert("voice_application_sid".into(), json!(v));
+                }
+            }
+            json_response(200, Value::Object(state.number.clone()))
+        }
+        (method, path) => {
+            let Some(sid) = path
+                .strip_prefix("Applications/")
+                .and_then(|p| p.strip_suffix(".json"))
+            else {
+                return error(404, 20404, "The requested resource was not found");
+            };
+            let Some(app) = state.apps.iter_mut().find(|a| a["sid"] == sid) else {
+                return error(
+                    404,
+                    20404,
+                    &format!(
+                        "The requested resource /2010-04-01/Accounts/{ACCOUNT_SID}/Applications/{sid}.json was not found"
+                    ),
+                );
+            };
+            if method == "POST" {
+                for (k, v) in &form {
+                    let field = match k.as_str() {
+                        "VoiceUrl" => "voice_url",
+                        "VoiceMethod" => "voice_method",
+                        "StatusCallback" => "status_callback",
+                        "StatusCallbackMethod" => "status_callback_method",
+                        _ => continue,
+                    };
+                    app.insert(field.into(), json!(v));
+                }
+            }
+            json_response(200, Value::Object(app.clone()))
+        }
+    }
+}
