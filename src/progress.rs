@@ -25,7 +25,6 @@ impl Default for Progress {
 }
 
 impl Progress {
-
     pub fn start(&self, what: impl Into<String>) -> Step {
         let what = what.into();
         let bar = self.bars.as_ref().map(|bars| {

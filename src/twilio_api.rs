@@ -410,23 +410,23 @@ impl Client {
 
     fn refusal(&self, action: &Action, status: u16, body: &TwilioError) -> String {
         let doing = action.doing();
-        let code = body.code.map_or(String::new(), |c| format!(" {c}"));
+        let code = body.code.map_or(String::new(), |c| format!(", error {c}"));
         let said = match body.message.trim() {
             "" => String::new(),
             message => format!(": {message}"),
         };
         match (body.code, status) {
             (Some(20003), _) | (None, 401) => format!(
-                "Twilio refused the credentials while {doing} (error{code}). Check {}.",
+                "Twilio refused the credentials while {doing} ({status}{code}). Check {}.",
                 self.credentials.settings()
             ),
             (Some(20404), _) | (None, 404) => format!(
-                "Twilio found nothing while {doing} in the account {} (error{code}). {}",
+                "Twilio found nothing while {doing} in the account {} ({status}{code}). {}",
                 self.account_sid,
                 action.not_found_fix()
             ),
             (Some(21210 | 13214 | 21212), _) => format!(
-                "Twilio refused the caller ID while {doing} (error{code}{said}). Use one of your Twilio numbers, or verify the number in the Console under Phone Numbers > Verified Caller IDs."
+                "Twilio refused the caller ID while {doing} ({status}{code}{said}). Use one of your Twilio numbers, or verify the number in the Console under Phone Numbers > Verified Caller IDs."
             ),
             (_, 429) => format!(
                 "Twilio kept answering 429 (too many requests) while {doing}, after {RETRIES} retries. Wait a minute and try again."
@@ -439,7 +439,7 @@ impl Client {
                     .more_info
                     .as_deref()
                     .map_or(String::new(), |url| format!(" See {url}."));
-                format!("Twilio refused {doing} ({status}, error{code}{said}).{more}")
+                format!("Twilio refused {doing} ({status}{code}{said}).{more}")
             }
         }
     }
