@@ -159,9 +159,8 @@ impl Reconnects {
     }
 }
 
-/// `c2c tunnel`: forwards every connection to a server that already runs.
-pub async fn forward(tunnel: &mut Tunnel, to: std::net::SocketAddr) -> Option<()> {
-    let (mut conn, peer) = tunnel.accept().await?;
+/// `c2c tunnel`: copies one connection to and from a server that already runs on `to`.
+pub fn forward(mut conn: EndpointConn, peer: IpAddr, to: std::net::SocketAddr) {
     tokio::spawn(async move {
         match tokio::net::TcpStream::connect(to).await {
             Ok(mut local) => {
@@ -172,7 +171,6 @@ pub async fn forward(tunnel: &mut Tunnel, to: std::net::SocketAddr) -> Option<()
             ),
         }
     });
-    Some(())
 }
 
 fn timed_out() -> TunnelError {

@@ -123,7 +123,7 @@ impl From<RawApplication> for Application {
 }
 
 /// One of the account's phone numbers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct IncomingNumber {
     pub sid: String,
     pub phone_number: String,
@@ -137,7 +137,7 @@ struct NumberPage {
 }
 
 /// What a call was for, so that its error can say so.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Action {
     FetchApp(String),
     UpdateApp(String),
@@ -173,7 +173,7 @@ impl Action {
 }
 
 /// Twilio's error body.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Deserialize)]
 pub struct TwilioError {
     #[serde(default)]
     pub code: Option<u32>,

@@ -1,8 +1,11 @@
 //! The one-command bring-up shared by `serve --tunnel` and `tunnel`: open the tunnel while reading
 //! the TwiML App, point the app at the tunnel, and on the way out put it back.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+use ngrok::EndpointConn;
 
 use crate::error::Error;
 use crate::progress::Progress;
@@ -124,9 +127,36 @@ pub async fn bring_up(target: Target, options: tunnel::Options) -> Result<Up, Er
 }
 
 impl Up {
+    /// Hands each connection through the tunnel to `serve`, and after a reconnect follows the
+    /// tunnel to its new address (`moved` hears of it). Returns only if the tunnel closes for good.
+    pub async fn run(
+        &mut self,
+        mut serve: impl FnMut(EndpointConn, IpAddr),
+        mut moved: impl FnMut(&str),
+    ) -> Error {
+        let mut reconnects = self.tunnel.reconnects();
+        loop {
+            tokio::select! {
+                accepted = self.tunnel.accept() => match accepted {
+                    Some((conn, peer)) => serve(conn, peer),
+                    None => {
+                        return Error::Remote(
+                            "the ngrok tunnel closed and did not come back. Start c2c again.".to_owned(),
+                        )
+                    }
+                },
+                () = reconnects.next() => {
+                    if let Some(url) = self.follow().await {
+                        moved(&url);
+                    }
+                }
+            }
+        }
+    }
+
     /// After the session reconnected: follows the tunnel to its new address, if it has one.
     /// `Some(url)` when the address changed.
-    pub async fn follow(&mut self) -> Option<String> {
+    async fn follow(&mut self) -> Option<String> {
         // The session needs a moment to come back; ask a few times before giving up.
         let mut wait = Duration::from_millis(250);
         let url = loop {

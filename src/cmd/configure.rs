@@ -126,20 +126,15 @@ async fn show(client: &Client, app_sid: &str, out: &Output) -> Result<(), Error>
             url => format!("{url} ({})", app.voice.status_callback_method),
         }
     );
-    if let Some(record) = &record {
-        let who = if record.owner_is_running() {
-            format!("c2c (process {}) is using it", record.pid)
-        } else {
-            "a c2c run left it changed: `c2c configure --restore` puts back".to_owned()
-        };
-        text.push_str(&format!(
-            "\n  {who} {}",
-            if record.owner_is_running() {
-                String::new()
-            } else {
-                describe(&record.previous.voice_url)
-            }
-        ));
+    match &record {
+        Some(record) if record.owner_is_running() => {
+            text.push_str(&format!("\n  c2c (process {}) is using it", record.pid))
+        }
+        Some(record) => text.push_str(&format!(
+            "\n  a c2c run left it changed: `c2c configure --restore` puts back {}",
+            describe(&record.previous.voice_url)
+        )),
+        None => {}
     }
     let mut json = serde_json::to_value(&app).unwrap_or_default();
     json["left_behind"] = json!(record.map(|r| r.previous));

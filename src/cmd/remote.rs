@@ -9,7 +9,10 @@ use crate::ngrok_agent;
 use crate::secret::Secret;
 use crate::sid::{Sid, SidKind};
 use crate::state_file;
+use crate::tunnel;
 use crate::twilio_api::{self, Client, Credentials};
+
+use super::bring_up::Target;
 
 /// The REST client the settings describe; `None` when something is missing (recorded in `r`).
 pub fn resolve_client(r: &mut Resolver) -> Option<Client> {
@@ -68,6 +71,61 @@ pub fn resolve_client(r: &mut Resolver) -> Option<Client> {
     .ok()
 }
 
+/// What every tunnel bring-up reads from the settings.
+pub struct TunnelSettings {
+    client: Client,
+    app_sid: String,
+    authtoken: Secret,
+    domain: Option<String>,
+}
+
+/// `None` when something is missing (recorded in `r`).
+pub fn resolve_tunnel(r: &mut Resolver) -> Option<TunnelSettings> {
+    let client = resolve_client(r);
+    let app_sid = require_app_sid(r);
+    let authtoken = resolve_authtoken(r);
+    let domain = resolve_domain(r);
+    Some(TunnelSettings {
+        client: client?,
+        app_sid: app_sid?,
+        authtoken: authtoken?,
+        domain,
+    })
+}
+
+/// How one command brings the tunnel up, beyond the settings.
+pub struct Plan {
+    pub force: bool,
+    pub voice_path: String,
+    pub status_path: Option<String>,
+    pub verify_twilio: Option<Secret>,
+    pub forwards_to: String,
+}
+
+impl TunnelSettings {
+    /// Called once the settings are known to be complete: finding the state folder can fail.
+    pub fn bring_up(self, plan: Plan) -> Result<(Target, tunnel::Options), Error> {
+        let target = Target {
+            client: self.client,
+            app_sid: self.app_sid,
+            state_dir: state_dir()?,
+            force: plan.force,
+            voice_path: plan.voice_path,
+            status_path: plan.status_path,
+        };
+        let options = tunnel::Options {
+            authtoken: self.authtoken,
+            domain: self.domain,
+            verify_twilio: plan.verify_twilio,
+            forwards_to: plan.forwards_to,
+            test_edge: std::env::var("C2C_NGROK_TEST_EDGE")
+                .ok()
+                .filter(|v| !v.is_empty()),
+        };
+        Ok((target, options))
+    }
+}
+
 pub fn require_app_sid(r: &mut Resolver) -> Option<String> {
     r.require_sid(&config::APP_SID, SidKind::Application)
         .map(|sid| sid.as_str().to_owned())
@@ -75,7 +133,7 @@ pub fn require_app_sid(r: &mut Resolver) -> Option<String> {
 
 /// The ngrok authtoken, highest first: `--authtoken`, `NGROK_AUTHTOKEN` (also from .env), the
 /// ngrok agent's config file, c2c's config file.
-pub fn resolve_authtoken(r: &mut Resolver) -> Option<Secret> {
+fn resolve_authtoken(r: &mut Resolver) -> Option<Secret> {
     let found = r.lookup(&config::NGROK_AUTHTOKEN);
     let from_c2c_config = matches!(found.as_ref().map(|f| &f.origin), Some(Origin::File(..)));
     if let Some(found) = &found
@@ -109,7 +167,7 @@ pub fn resolve_authtoken(r: &mut Resolver) -> Option<Secret> {
     None
 }
 
-pub fn resolve_domain(r: &mut Resolver) -> Option<String> {
+fn resolve_domain(r: &mut Resolver) -> Option<String> {
     r.optional(&config::NGROK_DOMAIN, |v| {
         let domain = v
             .trim_start_matches("https://")
@@ -121,13 +179,6 @@ pub fn resolve_domain(r: &mut Resolver) -> Option<String> {
             Ok(domain)
         }
     })
-}
-
-/// A plain-TCP stand-in for ngrok's service, for tests that run offline.
-pub fn test_edge() -> Option<String> {
-    std::env::var("C2C_NGROK_TEST_EDGE")
-        .ok()
-        .filter(|v| !v.is_empty())
 }
 
 pub fn state_dir() -> Result<PathBuf, Error> {

@@ -64,7 +64,7 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
         .unwrap_or_default();
     let tunnel = args
         .tunnel
-        .then(|| resolve_tunnel(args, &mut r, auth_token.clone()))
+        .then(|| remote::resolve_tunnel(&mut r))
         .flatten();
     let (
         Some(minter),
@@ -79,7 +79,15 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
     };
     r.finish()?;
     let tunnel = match tunnel {
-        Some((target, options)) => Some((target?, options)),
+        Some(settings) => Some(settings.bring_up(remote::Plan {
+            force: args.force,
+            voice_path: "/voice".to_owned(),
+            status_path: Some("/status".to_owned()),
+            // ngrok's edge can check Twilio's signatures too, but then nothing else gets
+            // through, and --share means the page must.
+            verify_twilio: auth_token.clone().filter(|_| !args.share),
+            forwards_to: "c2c serve".to_owned(),
+        })?),
         None => None,
     };
 
@@ -109,38 +117,6 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
         listen: SocketAddr::new(host, port),
         tunnel,
     })
-}
-
-/// What `--tunnel` needs: the REST client, the app, the authtoken. The state folder is looked up
-/// after the settings are known to be complete, hence the inner `Result`.
-fn resolve_tunnel(
-    args: &ServeArgs,
-    r: &mut Resolver,
-    auth_token: Option<Secret>,
-) -> Option<(Result<Target, Error>, tunnel::Options)> {
-    let client = remote::resolve_client(r);
-    let app_sid = remote::require_app_sid(r);
-    let authtoken = remote::resolve_authtoken(r);
-    let domain = remote::resolve_domain(r);
-    let (client, app_sid, authtoken) = (client?, app_sid?, authtoken?);
-    let target = remote::state_dir().map(|state_dir| Target {
-        client,
-        app_sid,
-        state_dir,
-        force: args.force,
-        voice_path: "/voice".to_owned(),
-        status_path: Some("/status".to_owned()),
-    });
-    let options = tunnel::Options {
-        authtoken,
-        domain,
-        // ngrok's edge can check Twilio's signatures too, but then nothing else gets through,
-        // and --share means the page must.
-        verify_twilio: auth_token.filter(|_| !args.share),
-        forwards_to: "c2c serve".to_owned(),
-        test_edge: remote::test_edge(),
-    };
-    Some((target, options))
 }
 
 pub fn run(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
@@ -188,29 +164,18 @@ async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
     failure.map_or(restored, Err)
 }
 
-/// Hands each connection through the tunnel to the server as a public one, and follows the
-/// tunnel to a new address after a reconnect. Returns only if the tunnel closes for good.
+/// Serves what comes through the tunnel as public requests, keeping the signed URL in step
+/// with the tunnel's address. Returns only if the tunnel closes for good.
 async fn serve_tunnel(server: &Server, up: Option<&mut Up>) -> Error {
-    let Some(up) = up else {
-        return std::future::pending().await;
-    };
-    let mut reconnects = up.tunnel.reconnects();
-    loop {
-        tokio::select! {
-            accepted = up.tunnel.accept() => match accepted {
-                Some((conn, peer)) => server.accept(conn, Side::Public, peer),
-                None => {
-                    return Error::Remote(
-                        "the ngrok tunnel closed and did not come back. Start c2c again.".to_owned(),
-                    )
-                }
-            },
-            () = reconnects.next() => {
-                if let Some(url) = up.follow().await {
-                    server.app().set_public_url(&url);
-                }
-            }
+    match up {
+        Some(up) => {
+            up.run(
+                |conn, peer| server.accept(conn, Side::Public, peer),
+                |url| server.app().set_public_url(url),
+            )
+            .await
         }
+        None => std::future::pending().await,
     }
 }
 

@@ -9,15 +9,12 @@ use crate::config::{self, Files, Origin, Resolver};
 use crate::error::Error;
 use crate::tunnel;
 
-use super::bring_up::{self, Target};
+use super::bring_up;
 use super::remote;
 
 pub fn run(args: &TunnelArgs, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
     let mut r = Resolver::new(matches, files);
-    let client = remote::resolve_client(&mut r);
-    let app_sid = remote::require_app_sid(&mut r);
-    let authtoken = remote::resolve_authtoken(&mut r);
-    let domain = remote::resolve_domain(&mut r);
+    let settings = remote::resolve_tunnel(&mut r);
     let auth_token = r.optional_secret(&config::AUTH_TOKEN);
     let port = r.require(&config::PORT, |v| match v.parse::<u16>() {
         Ok(0) | Err(_) => Err(format!("{v:?} is not the port of a running server")),
@@ -31,9 +28,7 @@ pub fn run(args: &TunnelArgs, matches: &ArgMatches, files: &Files) -> Result<(),
             "Use the path your server answers calls on, such as /voice.",
         );
     }
-    let (Some(client), Some(app_sid), Some(authtoken), Some(port)) =
-        (client, app_sid, authtoken, port)
-    else {
+    let (Some(settings), Some(port)) = (settings, port) else {
         return Err(r.into_error().into());
     };
     r.finish()?;
@@ -43,23 +38,15 @@ pub fn run(args: &TunnelArgs, matches: &ArgMatches, files: &Files) -> Result<(),
         );
     }
     let local = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let target = Target {
-        client,
-        app_sid,
-        state_dir: remote::state_dir()?,
+    let (target, options) = settings.bring_up(remote::Plan {
         force: args.force,
         voice_path: args.path.clone(),
         status_path: None,
-    };
-    let options = tunnel::Options {
-        authtoken,
-        domain,
         // Only requests Twilio signed reach the local server: it is usually a sample that
         // checks nothing itself.
         verify_twilio: auth_token,
         forwards_to: format!("http://{local}"),
-        test_edge: remote::test_edge(),
-    };
+    })?;
     super::runtime()?.block_on(async move {
         let mut up = bring_up::bring_up(target, options).await?;
         tracing::info!(
@@ -69,25 +56,9 @@ pub fn run(args: &TunnelArgs, matches: &ArgMatches, files: &Files) -> Result<(),
         );
         let failure = tokio::select! {
             () = super::serve::shutdown_signal() => None,
-            failure = forward(&mut up, local) => Some(failure),
+            failure = up.run(|conn, peer| tunnel::forward(conn, peer, local), |_| {}) => Some(failure),
         };
         let restored = up.tear_down().await;
         failure.map_or(restored, Err)
     })
-}
-
-async fn forward(up: &mut bring_up::Up, local: SocketAddr) -> Error {
-    let mut reconnects = up.tunnel.reconnects();
-    loop {
-        tokio::select! {
-            forwarded = tunnel::forward(&mut up.tunnel, local) => if forwarded.is_none() {
-                return Error::Remote(
-                    "the ngrok tunnel closed and did not come back. Start c2c again.".to_owned(),
-                );
-            },
-            () = reconnects.next() => {
-                up.follow().await;
-            }
-        }
-    }
 }
