@@ -1,25 +1,22 @@
 //! `c2c configure` against the REST mock: each action, and each way Twilio can fail.
 
-use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use crate::support::{API_SECRET, APP_SID, AUTH_TOKEN, c2c};
+use crate::support::{API_SECRET, APP_SID, AUTH_TOKEN, C2c, answer_once, c2c};
 use crate::twilio_mock::{NUMBER, TwilioMock};
 
-fn configure(mock: &TwilioMock, args: &[&str]) -> crate::support::Run {
+/// `c2c configure ARGS` with every setting, talking to `mock`; more `.env(…)` may follow.
+fn configure(mock: &TwilioMock, args: &[&str]) -> C2c {
     let mut all = vec!["configure"];
     all.extend_from_slice(args);
-    c2c(&all)
-        .all_env()
-        .env("C2C_TWILIO_API_BASE", &mock.base)
-        .run()
+    c2c(&all).all_env().env("C2C_TWILIO_API_BASE", &mock.base)
 }
 
 #[test]
 fn shows_the_apps_voice_settings_as_text_and_json() {
     let mock = TwilioMock::start();
     mock.set_voice_url("https://old.example/voice");
-    let run = configure(&mock, &[]);
+    let run = configure(&mock, &[]).run();
     run.assert_code(0);
     assert!(
         run.stdout.contains(&format!("TwiML App {APP_SID}")),
@@ -33,7 +30,7 @@ fn shows_the_apps_voice_settings_as_text_and_json() {
         run.stdout
     );
     let json: serde_json::Value =
-        serde_json::from_str(&configure(&mock, &["--json"]).stdout).unwrap();
+        serde_json::from_str(&configure(&mock, &["--json"]).run().stdout).unwrap();
     assert_eq!(json["voice_url"], "https://old.example/voice");
     assert!(mock.writes().is_empty());
 }
@@ -41,12 +38,12 @@ fn shows_the_apps_voice_settings_as_text_and_json() {
 #[test]
 fn sets_the_voice_url_and_a_dry_run_changes_nothing() {
     let mock = TwilioMock::start();
-    let run = configure(&mock, &["--url", "https://x.example/voice", "--dry-run"]);
+    let run = configure(&mock, &["--url", "https://x.example/voice", "--dry-run"]).run();
     run.assert_code(0);
     assert!(run.stdout.contains("would change"), "{}", run.stdout);
     assert!(mock.writes().is_empty());
 
-    let run = configure(&mock, &["--url", "https://x.example/voice"]);
+    let run = configure(&mock, &["--url", "https://x.example/voice"]).run();
     run.assert_code(0);
     assert!(
         run.stdout
@@ -56,7 +53,7 @@ fn sets_the_voice_url_and_a_dry_run_changes_nothing() {
     );
     assert_eq!(mock.voice_url(), "https://x.example/voice");
 
-    let run = configure(&mock, &["--url", "ftp://nope"]);
+    let run = configure(&mock, &["--url", "ftp://nope"]).run();
     run.assert_code(3);
     assert!(
         run.stderr.contains("--url is not a valid Voice URL"),
@@ -68,7 +65,7 @@ fn sets_the_voice_url_and_a_dry_run_changes_nothing() {
 #[test]
 fn creates_an_app_and_attaches_a_number() {
     let mock = TwilioMock::start();
-    let run = configure(&mock, &["--create", "My softphone", "--number", NUMBER]);
+    let run = configure(&mock, &["--create", "My softphone", "--number", NUMBER]).run();
     run.assert_code(0);
     let line = run
         .stdout
@@ -85,7 +82,7 @@ fn creates_an_app_and_attaches_a_number() {
             .contains(&("FriendlyName".into(), "My softphone".into()))
     );
 
-    let run = configure(&mock, &["--number", "+15559998888"]);
+    let run = configure(&mock, &["--number", "+15559998888"]).run();
     run.assert_code(4);
     assert!(
         run.stderr.contains("has no phone number +15559998888"),
@@ -97,10 +94,8 @@ fn creates_an_app_and_attaches_a_number() {
 #[test]
 fn wrong_credentials_name_the_settings_and_print_no_secret() {
     let mock = TwilioMock::start();
-    let run = c2c(&["configure"])
-        .all_env()
+    let run = configure(&mock, &[])
         .env("TWILIO_API_SECRET", "wrong-secret-DO-NOT-PRINT")
-        .env("C2C_TWILIO_API_BASE", &mock.base)
         .run();
     run.assert_code(4);
     assert!(
@@ -114,11 +109,7 @@ fn wrong_credentials_name_the_settings_and_print_no_secret() {
         assert!(!run.stderr.contains(secret) && !run.stdout.contains(secret));
     }
     // The Auth Token works in place of the API Key.
-    let run = c2c(&["configure"])
-        .all_env()
-        .env("TWILIO_API_KEY", "")
-        .env("C2C_TWILIO_API_BASE", &mock.base)
-        .run();
+    let run = configure(&mock, &[]).env("TWILIO_API_KEY", "").run();
     run.assert_code(0);
 }
 
@@ -126,10 +117,8 @@ fn wrong_credentials_name_the_settings_and_print_no_secret() {
 fn an_unknown_app_says_which_sid_and_how_to_fix_it() {
     let mock = TwilioMock::start();
     let unknown = "AP99999999999999999999999999999999";
-    let run = c2c(&["configure"])
-        .all_env()
+    let run = configure(&mock, &[])
         .env("TWILIO_TWIML_APP_SID", unknown)
-        .env("C2C_TWILIO_API_BASE", &mock.base)
         .run();
     run.assert_code(4);
     assert!(
@@ -146,12 +135,12 @@ fn an_unknown_app_says_which_sid_and_how_to_fix_it() {
 fn rate_limits_and_server_errors_are_retried_then_reported() {
     let mock = TwilioMock::start();
     mock.fail_next(&[429, 503]);
-    configure(&mock, &[]).assert_code(0);
+    configure(&mock, &[]).run().assert_code(0);
     assert_eq!(mock.requests().len(), 3);
 
     let mock = TwilioMock::start();
     mock.fail_next(&[500, 500, 500, 500]);
-    let run = configure(&mock, &[]);
+    let run = configure(&mock, &[]).run();
     run.assert_code(4);
     assert!(run.stderr.contains("kept failing (500)"), "{}", run.stderr);
     assert_eq!(mock.requests().len(), 4, "one try and three retries");
@@ -162,11 +151,7 @@ fn a_slow_twilio_times_out_with_a_clear_message() {
     let mock = TwilioMock::start();
     mock.delay(Duration::from_secs(5));
     let started = Instant::now();
-    let run = c2c(&["configure"])
-        .all_env()
-        .env("C2C_TWILIO_API_BASE", &mock.base)
-        .env("C2C_TWILIO_TIMEOUT", "1")
-        .run();
+    let run = configure(&mock, &[]).env("C2C_TWILIO_TIMEOUT", "1").run();
     run.assert_code(4);
     assert!(
         run.stderr.contains("did not answer within 1 s"),
@@ -183,31 +168,19 @@ fn a_slow_twilio_times_out_with_a_clear_message() {
 #[test]
 fn takes_the_url_from_a_running_ngrok_agent() {
     let mock = TwilioMock::start();
-    let agent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let api = format!("http://{}/api/tunnels", agent.local_addr().unwrap());
-    let answering = std::thread::spawn(move || {
-        let (mut conn, _) = agent.accept().unwrap();
-        let mut buf = [0u8; 2048];
-        let _ = conn.read(&mut buf);
-        let body = r#"{"tunnels":[{"public_url":"http://a.ngrok.app"},{"public_url":"https://a.ngrok.app"}]}"#;
-        let _ = write!(
-            conn,
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-    });
-    let run = c2c(&["configure", "--from-ngrok-agent"])
-        .all_env()
-        .env("C2C_TWILIO_API_BASE", &mock.base)
+    let (agent, answering) = answer_once(
+        "application/json",
+        r#"{"tunnels":[{"public_url":"http://a.ngrok.app"},{"public_url":"https://a.ngrok.app"}]}"#,
+    );
+    let api = format!("http://{agent}/api/tunnels");
+    let run = configure(&mock, &["--from-ngrok-agent"])
         .env("C2C_NGROK_AGENT_API", &api)
         .run();
-    answering.join().unwrap();
+    assert!(answering.join().unwrap().starts_with("GET /api/tunnels "));
     run.assert_code(0);
     assert_eq!(mock.voice_url(), "https://a.ngrok.app/voice");
 
-    let run = c2c(&["configure", "--from-ngrok-agent"])
-        .all_env()
-        .env("C2C_TWILIO_API_BASE", &mock.base)
+    let run = configure(&mock, &["--from-ngrok-agent"])
         .env("C2C_NGROK_AGENT_API", &api)
         .run();
     run.assert_code(4);
@@ -221,7 +194,7 @@ fn takes_the_url_from_a_running_ngrok_agent() {
 #[test]
 fn restore_without_a_record_says_there_is_nothing_to_do() {
     let mock = TwilioMock::start();
-    let run = configure(&mock, &["--restore"]);
+    let run = configure(&mock, &["--restore"]).run();
     run.assert_code(1);
     assert!(run.stderr.contains("Nothing to put back"), "{}", run.stderr);
     assert!(mock.writes().is_empty());

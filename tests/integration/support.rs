@@ -131,6 +131,44 @@ impl C2c {
     }
 }
 
+/// A c2c that keeps running (`c2c tunnel`, say) until the test stops it.
+pub struct Running {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl C2c {
+    /// Starts c2c and leaves it running; its output is discarded.
+    pub fn spawn(mut self) -> Running {
+        self.command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        Running {
+            child: self.command.spawn().expect("c2c starts"),
+            _dir: self.dir,
+        }
+    }
+}
+
+impl Running {
+    /// SIGTERM, as Ctrl-C or a service manager would send; the exit status.
+    pub fn terminate(mut self) -> Option<i32> {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM works");
+        self.child.wait().expect("c2c ends").code()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The JSON inside a JWT part.
 pub fn jwt_part(token: &str, index: usize) -> serde_json::Value {
     use base64::Engine;
@@ -139,4 +177,36 @@ pub fn jwt_part(token: &str, index: usize) -> serde_json::Value {
         .decode(part)
         .expect("base64url");
     serde_json::from_slice(&bytes).expect("JSON")
+}
+
+/// A server on loopback that answers one request with `body` and hands back the request's first
+/// line: the ngrok agent's local API, a quickstart server.
+pub fn answer_once(
+    content_type: &str,
+    body: &str,
+) -> (std::net::SocketAddr, std::thread::JoinHandle<String>) {
+    use std::io::BufRead;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let addr = listener.local_addr().expect("its address");
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let answering = std::thread::spawn(move || {
+        let (conn, _) = listener.accept().expect("a request");
+        let mut reader = std::io::BufReader::new(conn);
+        let mut first = String::new();
+        reader.read_line(&mut first).expect("a request line");
+        // The rest of the head, so that the client is not cut off mid-request.
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+            line.clear();
+        }
+        reader
+            .get_mut()
+            .write_all(response.as_bytes())
+            .expect("the answer is sent");
+        first
+    });
+    (addr, answering)
 }

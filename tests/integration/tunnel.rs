@@ -8,7 +8,7 @@ use c2c::signature::{self, Algorithm};
 
 use crate::ngrok_edge::Edge;
 use crate::server::{Serve, parse_reply, serve};
-use crate::support::{AUTH_TOKEN, NGROK_AUTHTOKEN, c2c};
+use crate::support::{AUTH_TOKEN, C2c, NGROK_AUTHTOKEN, answer_once, c2c};
 use crate::twilio_mock::TwilioMock;
 
 const URL: &str = "https://stand-in.ngrok.test";
@@ -20,6 +20,15 @@ fn tunnel_env<'a>(mock: &'a TwilioMock, edge: &'a Edge) -> Vec<(&'static str, &'
         ("C2C_TWILIO_API_BASE", &mock.base),
         ("C2C_NGROK_TEST_EDGE", &edge.addr),
     ]
+}
+
+/// `c2c serve --tunnel` run to completion (for the runs that must fail), talking to `mock` and
+/// to the edge at `edge_addr`.
+fn serve_tunnel_once(mock: &TwilioMock, edge_addr: &str) -> C2c {
+    c2c(&["serve", "--tunnel", "--port", "0"])
+        .all_env()
+        .env("C2C_TWILIO_API_BASE", &mock.base)
+        .env("C2C_NGROK_TEST_EDGE", edge_addr)
 }
 
 fn post(path: &str, params: &[(&str, &str)], signature: Option<&str>) -> Vec<u8> {
@@ -120,11 +129,7 @@ fn an_app_pointing_elsewhere_is_left_alone_without_force() {
     let mock = TwilioMock::start();
     mock.set_voice_url("https://prod.example/voice");
     let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
-    let run = c2c(&["serve", "--tunnel", "--port", "0"])
-        .all_env()
-        .env("C2C_TWILIO_API_BASE", &mock.base)
-        .env("C2C_NGROK_TEST_EDGE", &edge.addr)
-        .run();
+    let run = serve_tunnel_once(&mock, &edge.addr).run();
     run.assert_code(2);
     assert!(
         run.stderr
@@ -183,11 +188,7 @@ fn a_bad_authtoken_fails_fast_with_ngroks_code_and_changes_nothing() {
     let mock = TwilioMock::start();
     let edge = Edge::start("the-right-token", &[URL]);
     let started = Instant::now();
-    let run = c2c(&["serve", "--tunnel", "--port", "0"])
-        .all_env()
-        .env("C2C_TWILIO_API_BASE", &mock.base)
-        .env("C2C_NGROK_TEST_EDGE", &edge.addr)
-        .run();
+    let run = serve_tunnel_once(&mock, &edge.addr).run();
     run.assert_code(4);
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(
@@ -202,11 +203,7 @@ fn a_bad_authtoken_fails_fast_with_ngroks_code_and_changes_nothing() {
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = dead.local_addr().unwrap().to_string();
     drop(dead);
-    let run = c2c(&["serve", "--tunnel", "--port", "0"])
-        .all_env()
-        .env("C2C_TWILIO_API_BASE", &mock.base)
-        .env("C2C_NGROK_TEST_EDGE", &addr)
-        .run();
+    let run = serve_tunnel_once(&mock, &addr).run();
     run.assert_code(4);
     assert!(
         run.stderr.contains("Cannot reach ngrok's service"),
@@ -286,38 +283,16 @@ fn c2c_tunnel_forwards_to_a_server_that_already_runs() {
     let mock = TwilioMock::start();
     let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
     // The "server that already runs": a quickstart-like server that answers one request.
-    let quickstart = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = quickstart.local_addr().unwrap().port().to_string();
-    let answering = std::thread::spawn(move || {
-        use std::io::{BufRead, Write};
-        let (conn, _) = quickstart.accept().unwrap();
-        let mut reader = std::io::BufReader::new(conn);
-        let mut first = String::new();
-        reader.read_line(&mut first).unwrap();
-        let body = "<Response><Say>hello from the quickstart</Say></Response>";
-        write!(
-            reader.get_mut(),
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        first
-    });
-    let env = tunnel_env(&mock, &edge);
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_c2c"));
-    let home = tempfile::tempdir().unwrap();
-    command
-        .args(["tunnel", "--port", &port, "--path", "/twiml"])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("TWILIO_ACCOUNT_SID", crate::support::ACCOUNT_SID)
-        .env("TWILIO_API_KEY", crate::support::API_KEY)
-        .env("TWILIO_API_SECRET", crate::support::API_SECRET)
-        .env("TWILIO_TWIML_APP_SID", crate::support::APP_SID)
-        .envs(env.iter().copied())
-        .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null());
-    let mut child = command.spawn().unwrap();
+    let (quickstart, answering) = answer_once(
+        "text/xml",
+        "<Response><Say>hello from the quickstart</Say></Response>",
+    );
+    let port = quickstart.port().to_string();
+    let mut tunnel = c2c(&["tunnel", "--port", &port, "--path", "/twiml"]).token_env();
+    for (name, value) in tunnel_env(&mock, &edge) {
+        tunnel = tunnel.env(name, value);
+    }
+    let tunnel = tunnel.spawn();
     let deadline = Instant::now() + Duration::from_secs(10);
     while mock.voice_url().is_empty() {
         assert!(
@@ -349,11 +324,6 @@ fn c2c_tunnel_forwards_to_a_server_that_already_runs() {
             .starts_with("POST /twiml HTTP/1.1")
     );
 
-    std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(tunnel.terminate(), Some(0));
     assert_eq!(mock.voice_url(), "");
 }
