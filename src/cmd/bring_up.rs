@@ -14,6 +14,8 @@ use crate::state_file;
 use crate::tunnel::{self, Tunnel};
 use crate::twilio_api::{Client, VoiceSettings};
 
+use super::shutdown::Shutdown;
+
 pub struct Target {
     pub client: Client,
     pub app_sid: String,
@@ -47,29 +49,44 @@ pub struct Up {
     pub settings: VoiceSettings,
 }
 
-pub async fn bring_up(target: Target, options: tunnel::Options) -> Result<Up, Error> {
+/// Opens the tunnel and points the app at it. `Ok(None)` when `stop` came before anything
+/// changed; once the app is being repointed, a stop waits until `Up` can put it back.
+pub async fn bring_up(
+    target: Target,
+    options: tunnel::Options,
+    stop: &mut Shutdown,
+) -> Result<Option<Up>, Error> {
     let progress = Progress::default();
     let opening = progress.start("Opening the ngrok tunnel");
     let reading = progress.start(format!("Reading the TwiML App {}", target.app_sid));
     // The two are independent; together they take as long as the slower one.
-    let (tunnel, app) = tokio::join!(
-        async {
-            let result = tunnel::open(options).await;
-            match &result {
-                Ok(tunnel) => opening.done(tunnel.url()),
-                Err(_) => opening.failed(),
+    let both = async {
+        tokio::join!(
+            async {
+                let result = tunnel::open(options).await;
+                match &result {
+                    Ok(tunnel) => opening.done(tunnel.url()),
+                    Err(_) => opening.failed(),
+                }
+                result
+            },
+            async {
+                let result = target.client.application(&target.app_sid).await;
+                match &result {
+                    Ok(app) => reading.done(describe(&app.voice.voice_url)),
+                    Err(_) => reading.failed(),
+                }
+                result
             }
-            result
-        },
-        async {
-            let result = target.client.application(&target.app_sid).await;
-            match &result {
-                Ok(app) => reading.done(describe(&app.voice.voice_url)),
-                Err(_) => reading.failed(),
-            }
-            result
+        )
+    };
+    let (tunnel, app) = tokio::select! {
+        both = both => both,
+        () = stop.requested() => {
+            tracing::info!("stopped before the tunnel was up; the TwiML App is unchanged");
+            return Ok(None);
         }
-    );
+    };
     let (tunnel, app) = match (tunnel, app) {
         (Ok(tunnel), Ok(app)) => (tunnel, app),
         (Err(err), _) => return Err(Error::Remote(err.to_string())),
@@ -118,12 +135,12 @@ pub async fn bring_up(target: Target, options: tunnel::Options) -> Result<Up, Er
             return Err(repoint_error(err));
         }
     };
-    Ok(Up {
+    Ok(Some(Up {
         tunnel,
         repointed,
         target,
         settings,
-    })
+    }))
 }
 
 impl Up {

@@ -5,6 +5,7 @@ mod completions;
 mod configure;
 mod remote;
 mod serve;
+mod shutdown;
 mod token;
 mod tunnel;
 

@@ -17,6 +17,7 @@ use crate::tunnel;
 
 use super::bring_up::{self, Target, Up};
 use super::remote;
+use super::shutdown::Shutdown;
 
 /// How long requests in flight may take to finish once c2c is asked to stop.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -125,6 +126,7 @@ pub fn run(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<(), 
 }
 
 async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
+    let mut stop = Shutdown::listen()?;
     let listener = server::bind(settings.listen).await.map_err(Error::Failed)?;
     let local = listener
         .local_addr()
@@ -133,7 +135,9 @@ async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
     let page = format!("http://{}/", display_addr(local));
     let mut up = match settings.tunnel {
         Some((target, options)) => {
-            let up = bring_up::bring_up(target, options).await?;
+            let Some(up) = bring_up::bring_up(target, options, &mut stop).await? else {
+                return Ok(());
+            };
             server.app().set_public_url(up.tunnel.url());
             Some(up)
         }
@@ -152,7 +156,7 @@ async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
     }
     let failure = tokio::select! {
         () = server.run(listener, Side::Local, std::future::pending()) => None,
-        () = shutdown_signal() => None,
+        () = stop.requested() => None,
         failure = serve_tunnel(&server, up.as_mut()) => Some(failure),
     };
     tracing::info!("stopping: letting requests in flight finish");
@@ -234,29 +238,5 @@ fn open_browser(url: &str) {
             "could not open a browser ({}: {err}); open {url} yourself",
             opener.0
         ),
-    }
-}
-
-/// Ctrl-C, or SIGTERM from a service manager or `kill`.
-pub(super) async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
     }
 }

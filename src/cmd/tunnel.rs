@@ -11,6 +11,7 @@ use crate::tunnel;
 
 use super::bring_up;
 use super::remote;
+use super::shutdown::Shutdown;
 
 pub fn run(args: &TunnelArgs, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
     let mut r = Resolver::new(matches, files);
@@ -48,14 +49,17 @@ pub fn run(args: &TunnelArgs, matches: &ArgMatches, files: &Files) -> Result<(),
         forwards_to: format!("http://{local}"),
     })?;
     super::runtime()?.block_on(async move {
-        let mut up = bring_up::bring_up(target, options).await?;
+        let mut stop = Shutdown::listen()?;
+        let Some(mut up) = bring_up::bring_up(target, options, &mut stop).await? else {
+            return Ok(());
+        };
         tracing::info!(
             "ready: the TwiML App {} sends calls to {}, forwarded to {local}",
             up.target.app_sid,
             up.settings.voice_url
         );
         let failure = tokio::select! {
-            () = super::serve::shutdown_signal() => None,
+            () = stop.requested() => None,
             failure = up.run(|conn, peer| tunnel::forward(conn, peer, local), |_| {}) => Some(failure),
         };
         let restored = up.tear_down().await;

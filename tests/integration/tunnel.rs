@@ -142,8 +142,43 @@ fn an_app_pointing_elsewhere_is_left_alone_without_force() {
 
     let mut forced = serve_tunnel(&mock, &edge, &["--force"], &[]);
     assert_eq!(mock.voice_url(), format!("{URL}/voice"));
-    forced.terminate();
+    let (code, _) = forced.terminate();
+    assert_eq!(code, Some(0), "{}", forced.log());
     assert_eq!(mock.voice_url(), "https://prod.example/voice");
+}
+
+/// Polls `done` for up to ten seconds.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_stop_during_bring_up_changes_nothing_or_is_undone() {
+    let mock = TwilioMock::start();
+    let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
+
+    // Stopped while the app is still being read: nothing has changed, so c2c just ends.
+    mock.delay(Duration::from_secs(5));
+    let reading = serve_tunnel_once(&mock, &edge.addr).spawn();
+    wait_until("c2c reads the app", || !mock.requests().is_empty());
+    let started = Instant::now();
+    assert_eq!(reading.terminate(), Some(0));
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(mock.writes().is_empty());
+
+    // Stopped while the app is being repointed: the change goes through, then is undone.
+    mock.delay(Duration::ZERO);
+    mock.delay_writes(Duration::from_secs(1));
+    let pointing = serve_tunnel_once(&mock, &edge.addr).spawn();
+    wait_until("c2c repoints the app", || !mock.writes().is_empty());
+    assert_eq!(pointing.terminate(), Some(0));
+    let writes = mock.writes();
+    assert_eq!(writes.len(), 2, "{writes:?}");
+    assert_eq!(mock.voice_url(), "", "the old (empty) Voice URL is back");
 }
 
 #[test]

@@ -30,6 +30,8 @@ struct State {
     number: Map<String, Value>,
     failures: VecDeque<u16>,
     delay: Duration,
+    /// Added to `delay` for the requests that change something.
+    write_delay: Duration,
     requests: Vec<Recorded>,
 }
 
@@ -66,6 +68,7 @@ impl TwilioMock {
             number: number.as_object().unwrap().clone(),
             failures: VecDeque::new(),
             delay: Duration::ZERO,
+            write_delay: Duration::ZERO,
             requests: Vec::new(),
         }));
         let shared = Arc::clone(&state);
@@ -119,6 +122,10 @@ impl TwilioMock {
 
     pub fn delay(&self, delay: Duration) {
         self.state.lock().unwrap().delay = delay;
+    }
+
+    pub fn delay_writes(&self, delay: Duration) {
+        self.state.lock().unwrap().write_delay = delay;
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -181,7 +188,11 @@ async fn answer(
             path: path.clone(),
             form: form.clone(),
         });
-        (state.failures.pop_front(), state.delay)
+        let delay = match method.as_str() {
+            "POST" => state.delay + state.write_delay,
+            _ => state.delay,
+        };
+        (state.failures.pop_front(), delay)
     };
     tokio::time::sleep(delay).await;
     if let Some(status) = failure {
