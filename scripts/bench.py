@@ -5,6 +5,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 BASELINE = os.path.abspath(sys.argv[1])
@@ -93,7 +94,45 @@ def load_once(row):
     proc.wait()
 
 
+def bring_up(c2c, stand_ins):
+    """Seconds from exec to the "ready:" line of `c2c serve --tunnel`, against the stand-ins for
+    Twilio's REST API and ngrok's edge (examples/stand_ins.rs), median of STARTS runs. Each run
+    points the TwiML App at the tunnel and, on SIGTERM, puts it back, so the next starts alike."""
+    helper = subprocess.Popen([stand_ins], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    settings = {}
+    for line in helper.stdout:
+        if not line.strip():
+            break
+        name, value = line.rstrip("\n").split("=", 1)
+        settings[name] = value
+    times = []
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            env = ENV | settings | {"HOME": home, "XDG_STATE_HOME": home}
+            for _ in range(STARTS):
+                began = time.perf_counter()
+                proc = subprocess.Popen([c2c, "serve", "--tunnel", "--port", "0"], env=env, cwd=home,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                log = []
+                for line in proc.stderr:
+                    log.append(line)
+                    if "ready:" in line:
+                        times.append(time.perf_counter() - began)
+                        break
+                else:
+                    raise RuntimeError("c2c serve --tunnel never got ready:\n" + "".join(log))
+                proc.terminate()
+                proc.stderr.read()
+                if proc.wait() != 0:
+                    raise RuntimeError(f"c2c serve --tunnel exited {proc.returncode} on SIGTERM")
+    finally:
+        helper.stdin.close()
+        helper.wait()
+    return median(times)
+
+
 c2c = os.path.abspath("target/release/c2c")
+stand_ins = os.path.abspath("target/release/examples/stand_ins")
 bare = os.path.abspath("target/release/examples/bare_hyper")
 python = os.path.abspath(".venv-bench/bin/python")
 gunicorn = os.path.abspath(".venv-bench/bin/gunicorn")
@@ -104,6 +143,7 @@ rows = [
     start_and_memory("Flask dev server", lambda p: [python, "app.py"], "/token", cwd=BASELINE),
     start_and_memory("gunicorn, 2 workers", lambda p: [gunicorn, "-w", "2", "-b", f"127.0.0.1:{p}", "app:app"], "/token", cwd=BASELINE),
 ]
+tunnel_ready = bring_up(c2c, stand_ins)
 for _ in range(ROUNDS):
     for row in rows:
         load_once(row)
@@ -119,3 +159,4 @@ print()
 print(f"- start: {flask['start'] / c['start']:.0f}x faster than Flask (target 15x)")
 print(f"- /token: {c['rps'] / gun['rps']:.1f}x gunicorn's (target 10x), {100 * c['rps'] / ceiling['rps']:.0f}% of bare hyper (target 60%)")
 print(f"- idle RSS: {c['rss']:.1f} MB (target under 10 MB)")
+print(f"- `serve --tunnel` bring-up (exec to ready: tunnel up, Voice URL set, against the stand-ins, median of {STARTS}): {tunnel_ready * 1000:.1f} ms (target under 150 ms)")

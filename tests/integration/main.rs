@@ -1,6 +1,7 @@
 //! Integration tests: the real binary (and, later, the real server) driven from outside.
 //! One test binary for all of them, so that it links once.
 
+mod fixtures;
 mod ngrok_edge;
 mod server;
 mod support;

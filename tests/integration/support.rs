@@ -6,12 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use std::io::Write;
 
-pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
-pub const API_KEY: &str = "SK0123456789abcdef0123456789abcdef";
-pub const API_SECRET: &str = "api-secret-DO-NOT-PRINT-4f1e";
-pub const APP_SID: &str = "AP0123456789abcdef0123456789abcdef";
-pub const AUTH_TOKEN: &str = "auth-token-DO-NOT-PRINT-9c2a";
-pub const NGROK_AUTHTOKEN: &str = "ngrok-authtoken-DO-NOT-PRINT-77b3";
+pub use crate::fixtures::*;
 
 pub struct C2c {
     dir: tempfile::TempDir,

@@ -13,7 +13,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::{Request, Response};
 use serde_json::{Map, Value, json};
 
-use crate::support::{ACCOUNT_SID, API_KEY, API_SECRET, APP_SID, AUTH_TOKEN};
+use crate::fixtures::{ACCOUNT_SID, API_KEY, API_SECRET, APP_SID, AUTH_TOKEN};
 
 pub const NUMBER: &str = "+15005550006";
 pub const NUMBER_SID: &str = "PN0123456789abcdef0123456789abcdef";
