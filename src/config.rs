@@ -508,18 +508,19 @@ mod tests {
     use clap::{Arg, Command};
 
     fn command() -> Command {
+        command_reading_port_from("C2C_TEST_PORT")
+    }
+
+    /// The test that sets a port variable reads it under a name of its own: tests run in
+    /// parallel, and another would see it.
+    fn command_reading_port_from(env: &'static str) -> Command {
         Command::new("t")
             .arg(
                 Arg::new("account_sid")
                     .long("account-sid")
                     .env("C2C_TEST_ACCOUNT_SID"),
             )
-            .arg(
-                Arg::new("port")
-                    .long("port")
-                    .env("C2C_TEST_PORT")
-                    .default_value("5000"),
-            )
+            .arg(Arg::new("port").long("port").env(env).default_value("5000"))
     }
 
     const SID_ENV: Setting = Setting {
@@ -527,7 +528,7 @@ mod tests {
         ..ACCOUNT_SID
     };
     const PORT_ENV: Setting = Setting {
-        env: "C2C_TEST_PORT",
+        env: "C2C_TEST_PORT_SET",
         ..PORT
     };
     const SID_A: &str = "AC00000000000000000000000000000001";
@@ -580,13 +581,13 @@ mod tests {
     #[test]
     fn the_environment_beats_the_dotenv_file() {
         // SAFETY: this variable is read by this test alone.
-        unsafe { std::env::set_var("C2C_TEST_PORT", "6000") };
-        let files = files(&[("C2C_TEST_PORT", "7000")], &[("port", "8000")]);
-        let matches = command().get_matches_from(["t"]);
+        unsafe { std::env::set_var("C2C_TEST_PORT_SET", "6000") };
+        let files = files(&[("C2C_TEST_PORT_SET", "7000")], &[("port", "8000")]);
+        let matches = command_reading_port_from("C2C_TEST_PORT_SET").get_matches_from(["t"]);
         let found = Resolver::new(&matches, &files).lookup(&PORT_ENV).unwrap();
         assert_eq!(
             (found.value.as_str(), found.origin),
-            ("6000", Origin::Env("C2C_TEST_PORT"))
+            ("6000", Origin::Env("C2C_TEST_PORT_SET"))
         );
     }
 
