@@ -1,48 +1,383 @@
-// The browser phone: fetches an Access Token from c2c, registers a Twilio.Device with it, and
-// places calls through the TwiML App (c2c's /voice webhook).
-const status = document.getElementById("status");
-const form = document.getElementById("dial");
-const number = document.getElementById("number");
-const hangup = document.getElementById("hangup");
+// The browser phone: fetches an Access Token from c2c, registers a Twilio.Device with it, places
+// calls through the TwiML App (c2c's /voice webhook) and answers calls to this tab's identity.
+// The rules live in ./phone/ (tested with node's test runner); this file joins them to the page
+// and to the SDK's events.
+import { callingCodeOf, formatAsTyped, hintFor, readNumber } from "./phone/number.js";
+import { explain, TOKEN_EXPIRED, UNREACHABLE } from "./phone/errors.js";
+import { busy, callStatus, deviceLabel, duration, initial, isDtmfKey, next } from "./phone/call-state.js";
+
+// Twilio answers a registration within a second or two; this long without one means it cannot
+// be reached, even when the SDK keeps retrying quietly.
+const REGISTER_TIMEOUT_MS = 10_000;
+const LOG_LINES = 50;
+
+const $ = (id) => document.getElementById(id);
+const el = {
+  device: $("device"), identity: $("identity"), incoming: $("incoming"), incomingFrom: $("incoming-from"),
+  accept: $("accept"), reject: $("reject"), form: $("dial"), number: $("number"), hint: $("number-hint"),
+  call: $("call"), hangup: $("hangup"), callStatus: $("call-status"), timer: $("timer"), controls: $("controls"),
+  mute: $("mute"), keypad: $("keypad"), digits: $("digits"), message: $("message"), mic: $("mic"),
+  speaker: $("speaker"), speakerNote: $("speaker-note"), inputLevel: $("input-level"),
+  outputLevel: $("output-level"), log: $("log"),
+};
+
+let state = initial;
 let device;
 let call;
+// The caller ID's country calling code: numbers typed without + are read as in that country.
+let defaultCode = "";
+// Set when the message on show says Twilio is unreachable, so that registering clears it.
+let unreachableShown = false;
 
-function show(text) {
-  status.textContent = text;
+// The SDK retries a lost connection every few seconds; the same line again only bumps a count.
+const last = { text: "", repeats: 0 };
+
+function log(text) {
+  const stamp = new Date().toLocaleTimeString();
+  if (text === last.text && el.log.firstElementChild) {
+    last.repeats += 1;
+    el.log.firstElementChild.textContent = `${stamp} ${text} (×${last.repeats})`;
+    return;
+  }
+  Object.assign(last, { text, repeats: 1 });
+  const line = document.createElement("li");
+  line.textContent = `${stamp} ${text}`;
+  el.log.prepend(line);
+  while (el.log.children.length > LOG_LINES) el.log.lastElementChild.remove();
+}
+
+function showMessage(text, { unreachable = false } = {}) {
+  el.message.textContent = text;
+  el.message.hidden = !text;
+  unreachableShown = unreachable && Boolean(text);
+}
+
+function dispatch(event) {
+  const before = state;
+  state = next(state, event);
+  if (state !== before) render();
+}
+
+function render() {
+  el.device.textContent = deviceLabel(state.device);
+  el.device.dataset.state = state.device;
+  el.callStatus.textContent = callStatus(state);
+  const calling = ["connecting", "ringing", "in-call"].includes(state.phase);
+  el.hangup.hidden = !calling;
+  el.call.hidden = calling;
+  el.call.disabled = !device || busy(state);
+  el.number.disabled = busy(state);
+  el.incoming.hidden = state.phase !== "incoming";
+  el.incomingFrom.textContent = state.phase === "incoming" ? state.peer : "";
+  el.controls.hidden = state.phase !== "in-call";
+  el.timer.hidden = state.phase !== "in-call";
+  el.mute.setAttribute("aria-pressed", String(state.muted));
+  el.mute.textContent = state.muted ? "Unmute" : "Mute";
+  el.digits.textContent = state.digits;
+  document.body.dataset.phase = state.phase;
+  tick();
+}
+
+function tick() {
+  if (state.phase === "in-call") el.timer.textContent = duration(Date.now() - state.since);
 }
 
 async function fetchToken() {
   const response = await fetch("/token", { cache: "no-store" });
-  if (!response.ok) throw new Error(`c2c refused a token (${response.status}): ${await response.text()}`);
+  if (!response.ok) {
+    const why = (await response.text()).trim();
+    throw new Error(`c2c refused a token (HTTP ${response.status}): ${why}`);
+  }
   return response.json();
 }
 
-async function start() {
-  if (!window.Twilio || !window.Twilio.Device) {
-    show("The Twilio Voice SDK did not load.");
-    return;
-  }
+async function refreshToken() {
   try {
-    const { token, identity } = await fetchToken();
-    device = new Twilio.Device(token, { logLevel: "warn" });
-    device.on("registered", () => show(`Ready, as ${identity}.`));
-    device.on("error", (error) => show(`Error ${error.code ?? ""}: ${error.message}`));
-    device.on("tokenWillExpire", async () => device.updateToken((await fetchToken()).token));
-    show(`Token for ${identity}; connecting to Twilio…`);
-    await device.register();
+    const { token } = await fetchToken();
+    device.updateToken(token);
+    log("access token refreshed");
+    return true;
   } catch (error) {
-    show(`Cannot reach Twilio: ${error.message ?? error}`);
+    log(`token refresh failed: ${error.message}`);
+    showMessage(`Could not refresh the access token (${error.message}). Is c2c still running?`);
+    return false;
   }
 }
 
-form.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  if (!device) return;
-  call = await device.connect({ params: { To: number.value.trim() } });
-  hangup.hidden = false;
-  call.on("disconnect", () => { hangup.hidden = true; show("Call ended."); });
-  show("Calling…");
-});
-hangup.addEventListener("click", () => call?.disconnect());
+function unreachable() {
+  dispatch({ type: "unreachable" });
+  if (state.device === "unreachable") showMessage(explain({ code: 31005 }), { unreachable: true });
+}
 
-window.addEventListener("DOMContentLoaded", start);
+function register() {
+  const watchdog = setTimeout(() => {
+    if (state.device !== "ready") {
+      log("no registration yet: Twilio does not answer");
+      unreachable();
+    }
+  }, REGISTER_TIMEOUT_MS);
+  device.register().then(
+    () => clearTimeout(watchdog),
+    (error) => {
+      clearTimeout(watchdog);
+      onDeviceError(error);
+    },
+  );
+}
+
+async function onDeviceError(error) {
+  const code = Number(error?.code);
+  // While Twilio is out of reach the SDK retries every few seconds and reports each failure twice
+  // (31000, then 31005): one log line, counted, and the message already on show stays.
+  if (unreachableShown && (UNREACHABLE.has(code) || code === 31000)) {
+    log("still cannot reach Twilio; retrying");
+    return;
+  }
+  log(`error ${Number.isFinite(code) ? code : ""}: ${error?.message ?? error}`);
+  if (TOKEN_EXPIRED.has(code)) {
+    showMessage(explain(error));
+    if (await refreshToken()) {
+      showMessage("");
+      register();
+    }
+  } else if (UNREACHABLE.has(code) && !busy(state)) {
+    unreachable();
+  } else {
+    showMessage(explain(error));
+  }
+}
+
+function finish(outcome) {
+  call = undefined;
+  el.inputLevel.value = 0;
+  el.outputLevel.value = 0;
+  dispatch({ type: "ended", outcome });
+  if (!el.number.disabled) el.number.focus();
+}
+
+// Follows one call, outgoing or incoming, until it ends.
+function follow(c) {
+  call = c;
+  let failure = "";
+  c.on("ringing", () => {
+    log("ringing");
+    dispatch({ type: "ringing" });
+  });
+  c.on("accept", () => {
+    log("call connected");
+    dispatch({ type: "accept", at: Date.now() });
+    el.hangup.focus();
+  });
+  c.on("mute", (muted) => {
+    log(muted ? "muted" : "unmuted");
+    dispatch({ type: "mute", muted });
+  });
+  c.on("volume", (input, output) => {
+    el.inputLevel.value = input;
+    el.outputLevel.value = output;
+  });
+  c.on("reconnecting", (error) => log(`call reconnecting (${error?.code ?? "network"})`));
+  c.on("reconnected", () => log("call reconnected"));
+  c.on("warning", (name) => log(`call quality warning: ${name}`));
+  c.on("error", (error) => {
+    log(`call error ${error?.code ?? ""}: ${error?.message ?? error}`);
+    failure = explain(error);
+    showMessage(failure);
+  });
+  c.on("cancel", () => {
+    log("the caller hung up");
+    if (call === c) finish("Missed call: the caller hung up.");
+  });
+  c.on("reject", () => {
+    log("call rejected");
+    if (call === c) finish("Call rejected.");
+  });
+  c.on("disconnect", () => {
+    log("call ended");
+    if (call === c) finish(failure ? "Call failed." : "Call ended.");
+  });
+}
+
+async function placeCall() {
+  if (!device || busy(state)) return;
+  const read = readNumber(el.number.value, defaultCode);
+  const problem = {
+    empty: "Type a number to call, with + and the country code (or client:NAME for a browser).",
+    invalid: read.problem,
+  }[read.kind] ?? (read.kind === "number" && !read.complete ? `${read.to} is too short to call: type the whole number.` : "");
+  if (problem) {
+    showMessage(problem);
+    el.number.focus();
+    return;
+  }
+  showMessage("");
+  const shown = read.kind === "client" ? read.identity : formatAsTyped(read.to, defaultCode);
+  dispatch({ type: "dial", to: shown });
+  el.hangup.focus();
+  log(`calling ${read.to}`);
+  try {
+    const c = await device.connect({ params: { To: read.to } });
+    if (state.phase !== "connecting") {
+      // Hung up before the SDK handed over the call.
+      c.disconnect();
+      return;
+    }
+    follow(c);
+  } catch (error) {
+    log(`the call did not start: ${error?.code ?? ""} ${error?.message ?? error}`);
+    showMessage(explain(error));
+    finish("Call failed.");
+  }
+}
+
+function hangUp() {
+  if (call) call.disconnect();
+  else finish("Call cancelled.");
+}
+
+function sendDigit(digit) {
+  if (state.phase !== "in-call" || !call) return;
+  call.sendDigits(digit);
+  log(`tone ${digit}`);
+  dispatch({ type: "digit", digit });
+}
+
+function onIncoming(c) {
+  const from = c.parameters?.From || "an unknown caller";
+  if (busy(state)) {
+    log(`rejected a call from ${from}: already on a call`);
+    c.reject();
+    return;
+  }
+  log(`incoming call from ${from}`);
+  follow(c);
+  dispatch({ type: "incoming", from });
+  el.accept.focus();
+}
+
+function fillAudioDevices() {
+  const audio = device?.audio;
+  if (!audio) return;
+  const fill = (select, devices, selected) => {
+    const options = [...(devices?.values() ?? [])].map(
+      (info, i) => new Option(info.label || `Device ${i + 1}`, info.deviceId, false, info.deviceId === selected),
+    );
+    select.replaceChildren(...options);
+    select.disabled = options.length === 0;
+  };
+  fill(el.mic, audio.availableInputDevices, audio.inputDevice?.deviceId ?? "default");
+  const speaker = [...(audio.speakerDevices?.get() ?? [])][0];
+  fill(el.speaker, audio.availableOutputDevices, speaker?.deviceId ?? "default");
+  if (!audio.isOutputSelectionSupported) el.speaker.disabled = true;
+  el.speakerNote.hidden = Boolean(audio.isOutputSelectionSupported);
+}
+
+function updateHint() {
+  el.hint.textContent = hintFor(readNumber(el.number.value, defaultCode));
+}
+
+async function start() {
+  render();
+  if (!window.Twilio?.Device) {
+    showMessage("The Twilio Voice SDK did not load: reload the page; if that does not help, restart c2c.");
+    log("the Voice SDK is missing");
+    return;
+  }
+  let first;
+  try {
+    first = await fetchToken();
+  } catch (error) {
+    log(error.message);
+    showMessage(`${error.message} Check the terminal where c2c runs.`);
+    return;
+  }
+  defaultCode = callingCodeOf(first.caller_id);
+  el.identity.textContent = `Signed in as ${first.identity}; calls show ${first.caller_id}.`;
+  log(`access token for ${first.identity}`);
+  device = new window.Twilio.Device(first.token, {
+    logLevel: "warn",
+    closeProtection: true,
+    codecPreferences: ["opus", "pcmu"],
+  });
+  device.on("registering", () => {
+    log("registering with Twilio");
+    dispatch({ type: "registering" });
+  });
+  device.on("registered", () => {
+    log("registered: calls to this tab ring here");
+    dispatch({ type: "registered" });
+    if (unreachableShown) showMessage("");
+  });
+  device.on("unregistered", () => {
+    log("unregistered");
+    dispatch({ type: "unregistered" });
+  });
+  device.on("error", (error) => onDeviceError(error));
+  device.on("tokenWillExpire", () => refreshToken());
+  device.on("incoming", onIncoming);
+  device.audio?.on?.("deviceChange", fillAudioDevices);
+  device.audio?.on?.("inputVolume", (volume) => {
+    if (state.phase !== "in-call") el.inputLevel.value = volume;
+  });
+  fillAudioDevices();
+  render();
+  register();
+
+  const params = new URLSearchParams(location.search);
+  const to = params.get("to");
+  if (to) {
+    el.number.value = formatAsTyped(to, defaultCode);
+    updateHint();
+    if (params.get("autocall") === "1") placeCall();
+  }
+}
+
+el.form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  placeCall();
+});
+el.number.addEventListener("input", () => {
+  const atEnd = el.number.selectionStart === el.number.value.length;
+  // Regrouping under the caret would move it; only the end is safe.
+  if (atEnd) el.number.value = formatAsTyped(el.number.value, defaultCode);
+  updateHint();
+});
+el.hangup.addEventListener("click", hangUp);
+el.accept.addEventListener("click", () => call?.accept());
+el.reject.addEventListener("click", () => call?.reject());
+el.mute.addEventListener("click", () => call?.mute(!call.isMuted()));
+el.keypad.addEventListener("click", (event) => {
+  const digit = event.target.closest("button")?.dataset.digit;
+  if (digit) sendDigit(digit);
+});
+el.mic.addEventListener("change", () =>
+  device.audio.setInputDevice(el.mic.value).then(
+    () => log(`microphone: ${el.mic.selectedOptions[0]?.text}`),
+    (error) => showMessage(explain(error)),
+  ),
+);
+el.speaker.addEventListener("change", () =>
+  device.audio.speakerDevices.set(el.speaker.value).then(
+    () => log(`speaker: ${el.speaker.selectedOptions[0]?.text}`),
+    (error) => showMessage(explain(error)),
+  ),
+);
+document.addEventListener("keydown", (event) => {
+  const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(event.target?.tagName);
+  if (state.phase === "in-call" && isDtmfKey(event.key) && !typing) {
+    event.preventDefault();
+    sendDigit(event.key);
+  } else if (event.key === "Escape" && ["connecting", "ringing", "in-call"].includes(state.phase)) {
+    hangUp();
+  }
+});
+window.addEventListener("online", () => {
+  log("network back");
+  if (device && state.device !== "ready") register();
+});
+window.addEventListener("offline", () => log("network lost"));
+setInterval(tick, 1000);
+
+// The SDK's <script defer> has run by DOMContentLoaded; module scripts run just before it fires.
+if (document.readyState === "loading") window.addEventListener("DOMContentLoaded", start);
+else start();

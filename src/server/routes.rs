@@ -196,11 +196,15 @@ fn token(app: &App, trust: Trust, peer: IpAddr, request: &Request<Incoming>) -> 
         identity: &'a str,
         token: &'a str,
         expires_at: String,
+        /// The page reads numbers typed without `+` as in the caller ID's country, which is
+        /// also the country the dial policy allows by default.
+        caller_id: &'a str,
     }
     let body = serde_json::to_vec(&Body {
         identity: &minted.identity,
         token: &minted.token,
         expires_at: minted.expires_at_rfc3339(),
+        caller_id: &app.caller_id,
     })
     .unwrap_or_default();
     let mut response = Response::new(Full::new(Bytes::from(body)));

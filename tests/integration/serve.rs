@@ -89,6 +89,7 @@ fn each_token_request_gets_its_own_identity_unless_it_asks_for_one() {
     let claims = jwt_part(a["token"].as_str().unwrap(), 1);
     assert_eq!(claims["grants"]["identity"], a["identity"]);
     assert!(a["expires_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(a["caller_id"], crate::server::CALLER_ID);
     assert_eq!(token("/token?identity=alice")["identity"], "alice");
     assert_eq!(c2c.get("/token?identity=a%20b", &[]).status, 400);
 }

@@ -1,0 +1,90 @@
+// Runs the real `c2c serve` on port 0 and Debian's Chromium (never a downloaded browser), for the
+// page's end-to-end tests.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const OUTPUT = path.join(ROOT, "tests/browser/output");
+export const CALLER_ID = "+14155550100";
+const C2C = process.env.C2C_BIN ?? path.join(ROOT, "target/debug/c2c");
+const CHROMIUM = process.env.C2C_CHROMIUM ?? "/usr/bin/chromium";
+const FAKE_SDK = readFileSync(path.join(ROOT, "tests/browser/fake-twilio.js"), "utf8");
+
+/** Starts c2c serve on a free port; resolves to { url, log(), stop() }. */
+export function startC2c() {
+  const home = mkdtempSync(path.join(tmpdir(), "c2c-browser-"));
+  const child = spawn(C2C, ["serve", "--port", "0"], {
+    cwd: home,
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      XDG_CONFIG_HOME: home,
+      TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
+      TWILIO_API_KEY: "SK0123456789abcdef0123456789abcdef",
+      TWILIO_API_SECRET: "browser-test-secret",
+      TWILIO_TWIML_APP_SID: "AP0123456789abcdef0123456789abcdef",
+      TWILIO_CALLER_ID: CALLER_ID,
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`c2c serve did not start:\n${log}`)), 20_000);
+    child.on("exit", (code) => reject(new Error(`c2c serve exited ${code}:\n${log}`)));
+    child.stderr.setEncoding("utf8").on("data", (chunk) => {
+      log += chunk;
+      const found = log.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (found) {
+        clearTimeout(timer);
+        resolve({
+          url: found[1],
+          log: () => log,
+          stop: () => new Promise((done) => { child.once("exit", done); child.kill("SIGTERM"); }),
+        });
+      }
+    });
+  });
+}
+
+/** Debian's Chromium, headless, with a fresh profile and fake microphone and camera. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    ],
+  });
+}
+
+/**
+ * A phone-sized page on `url`. With `fake: true` the SDK bundle is answered with the stand-in.
+ * Uncaught errors are collected in page.errors; page.firstToken is the /token response.
+ */
+export async function openPage(browser, url, { fake = true, viewport = { width: 390, height: 844 } } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (error) => page.errors.push(`uncaught: ${error.message}`));
+  if (fake) {
+    await page.route("**/assets/vendor/twilio-voice-*.js", (route) =>
+      route.fulfill({ contentType: "text/javascript", body: FAKE_SDK }));
+  }
+  // Listened for before loading: the page may fetch its token before goto() returns.
+  page.firstToken = page.waitForResponse((r) => new URL(r.url()).pathname === "/token");
+  page.firstToken.catch(() => {});
+  await page.goto(url);
+  return page;
+}
+
+export function screenshotPath(name) {
+  mkdirSync(OUTPUT, { recursive: true });
+  return path.join(OUTPUT, name);
+}

@@ -1,0 +1,256 @@
+// The page in real headless Chromium against the real `c2c serve`: first with the real Voice SDK
+// (which cannot reach Twilio from here), then with the SDK's stand-in driving every feature.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+
+import { CALLER_ID, launchChromium, openPage, screenshotPath, startC2c } from "./harness.js";
+
+let c2c;
+let browser;
+
+before(async () => {
+  c2c = await startC2c();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await c2c?.stop();
+});
+
+const text = (page, selector) => page.locator(selector).textContent();
+const emit = (page, target, name, ...args) =>
+  page.evaluate(([t, n, a]) => window.__twilio[t].emit(n, ...a), [target, name, args]);
+
+async function readyPage(query = "") {
+  const page = await openPage(browser, `${c2c.url}${query}`);
+  await page.locator("#device[data-state=ready]").waitFor();
+  return page;
+}
+
+describe("with the real Voice SDK", () => {
+  test("loads, fetches a token, creates the Device and says Twilio cannot be reached", async () => {
+    const page = await openPage(browser, c2c.url, { fake: false });
+    const token = await page.firstToken;
+    assert.equal(token.status(), 200);
+    const body = await token.json();
+    assert.equal(body.token.split(".").length, 3);
+    await page.locator("#device[data-state=unreachable]").waitFor({ timeout: 30_000 });
+    assert.match(await text(page, "#message"), /^Cannot reach Twilio: check this computer's internet connection/);
+    assert.match(await text(page, "#identity"), new RegExp(`Signed in as ${body.identity}; calls show \\${CALLER_ID}`));
+    const log = await text(page, "#log");
+    assert.match(log, /access token for browser-/);
+    assert.match(log, /registering with Twilio|no registration yet/);
+    assert.equal(await page.evaluate(() => typeof window.Twilio.Device), "function");
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+});
+
+describe("with the SDK's stand-in", () => {
+  test("an outgoing call: formatting, connecting, ringing, timer, mute, tones, hang up", async () => {
+    const page = await readyPage();
+    assert.equal(await text(page, "#call-status"), "Ready to call.");
+    const device = await page.evaluate(() => ({ token: window.__twilio.device.token, options: window.__twilio.device.options }));
+    assert.equal(device.token.split(".").length, 3, "the Device got c2c's token");
+    assert.equal(device.options.closeProtection, true);
+
+    await page.locator("#number").pressSequentially("4155550123");
+    assert.equal(await page.locator("#number").inputValue(), "(415) 555-0123");
+    assert.equal(await text(page, "#number-hint"), "US, Canada and the Caribbean (+1)");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => window.__twilio.call);
+    assert.equal(await page.evaluate(() => window.__twilio.call.customParameters.get("To")), "+14155550123");
+    assert.equal(await text(page, "#call-status"), "Calling +1 415 555 0123…");
+    assert.ok(await page.locator("#hangup").isVisible());
+    assert.ok(await page.locator("#number").isDisabled());
+
+    await emit(page, "call", "ringing", false);
+    assert.equal(await text(page, "#call-status"), "Ringing +1 415 555 0123…");
+    await emit(page, "call", "accept");
+    assert.equal(await text(page, "#call-status"), "In call with +1 415 555 0123");
+    await page.locator("#timer", { hasText: "0:01" }).waitFor({ timeout: 3_000 });
+
+    await page.locator("#mute").click();
+    assert.equal(await page.evaluate(() => window.__twilio.call.isMuted()), true);
+    assert.equal(await page.locator("#mute").getAttribute("aria-pressed"), "true");
+    assert.equal(await text(page, "#mute"), "Unmute");
+
+    await page.locator("#keypad button[data-digit='1']").click();
+    await page.keyboard.press("2");
+    await page.keyboard.press("#");
+    assert.equal(await page.evaluate(() => window.__twilio.call.digits), "12#");
+    assert.equal(await text(page, "#digits"), "12#");
+
+    await emit(page, "call", "volume", 0.6, 0.3);
+    assert.equal(await page.locator("#input-level").evaluate((m) => m.value), 0.6);
+    assert.equal(await page.locator("#output-level").evaluate((m) => m.value), 0.3);
+    await page.screenshot({ path: screenshotPath("in-call.png"), fullPage: true });
+
+    await page.locator("#hangup").click();
+    assert.equal(await page.evaluate(() => window.__twilio.call.status()), "closed");
+    assert.equal(await text(page, "#call-status"), "Call ended.");
+    assert.ok(await page.locator("#call").isVisible());
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test("an incoming call rings a banner; Accept answers it, Reject refuses the next", async () => {
+    const page = await readyPage();
+    await page.evaluate(() => window.__twilio.device.ring("+15005550006"));
+    assert.ok(await page.locator("#incoming").isVisible());
+    assert.equal(await text(page, "#incoming-from"), "+15005550006");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "accept", "focus goes to Accept");
+    await page.locator("#accept").click();
+    assert.equal(await page.evaluate(() => window.__twilio.call.status()), "open");
+    assert.equal(await text(page, "#call-status"), "In call with +15005550006");
+    assert.ok(await page.locator("#incoming").isHidden());
+    await page.locator("#hangup").click();
+
+    await page.evaluate(() => window.__twilio.device.ring("client:alice"));
+    await page.locator("#reject").click();
+    assert.equal(await page.evaluate(() => window.__twilio.call.status()), "closed");
+    assert.equal(await text(page, "#call-status"), "Call rejected.");
+
+    // A caller who gives up before the answer.
+    await page.evaluate(() => window.__twilio.device.ring("+15005550007"));
+    await emit(page, "call", "cancel");
+    assert.equal(await text(page, "#call-status"), "Missed call: the caller hung up.");
+    assert.ok(await page.locator("#incoming").isHidden());
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test("each Twilio error code shows the line that says what to do", async () => {
+    const page = await readyPage();
+    const expected = {
+      20101: "Twilio rejected the access token: check TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET",
+      31000: "Twilio reported an unexpected error",
+      31401: "The microphone is blocked: allow it for this page",
+      31208: "The microphone is blocked: allow it for this page",
+      13214: "Twilio refused the caller ID: set TWILIO_CALLER_ID",
+      13227: "Your Twilio account may not call this country",
+      21210: "The caller ID is not verified on your Twilio account",
+      21215: "Your Twilio account's geographic permissions block this number",
+    };
+    for (const [code, line] of Object.entries(expected)) {
+      await page.evaluate((c) => window.__twilio.device.emit("error", window.__twilio.error(c)), Number(code));
+      const shown = await text(page, "#message");
+      assert.ok(shown.startsWith(line), `${code}: ${shown}`);
+      assert.ok(shown.endsWith(`(error ${code})`), `${code}: ${shown}`);
+    }
+
+    // A call Twilio refuses mid-way: the call's error, then its end.
+    await page.locator("#number").fill("+44 20 7946 0958");
+    await page.locator("#call").click();
+    await page.waitForFunction(() => window.__twilio.call);
+    await page.evaluate(() => {
+      window.__twilio.call.emit("error", window.__twilio.error(13227));
+      window.__twilio.call.emit("disconnect", window.__twilio.call);
+    });
+    assert.equal(await text(page, "#call-status"), "Call failed.");
+    assert.match(await text(page, "#message"), /Geo permissions.*\(error 13227\)$/);
+
+    // The microphone refused when the call starts: connect() rejects.
+    await page.evaluate(() => { window.__twilio.connectError = window.__twilio.error(31401); });
+    await page.locator("#call").click();
+    await page.locator("#message", { hasText: "microphone is blocked" }).waitFor();
+    assert.match(await text(page, "#message"), /\(error 31401\)$/);
+    assert.equal(await text(page, "#call-status"), "Call failed.");
+    assert.ok(await page.locator("#call").isEnabled(), "the next call can start");
+
+    // Lost connection to Twilio while idle: the badge and the message say so; registering clears it.
+    await emit(page, "device", "unregistered");
+    await page.evaluate(() => window.__twilio.device.emit("error", window.__twilio.error(31005)));
+    assert.equal(await text(page, "#device"), "Cannot reach Twilio");
+    assert.match(await text(page, "#message"), /^Cannot reach Twilio/);
+    await emit(page, "device", "registered");
+    assert.equal(await text(page, "#device"), "Ready");
+    assert.ok(await page.locator("#message").isHidden());
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test("tokens are refreshed before they expire, and after 20104 the Device registers again", async () => {
+    const page = await readyPage();
+    const first = await page.evaluate(() => window.__twilio.device.token);
+    const refreshed = page.waitForResponse((r) => r.url().endsWith("/token"));
+    await emit(page, "device", "tokenWillExpire");
+    await refreshed;
+    await page.waitForFunction(() => window.__twilio.device.tokens.length === 2);
+    const second = await page.evaluate(() => window.__twilio.device.token);
+    assert.notEqual(second, first);
+    assert.match(await text(page, "#log"), /access token refreshed/);
+
+    await page.evaluate(() => window.__twilio.device.emit("error", window.__twilio.error(20104)));
+    await page.waitForFunction(() => window.__twilio.device.tokens.length === 3 && window.__twilio.device.registrations === 2);
+    await page.locator("#device[data-state=ready]").waitFor();
+    assert.ok(await page.locator("#message").isHidden(), "the expiry message goes once a new token works");
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test("/?to=…&autocall=1 places the call on load", async () => {
+    const page = await openPage(browser, `${c2c.url}?to=%2B15551234567&autocall=1`);
+    await page.waitForFunction(() => window.__twilio.call);
+    assert.equal(await page.evaluate(() => window.__twilio.call.customParameters.get("To")), "+15551234567");
+    assert.equal(await page.locator("#number").inputValue(), "+1 555 123 4567");
+    assert.equal(await text(page, "#call-status"), "Calling +1 555 123 4567…");
+    await page.close();
+  });
+
+  test("a malformed number is explained and nothing is dialled", async () => {
+    const page = await readyPage();
+    await page.locator("#number").fill("+1 800 FLOWERS");
+    assert.match(await text(page, "#number-hint"), /digits only/);
+    await page.locator("#call").click();
+    assert.match(await text(page, "#message"), /digits only/);
+    await page.locator("#number").fill("");
+    await page.locator("#call").click();
+    assert.match(await text(page, "#message"), /^Type a number to call/);
+    assert.equal(await page.evaluate(() => window.__twilio.calls.length), 0);
+    await page.close();
+  });
+
+  test("microphone and speaker can be chosen, and the input meter moves", async () => {
+    const page = await readyPage();
+    await page.locator("#audio summary").click();
+    assert.deepEqual(await page.locator("#mic option").allTextContents(), ["Default microphone", "USB headset microphone"]);
+    await page.locator("#mic").selectOption("usb-mic");
+    await page.waitForFunction(() => window.__twilio.device.audio.inputsSet.includes("usb-mic"));
+    await page.locator("#speaker").selectOption("usb-out");
+    await page.waitForFunction(() => window.__twilio.device.audio.speakerDevices.sets.some((s) => s.includes("usb-out")));
+    await page.evaluate(() => window.__twilio.device.audio.emit("inputVolume", 0.4));
+    assert.equal(await page.locator("#input-level").evaluate((m) => m.value), 0.4);
+    // A browser that cannot choose the speaker says so instead.
+    await page.evaluate(() => {
+      window.__twilio.device.audio.isOutputSelectionSupported = false;
+      window.__twilio.device.audio.emit("deviceChange");
+    });
+    assert.ok(await page.locator("#speaker").isDisabled());
+    assert.ok(await page.locator("#speaker-note").isVisible());
+    await page.close();
+  });
+
+  test("works from the keyboard alone, and fits a phone's screen", async () => {
+    const page = await readyPage();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "number", "the number comes first");
+    await page.keyboard.type("+14155550123");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => window.__twilio.call);
+    assert.equal(await page.evaluate(() => document.activeElement.id), "hangup");
+    await emit(page, "call", "accept");
+    await page.keyboard.press("Escape");
+    assert.equal(await text(page, "#call-status"), "Call ended.");
+
+    for (const id of ["number", "mic", "speaker", "input-level", "output-level"]) {
+      assert.equal(await page.locator(`label[for=${id}]`).count(), 1, `#${id} has a label`);
+    }
+    assert.equal(await page.locator("#call-status").getAttribute("aria-live"), "polite");
+    assert.equal(await page.locator("#message").getAttribute("role"), "alert");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone`);
+    await page.close();
+  });
+});
