@@ -62,10 +62,15 @@ pub async fn open(options: Options) -> Result<Tunnel, TunnelError> {
                 }
                 async move {
                     match test_edge {
-                        Some(addr) => tokio::net::TcpStream::connect(addr)
-                            .await
-                            .map(|stream| Box::new(stream) as Box<dyn IoStream>)
-                            .map_err(ConnectError::Tcp),
+                        Some(addr) => {
+                            let stream = tokio::net::TcpStream::connect(addr)
+                                .await
+                                .map_err(ConnectError::Tcp)?;
+                            // The agent protocol is small RPCs, one after another: without this,
+                            // Nagle holds each behind the previous one's delayed ACK.
+                            stream.set_nodelay(true).map_err(ConnectError::Tcp)?;
+                            Ok(Box::new(stream) as Box<dyn IoStream>)
+                        }
                         None => ngrok::session::default_connect(host, port, tls, err).await,
                     }
                 }

@@ -55,6 +55,7 @@ impl Edge {
         let shared = Arc::clone(&state);
         runtime.spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
+                let _ = tcp.set_nodelay(true);
                 tokio::spawn(session(tcp, authtoken.clone(), Arc::clone(&shared)));
             }
         });
