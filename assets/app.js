@@ -10,6 +10,13 @@ import { busy, callStatus, deviceLabel, duration, initial, isDtmfKey, next } fro
 // be reached, even when the SDK keeps retrying quietly.
 const REGISTER_TIMEOUT_MS = 10_000;
 const LOG_LINES = 50;
+// The SDK fetches its ringing, DTMF and hang-up sounds from Twilio's CDN unless told otherwise;
+// c2c serves its own (made by scripts/make-sounds), so the page needs nothing from outside.
+const SOUNDS = Object.fromEntries(
+  ["incoming", "outgoing", "disconnect", ..."0123456789sh".split("").map((key) => `dtmf${key}`)].map(
+    (name) => [name, `/assets/sounds/${name}.wav`],
+  ),
+);
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -298,6 +305,7 @@ async function start() {
     logLevel: "warn",
     closeProtection: true,
     codecPreferences: ["opus", "pcmu"],
+    sounds: SOUNDS,
   });
   device.on("registering", () => {
     log("registering with Twilio");

@@ -34,6 +34,7 @@ fn content_type(path: &str) -> &'static str {
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("ico") => "image/x-icon",
+        Some("wav") => "audio/wav",
         Some("txt" | "md") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
@@ -155,6 +156,8 @@ mod tests {
             content_type("vendor/twilio-voice-2.18.5.min.js"),
             "text/javascript; charset=utf-8"
         );
+        assert_eq!(content_type("sounds/dtmf1.wav"), "audio/wav");
+        assert!(!compressible(content_type("sounds/dtmf1.wav")));
         assert_eq!(content_type("x.unknown"), "application/octet-stream");
     }
 }

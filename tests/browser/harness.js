@@ -66,12 +66,17 @@ export function launchChromium() {
 
 /**
  * A phone-sized page on `url`. With `fake: true` the SDK bundle is answered with the stand-in.
- * Uncaught errors are collected in page.errors; page.firstToken is the /token response.
+ * Uncaught errors are collected in page.errors, requests in page.requests ({ url, status or
+ * failed }); page.firstToken is the /token response.
  */
 export async function openPage(browser, url, { fake = true, viewport = { width: 390, height: 844 } } = {}) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.errors = [];
+  page.requests = [];
+  page.on("requestfinished", async (request) =>
+    page.requests.push({ url: request.url(), status: (await request.response())?.status() }));
+  page.on("requestfailed", (request) => page.requests.push({ url: request.url(), failed: request.failure()?.errorText }));
   page.on("pageerror", (error) => page.errors.push(`uncaught: ${error.message}`));
   if (fake) {
     await page.route("**/assets/vendor/twilio-voice-*.js", (route) =>

@@ -18,6 +18,15 @@ after(async () => {
   await c2c?.stop();
 });
 
+/** Polls `done` for up to ten seconds; `why` says what was seen if it never comes true. */
+async function until(done, why) {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    assert.ok(Date.now() < deadline, `timed out: ${why()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const text = (page, selector) => page.locator(selector).textContent();
 const emit = (page, target, name, ...args) =>
   page.evaluate(([t, n, a]) => window.__twilio[t].emit(n, ...a), [target, name, args]);
@@ -43,6 +52,27 @@ describe("with the real Voice SDK", () => {
     assert.match(log, /registering with Twilio|no registration yet/);
     assert.equal(await page.evaluate(() => typeof window.Twilio.Device), "function");
     assert.deepEqual(page.errors, []);
+    // No CDN: the SDK's sounds come from c2c too, and nothing but Twilio's signalling WebSocket
+    // (not a request here) leaves this machine.
+    const sounds = () => page.requests.filter((r) => new URL(r.url).pathname.startsWith("/assets/sounds/"));
+    await until(() => sounds().length === 15, () => JSON.stringify(page.requests));
+    assert.ok(sounds().every((r) => r.status === 200), JSON.stringify(sounds()));
+    // And they are sounds the browser can play, of the length scripts/make-sounds gives them.
+    const lengths = await page.evaluate(async () => {
+      const context = new AudioContext();
+      const seconds = {};
+      for (const name of ["incoming", "outgoing", "disconnect", "dtmf0", "dtmfh"]) {
+        const data = await (await fetch(`/assets/sounds/${name}.wav`)).arrayBuffer();
+        seconds[name] = (await context.decodeAudioData(data)).duration;
+      }
+      return seconds;
+    });
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(lengths).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+      { incoming: 3, outgoing: 0.32, disconnect: 0.44, dtmf0: 0.15, dtmfh: 0.15 },
+    );
+    const outside = page.requests.filter((r) => new URL(r.url).hostname !== "127.0.0.1");
+    assert.deepEqual(outside, []);
     await page.close();
   });
 });
