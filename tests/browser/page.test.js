@@ -220,6 +220,26 @@ describe("with the SDK's stand-in", () => {
     await page.close();
   });
 
+  test("when the network comes back, the Device registers again by itself", async () => {
+    const page = await readyPage();
+    await page.evaluate(() => {
+      window.__twilio.holdRegistration = true;
+      window.__twilio.device.emit("unregistered");
+      window.__twilio.device.emit("error", window.__twilio.error(31005));
+      window.dispatchEvent(new Event("offline"));
+    });
+    assert.equal(await text(page, "#device"), "Cannot reach Twilio");
+    await page.evaluate(() => {
+      window.__twilio.holdRegistration = false;
+      window.dispatchEvent(new Event("online"));
+    });
+    await page.locator("#device[data-state=ready]").waitFor();
+    assert.equal(await page.evaluate(() => window.__twilio.device.registrations), 2);
+    assert.ok(await page.locator("#message").isHidden());
+    assert.match(await text(page, "#log"), /network back[\s\S]*network lost/);
+    await page.close();
+  });
+
   test("/?to=…&autocall=1 places the call on load", async () => {
     const page = await openPage(browser, `${c2c.url}?to=%2B15551234567&autocall=1`);
     await page.waitForFunction(() => window.__twilio.call);
