@@ -54,6 +54,7 @@ pub fn run(args: &ConfigureArgs, matches: &ArgMatches, files: &Files) -> Result<
         return Err(r.into_error().into());
     }
     r.finish()?;
+    let client = client.build()?;
     let out = Output { json: args.json };
     super::runtime()?.block_on(async {
         let app_sid = match &args.create {

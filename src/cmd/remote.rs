@@ -14,8 +14,24 @@ use crate::twilio_api::{self, Client, Credentials};
 
 use super::bring_up::Target;
 
-/// The REST client the settings describe; `None` when something is missing (recorded in `r`).
-pub fn resolve_client(r: &mut Resolver) -> Option<Client> {
+/// What the REST client is made from, once every setting checked out.
+pub struct ClientSettings {
+    base: String,
+    account_sid: String,
+    credentials: Credentials,
+    timeout: Duration,
+}
+
+impl ClientSettings {
+    /// The client. Failing here is not a settings problem (the TLS backend would not start).
+    pub fn build(self) -> Result<Client, Error> {
+        Client::new(self.base, self.account_sid, self.credentials, self.timeout)
+            .map_err(|err| Error::Failed(err.to_string()))
+    }
+}
+
+/// The REST client's settings; `None` when something is missing (recorded in `r`).
+pub fn resolve_client(r: &mut Resolver) -> Option<ClientSettings> {
     let account_sid = r.require_sid(&config::ACCOUNT_SID, SidKind::Account);
     let api_key = r.optional(&config::API_KEY, |v| {
         Sid::parse(SidKind::ApiKey, v).map_err(|e| e.to_string())
@@ -60,20 +76,17 @@ pub fn resolve_client(r: &mut Resolver) -> Option<Client> {
         },
         Err(_) => twilio_api::DEFAULT_TIMEOUT,
     };
-    let base = twilio_api::base_url(api_base.as_deref(), region.as_deref(), edge.as_deref());
-    Client::new(
-        base,
-        account_sid?.as_str().to_owned(),
-        credentials?,
+    Some(ClientSettings {
+        base: twilio_api::base_url(api_base.as_deref(), region.as_deref(), edge.as_deref()),
+        account_sid: account_sid?.as_str().to_owned(),
+        credentials: credentials?,
         timeout,
-    )
-    .map_err(|err| r.missing("HTTP client", err.to_string()))
-    .ok()
+    })
 }
 
 /// What every tunnel bring-up reads from the settings.
 pub struct TunnelSettings {
-    client: Client,
+    client: ClientSettings,
     app_sid: String,
     authtoken: Secret,
     domain: Option<String>,
@@ -106,7 +119,7 @@ impl TunnelSettings {
     /// Called once the settings are known to be complete: finding the state folder can fail.
     pub fn bring_up(self, plan: Plan) -> Result<(Target, tunnel::Options), Error> {
         let target = Target {
-            client: self.client,
+            client: self.client.build()?,
             app_sid: self.app_sid,
             state_dir: state_dir()?,
             force: plan.force,
