@@ -397,3 +397,45 @@ fn a_caller_id_that_libphonenumber_rejects_refuses_calls_and_says_which_setting(
     c2c.post_form("/voice", &[], &pairs(&from_browser("+14155552671")));
     c2c.wait_for_log("--caller-id is not a valid caller ID");
 }
+
+#[test]
+fn open_hands_the_page_to_the_desktop_opener_or_says_to_open_it() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::time::{Duration, Instant};
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened");
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$@\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let c2c = serve(&["--open"], &[("PATH", bin.path().to_str().unwrap())]);
+    c2c.wait_for_log("opened http://127.0.0.1:");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !opened.exists() {
+        assert!(Instant::now() < deadline, "xdg-open never ran");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The opener may still be writing; the line ends when it is done.
+    let wanted = format!("http://127.0.0.1:{}/\n", c2c.port);
+    while std::fs::read_to_string(&opened).unwrap() != wanted {
+        assert!(
+            Instant::now() < deadline,
+            "{:?}",
+            std::fs::read_to_string(&opened)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // No opener on this machine: the address to open by hand, and c2c keeps serving.
+    let empty = tempfile::tempdir().unwrap();
+    let c2c = serve(&["--open"], &[("PATH", empty.path().to_str().unwrap())]);
+    let log = c2c.wait_for_log("could not open a browser");
+    assert!(
+        log.contains(&format!("open http://127.0.0.1:{}/ yourself", c2c.port)),
+        "{log}"
+    );
+    assert_eq!(c2c.get("/healthz", &[]).status, 200);
+}
