@@ -20,6 +20,7 @@ fn main() {
     let edge = ngrok_edge::Edge::start(fixtures::NGROK_AUTHTOKEN, &["https://bench.ngrok.test"]);
     println!("C2C_TWILIO_API_BASE={}", mock.base);
     println!("C2C_NGROK_TEST_EDGE={}", edge.addr);
+    println!("C2C_NGROK_TEST_CA={}", ngrok_edge::CA);
     println!("TWILIO_ACCOUNT_SID={}", fixtures::ACCOUNT_SID);
     println!("TWILIO_API_KEY={}", fixtures::API_KEY);
     println!("TWILIO_API_SECRET={}", fixtures::API_SECRET);

@@ -26,8 +26,15 @@ pub struct Options {
     pub verify_twilio: Option<Secret>,
     /// Shown in ngrok's dashboard: where the tunnel leads.
     pub forwards_to: String,
-    /// A plain-TCP stand-in for ngrok's service (`C2C_NGROK_TEST_EDGE`), for offline tests.
-    pub test_edge: Option<String>,
+    /// A stand-in for ngrok's service, for offline tests.
+    pub test_edge: Option<TestEdge>,
+}
+
+/// Where the stand-in listens (`C2C_NGROK_TEST_EDGE`) and the CA its certificate comes from
+/// (`C2C_NGROK_TEST_CA`): c2c still speaks TLS to it, through the same connector as to ngrok.
+pub struct TestEdge {
+    pub addr: String,
+    pub ca_pem: Vec<u8>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +52,6 @@ pub struct Tunnel {
 pub async fn open(options: Options) -> Result<Tunnel, TunnelError> {
     let options = Arc::new(options);
     let (reconnected, reconnects) = watch::channel(0u64);
-    let test_edge = options.test_edge.clone();
     let mut builder = ngrok::Session::builder();
     builder
         .authtoken(options.authtoken.expose())
@@ -55,27 +61,19 @@ pub async fn open(options: Options) -> Result<Tunnel, TunnelError> {
                   port: u16,
                   tls: Arc<rustls::ClientConfig>,
                   err: Option<AcceptError>| {
-                let test_edge = test_edge.clone();
                 if let Some(err) = &err {
                     tracing::warn!("the ngrok session dropped ({err}); reconnecting");
                     reconnected.send_modify(|count| *count += 1);
                 }
-                async move {
-                    match test_edge {
-                        Some(addr) => {
-                            let stream = tokio::net::TcpStream::connect(addr)
-                                .await
-                                .map_err(ConnectError::Tcp)?;
-                            // The agent protocol is small RPCs, one after another: without this,
-                            // Nagle holds each behind the previous one's delayed ACK.
-                            stream.set_nodelay(true).map_err(ConnectError::Tcp)?;
-                            Ok(Box::new(stream) as Box<dyn IoStream>)
-                        }
-                        None => ngrok::session::default_connect(host, port, tls, err).await,
-                    }
-                }
+                connect(host, port, tls)
             },
         );
+    if let Some(edge) = &options.test_edge {
+        builder
+            .server_addr(edge.addr.clone())
+            .map_err(|err| TunnelError(format!("C2C_NGROK_TEST_EDGE: {err}")))?;
+        builder.ca_cert(bytes::Bytes::from(edge.ca_pem.clone()));
+    }
     let session = tokio::time::timeout(CONNECT_TIMEOUT, builder.connect())
         .await
         .map_err(|_| timed_out())?
@@ -87,6 +85,28 @@ pub async fn open(options: Options) -> Result<Tunnel, TunnelError> {
         reconnects,
         options,
     })
+}
+
+/// ngrok's own way in (TCP, then TLS with the session's config), plus `TCP_NODELAY`: the agent
+/// protocol is small RPCs one after another, and Nagle's algorithm would hold each behind the
+/// previous one's delayed ACK (40 ms each on loopback, measured with the stand-in).
+async fn connect(
+    host: String,
+    port: u16,
+    tls: Arc<rustls::ClientConfig>,
+) -> Result<Box<dyn IoStream>, ConnectError> {
+    let tcp = tokio::net::TcpStream::connect((host.as_str(), port))
+        .await
+        .map_err(ConnectError::Tcp)?;
+    tcp.set_nodelay(true).map_err(ConnectError::Tcp)?;
+    let name = rustls::pki_types::ServerName::try_from(host).map_err(|err| {
+        ConnectError::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, err))
+    })?;
+    let stream = tokio_rustls::TlsConnector::from(tls)
+        .connect(name, tcp)
+        .await
+        .map_err(ConnectError::Tls)?;
+    Ok(Box::new(stream))
 }
 
 async fn listen(session: &ngrok::Session, options: &Options) -> Result<HttpTunnel, TunnelError> {
@@ -186,14 +206,22 @@ fn timed_out() -> TunnelError {
 }
 
 fn explain_connect(err: &ConnectError, options: &Options) -> TunnelError {
-    if let ConnectError::Tcp(io) | ConnectError::Tls(io) = err {
-        let target = options
-            .test_edge
-            .as_deref()
-            .unwrap_or("connect.ngrok-agent.com:443");
-        return TunnelError(format!(
-            "Cannot reach ngrok's service at {target} ({io}). Check the network: ngrok needs outbound TCP port 443."
-        ));
+    let target = options
+        .test_edge
+        .as_ref()
+        .map_or("connect.ngrok-agent.com:443", |edge| edge.addr.as_str());
+    match err {
+        ConnectError::Tcp(io) => {
+            return TunnelError(format!(
+                "Cannot reach ngrok's service at {target} ({io}). Check the network: ngrok needs outbound TCP port 443."
+            ));
+        }
+        ConnectError::Tls(io) => {
+            return TunnelError(format!(
+                "The TLS handshake with ngrok's service at {target} failed ({io}). A proxy or firewall that inspects TLS may be in the way: let c2c reach it directly."
+            ));
+        }
+        _ => {}
     }
     let code = ngrok::Error::error_code(err).map(str::to_owned);
     TunnelError(explain(code.as_deref(), &ngrok::Error::msg(err), options))

@@ -131,12 +131,27 @@ impl TunnelSettings {
             domain: self.domain,
             verify_twilio: plan.verify_twilio,
             forwards_to: plan.forwards_to,
-            test_edge: std::env::var("C2C_NGROK_TEST_EDGE")
-                .ok()
-                .filter(|v| !v.is_empty()),
+            test_edge: test_edge()?,
         };
         Ok((target, options))
     }
+}
+
+/// The offline stand-in for ngrok's service, when the tests name one.
+fn test_edge() -> Result<Option<tunnel::TestEdge>, Error> {
+    let Some(addr) = std::env::var("C2C_NGROK_TEST_EDGE")
+        .ok()
+        .filter(|v| !v.is_empty())
+    else {
+        return Ok(None);
+    };
+    let path = std::env::var("C2C_NGROK_TEST_CA").unwrap_or_default();
+    let ca_pem = std::fs::read(&path).map_err(|err| {
+        Error::Failed(format!(
+            "C2C_NGROK_TEST_EDGE needs C2C_NGROK_TEST_CA, the stand-in's CA certificate: cannot read {path:?} ({err})"
+        ))
+    })?;
+    Ok(Some(tunnel::TestEdge { addr, ca_pem }))
 }
 
 pub fn require_app_sid(r: &mut Resolver) -> Option<String> {

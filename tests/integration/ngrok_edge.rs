@@ -1,7 +1,8 @@
 //! A stand-in for ngrok's service, for tests that cannot reach the real one: it speaks the agent
-//! protocol (muxado streams carrying JSON RPCs) over plain TCP on loopback, answers Auth and
-//! Bind, and carries HTTP requests to c2c through proxy streams as ngrok's edge does.
-//! c2c connects to it when `C2C_NGROK_TEST_EDGE` names its address.
+//! protocol (muxado streams carrying JSON RPCs) over TLS on loopback, answers Auth and Bind, and
+//! carries HTTP requests to c2c through proxy streams as ngrok's edge does. c2c connects to it,
+//! through the same connector it uses for ngrok, when `C2C_NGROK_TEST_EDGE` names its address
+//! and `C2C_NGROK_TEST_CA` the CA of its certificate (`tests/fixtures/`).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -11,6 +12,20 @@ use muxado::typed::{StreamType, Typed, TypedAccept, TypedOpenClose, TypedSession
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+
+/// The CA c2c must trust to reach the stand-in (`C2C_NGROK_TEST_CA`).
+pub const CA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/ngrok-stand-in-ca.pem"
+);
+const CERT: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/ngrok-stand-in.pem"
+));
+const KEY: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/ngrok-stand-in-key.pem"
+));
 
 const AUTH: StreamType = StreamType::clamp(0);
 const BIND: StreamType = StreamType::clamp(1);
@@ -53,10 +68,18 @@ impl Edge {
         }));
         let authtoken = authtoken.to_owned();
         let shared = Arc::clone(&state);
+        let tls = tls_acceptor();
         runtime.spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
+                // As ngrok's edge would: the agent's RPCs are small and come one after another.
                 let _ = tcp.set_nodelay(true);
-                tokio::spawn(session(tcp, authtoken.clone(), Arc::clone(&shared)));
+                let (tls, authtoken, state) = (tls.clone(), authtoken.clone(), Arc::clone(&shared));
+                tokio::spawn(async move {
+                    // A client that gives up mid-handshake (a test of a bad CA, say) ends here.
+                    if let Ok(stream) = tls.accept(tcp).await {
+                        session(stream, authtoken, state).await;
+                    }
+                });
             }
         });
         Edge {
@@ -118,8 +141,26 @@ impl Edge {
     }
 }
 
-async fn session(tcp: tokio::net::TcpStream, authtoken: String, state: Arc<Mutex<State>>) {
-    let mux = muxado::SessionBuilder::new(tcp).server().start();
+fn tls_acceptor() -> tokio_rustls::TlsAcceptor {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_slice_iter(CERT)
+        .collect::<Result<Vec<_>, _>>()
+        .expect("the stand-in's certificate");
+    let key = PrivateKeyDer::from_pem_slice(KEY).expect("the stand-in's key");
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .expect("a TLS configuration");
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+async fn session(
+    stream: tokio_rustls::server::TlsStream<tokio::net::TcpStream>,
+    authtoken: String,
+    state: Arc<Mutex<State>>,
+) {
+    let mux = muxado::SessionBuilder::new(stream).server().start();
     let Ok((heartbeat, _beats)) =
         Heartbeat::start(Typed::new(mux), HeartbeatConfig::default()).await
     else {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use c2c::secret::Secret;
 use c2c::signature::{self, Algorithm};
 
-use crate::ngrok_edge::Edge;
+use crate::ngrok_edge::{self, Edge};
 use crate::server::{Serve, parse_reply, serve};
 use crate::support::{AUTH_TOKEN, C2c, NGROK_AUTHTOKEN, answer_once, c2c};
 use crate::twilio_mock::TwilioMock;
@@ -19,6 +19,7 @@ fn tunnel_env<'a>(mock: &'a TwilioMock, edge: &'a Edge) -> Vec<(&'static str, &'
         ("NGROK_AUTHTOKEN", NGROK_AUTHTOKEN),
         ("C2C_TWILIO_API_BASE", &mock.base),
         ("C2C_NGROK_TEST_EDGE", &edge.addr),
+        ("C2C_NGROK_TEST_CA", ngrok_edge::CA),
     ]
 }
 
@@ -29,6 +30,7 @@ fn serve_tunnel_once(mock: &TwilioMock, edge_addr: &str) -> C2c {
         .all_env()
         .env("C2C_TWILIO_API_BASE", &mock.base)
         .env("C2C_NGROK_TEST_EDGE", edge_addr)
+        .env("C2C_NGROK_TEST_CA", ngrok_edge::CA)
 }
 
 fn post(path: &str, params: &[(&str, &str)], signature: Option<&str>) -> Vec<u8> {
@@ -219,7 +221,7 @@ fn a_killed_run_is_undone_by_configure_restore_or_by_the_next_run() {
 }
 
 #[test]
-fn a_bad_authtoken_fails_fast_with_ngroks_code_and_changes_nothing() {
+fn a_bad_authtoken_a_dead_edge_or_an_untrusted_one_fail_fast_and_change_nothing() {
     let mock = TwilioMock::start();
     let edge = Edge::start("the-right-token", &[URL]);
     let started = Instant::now();
@@ -245,6 +247,26 @@ fn a_bad_authtoken_fails_fast_with_ngroks_code_and_changes_nothing() {
         "{}",
         run.stderr
     );
+
+    // An edge whose certificate c2c cannot trust (here: the stand-in's own leaf given as the CA)
+    // is refused, as something intercepting TLS would be.
+    let untrusted = serve_tunnel_once(&mock, &edge.addr)
+        .env(
+            "C2C_NGROK_TEST_CA",
+            &ngrok_edge::CA.replace("-ca.pem", ".pem"),
+        )
+        .run();
+    untrusted.assert_code(4);
+    assert!(
+        untrusted
+            .stderr
+            .contains("The TLS handshake with ngrok's service")
+            && untrusted.stderr.contains("invalid peer certificate"),
+        "{}",
+        untrusted.stderr
+    );
+    assert!(edge.binds().is_empty());
+    assert!(mock.writes().is_empty());
 }
 
 #[test]
