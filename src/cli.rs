@@ -75,7 +75,12 @@ pub enum Command {
 Examples:
   c2c serve --tunnel                       One command to a working call
   c2c serve --tunnel --domain me.ngrok.app Keep the same public URL across runs
-  c2c serve --public-url https://x.example Behind a tunnel or proxy of your own")]
+  c2c serve --public-url https://x.example Behind a tunnel or proxy of your own
+
+The page:
+  http://127.0.0.1:5000/                   Type a number, press Enter; calls to this tab ring it
+  http://127.0.0.1:5000/?to=%2B15551234567&autocall=1
+                                           Call on load, for a headless browser (see README)")]
 pub struct ServeArgs {
     /// Local address to listen on
     #[arg(
