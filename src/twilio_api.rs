@@ -71,6 +71,15 @@ impl VoiceSettings {
         }
     }
 
+    /// These settings with calls POSTed to `voice_url` instead.
+    pub fn calling(&self, voice_url: &str) -> Self {
+        VoiceSettings {
+            voice_url: voice_url.to_owned(),
+            voice_method: "POST".to_owned(),
+            ..self.clone()
+        }
+    }
+
     fn form(&self) -> [(&'static str, &str); 4] {
         [
             ("VoiceUrl", &self.voice_url),
@@ -173,7 +182,7 @@ impl Action {
 }
 
 /// Twilio's error body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct TwilioError {
     #[serde(default)]
     pub code: Option<u32>,
@@ -230,16 +239,12 @@ impl Client {
         account_sid: String,
         credentials: Credentials,
         timeout: Duration,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("c2c/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT.min(timeout))
             .timeout(timeout)
-            .build()
-            .map_err(|err| ApiError::Unreachable {
-                doing: "starting the HTTP client".to_owned(),
-                why: err.to_string(),
-            })?;
+            .build()?;
         Ok(Client {
             http,
             base,
@@ -398,12 +403,7 @@ impl Client {
             },
             Failure::Body(why) => ApiError::Unexpected { doing, why },
             Failure::Status(status, body) => {
-                let body = body.unwrap_or(TwilioError {
-                    code: None,
-                    message: String::new(),
-                    more_info: None,
-                });
-                ApiError::Refused(self.refusal(action, status, &body))
+                ApiError::Refused(self.refusal(action, status, &body.unwrap_or_default()))
             }
         }
     }
@@ -446,7 +446,7 @@ impl Client {
 }
 
 /// The innermost cause of a transport error: "Connection refused", not "error sending request".
-fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+pub fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = err;
     while let Some(next) = cause.source() {
         cause = next;

@@ -12,12 +12,19 @@ use crate::progress::Progress;
 use crate::repoint::{self, RepointError, Repointed};
 use crate::state_file;
 use crate::tunnel::{self, Tunnel};
-use crate::twilio_api::{Client, VoiceSettings};
+use crate::twilio_api::{Application, Client, VoiceSettings};
 
+use super::remote::ClientSettings;
 use super::shutdown::Shutdown;
 
+/// Everything a bring-up needs, gathered from the settings.
+pub struct Launch {
+    pub target: Target,
+    pub client: ClientSettings,
+    pub tunnel: tunnel::Options,
+}
+
 pub struct Target {
-    pub client: Client,
     pub app_sid: String,
     pub state_dir: PathBuf,
     pub force: bool,
@@ -32,17 +39,14 @@ impl Target {
         let voice_url = format!("{url}{}", self.voice_path);
         match &self.status_path {
             Some(status) => VoiceSettings::posting_to(&voice_url, &format!("{url}{status}")),
-            None => VoiceSettings {
-                voice_url,
-                voice_method: "POST".to_owned(),
-                ..current.clone()
-            },
+            None => current.calling(&voice_url),
         }
     }
 }
 
 pub struct Up {
     pub tunnel: Tunnel,
+    client: Client,
     pub repointed: Repointed,
     pub target: Target,
     /// The app's settings as c2c set them.
@@ -51,15 +55,20 @@ pub struct Up {
 
 /// Opens the tunnel and points the app at it. `Ok(None)` when `stop` came before anything
 /// changed; once the app is being repointed, a stop waits until `Up` can put it back.
-pub async fn bring_up(
-    target: Target,
-    options: tunnel::Options,
-    stop: &mut Shutdown,
-) -> Result<Option<Up>, Error> {
+pub async fn bring_up(launch: Launch, stop: &mut Shutdown) -> Result<Option<Up>, Error> {
+    let Launch {
+        target,
+        client,
+        tunnel: options,
+    } = launch;
+    let record = state_file::load(&target.state_dir, &target.app_sid)
+        .map_err(|err| Error::Failed(err.to_string()))?;
     let progress = Progress::default();
     let opening = progress.start("Opening the ngrok tunnel");
     let reading = progress.start(format!("Reading the TwiML App {}", target.app_sid));
-    // The two are independent; together they take as long as the slower one.
+    // The two are independent; together they take as long as the slower one. The REST client is
+    // built on the way to the app, while the tunnel opens: it reads the system's CA
+    // certificates, tens of milliseconds of disk and parsing.
     let both = async {
         tokio::join!(
             async {
@@ -68,12 +77,12 @@ pub async fn bring_up(
                     Ok(tunnel) => opening.done(tunnel.url()),
                     Err(_) => opening.failed(),
                 }
-                result
+                result.map_err(|err| Error::Remote(err.to_string()))
             },
             async {
-                let result = target.client.application(&target.app_sid).await;
+                let result = read_app(client, &target.app_sid).await;
                 match &result {
-                    Ok(app) => reading.done(describe(&app.voice.voice_url)),
+                    Ok((_, app)) => reading.done(describe(&app.voice.voice_url)),
                     Err(_) => reading.failed(),
                 }
                 result
@@ -87,17 +96,15 @@ pub async fn bring_up(
             return Ok(None);
         }
     };
-    let (tunnel, app) = match (tunnel, app) {
-        (Ok(tunnel), Ok(app)) => (tunnel, app),
-        (Err(err), _) => return Err(Error::Remote(err.to_string())),
+    let (tunnel, (client, app)) = match (tunnel, app) {
+        (Ok(tunnel), Ok(read)) => (tunnel, read),
+        (Err(err), _) => return Err(err),
         (Ok(tunnel), Err(err)) => {
             tunnel.close().await;
-            return Err(Error::Remote(err.to_string()));
+            return Err(err);
         }
     };
     let settings = target.settings(tunnel.url(), &app.voice);
-    let record = state_file::load(&target.state_dir, &target.app_sid)
-        .map_err(|err| Error::Failed(err.to_string()))?;
     let plan = match repoint::plan(&app, record, &settings.voice_url, target.force) {
         Ok(plan) => plan,
         Err(err) => {
@@ -113,7 +120,7 @@ pub async fn bring_up(
     }
     let pointing = progress.start("Pointing the TwiML App at the tunnel");
     let repointed = match Repointed::apply(
-        &target.client,
+        &client,
         target.state_dir.clone(),
         &target.app_sid,
         plan,
@@ -137,10 +144,23 @@ pub async fn bring_up(
     };
     Ok(Some(Up {
         tunnel,
+        client,
         repointed,
         target,
         settings,
     }))
+}
+
+/// Builds the REST client off the runtime's threads, then reads the app with it.
+async fn read_app(client: ClientSettings, app_sid: &str) -> Result<(Client, Application), Error> {
+    let client = tokio::task::spawn_blocking(move || client.build())
+        .await
+        .map_err(|err| Error::Failed(format!("starting the HTTP client failed: {err}")))??;
+    let app = client
+        .application(app_sid)
+        .await
+        .map_err(|err| Error::Remote(err.to_string()))?;
+    Ok((client, app))
 }
 
 impl Up {
@@ -193,7 +213,7 @@ impl Up {
         if settings.voice_url == self.settings.voice_url {
             return None;
         }
-        match self.repointed.follow(&self.target.client, &settings).await {
+        match self.repointed.follow(&self.client, &settings).await {
             Ok(()) => tracing::info!(
                 "the tunnel's address changed; the TwiML App now sends calls to {}",
                 settings.voice_url
@@ -211,7 +231,7 @@ impl Up {
             "Putting back the TwiML App {}",
             self.target.app_sid
         ));
-        let result = self.repointed.restore(&self.target.client).await;
+        let result = self.repointed.restore(&self.client).await;
         self.tunnel.close().await;
         match result {
             Ok(previous) => {

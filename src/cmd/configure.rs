@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::ngrok_agent;
 use crate::repoint;
 use crate::state_file;
-use crate::twilio_api::{Application, Client, VoiceSettings};
+use crate::twilio_api::{Application, Client};
 
 use super::bring_up::{describe, repoint_error};
 use super::remote;
@@ -151,11 +151,7 @@ async fn set_url(
     out: &Output,
 ) -> Result<(), Error> {
     let app = client.application(app_sid).await.map_err(remote_err)?;
-    let settings = VoiceSettings {
-        voice_url: url.to_owned(),
-        voice_method: "POST".to_owned(),
-        ..app.voice.clone()
-    };
+    let settings = app.voice.calling(url);
     let verb = if dry_run { "would change" } else { "changed" };
     if !dry_run {
         client

@@ -12,7 +12,7 @@ use crate::state_file;
 use crate::tunnel;
 use crate::twilio_api::{self, Client, Credentials};
 
-use super::bring_up::Target;
+use super::bring_up::{Launch, Target};
 
 /// What the REST client is made from, once every setting checked out.
 pub struct ClientSettings {
@@ -25,8 +25,12 @@ pub struct ClientSettings {
 impl ClientSettings {
     /// The client. Failing here is not a settings problem (the TLS backend would not start).
     pub fn build(self) -> Result<Client, Error> {
-        Client::new(self.base, self.account_sid, self.credentials, self.timeout)
-            .map_err(|err| Error::Failed(err.to_string()))
+        Client::new(self.base, self.account_sid, self.credentials, self.timeout).map_err(|err| {
+            Error::Failed(format!(
+                "cannot start the HTTP client for Twilio's REST API: {}",
+                twilio_api::root_cause(&err)
+            ))
+        })
     }
 }
 
@@ -117,23 +121,24 @@ pub struct Plan {
 
 impl TunnelSettings {
     /// Called once the settings are known to be complete: finding the state folder can fail.
-    pub fn bring_up(self, plan: Plan) -> Result<(Target, tunnel::Options), Error> {
-        let target = Target {
-            client: self.client.build()?,
-            app_sid: self.app_sid,
-            state_dir: state_dir()?,
-            force: plan.force,
-            voice_path: plan.voice_path,
-            status_path: plan.status_path,
-        };
-        let options = tunnel::Options {
-            authtoken: self.authtoken,
-            domain: self.domain,
-            verify_twilio: plan.verify_twilio,
-            forwards_to: plan.forwards_to,
-            test_edge: test_edge()?,
-        };
-        Ok((target, options))
+    pub fn launch(self, plan: Plan) -> Result<Launch, Error> {
+        Ok(Launch {
+            target: Target {
+                app_sid: self.app_sid,
+                state_dir: state_dir()?,
+                force: plan.force,
+                voice_path: plan.voice_path,
+                status_path: plan.status_path,
+            },
+            client: self.client,
+            tunnel: tunnel::Options {
+                authtoken: self.authtoken,
+                domain: self.domain,
+                verify_twilio: plan.verify_twilio,
+                forwards_to: plan.forwards_to,
+                test_edge: test_edge()?,
+            },
+        })
     }
 }
 

@@ -13,9 +13,8 @@ use crate::error::Error;
 use crate::secret::Secret;
 use crate::server::{self, App, RateLimit, Server, Side};
 use crate::token;
-use crate::tunnel;
 
-use super::bring_up::{self, Target, Up};
+use super::bring_up::{self, Launch, Up};
 use super::remote;
 use super::shutdown::Shutdown;
 
@@ -26,7 +25,7 @@ struct Settings {
     app: App,
     listen: SocketAddr,
     /// `--tunnel`: where to point, and how to open the tunnel.
-    tunnel: Option<(Target, tunnel::Options)>,
+    tunnel: Option<Launch>,
 }
 
 fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Settings, Error> {
@@ -80,7 +79,7 @@ fn resolve(args: &ServeArgs, matches: &ArgMatches, files: &Files) -> Result<Sett
     };
     r.finish()?;
     let tunnel = match tunnel {
-        Some(settings) => Some(settings.bring_up(remote::Plan {
+        Some(settings) => Some(settings.launch(remote::Plan {
             force: args.force,
             voice_path: "/voice".to_owned(),
             status_path: Some("/status".to_owned()),
@@ -134,8 +133,8 @@ async fn serve(settings: Settings, open: bool) -> Result<(), Error> {
     let server = Server::new(Arc::new(settings.app));
     let page = format!("http://{}/", display_addr(local));
     let mut up = match settings.tunnel {
-        Some((target, options)) => {
-            let Some(up) = bring_up::bring_up(target, options, &mut stop).await? else {
+        Some(launch) => {
+            let Some(up) = bring_up::bring_up(launch, &mut stop).await? else {
                 return Ok(());
             };
             server.app().set_public_url(up.tunnel.url());

@@ -39,7 +39,7 @@ pub fn run(args: &TunnelArgs, matches: &ArgMatches, files: &Files) -> Result<(),
         );
     }
     let local = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let (target, options) = settings.bring_up(remote::Plan {
+    let launch = settings.launch(remote::Plan {
         force: args.force,
         voice_path: args.path.clone(),
         status_path: None,
@@ -50,7 +50,7 @@ pub fn run(args: &TunnelArgs, matches: &ArgMatches, files: &Files) -> Result<(),
     })?;
     super::runtime()?.block_on(async move {
         let mut stop = Shutdown::listen()?;
-        let Some(mut up) = bring_up::bring_up(target, options, &mut stop).await? else {
+        let Some(mut up) = bring_up::bring_up(launch, &mut stop).await? else {
             return Ok(());
         };
         tracing::info!(
