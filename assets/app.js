@@ -4,7 +4,7 @@
 // and to the SDK's events.
 import { callingCodeOf, formatAsTyped, hintFor, readNumber } from "./phone/number.js";
 import { explain, TOKEN_EXPIRED, UNREACHABLE } from "./phone/errors.js";
-import { busy, callStatus, deviceLabel, duration, initial, isDtmfKey, next } from "./phone/call-state.js";
+import { busy, callStatus, deviceLabel, duration, hangable, initial, isDtmfKey, next } from "./phone/call-state.js";
 
 // Twilio answers a registration within a second or two; this long without one means it cannot
 // be reached, even when the SDK keeps retrying quietly.
@@ -69,9 +69,8 @@ function render() {
   el.device.textContent = deviceLabel(state.device);
   el.device.dataset.state = state.device;
   el.callStatus.textContent = callStatus(state);
-  const calling = ["connecting", "ringing", "in-call"].includes(state.phase);
-  el.hangup.hidden = !calling;
-  el.call.hidden = calling;
+  el.hangup.hidden = !hangable(state);
+  el.call.hidden = hangable(state);
   el.call.disabled = !device || busy(state);
   el.number.disabled = busy(state);
   el.incoming.hidden = state.phase !== "incoming";
@@ -375,7 +374,7 @@ document.addEventListener("keydown", (event) => {
   if (state.phase === "in-call" && isDtmfKey(event.key) && !typing) {
     event.preventDefault();
     sendDigit(event.key);
-  } else if (event.key === "Escape" && ["connecting", "ringing", "in-call"].includes(state.phase)) {
+  } else if (event.key === "Escape" && hangable(state)) {
     hangUp();
   }
 });

@@ -328,6 +328,10 @@ fn decode_part(part: &str, name: &str) -> Result<Value, TokenError> {
 mod tests {
     use super::*;
 
+    use crate::sid::SidKind;
+
+    const NOW: u64 = 1_700_000_000;
+
     #[test]
     fn pooled_random_bytes_never_repeat_across_refills() {
         // 6 bytes at a time through several 512-byte refills: a byte handed out twice, or a
@@ -344,9 +348,6 @@ mod tests {
         random_bytes(&mut big).unwrap();
         assert!(big.iter().any(|b| *b != 0));
     }
-    use crate::sid::SidKind;
-
-    const NOW: u64 = 1_700_000_000;
 
     fn minter(region: Option<&str>) -> Minter {
         Minter::new(

@@ -15,11 +15,16 @@ export const initial = Object.freeze({
   outcome: "",
 });
 
-const ACTIVE = new Set(["connecting", "ringing", "in-call", "incoming"]);
+const HANGABLE = new Set(["connecting", "ringing", "in-call"]);
 
 /** Whether a call is in progress (or ringing in), so another may not start. */
 export function busy(state) {
-  return ACTIVE.has(state.phase);
+  return HANGABLE.has(state.phase) || state.phase === "incoming";
+}
+
+/** Whether there is a call to hang up: one placed or answered, not one still ringing in. */
+export function hangable(state) {
+  return HANGABLE.has(state.phase);
 }
 
 /** The state after `event` ({ type, ... }); `state` itself when the event changes nothing. */

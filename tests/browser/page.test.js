@@ -30,6 +30,9 @@ async function until(done, why) {
 const text = (page, selector) => page.locator(selector).textContent();
 const emit = (page, target, name, ...args) =>
   page.evaluate(([t, n, a]) => window.__twilio[t].emit(n, ...a), [target, name, args]);
+/** The Device reports Twilio's error `code`, as the SDK's TwilioError. */
+const deviceError = (page, code) =>
+  page.evaluate((c) => window.__twilio.device.emit("error", window.__twilio.error(c)), code);
 
 async function readyPage(query = "") {
   const page = await openPage(browser, `${c2c.url}${query}`);
@@ -164,7 +167,7 @@ describe("with the SDK's stand-in", () => {
       21215: "Your Twilio account's geographic permissions block this number",
     };
     for (const [code, line] of Object.entries(expected)) {
-      await page.evaluate((c) => window.__twilio.device.emit("error", window.__twilio.error(c)), Number(code));
+      await deviceError(page, Number(code));
       const shown = await text(page, "#message");
       assert.ok(shown.startsWith(line), `${code}: ${shown}`);
       assert.ok(shown.endsWith(`(error ${code})`), `${code}: ${shown}`);
@@ -191,7 +194,7 @@ describe("with the SDK's stand-in", () => {
 
     // Lost connection to Twilio while idle: the badge and the message say so; registering clears it.
     await emit(page, "device", "unregistered");
-    await page.evaluate(() => window.__twilio.device.emit("error", window.__twilio.error(31005)));
+    await deviceError(page, 31005);
     assert.equal(await text(page, "#device"), "Cannot reach Twilio");
     assert.match(await text(page, "#message"), /^Cannot reach Twilio/);
     await emit(page, "device", "registered");
@@ -212,7 +215,7 @@ describe("with the SDK's stand-in", () => {
     assert.notEqual(second, first);
     assert.match(await text(page, "#log"), /access token refreshed/);
 
-    await page.evaluate(() => window.__twilio.device.emit("error", window.__twilio.error(20104)));
+    await deviceError(page, 20104);
     await page.waitForFunction(() => window.__twilio.device.tokens.length === 3 && window.__twilio.device.registrations === 2);
     await page.locator("#device[data-state=ready]").waitFor();
     assert.ok(await page.locator("#message").isHidden(), "the expiry message goes once a new token works");

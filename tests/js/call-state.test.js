@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { busy, callStatus, deviceLabel, duration, initial, isDtmfKey, next } from "../../assets/phone/call-state.js";
+import { busy, callStatus, deviceLabel, duration, hangable, initial, isDtmfKey, next } from "../../assets/phone/call-state.js";
 
 const run = (events, from = initial) => events.reduce(next, from);
 
@@ -30,6 +30,7 @@ test("an outgoing call goes connecting, ringing, in call, ended", () => {
 test("an incoming call rings, then is accepted or rejected", () => {
   const ringing = run([{ type: "registered" }, { type: "incoming", from: "+14155550199" }]);
   assert.equal(callStatus(ringing), "Incoming call from +14155550199");
+  assert.ok(busy(ringing) && !hangable(ringing), "Accept or Reject, not Hang up");
   assert.equal(next(ringing, { type: "accept", at: 5 }).phase, "in-call");
   assert.equal(next(ringing, { type: "ended", outcome: "Call rejected." }).outcome, "Call rejected.");
 });
