@@ -1,6 +1,6 @@
 //! The errors a command ends with, and the exit status each one maps to.
 
-use crate::config::SettingsError;
+use crate::settings::SettingsError;
 use crate::token::TokenError;
 
 #[derive(Debug, thiserror::Error)]

@@ -1,20 +1,39 @@
 //! c2c: browser-to-phone calling on Twilio with one command.
+//!
+//! Dependencies point one way, down this list:
+//!
+//! - commands: `cmd` (one module per subcommand; `main.rs` parses `cli` and dispatches to it)
+//! - services: `server` (the page, /token, /voice), `bring_up` (tunnel + TwiML App for a run,
+//!   one tear-down), `tunnel` (the in-process ngrok session), `repoint` (point the app, put it
+//!   back), `shutdown` (Ctrl-C and SIGTERM), `progress`
+//! - settings: `settings` (every setting declared once, resolved once into each command's typed
+//!   settings)
+//! - domain: `token` (Access Tokens), `identity`, `twiml`, `dial` (the dial policy), `signature`
+//!   (X-Twilio-Signature), `twilio_api` (REST client), `ngrok_agent`, `state_file`
+//! - primitives: `secret`, `sid`, `clock`, `error`, `logging`
 
 pub mod cli;
 pub mod cmd;
-pub mod config;
-pub mod dial;
-pub mod error;
-pub mod logging;
-pub mod ngrok_agent;
+pub mod settings;
+
+pub mod bring_up;
 pub mod progress;
 pub mod repoint;
-pub mod secret;
 pub mod server;
-pub mod sid;
+pub mod shutdown;
+pub mod tunnel;
+
+pub mod dial;
+pub mod identity;
+pub mod ngrok_agent;
 pub mod signature;
 pub mod state_file;
 pub mod token;
-pub mod tunnel;
 pub mod twilio_api;
 pub mod twiml;
+
+pub mod clock;
+pub mod error;
+pub mod logging;
+pub mod secret;
+pub mod sid;

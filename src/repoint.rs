@@ -75,54 +75,74 @@ pub fn plan(
 /// An app c2c has re-pointed; `restore` puts it back.
 pub struct Repointed {
     dir: PathBuf,
-    record: Record,
+    app_sid: String,
+    previous: VoiceSettings,
+    /// The settings as c2c set them.
+    ours: VoiceSettings,
 }
 
 impl Repointed {
-    /// Records what to put back, then points the app at `settings`.
+    /// Records what to put back, then points the app at `ours`.
     pub async fn apply(
         client: &Client,
         dir: PathBuf,
         app_sid: &str,
         plan: Plan,
-        settings: &VoiceSettings,
+        ours: VoiceSettings,
     ) -> Result<Self, RepointError> {
-        let record = Record {
-            account_sid: client.account_sid().to_owned(),
+        let repointed = Repointed {
+            dir,
             app_sid: app_sid.to_owned(),
             previous: plan.previous,
-            ours: settings.voice_url.clone(),
-            pid: std::process::id(),
+            ours,
         };
         // Saved first: if c2c dies during the update, the record still says what to put back.
-        state_file::save(&dir, &record)?;
-        client.update_voice(app_sid, settings).await?;
-        Ok(Repointed { dir, record })
+        repointed.save()?;
+        client.update_voice(app_sid, &repointed.ours).await?;
+        Ok(repointed)
+    }
+
+    fn save(&self) -> Result<(), StateError> {
+        state_file::save(
+            &self.dir,
+            &Record {
+                app_sid: self.app_sid.clone(),
+                previous: self.previous.clone(),
+                ours: self.ours.voice_url.clone(),
+                pid: std::process::id(),
+            },
+        )
+    }
+
+    pub fn app_sid(&self) -> &str {
+        &self.app_sid
     }
 
     pub fn previous(&self) -> &VoiceSettings {
-        &self.record.previous
+        &self.previous
     }
 
-    /// Points the app at a new address (the tunnel's URL changed), keeping what to put back.
+    pub fn ours(&self) -> &VoiceSettings {
+        &self.ours
+    }
+
+    /// Points the app at new settings (the tunnel's URL changed), keeping what to put back.
     pub async fn follow(
         &mut self,
         client: &Client,
-        settings: &VoiceSettings,
+        ours: VoiceSettings,
     ) -> Result<(), RepointError> {
-        self.record.ours = settings.voice_url.clone();
-        state_file::save(&self.dir, &self.record)?;
-        client.update_voice(&self.record.app_sid, settings).await?;
+        self.ours = ours;
+        self.save()?;
+        client.update_voice(&self.app_sid, &self.ours).await?;
         Ok(())
     }
 
     /// Puts the app back as it was; the record stays when that fails, for `--restore`.
     pub async fn restore(self, client: &Client) -> Result<VoiceSettings, RepointError> {
-        client
-            .update_voice(&self.record.app_sid, &self.record.previous)
-            .await?;
-        state_file::remove(&self.dir, &self.record.app_sid)?;
-        Ok(self.record.previous)
+        client.update_voice(&self.app_sid, &self.previous).await?;
+        state_file::remove(&self.dir, &self.app_sid)?;
+        Ok(self.previous)
     }
 }
 
@@ -166,7 +186,6 @@ mod tests {
 
     fn record(pid: u32, ours: &str) -> Record {
         Record {
-            account_sid: "AC1".into(),
             app_sid: "AP1".into(),
             previous: VoiceSettings::posting_to("https://original.example/voice", ""),
             ours: ours.into(),

@@ -10,7 +10,6 @@ use crate::twilio_api::VoiceSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
-    pub account_sid: String,
     pub app_sid: String,
     /// The app's settings before c2c changed them: what a restore puts back.
     pub previous: VoiceSettings,
@@ -115,7 +114,6 @@ mod tests {
 
     fn record(pid: u32) -> Record {
         Record {
-            account_sid: "AC1".into(),
             app_sid: "AP1".into(),
             previous: VoiceSettings::posting_to("https://old.example/voice", ""),
             ours: "https://new.ngrok.app/voice".into(),

@@ -3,7 +3,6 @@
 //! (`twilio.jwt.access_token.AccessToken` in Python), which the cross-check tests compare with.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,14 +10,13 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::clock::rfc3339;
 use crate::secret::Secret;
 use crate::sid::Sid;
 
 /// Twilio refuses tokens that live longer than a day.
 pub const MAX_TTL_SECS: u64 = 24 * 60 * 60;
 pub const DEFAULT_TTL_SECS: u64 = 60 * 60;
-/// Twilio's limit on a client identity's length.
-const MAX_IDENTITY_LEN: usize = 121;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
@@ -60,18 +58,6 @@ impl Minted {
     pub fn expires_at_rfc3339(&self) -> String {
         rfc3339(self.expires_at)
     }
-}
-
-/// Seconds since the Unix epoch, now.
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// Seconds since the Unix epoch as an RFC 3339 UTC time.
-pub fn rfc3339(secs: u64) -> String {
-    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
 
 #[derive(Serialize)]
@@ -167,105 +153,6 @@ impl Minter {
     }
 }
 
-/// Checks an identity against what Twilio's Voice SDK and `<Client>` dialling accept.
-pub fn check_identity(identity: &str) -> Result<(), String> {
-    if identity.is_empty() {
-        return Err("it is empty".to_owned());
-    }
-    if identity.len() > MAX_IDENTITY_LEN {
-        return Err(format!(
-            "it is {} characters long, and Twilio allows {MAX_IDENTITY_LEN}",
-            identity.len()
-        ));
-    }
-    match identity
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "_-.".contains(*c)))
-    {
-        Some(c) => Err(format!(
-            "it contains {c:?}, and calls to a browser identity work reliably only with letters, digits, _, - and ."
-        )),
-        None => Ok(()),
-    }
-}
-
-/// A readable identity that differs from run to run and from tab to tab, such as
-/// `browser-k3f9xq`.
-pub fn fresh_identity() -> String {
-    // Identities are labels, not secrets: without an entropy source a fixed suffix will do.
-    format!(
-        "browser-{}",
-        random_text(6).unwrap_or_else(|_| "aaaaaa".to_owned())
-    )
-}
-
-/// `len` random characters that survive being read aloud or copied by hand (no 0/o, 1/l);
-/// five bits of entropy each.
-pub fn random_text(len: usize) -> Result<String, getrandom::Error> {
-    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-    let mut bytes = vec![0u8; len];
-    random_bytes(&mut bytes)?;
-    Ok(bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect())
-}
-
-/// Bytes drawn from the OS's generator at a time, per thread.
-const RANDOM_POOL: usize = 512;
-
-/// Fills `out` from the OS's generator through a per-thread pool: one system call per 512 bytes
-/// instead of one per token, which `GET /token` under load notices. No byte is handed out twice.
-fn random_bytes(out: &mut [u8]) -> Result<(), getrandom::Error> {
-    thread_local! {
-        static POOL: std::cell::RefCell<([u8; RANDOM_POOL], usize)> =
-            const { std::cell::RefCell::new(([0; RANDOM_POOL], RANDOM_POOL)) };
-    }
-    if out.len() > RANDOM_POOL {
-        return getrandom::fill(out);
-    }
-    POOL.with_borrow_mut(|(pool, used)| {
-        if RANDOM_POOL - *used < out.len() {
-            getrandom::fill(pool)?;
-            *used = 0;
-        }
-        let taken = &mut pool[*used..*used + out.len()];
-        out.copy_from_slice(taken);
-        taken.fill(0);
-        *used += out.len();
-        Ok(())
-    })
-}
-
-/// Parses `--ttl`: whole seconds (`3600`) or a duration (`90m`, `2h`).
-pub fn parse_ttl(text: &str) -> Result<u64, String> {
-    let secs = match text.parse::<u64>() {
-        Ok(secs) => secs,
-        Err(_) => humantime::parse_duration(text)
-            .map_err(|_| {
-                format!("{text:?} is neither a number of seconds nor a duration such as 90m or 2h")
-            })?
-            .as_secs(),
-    };
-    match secs {
-        0 => Err("a token must live at least one second".to_owned()),
-        s if s > MAX_TTL_SECS => Err(format!(
-            "{s} seconds is more than Twilio accepts: it rejects tokens valid for over 24 hours ({MAX_TTL_SECS} s)"
-        )),
-        s => Ok(s),
-    }
-}
-
-/// Parses a repeated `--param KEY=VALUE`.
-pub fn parse_param(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((key, value)) if !key.trim().is_empty() => {
-            Ok((key.trim().to_owned(), value.to_owned()))
-        }
-        _ => Err(format!("{text:?} is not KEY=VALUE")),
-    }
-}
-
 /// What `--decode` found.
 #[derive(Debug)]
 pub struct Decoded {
@@ -331,23 +218,6 @@ mod tests {
     use crate::sid::SidKind;
 
     const NOW: u64 = 1_700_000_000;
-
-    #[test]
-    fn pooled_random_bytes_never_repeat_across_refills() {
-        // 6 bytes at a time through several 512-byte refills: a byte handed out twice, or a
-        // pool not refilled, would show as equal draws.
-        let draws: std::collections::HashSet<[u8; 6]> = (0..1000)
-            .map(|_| {
-                let mut draw = [0u8; 6];
-                random_bytes(&mut draw).unwrap();
-                draw
-            })
-            .collect();
-        assert_eq!(draws.len(), 1000);
-        let mut big = vec![0u8; RANDOM_POOL + 1];
-        random_bytes(&mut big).unwrap();
-        assert!(big.iter().any(|b| *b != 0));
-    }
 
     fn minter(region: Option<&str>) -> Minter {
         Minter::new(
@@ -426,38 +296,5 @@ mod tests {
         assert!(err.contains("its header is not base64url"), "{err}");
         let err = decode("e30.bm90IGpzb24.x", None).unwrap_err().to_string();
         assert!(err.contains("its claims is not a JSON object"), "{err}");
-    }
-
-    #[test]
-    fn ttl_accepts_seconds_and_durations_within_a_day() {
-        assert_eq!(parse_ttl("3600"), Ok(3600));
-        assert_eq!(parse_ttl("90m"), Ok(5400));
-        assert_eq!(parse_ttl("24h"), Ok(86_400));
-        assert!(
-            parse_ttl("86401")
-                .unwrap_err()
-                .contains("rejects tokens valid for over 24 hours")
-        );
-        assert!(parse_ttl("0").is_err());
-        assert!(parse_ttl("soon").unwrap_err().contains("neither a number"));
-    }
-
-    #[test]
-    fn identities_are_checked_and_fresh_ones_pass_and_differ() {
-        assert!(check_identity("alice_01.b-c").is_ok());
-        assert!(check_identity("").is_err());
-        assert!(check_identity("a b").unwrap_err().contains("' '"));
-        assert!(check_identity(&"x".repeat(122)).is_err());
-        let (a, b) = (fresh_identity(), fresh_identity());
-        assert!(check_identity(&a).is_ok());
-        assert!(a.starts_with("browser-") && a.len() == 14);
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn params_are_key_value_pairs() {
-        assert_eq!(parse_param("a=b=c"), Ok(("a".into(), "b=c".into())));
-        assert!(parse_param("=x").is_err());
-        assert!(parse_param("novalue").is_err());
     }
 }

@@ -12,30 +12,11 @@ use ngrok::session::{ConnectError, IoStream};
 use ngrok::tunnel::{AcceptError, HttpTunnel};
 use tokio::sync::watch;
 
-use crate::secret::Secret;
+use crate::settings::ngrok::Ngrok;
 
 /// ngrok errors must come back quickly: a tool that hangs on a dead network is worse than one
 /// that fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(8);
-
-pub struct Options {
-    pub authtoken: Secret,
-    /// A reserved or static domain; `None` for whatever ngrok assigns.
-    pub domain: Option<String>,
-    /// With the Auth Token, ngrok's edge checks Twilio's signatures too (defence in depth).
-    pub verify_twilio: Option<Secret>,
-    /// Shown in ngrok's dashboard: where the tunnel leads.
-    pub forwards_to: String,
-    /// A stand-in for ngrok's service, for offline tests.
-    pub test_edge: Option<TestEdge>,
-}
-
-/// Where the stand-in listens (`C2C_NGROK_TEST_EDGE`) and the CA its certificate comes from
-/// (`C2C_NGROK_TEST_CA`): c2c still speaks TLS to it, through the same connector as to ngrok.
-pub struct TestEdge {
-    pub addr: String,
-    pub ca_pem: Vec<u8>,
-}
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -45,11 +26,11 @@ pub struct Tunnel {
     session: ngrok::Session,
     endpoint: HttpTunnel,
     reconnects: watch::Receiver<u64>,
-    options: Arc<Options>,
+    options: Arc<Ngrok>,
 }
 
 /// Opens the session and the endpoint, or says why not within `CONNECT_TIMEOUT`.
-pub async fn open(options: Options) -> Result<Tunnel, TunnelError> {
+pub async fn open(options: Ngrok) -> Result<Tunnel, TunnelError> {
     let options = Arc::new(options);
     let (reconnected, reconnects) = watch::channel(0u64);
     let mut builder = ngrok::Session::builder();
@@ -109,7 +90,7 @@ async fn connect(
     Ok(Box::new(stream))
 }
 
-async fn listen(session: &ngrok::Session, options: &Options) -> Result<HttpTunnel, TunnelError> {
+async fn listen(session: &ngrok::Session, options: &Ngrok) -> Result<HttpTunnel, TunnelError> {
     let mut endpoint = session.http_endpoint();
     endpoint.forwards_to(options.forwards_to.clone());
     if let Some(domain) = &options.domain {
@@ -205,7 +186,7 @@ fn timed_out() -> TunnelError {
     ))
 }
 
-fn explain_connect(err: &ConnectError, options: &Options) -> TunnelError {
+fn explain_connect(err: &ConnectError, options: &Ngrok) -> TunnelError {
     let target = options
         .test_edge
         .as_ref()
@@ -228,7 +209,7 @@ fn explain_connect(err: &ConnectError, options: &Options) -> TunnelError {
 }
 
 /// One line for ngrok's error `code`, with the fix; ngrok's own first line for the others.
-fn explain(code: Option<&str>, message: &str, options: &Options) -> String {
+fn explain(code: Option<&str>, message: &str, options: &Ngrok) -> String {
     let domain = options.domain.as_deref().unwrap_or("");
     let fix = match code {
         Some("ERR_NGROK_105" | "ERR_NGROK_106" | "ERR_NGROK_107") => {
@@ -263,9 +244,10 @@ fn explain(code: Option<&str>, message: &str, options: &Options) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret::Secret;
 
-    fn options(domain: Option<&str>) -> Options {
-        Options {
+    fn options(domain: Option<&str>) -> Ngrok {
+        Ngrok {
             authtoken: Secret::new("t"),
             domain: domain.map(str::to_owned),
             verify_twilio: None,

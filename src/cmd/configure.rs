@@ -1,95 +1,50 @@
 //! `c2c configure`: show or change where the TwiML App sends calls.
 
-use clap::ArgMatches;
+use std::path::Path;
+
 use serde_json::json;
 
-use crate::cli::ConfigureArgs;
-use crate::config::{Files, Origin, Resolver};
-use crate::dial;
+use crate::bring_up::{describe, repoint_error};
 use crate::error::Error;
 use crate::ngrok_agent;
 use crate::repoint;
+use crate::settings::configure::{Action, Configure};
 use crate::state_file;
 use crate::twilio_api::{Application, Client};
 
-use super::bring_up::{describe, repoint_error};
-use super::remote;
-
-pub fn run(args: &ConfigureArgs, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
-    let mut r = Resolver::new(matches, files);
-    let client = remote::resolve_client(&mut r);
-    // --create makes the app, so it needs no SID; everything else acts on one.
-    let app_sid = match args.create {
-        Some(_) => None,
-        None => remote::require_app_sid(&mut r),
-    };
-    let url = args.url.as_deref().and_then(|url| {
-        check_url(url)
-            .map_err(|why| {
-                r.invalid(
-                    Origin::Flag("--url"),
-                    "Voice URL",
-                    why,
-                    "Use the full https:// address of your webhook.",
-                )
-            })
-            .ok()
-    });
-    let number = args.number.as_deref().and_then(|number| {
-        dial::e164_shape(number)
-            .map_err(|why| {
-                r.invalid(
-                    Origin::Flag("--number"),
-                    "phone number",
-                    why,
-                    "Use one of your Twilio numbers in E.164 form (+15551234567).",
-                )
-            })
-            .ok()
-    });
-    let Some(client) = client else {
-        return Err(r.into_error().into());
-    };
-    if app_sid.is_none() && args.create.is_none() {
-        return Err(r.into_error().into());
-    }
-    r.finish()?;
-    let client = client.build()?;
-    let out = Output { json: args.json };
+pub fn run(settings: Configure) -> Result<(), Error> {
+    let Configure {
+        rest,
+        app_sid,
+        action,
+        number,
+        dry_run,
+        json,
+        state_dir,
+    } = settings;
+    let client = rest.client()?;
+    let out = Output { json };
     super::runtime()?.block_on(async {
-        let app_sid = match &args.create {
-            Some(name) => create(&client, name, args.dry_run, &out).await?,
-            None => app_sid.unwrap_or_default(),
+        let app_sid = match &action {
+            Action::Create(name) => create(&client, name, dry_run, &out).await?,
+            _ => app_sid.unwrap_or_default(),
         };
-        if args.restore {
-            restore(&client, &app_sid, args.dry_run, &out).await?;
-        } else if let Some(url) = url {
-            set_url(&client, &app_sid, &url, args.dry_run, &out).await?;
-        } else if args.from_ngrok_agent {
-            let api = std::env::var("C2C_NGROK_AGENT_API")
-                .unwrap_or_else(|_| ngrok_agent::LOCAL_API.to_owned());
-            let base = ngrok_agent::public_url(&api).await.map_err(Error::Remote)?;
-            let url = format!("{}/voice", base.trim_end_matches('/'));
-            set_url(&client, &app_sid, &url, args.dry_run, &out).await?;
-        } else if args.create.is_none() && number.is_none() {
-            show(&client, &app_sid, &out).await?;
+        match action {
+            Action::Restore => restore(&client, &state_dir, &app_sid, dry_run, &out).await?,
+            Action::SetUrl(url) => set_url(&client, &app_sid, &url, dry_run, &out).await?,
+            Action::FromNgrokAgent(api) => {
+                let base = ngrok_agent::public_url(&api).await.map_err(Error::Remote)?;
+                let url = format!("{}/voice", base.trim_end_matches('/'));
+                set_url(&client, &app_sid, &url, dry_run, &out).await?;
+            }
+            Action::Show if number.is_none() => show(&client, &state_dir, &app_sid, &out).await?,
+            Action::Show | Action::Create(_) => {}
         }
         if let Some(number) = number {
-            attach(&client, &app_sid, &number, args.dry_run, &out).await?;
+            attach(&client, &app_sid, &number, dry_run, &out).await?;
         }
         Ok(())
     })
-}
-
-fn check_url(url: &str) -> Result<String, String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("{url:?} does not start with https://"))?;
-    if rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
-        return Err(format!("{url:?} has no host name"));
-    }
-    Ok(url.to_owned())
 }
 
 /// Results go to standard output: a line per fact, or one JSON document with --json.
@@ -111,11 +66,9 @@ fn remote_err(err: impl ToString) -> Error {
     Error::Remote(err.to_string())
 }
 
-async fn show(client: &Client, app_sid: &str, out: &Output) -> Result<(), Error> {
+async fn show(client: &Client, state_dir: &Path, app_sid: &str, out: &Output) -> Result<(), Error> {
     let app = client.application(app_sid).await.map_err(remote_err)?;
-    let record = remote::state_dir()
-        .ok()
-        .and_then(|dir| state_file::load(&dir, app_sid).ok().flatten());
+    let record = state_file::load(state_dir, app_sid).ok().flatten();
     let mut text = format!(
         "TwiML App {} ({:?})\n  Voice URL        {} ({})\n  Status callback  {}",
         app.sid,
@@ -191,9 +144,14 @@ async fn create(client: &Client, name: &str, dry_run: bool, out: &Output) -> Res
     Ok(app.sid)
 }
 
-async fn restore(client: &Client, app_sid: &str, dry_run: bool, out: &Output) -> Result<(), Error> {
-    let dir = remote::state_dir()?;
-    let record = repoint::restore_left_behind(client, dir, app_sid, dry_run)
+async fn restore(
+    client: &Client,
+    state_dir: &Path,
+    app_sid: &str,
+    dry_run: bool,
+    out: &Output,
+) -> Result<(), Error> {
+    let record = repoint::restore_left_behind(client, state_dir.to_owned(), app_sid, dry_run)
         .await
         .map_err(repoint_error)?;
     let verb = if dry_run {

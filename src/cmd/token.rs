@@ -1,67 +1,31 @@
 //! `c2c token`: mint an Access Token, or decode one.
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
-use clap::ArgMatches;
 use serde_json::json;
 
-use crate::cli::TokenArgs;
-use crate::config::{self, Files, Origin, Resolver};
+use crate::clock;
 use crate::error::Error;
-use crate::token::{self, SignatureCheck, VoiceGrant};
+use crate::identity;
+use crate::settings::token::{Decode, Mint, Token};
+use crate::token::{self, SignatureCheck};
 
-pub fn run(args: &TokenArgs, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
-    match &args.decode {
-        Some(token) => decode(token.as_deref(), matches, files),
-        None => mint(args, matches, files),
+pub fn run(settings: Token) -> Result<(), Error> {
+    match settings {
+        Token::Mint(mint) => self::mint(*mint),
+        Token::Decode(decode) => self::decode(decode),
     }
 }
 
-fn mint(args: &TokenArgs, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
-    let mut settings = Resolver::new(matches, files);
-    let minter = super::resolve_minter(&mut settings);
-    let identity = settings.optional(&config::IDENTITY, |v| {
-        token::check_identity(v).map(|()| v.to_owned())
-    });
-    let ttl = token::parse_ttl(&args.ttl)
-        .map_err(|why| {
-            settings.invalid(
-                Origin::Flag("--ttl"),
-                "token lifetime",
-                why,
-                "Use --ttl 86400 or less.",
-            )
-        })
-        .ok();
-    let mut params = BTreeMap::new();
-    for param in &args.params {
-        match token::parse_param(param) {
-            Ok((key, value)) => {
-                params.insert(key, value);
-            }
-            Err(why) => settings.invalid(
-                Origin::Flag("--param"),
-                "call parameter",
-                why,
-                "Write it as --param KEY=VALUE.",
-            ),
-        }
-    }
-    let (Some(minter), Some(ttl)) = (minter, ttl) else {
-        return Err(settings.into_error().into());
-    };
-    settings.finish()?;
-
-    let identity = identity.unwrap_or_else(token::fresh_identity);
-    let grant = VoiceGrant {
-        incoming_allow: !args.no_incoming,
-        outgoing_params: params,
-    };
-    let minted = minter.mint(&identity, ttl, &grant, token::unix_now())?;
-    let expires_at = token::rfc3339(minted.expires_at);
-    if args.json {
+fn mint(settings: Mint) -> Result<(), Error> {
+    let identity = settings.identity.unwrap_or_else(identity::fresh);
+    let minted =
+        settings
+            .minter
+            .mint(&identity, settings.ttl, &settings.grant, clock::unix_now())?;
+    let expires_at = clock::rfc3339(minted.expires_at);
+    if settings.json {
         let out =
             json!({"token": minted.token, "identity": minted.identity, "expires_at": expires_at});
         println!("{out}");
@@ -72,23 +36,19 @@ fn mint(args: &TokenArgs, matches: &ArgMatches, files: &Files) -> Result<(), Err
     Ok(())
 }
 
-fn decode(token: Option<&str>, matches: &ArgMatches, files: &Files) -> Result<(), Error> {
-    let text = match token {
-        Some(token) => token.to_owned(),
+fn decode(settings: Decode) -> Result<(), Error> {
+    let text = match settings.token {
+        Some(token) => token,
         None => read_stdin()?,
     };
-    let mut settings = Resolver::new(matches, files);
-    let secret = settings.optional_secret(&config::API_SECRET);
-    let secret_origin = settings
-        .lookup(&config::API_SECRET)
-        .map(|found| found.origin);
+    let (secret, secret_origin) = settings.secret.unzip();
     let decoded = token::decode(&text, secret.as_ref())?;
     let out = json!({"header": decoded.header, "claims": decoded.claims});
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
 
     for (name, claim) in [("valid from", "nbf"), ("expires", "exp")] {
         if let Some(time) = decoded.claims[claim].as_u64() {
-            eprintln!("{name}: {} ({})", token::rfc3339(time), relative(time));
+            eprintln!("{name}: {} ({})", clock::rfc3339(time), relative(time));
         }
     }
     match (decoded.signature, secret_origin) {
@@ -128,7 +88,7 @@ fn read_stdin() -> Result<String, Error> {
 }
 
 fn relative(secs: u64) -> String {
-    let now = token::unix_now();
+    let now = clock::unix_now();
     if secs == now {
         "now".to_owned()
     } else if secs > now {

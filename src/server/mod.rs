@@ -6,10 +6,14 @@
 
 mod access;
 mod assets;
+mod form;
 mod rate_limit;
 mod routes;
 mod state;
+mod token;
 mod voice;
+mod webhook;
+mod webhook_auth;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;

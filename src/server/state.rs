@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
-use crate::config::{self, Origin, Problem};
 use crate::dial::{self, Allowed, DialPolicy};
 use crate::secret::Secret;
+use crate::settings::{self, CALLER_ID, Origin, Problem};
 use crate::token::Minter;
 
 use super::RateLimit;
@@ -35,32 +35,24 @@ pub struct App {
 }
 
 impl App {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        minter: Minter,
-        token_ttl: u64,
-        caller_id: String,
-        caller_id_origin: Origin,
-        allowed: Vec<Allowed>,
-        auth_token: Option<Secret>,
-        insecure_unsigned: bool,
-        share_password: Option<Secret>,
-        token_limit: RateLimit,
-        public_url: Option<String>,
-    ) -> Self {
+    pub fn new(settings: settings::serve::Server) -> Self {
         App {
-            minter,
-            token_ttl,
-            caller_id,
-            caller_id_origin,
-            allowed,
+            minter: settings.minter,
+            token_ttl: settings.token_ttl,
+            caller_id: settings.caller_id,
+            caller_id_origin: settings.caller_id_origin,
+            allowed: settings.allowed,
             policy: OnceLock::new(),
-            auth_token,
-            insecure_unsigned,
-            share_password,
-            token_limit,
+            auth_token: settings.auth_token,
+            insecure_unsigned: settings.insecure_unsigned,
+            share_password: settings.share_password,
+            token_limit: RateLimit::per_minute(settings.token_rate),
             identities: Identities::default(),
-            public_url: RwLock::new(public_url.map(|url| url.trim_end_matches('/').to_owned())),
+            public_url: RwLock::new(
+                settings
+                    .public_url
+                    .map(|url| url.trim_end_matches('/').to_owned()),
+            ),
         }
     }
 
@@ -96,9 +88,9 @@ impl App {
                         "{}",
                         Problem::Invalid {
                             origin: self.caller_id_origin.clone(),
-                            what: config::CALLER_ID.what,
+                            what: CALLER_ID.what,
                             why: format!("{}: {why}", self.caller_id),
-                            fix: config::CALLER_ID.hint,
+                            fix: CALLER_ID.hint,
                         }
                     ),
                 }

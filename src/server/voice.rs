@@ -6,7 +6,7 @@
 //! - Anything else: a short spoken explanation, then hang up.
 
 use super::App;
-use crate::token::check_identity;
+use crate::identity;
 use crate::twiml;
 
 pub struct Answer {
@@ -45,7 +45,7 @@ pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
     let to = param(params, "To");
     if from.starts_with("client:") {
         if let Some(identity) = to.strip_prefix("client:") {
-            return match check_identity(identity) {
+            return match identity::check(identity) {
                 Ok(()) => Answer {
                     twiml: twiml::dial_clients(Some(&app.caller_id), &[identity]),
                     log: format!("{from} calls browser {identity}"),

@@ -1,8 +1,8 @@
 //! The one-command bring-up shared by `serve --tunnel` and `tunnel`: open the tunnel while reading
-//! the TwiML App, point the app at the tunnel, and on the way out put it back.
+//! the TwiML App, point the app at the tunnel, serve until stopped, and on the way out put the
+//! app back and close the tunnel.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use ngrok::EndpointConn;
@@ -10,57 +10,39 @@ use ngrok::EndpointConn;
 use crate::error::Error;
 use crate::progress::Progress;
 use crate::repoint::{self, RepointError, Repointed};
+use crate::settings::tunnel::{Bringup, Target};
+use crate::settings::twilio::Rest;
+use crate::shutdown::Shutdown;
 use crate::state_file;
 use crate::tunnel::{self, Tunnel};
 use crate::twilio_api::{Application, Client, VoiceSettings};
 
-use super::remote::ClientSettings;
-use super::shutdown::Shutdown;
-
-/// Everything a bring-up needs, gathered from the settings.
-pub struct Launch {
-    pub target: Target,
-    pub client: ClientSettings,
-    pub tunnel: tunnel::Options,
-}
-
-pub struct Target {
-    pub app_sid: String,
-    pub state_dir: PathBuf,
-    pub force: bool,
-    /// Where on the tunnel's URL calls go (`/voice`).
-    pub voice_path: String,
-    /// Where call progress goes (`/status`); `None` leaves the app's status callback as it is.
-    pub status_path: Option<String>,
-}
-
-impl Target {
-    fn settings(&self, url: &str, current: &VoiceSettings) -> VoiceSettings {
-        let voice_url = format!("{url}{}", self.voice_path);
-        match &self.status_path {
-            Some(status) => VoiceSettings::posting_to(&voice_url, &format!("{url}{status}")),
-            None => current.calling(&voice_url),
-        }
+/// The app's settings for a tunnel at `url`: calls to its voice path, and progress to its
+/// status path when the command has one (otherwise the app's status callback stays as it is).
+fn voice_settings(target: &Target, url: &str, current: &VoiceSettings) -> VoiceSettings {
+    let voice_url = format!("{url}{}", target.voice_path);
+    match &target.status_path {
+        Some(status) => VoiceSettings::posting_to(&voice_url, &format!("{url}{status}")),
+        None => current.calling(&voice_url),
     }
 }
 
+/// A tunnel that is up, with the app pointed at it.
 pub struct Up {
     pub tunnel: Tunnel,
     client: Client,
-    pub repointed: Repointed,
-    pub target: Target,
-    /// The app's settings as c2c set them.
-    pub settings: VoiceSettings,
+    repointed: Repointed,
+    target: Target,
 }
 
 /// Opens the tunnel and points the app at it. `Ok(None)` when `stop` came before anything
 /// changed; once the app is being repointed, a stop waits until `Up` can put it back.
-pub async fn bring_up(launch: Launch, stop: &mut Shutdown) -> Result<Option<Up>, Error> {
-    let Launch {
+pub async fn bring_up(bringup: Bringup, stop: &mut Shutdown) -> Result<Option<Up>, Error> {
+    let Bringup {
         target,
-        client,
-        tunnel: options,
-    } = launch;
+        rest,
+        ngrok,
+    } = bringup;
     let record = state_file::load(&target.state_dir, &target.app_sid)
         .map_err(|err| Error::Failed(err.to_string()))?;
     let progress = Progress::default();
@@ -72,7 +54,7 @@ pub async fn bring_up(launch: Launch, stop: &mut Shutdown) -> Result<Option<Up>,
     let both = async {
         tokio::join!(
             async {
-                let result = tunnel::open(options).await;
+                let result = tunnel::open(ngrok).await;
                 match &result {
                     Ok(tunnel) => opening.done(tunnel.url()),
                     Err(_) => opening.failed(),
@@ -80,7 +62,7 @@ pub async fn bring_up(launch: Launch, stop: &mut Shutdown) -> Result<Option<Up>,
                 result.map_err(|err| Error::Remote(err.to_string()))
             },
             async {
-                let result = read_app(client, &target.app_sid).await;
+                let result = read_app(rest, &target.app_sid).await;
                 match &result {
                     Ok((_, app)) => reading.done(describe(&app.voice.voice_url)),
                     Err(_) => reading.failed(),
@@ -104,8 +86,8 @@ pub async fn bring_up(launch: Launch, stop: &mut Shutdown) -> Result<Option<Up>,
             return Err(err);
         }
     };
-    let settings = target.settings(tunnel.url(), &app.voice);
-    let plan = match repoint::plan(&app, record, &settings.voice_url, target.force) {
+    let ours = voice_settings(&target, tunnel.url(), &app.voice);
+    let plan = match repoint::plan(&app, record, &ours.voice_url, target.force) {
         Ok(plan) => plan,
         Err(err) => {
             tunnel.close().await;
@@ -119,20 +101,20 @@ pub async fn bring_up(launch: Launch, stop: &mut Shutdown) -> Result<Option<Up>,
         );
     }
     let pointing = progress.start("Pointing the TwiML App at the tunnel");
-    let repointed = match Repointed::apply(
+    let applied = Repointed::apply(
         &client,
         target.state_dir.clone(),
         &target.app_sid,
         plan,
-        &settings,
+        ours,
     )
-    .await
-    {
+    .await;
+    let repointed = match applied {
         Ok(repointed) => {
             pointing.done(format!(
                 "{} -> {}",
                 describe(&repointed.previous().voice_url),
-                settings.voice_url
+                repointed.ours().voice_url
             ));
             repointed
         }
@@ -147,13 +129,12 @@ pub async fn bring_up(launch: Launch, stop: &mut Shutdown) -> Result<Option<Up>,
         client,
         repointed,
         target,
-        settings,
     }))
 }
 
 /// Builds the REST client off the runtime's threads, then reads the app with it.
-async fn read_app(client: ClientSettings, app_sid: &str) -> Result<(Client, Application), Error> {
-    let client = tokio::task::spawn_blocking(move || client.build())
+async fn read_app(rest: Rest, app_sid: &str) -> Result<(Client, Application), Error> {
+    let client = tokio::task::spawn_blocking(move || rest.client())
         .await
         .map_err(|err| Error::Failed(format!("starting the HTTP client failed: {err}")))??;
     let app = client
@@ -164,9 +145,33 @@ async fn read_app(client: ClientSettings, app_sid: &str) -> Result<(Client, Appl
 }
 
 impl Up {
-    /// Hands each connection through the tunnel to `serve`, and after a reconnect follows the
-    /// tunnel to its new address (`moved` hears of it). Returns only if the tunnel closes for good.
-    pub async fn run(
+    pub fn app_sid(&self) -> &str {
+        self.repointed.app_sid()
+    }
+
+    /// Where the app sends calls now.
+    pub fn voice_url(&self) -> &str {
+        &self.repointed.ours().voice_url
+    }
+
+    /// Hands each connection through the tunnel to `serve` until `stop`, or until the tunnel
+    /// closes for good (the error returned); after a reconnect follows the tunnel to its new
+    /// address (`moved` hears of it). `alongside` runs meanwhile (a local listener, say).
+    pub async fn serve_until_stopped(
+        &mut self,
+        stop: &mut Shutdown,
+        alongside: impl Future<Output = ()>,
+        serve: impl FnMut(EndpointConn, IpAddr),
+        moved: impl FnMut(&str),
+    ) -> Option<Error> {
+        tokio::select! {
+            () = stop.requested() => None,
+            () = alongside => None,
+            failure = self.run(serve, moved) => Some(failure),
+        }
+    }
+
+    async fn run(
         &mut self,
         mut serve: impl FnMut(EndpointConn, IpAddr),
         mut moved: impl FnMut(&str),
@@ -209,31 +214,28 @@ impl Up {
                 }
             }
         };
-        let settings = self.target.settings(&url, &self.settings);
-        if settings.voice_url == self.settings.voice_url {
+        let ours = voice_settings(&self.target, &url, self.repointed.ours());
+        if ours.voice_url == self.voice_url() {
             return None;
         }
-        match self.repointed.follow(&self.client, &settings).await {
+        let voice_url = ours.voice_url.clone();
+        match self.repointed.follow(&self.client, ours).await {
             Ok(()) => tracing::info!(
-                "the tunnel's address changed; the TwiML App now sends calls to {}",
-                settings.voice_url
+                "the tunnel's address changed; the TwiML App now sends calls to {voice_url}"
             ),
             Err(err) => tracing::error!("{}", repoint_error(err)),
         }
-        self.settings = settings;
         Some(url)
     }
 
-    /// Puts the app back and closes the tunnel.
-    pub async fn tear_down(self) -> Result<(), Error> {
+    /// Puts the app back and closes the tunnel: the one tear-down of `serve` and `tunnel`.
+    /// `failure` is what ended the run, if anything did; it is reported before a failed restore.
+    pub async fn tear_down(self, failure: Option<Error>) -> Result<(), Error> {
         let progress = Progress::default();
-        let restoring = progress.start(format!(
-            "Putting back the TwiML App {}",
-            self.target.app_sid
-        ));
+        let restoring = progress.start(format!("Putting back the TwiML App {}", self.app_sid()));
         let result = self.repointed.restore(&self.client).await;
         self.tunnel.close().await;
-        match result {
+        let restored = match result {
             Ok(previous) => {
                 restoring.done(describe(&previous.voice_url));
                 Ok(())
@@ -244,6 +246,14 @@ impl Up {
                     "could not put back the TwiML App's Voice URL: {err} Run `c2c configure --restore` once Twilio is reachable."
                 )))
             }
+        };
+        match (failure, restored) {
+            (Some(failure), Err(restore)) => {
+                tracing::error!("{restore}");
+                Err(failure)
+            }
+            (Some(failure), Ok(())) => Err(failure),
+            (None, restored) => restored,
         }
     }
 }

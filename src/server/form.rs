@@ -1,0 +1,40 @@
+//! Twilio's webhook bodies: `application/x-www-form-urlencoded`, read strictly.
+
+/// Strict `application/x-www-form-urlencoded`: UTF-8, and every `%` followed by two hex digits.
+pub fn parse(body: &[u8]) -> Option<Vec<(String, String)>> {
+    let text = std::str::from_utf8(body).ok()?;
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+        {
+            return None;
+        }
+    }
+    let mut params = Vec::new();
+    for (name, value) in form_urlencoded::parse(bytes) {
+        if name.contains('\u{FFFD}') || value.contains('\u{FFFD}') {
+            return None;
+        }
+        params.push((name.into_owned(), value.into_owned()));
+    }
+    Some(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_parsed_strictly() {
+        let params = parse(b"To=%2B15551234567&From=client%3Aalice&Note=h%C3%A9+llo").unwrap();
+        assert_eq!(params[0], ("To".into(), "+15551234567".into()));
+        assert_eq!(params[2], ("Note".into(), "hé llo".into()));
+        assert!(parse(b"To=%zz").is_none());
+        assert!(parse(b"To=%2").is_none());
+        assert!(parse(b"To=%FF").is_none());
+        assert!(parse(&[0xff, 0xfe]).is_none());
+        assert_eq!(parse(b"").unwrap(), vec![]);
+    }
+}

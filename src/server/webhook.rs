@@ -1,0 +1,93 @@
+//! `POST /voice` and `POST /status`: Twilio's webhooks. The body is read (bounded), parsed as a
+//! form, its signature checked, and only then answered.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+
+use super::access::Trust;
+use super::routes::{Resp, text};
+use super::{App, form, voice, webhook_auth};
+use crate::clock;
+
+/// Twilio's webhook requests are a few kilobytes; anything this big is not one.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// `/voice` and `/status`: signed by Twilio when they come from outside.
+pub async fn answer(
+    app: &Arc<App>,
+    trust: Trust,
+    is_voice: bool,
+    request: Request<Incoming>,
+) -> Resp {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(err)
+            if err
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            return text(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The body is larger than 64 KiB; Twilio's never are.",
+            );
+        }
+        Err(_) => return text(StatusCode::BAD_REQUEST, "The body could not be read."),
+    };
+    let is_form = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    let params = if is_form {
+        match form::parse(&body) {
+            Some(params) => params,
+            None => return text(StatusCode::BAD_REQUEST, "The form is malformed."),
+        }
+    } else {
+        Vec::new()
+    };
+    let raw_body = (!is_form).then_some(&body[..]);
+    if let Err(refusal) = webhook_auth::check(app, trust, &parts, &params, raw_body) {
+        tracing::warn!("refused {} from outside: {refusal}", parts.uri.path());
+        return text(
+            StatusCode::FORBIDDEN,
+            "The X-Twilio-Signature is missing or not valid.",
+        );
+    }
+    if !is_form {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "Expected an application/x-www-form-urlencoded body.",
+        );
+    }
+    if !is_voice {
+        tracing::info!("{}", voice::status_line(&params));
+        return Response::builder()
+            .status(StatusCode::NO_CONTENT)
+            .body(Full::new(Bytes::new()))
+            .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""));
+    }
+    app.load_policy().await;
+    let answer = voice::answer(app, &params, clock::unix_now());
+    if answer.dialled {
+        tracing::info!("{}", answer.log);
+    } else {
+        tracing::warn!("{}", answer.log);
+    }
+    let mut response = Response::new(Full::new(Bytes::from(answer.twiml)));
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/xml; charset=utf-8"),
+    );
+    response
+}

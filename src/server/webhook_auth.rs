@@ -1,0 +1,76 @@
+//! Whether a webhook may be answered: local requests as they are, public ones only with a valid
+//! X-Twilio-Signature over the URL Twilio called.
+
+use hyper::header::HOST;
+
+use super::App;
+use super::access::Trust;
+use crate::signature;
+
+/// `Ok` when the webhook may be answered; otherwise why not, for the log.
+pub fn check(
+    app: &App,
+    trust: Trust,
+    parts: &hyper::http::request::Parts,
+    params: &[(String, String)],
+    raw_body: Option<&[u8]>,
+) -> Result<(), String> {
+    let header = parts
+        .headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok());
+    let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let public_url = app
+        .public_url()
+        .map(|base| format!("{base}{path_and_query}"));
+    // Local clients are trusted as they are for /token; this is what makes
+    // `curl -d To=… localhost:5000/voice` work while developing.
+    let unsigned_ok = trust == Trust::Local || app.insecure_unsigned;
+    let (Some(auth_token), Some(signature)) = (&app.auth_token, header) else {
+        return match (unsigned_ok, &app.auth_token) {
+            (true, _) => Ok(()),
+            (false, None) => Err(
+                "no Auth Token is set, so signatures cannot be checked (set TWILIO_AUTH_TOKEN)"
+                    .into(),
+            ),
+            (false, Some(_)) => Err("no X-Twilio-Signature header".into()),
+        };
+    };
+    let mut urls = Vec::new();
+    urls.extend(public_url);
+    if let (Trust::Local, Some(host)) =
+        (trust, parts.headers.get(HOST).and_then(|v| v.to_str().ok()))
+    {
+        urls.push(format!("http://{host}{path_and_query}"));
+    }
+    if urls.is_empty() {
+        return Err(
+            "the public URL is not known, so the signed URL cannot be rebuilt (pass --public-url)"
+                .into(),
+        );
+    }
+    let settings = parts
+        .headers
+        .get("x-twilio-webhooks-signature-settings")
+        .and_then(|v| v.to_str().ok());
+    let valid = urls.iter().any(|url| {
+        signature::is_valid(
+            auth_token,
+            &signature::Signed {
+                url,
+                params,
+                raw_body,
+                signature,
+                settings,
+            },
+        )
+    });
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "the X-Twilio-Signature does not match {} with the Auth Token",
+            urls.join(" or ")
+        ))
+    }
+}

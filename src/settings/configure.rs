@@ -1,0 +1,110 @@
+//! `c2c configure`'s settings: which app, and what to do with it.
+
+use std::path::PathBuf;
+
+use super::twilio::{self, Rest};
+use super::{NGROK_AGENT_API, Origin, Resolver, SettingsError, Sources};
+use crate::cli::ConfigureArgs;
+use crate::dial;
+use crate::ngrok_agent;
+
+pub struct Configure {
+    pub rest: Rest,
+    /// `None` only with `--create`, which makes the app.
+    pub app_sid: Option<String>,
+    pub action: Action,
+    /// `--number`: send calls to this Twilio number (E.164) to the app.
+    pub number: Option<String>,
+    pub dry_run: bool,
+    pub json: bool,
+    pub state_dir: PathBuf,
+}
+
+pub enum Action {
+    /// Show the app's voice settings (unless only `--number` was asked for).
+    Show,
+    SetUrl(String),
+    /// Take the URL from the ngrok agent whose local API is at this address.
+    FromNgrokAgent(String),
+    Create(String),
+    Restore,
+}
+
+pub fn resolve(args: &ConfigureArgs, sources: &Sources) -> Result<Configure, SettingsError> {
+    let mut r = sources.resolver();
+    let rest = twilio::rest(&mut r);
+    let state_dir = twilio::state_dir(&mut r);
+    let action = action(args, &mut r);
+    // --create makes the app, so it needs no SID; everything else acts on one.
+    let app_sid = match &action {
+        Some(Action::Create(_)) => Some(None),
+        _ => twilio::app_sid(&mut r).map(Some),
+    };
+    let number = match args.number.as_deref() {
+        Some(number) => dial::e164_shape(number)
+            .map_err(|why| {
+                r.invalid(
+                    Origin::Flag("--number"),
+                    "phone number",
+                    why,
+                    "Use one of your Twilio numbers in E.164 form (+ and the country code).",
+                )
+            })
+            .ok()
+            .map(Some),
+        None => Some(None),
+    };
+    let configure = match (rest, state_dir, action, app_sid, number) {
+        (Some(rest), Some(state_dir), Some(action), Some(app_sid), Some(number)) => {
+            Some(Configure {
+                rest,
+                app_sid,
+                action,
+                number,
+                dry_run: args.dry_run,
+                json: args.json,
+                state_dir,
+            })
+        }
+        _ => None,
+    };
+    r.finish(configure)
+}
+
+fn action(args: &ConfigureArgs, r: &mut Resolver) -> Option<Action> {
+    if let Some(url) = &args.url {
+        return check_url(url)
+            .map_err(|why| {
+                r.invalid(
+                    Origin::Flag("--url"),
+                    "Voice URL",
+                    why,
+                    "Use the full https:// address of your webhook.",
+                )
+            })
+            .ok()
+            .map(Action::SetUrl);
+    }
+    if args.from_ngrok_agent {
+        let api = r.optional(&NGROK_AGENT_API, |v| Ok(v.to_owned()));
+        return Some(Action::FromNgrokAgent(
+            api.unwrap_or_else(|| ngrok_agent::LOCAL_API.to_owned()),
+        ));
+    }
+    Some(match (&args.create, args.restore) {
+        (Some(name), _) => Action::Create(name.clone()),
+        (None, true) => Action::Restore,
+        (None, false) => Action::Show,
+    })
+}
+
+fn check_url(url: &str) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("{url:?} does not start with https://"))?;
+    if rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
+        return Err(format!("{url:?} has no host name"));
+    }
+    Ok(url.to_owned())
+}

@@ -1,0 +1,233 @@
+//! The two settings files: `./.env` (or `--env-file`) and c2c's config file
+//! (`$XDG_CONFIG_HOME/c2c/config.toml`, or `--config`), each read once.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{ALL, Found, Origin, Problem, Setting, SettingsError};
+
+#[derive(Debug, Default)]
+pub struct Files {
+    pub(super) dotenv: Option<(PathBuf, HashMap<String, String>)>,
+    pub(super) config: Option<(PathBuf, HashMap<String, String>)>,
+    /// Where a config file would be read from, for "missing" messages.
+    pub(super) config_path: Option<PathBuf>,
+}
+
+impl Files {
+    /// Reads `env_file` (it must exist) or `./.env` (if it exists), and `config_file` (it must
+    /// exist) or the default config file (if it exists).
+    pub fn load(
+        env_file: Option<&Path>,
+        config_file: Option<&Path>,
+    ) -> Result<Self, SettingsError> {
+        let dotenv = match env_file {
+            Some(path) => Some(read_dotenv(path)?),
+            None => {
+                let path = Path::new(".env");
+                if path.is_file() {
+                    Some(read_dotenv(path)?)
+                } else {
+                    None
+                }
+            }
+        };
+        let (config, config_path) = match config_file {
+            Some(path) => (Some(read_config(path)?), Some(path.to_owned())),
+            None => {
+                let path = default_config_path();
+                match &path {
+                    Some(p) if p.is_file() => (Some(read_config(p)?), path),
+                    _ => (None, path),
+                }
+            }
+        };
+        Ok(Files {
+            dotenv,
+            config,
+            config_path,
+        })
+    }
+
+    pub(super) fn dotenv(&self, name: &'static str) -> Option<Found> {
+        let (path, vars) = self.dotenv.as_ref()?;
+        let value = vars.get(name)?;
+        Some(Found {
+            value: value.clone(),
+            origin: Origin::DotEnv(name, path.clone()),
+        })
+    }
+
+    pub(super) fn config(&self, key: &'static str) -> Option<Found> {
+        let (path, values) = self.config.as_ref()?;
+        let value = values.get(key)?;
+        Some(Found {
+            value: value.clone(),
+            origin: Origin::File(key, path.clone()),
+        })
+    }
+
+    pub(super) fn how_to_set(&self, setting: &Setting) -> String {
+        let dotenv = match &self.dotenv {
+            Some((path, _)) => path.display().to_string(),
+            None => "./.env".to_owned(),
+        };
+        let config = match &self.config_path {
+            Some(path) => path.display().to_string(),
+            None => "the config file".to_owned(),
+        };
+        let flag = setting
+            .flag
+            .map_or_else(String::new, |flag| format!("Pass {flag}, or "));
+        let key = setting.key.map_or_else(String::new, |key| {
+            format!(", or add {key} = \"…\" to {config}")
+        });
+        let set = if flag.is_empty() { "Set" } else { "set" };
+        format!(
+            "{flag}{set} {} in the environment or in {dotenv}{key}. {}",
+            setting.env, setting.hint
+        )
+    }
+}
+
+/// `$XDG_CONFIG_HOME/c2c/config.toml` on Linux, the platform's equivalent elsewhere.
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "c2c").map(|dirs| dirs.config_dir().join("config.toml"))
+}
+
+fn read_dotenv(path: &Path) -> Result<(PathBuf, HashMap<String, String>), SettingsError> {
+    let iter = dotenvy::from_path_iter(path).map_err(|err| {
+        SettingsError::file(path, format!("cannot read it ({})", io_reason(&err)))
+    })?;
+    let mut vars = HashMap::new();
+    for item in iter {
+        let (name, value) = item.map_err(|err| {
+            SettingsError::file(
+                path,
+                format!("{}; lines look like NAME=value", io_reason(&err)),
+            )
+        })?;
+        vars.insert(name, value);
+    }
+    Ok((path.to_owned(), vars))
+}
+
+fn io_reason(err: &dotenvy::Error) -> String {
+    match err {
+        dotenvy::Error::Io(io) => io.to_string(),
+        dotenvy::Error::LineParse(_, index) => {
+            // dotenvy's own message quotes the line, which may hold a secret.
+            format!("it cannot be parsed at character {index}")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn read_config(path: &Path) -> Result<(PathBuf, HashMap<String, String>), SettingsError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| SettingsError::file(path, format!("cannot read it ({err})")))?;
+    let table: toml::Table = text.parse().map_err(|err: toml::de::Error| {
+        let line = err
+            .span()
+            .map(|span| text[..span.start].lines().count().max(1))
+            .map_or_else(String::new, |line| format!(" on line {line}"));
+        SettingsError::file(
+            path,
+            format!("it is not valid TOML{line}: {}", err.message()),
+        )
+    })?;
+    let mut values = HashMap::new();
+    let mut problems = Vec::new();
+    for (key, value) in table {
+        if !ALL.iter().any(|s| s.key == Some(key.as_str())) {
+            let known: Vec<&str> = ALL.iter().filter_map(|s| s.key).collect();
+            problems.push(Problem::File {
+                path: path.to_owned(),
+                why: format!(
+                    "unknown key {key:?}; the keys c2c reads are {}",
+                    known.join(", ")
+                ),
+            });
+            continue;
+        }
+        match config_text(value) {
+            Some(text) => {
+                values.insert(key, text);
+            }
+            None => problems.push(Problem::File {
+                path: path.to_owned(),
+                why: format!("{key} must be a string or a number"),
+            }),
+        }
+    }
+    if problems.is_empty() {
+        Ok((path.to_owned(), values))
+    } else {
+        Err(SettingsError { problems })
+    }
+}
+
+/// A config value as the text a flag would give; lists become comma-separated, as in
+/// `--allow-country US,GB`.
+fn config_text(value: toml::Value) -> Option<String> {
+    Some(match value {
+        toml::Value::String(s) => s,
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Array(items) => {
+            let parts: Vec<String> = items
+                .into_iter()
+                .map(|v| match v {
+                    toml::Value::String(s) => s,
+                    other => other
+                        .as_integer()
+                        .map_or_else(String::new, |i| i.to_string()),
+                })
+                .collect();
+            parts.join(",")
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_file_with_an_unknown_key_or_bad_toml_is_refused_with_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "account_sid = \"AC1\"\nacount_sid = \"x\"\n").unwrap();
+        let err = read_config(&path).unwrap_err().to_string();
+        assert!(err.contains("unknown key \"acount_sid\""), "{err}");
+
+        std::fs::write(&path, "port = 5000\napi_key = \n").unwrap();
+        let err = read_config(&path).unwrap_err().to_string();
+        assert!(err.contains("not valid TOML on line 2"), "{err}");
+
+        std::fs::write(&path, "port = 5000\nallow_country = [\"US\", \"+44\"]\n").unwrap();
+        let (_, values) = read_config(&path).unwrap();
+        assert_eq!(values["port"], "5000");
+        assert_eq!(values["allow_country"], "US,+44");
+    }
+
+    #[test]
+    fn the_test_hooks_have_no_key_in_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "ngrok_test_edge = \"127.0.0.1:1\"\n").unwrap();
+        let err = read_config(&path).unwrap_err().to_string();
+        assert!(err.contains("unknown key \"ngrok_test_edge\""), "{err}");
+    }
+
+    #[test]
+    fn a_broken_dotenv_line_is_reported_without_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, "TWILIO_API_SECRET='s3cr3t-value\n").unwrap();
+        let err = read_dotenv(&path).unwrap_err().to_string();
+        assert!(err.contains("cannot be parsed"), "{err}");
+        assert!(!err.contains("s3cr3t"), "{err}");
+    }
+}

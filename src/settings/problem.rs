@@ -1,0 +1,74 @@
+//! What can be wrong with settings, phrased so that each problem says what to do.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::Origin;
+
+/// A problem with one setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Missing {
+        setting: &'static str,
+        how: String,
+    },
+    Invalid {
+        origin: Origin,
+        what: &'static str,
+        why: String,
+        fix: &'static str,
+    },
+    File {
+        path: PathBuf,
+        why: String,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Missing { setting, how } => write!(f, "The {setting} is not set. {how}"),
+            Problem::Invalid {
+                origin,
+                what,
+                why,
+                fix,
+            } => {
+                write!(f, "{origin} is not a valid {what}: {why}. {fix}")
+            }
+            Problem::File { path, why } => write!(f, "{}: {why}", path.display()),
+        }
+    }
+}
+
+/// Every problem found while resolving settings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct SettingsError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [one] => write!(f, "{one}"),
+            many => {
+                write!(f, "{} settings need attention:", many.len())?;
+                for problem in many {
+                    write!(f, "\n  - {problem}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl SettingsError {
+    pub(super) fn file(path: &Path, why: impl Into<String>) -> Self {
+        SettingsError {
+            problems: vec![Problem::File {
+                path: path.to_owned(),
+                why: why.into(),
+            }],
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! The Twilio settings several commands share: the Access Token's account, key and app, the
+//! REST client's credentials and address, and the folder where c2c records what it changed.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{
+    ACCOUNT_SID, API_BASE, API_KEY, API_SECRET, APP_SID, AUTH_TOKEN, EDGE, REGION, Resolver,
+    TWILIO_TIMEOUT,
+};
+use crate::error::Error;
+use crate::sid::{Sid, SidKind};
+use crate::state_file;
+use crate::token::Minter;
+use crate::twilio_api::{self, Client, Credentials};
+
+/// The settings every Access Token needs, made into a `Minter`; `None` when one is missing or
+/// invalid (each such problem is recorded in `r`, all of them, before giving up).
+pub fn minter(r: &mut Resolver) -> Option<Minter> {
+    let account_sid = r.require_sid(&ACCOUNT_SID, SidKind::Account);
+    let api_key = r.require_sid(&API_KEY, SidKind::ApiKey);
+    let api_secret = r.require_secret(&API_SECRET);
+    let app_sid = r.require_sid(&APP_SID, SidKind::Application);
+    let region = r.optional(&REGION, |v| Ok(v.to_owned()));
+    Some(Minter::new(
+        account_sid?,
+        api_key?,
+        &api_secret?,
+        app_sid?,
+        region.as_deref(),
+    ))
+}
+
+/// What the REST client is made from.
+pub struct Rest {
+    base: String,
+    account_sid: String,
+    credentials: Credentials,
+    timeout: Duration,
+}
+
+impl Rest {
+    /// The client. Failing here is not a settings problem (the TLS backend would not start).
+    pub fn client(self) -> Result<Client, Error> {
+        Client::new(self.base, self.account_sid, self.credentials, self.timeout).map_err(|err| {
+            Error::Failed(format!(
+                "cannot start the HTTP client for Twilio's REST API: {}",
+                twilio_api::root_cause(&err)
+            ))
+        })
+    }
+}
+
+/// The REST client's settings; `None` when something is missing (recorded in `r`).
+pub fn rest(r: &mut Resolver) -> Option<Rest> {
+    let account_sid = r.require_sid(&ACCOUNT_SID, SidKind::Account);
+    let api_key = r.optional(&API_KEY, |v| {
+        Sid::parse(SidKind::ApiKey, v).map_err(|e| e.to_string())
+    });
+    let api_secret = r.optional_secret(&API_SECRET);
+    let auth_token = r.optional_secret(&AUTH_TOKEN);
+    let credentials = match (api_key, api_secret, auth_token) {
+        (Some(key), Some(secret), _) => Some(Credentials::ApiKey {
+            sid: key.as_str().to_owned(),
+            secret,
+        }),
+        (_, _, Some(token)) => Some(Credentials::AuthToken(token)),
+        _ => {
+            r.missing(
+                "API Key and its secret (or the Auth Token)",
+                "Twilio's REST API needs them: set TWILIO_API_KEY and TWILIO_API_SECRET (Console > Account > API keys & tokens), or TWILIO_AUTH_TOKEN.".to_owned(),
+            );
+            None
+        }
+    };
+    let region = r.optional(&REGION, |v| Ok(v.to_owned()));
+    let edge = r.optional(&EDGE, |v| Ok(v.to_owned()));
+    let api_base = r.optional(&API_BASE, web_address);
+    let timeout = r
+        .optional(&TWILIO_TIMEOUT, |v| match v.parse::<u64>() {
+            Ok(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
+            _ => Err(format!("{v:?} is not a whole number of seconds above 0")),
+        })
+        .unwrap_or(twilio_api::DEFAULT_TIMEOUT);
+    Some(Rest {
+        base: twilio_api::base_url(api_base.as_deref(), region.as_deref(), edge.as_deref()),
+        account_sid: account_sid?.as_str().to_owned(),
+        credentials: credentials?,
+        timeout,
+    })
+}
+
+/// An `https://` (or, for proxies and tests, `http://`) address.
+pub fn web_address(v: &str) -> Result<String, String> {
+    if v.starts_with("https://") || v.starts_with("http://") {
+        Ok(v.to_owned())
+    } else {
+        Err(format!("{v:?} does not start with https://"))
+    }
+}
+
+pub fn app_sid(r: &mut Resolver) -> Option<String> {
+    r.require_sid(&APP_SID, SidKind::Application)
+        .map(|sid| sid.as_str().to_owned())
+}
+
+/// Where c2c records the TwiML App settings it replaced.
+pub fn state_dir(r: &mut Resolver) -> Option<PathBuf> {
+    let dir = state_file::dir();
+    if dir.is_none() {
+        r.missing(
+            "folder for c2c's state",
+            "c2c keeps a record of what it changes there (no home directory was found). Set HOME, or XDG_STATE_HOME.".to_owned(),
+        );
+    }
+    dir
+}
