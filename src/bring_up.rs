@@ -10,6 +10,7 @@ use ngrok::EndpointConn;
 use crate::error::Error;
 use crate::progress::Progress;
 use crate::repoint::{self, RepointError, Repointed};
+use crate::settings::ngrok::Ngrok;
 use crate::settings::tunnel::{Bringup, Target};
 use crate::settings::twilio::Rest;
 use crate::shutdown::Shutdown;
@@ -46,46 +47,14 @@ pub async fn bring_up(bringup: Bringup, stop: &mut Shutdown) -> Result<Option<Up
     let record = state_file::load(&target.state_dir, &target.app_sid)
         .map_err(|err| Error::Failed(err.to_string()))?;
     let progress = Progress::default();
-    let opening = progress.start("Opening the ngrok tunnel");
-    let reading = progress.start(format!("Reading the TwiML App {}", target.app_sid));
-    // The two are independent; together they take as long as the slower one. The REST client is
-    // built on the way to the app, while the tunnel opens: it reads the system's CA
-    // certificates, tens of milliseconds of disk and parsing.
-    let both = async {
-        tokio::join!(
-            async {
-                let result = tunnel::open(ngrok).await;
-                match &result {
-                    Ok(tunnel) => opening.done(tunnel.url()),
-                    Err(_) => opening.failed(),
-                }
-                result.map_err(|err| Error::Remote(err.to_string()))
-            },
-            async {
-                let result = read_app(rest, &target.app_sid).await;
-                match &result {
-                    Ok((_, app)) => reading.done(describe(&app.voice.voice_url)),
-                    Err(_) => reading.failed(),
-                }
-                result
-            }
-        )
-    };
-    let (tunnel, app) = tokio::select! {
-        both = both => both,
+    let opened = tokio::select! {
+        opened = open_and_read(&progress, ngrok, rest, &target.app_sid) => opened?,
         () = stop.requested() => {
             tracing::info!("stopped before the tunnel was up; the TwiML App is unchanged");
             return Ok(None);
         }
     };
-    let (tunnel, (client, app)) = match (tunnel, app) {
-        (Ok(tunnel), Ok(read)) => (tunnel, read),
-        (Err(err), _) => return Err(err),
-        (Ok(tunnel), Err(err)) => {
-            tunnel.close().await;
-            return Err(err);
-        }
-    };
+    let (tunnel, client, app) = opened;
     let ours = voice_settings(&target, tunnel.url(), &app.voice);
     let plan = match repoint::plan(&app, record, &ours.voice_url, target.force) {
         Ok(plan) => plan,
@@ -132,7 +101,46 @@ pub async fn bring_up(bringup: Bringup, stop: &mut Shutdown) -> Result<Option<Up
     }))
 }
 
-/// Builds the REST client off the runtime's threads, then reads the app with it.
+/// Opens the tunnel while reading the app: the two are independent, so together they take as
+/// long as the slower one. The tunnel is closed again when the app cannot be read.
+async fn open_and_read(
+    progress: &Progress,
+    ngrok: Ngrok,
+    rest: Rest,
+    app_sid: &str,
+) -> Result<(Tunnel, Client, Application), Error> {
+    let opening = progress.start("Opening the ngrok tunnel");
+    let reading = progress.start(format!("Reading the TwiML App {app_sid}"));
+    let (tunnel, app) = tokio::join!(
+        async {
+            let result = tunnel::open(ngrok).await;
+            match &result {
+                Ok(tunnel) => opening.done(tunnel.url()),
+                Err(_) => opening.failed(),
+            }
+            result.map_err(|err| Error::Remote(err.to_string()))
+        },
+        async {
+            let result = read_app(rest, app_sid).await;
+            match &result {
+                Ok((_, app)) => reading.done(describe(&app.voice.voice_url)),
+                Err(_) => reading.failed(),
+            }
+            result
+        }
+    );
+    match (tunnel, app) {
+        (Ok(tunnel), Ok((client, app))) => Ok((tunnel, client, app)),
+        (Err(err), _) => Err(err),
+        (Ok(tunnel), Err(err)) => {
+            tunnel.close().await;
+            Err(err)
+        }
+    }
+}
+
+/// Builds the REST client off the runtime's threads (it reads the system's CA certificates,
+/// tens of milliseconds of disk and parsing, while the tunnel opens), then reads the app with it.
 async fn read_app(rest: Rest, app_sid: &str) -> Result<(Client, Application), Error> {
     let client = tokio::task::spawn_blocking(move || rest.client())
         .await

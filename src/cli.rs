@@ -144,21 +144,8 @@ pub struct ServeArgs {
     #[arg(long)]
     pub open: bool,
 
-    /// Replace the TwiML App's Voice URL even when it points somewhere c2c did not set
-    #[arg(long)]
-    pub force: bool,
-
     #[command(flatten)]
-    pub credentials: CredentialArgs,
-
-    #[command(flatten)]
-    pub app: AppArgs,
-
-    #[command(flatten)]
-    pub rest: RestArgs,
-
-    #[command(flatten)]
-    pub ngrok: NgrokArgs,
+    pub bringup: BringupArgs,
 }
 
 /// Open only the tunnel, for a server that already runs
@@ -180,21 +167,8 @@ pub struct TunnelArgs {
     #[arg(long, value_name = "PATH", default_value = "/voice")]
     pub path: String,
 
-    /// Replace the TwiML App's Voice URL even when it points somewhere c2c did not set
-    #[arg(long)]
-    pub force: bool,
-
     #[command(flatten)]
-    pub credentials: CredentialArgs,
-
-    #[command(flatten)]
-    pub app: AppArgs,
-
-    #[command(flatten)]
-    pub rest: RestArgs,
-
-    #[command(flatten)]
-    pub ngrok: NgrokArgs,
+    pub bringup: BringupArgs,
 }
 
 /// Show or change where the TwiML App sends calls
@@ -310,6 +284,26 @@ pub struct CompletionsArgs {
     /// The shell to write completions for
     #[arg(value_enum)]
     pub shell: Shell,
+}
+
+/// What pointing the TwiML App at a tunnel needs: `serve --tunnel` and `tunnel` share them.
+#[derive(Debug, Args)]
+pub struct BringupArgs {
+    /// Replace the TwiML App's Voice URL even when it points somewhere c2c did not set
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    #[command(flatten)]
+    pub app: AppArgs,
+
+    #[command(flatten)]
+    pub rest: RestArgs,
+
+    #[command(flatten)]
+    pub ngrok: NgrokArgs,
 }
 
 /// Who you are to Twilio. An API Key signs Access Tokens and calls the REST API.

@@ -14,7 +14,7 @@ use super::access::{self, Trust};
 use super::routes::{Resp, text};
 use crate::clock;
 use crate::identity;
-use crate::token::VoiceGrant;
+use crate::token::{Minted, VoiceGrant};
 
 pub fn answer(app: &App, trust: Trust, peer: IpAddr, request: &Request<Incoming>) -> Resp {
     let client = if trust == Trust::Public {
@@ -31,22 +31,14 @@ pub fn answer(app: &App, trust: Trust, peer: IpAddr, request: &Request<Incoming>
         response.headers_mut().insert(RETRY_AFTER, secs.into());
         return response;
     }
-    let asked = request.uri().query().and_then(|query| {
-        form_urlencoded::parse(query.as_bytes())
-            .find(|(k, _)| k == "identity")
-            .map(|(_, v)| v.into_owned())
-    });
-    let identity = match asked {
-        Some(identity) if !identity.is_empty() => match identity::check(&identity) {
-            Ok(()) => identity,
-            Err(why) => {
-                return text(
-                    StatusCode::BAD_REQUEST,
-                    &format!("The identity is not valid: {why}."),
-                );
-            }
-        },
-        _ => identity::fresh(),
+    let identity = match asked_identity(request) {
+        Ok(identity) => identity,
+        Err(why) => {
+            return text(
+                StatusCode::BAD_REQUEST,
+                &format!("The identity is not valid: {why}."),
+            );
+        }
     };
     let now = clock::unix_now();
     let grant = VoiceGrant {
@@ -65,6 +57,23 @@ pub fn answer(app: &App, trust: Trust, peer: IpAddr, request: &Request<Incoming>
     };
     app.identities
         .record(&minted.identity, minted.expires_at, now);
+    json_body(app, &minted)
+}
+
+/// `?identity=NAME` when it is valid, a fresh identity when none is asked for.
+fn asked_identity(request: &Request<Incoming>) -> Result<String, String> {
+    let asked = request.uri().query().and_then(|query| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "identity")
+            .map(|(_, v)| v.into_owned())
+    });
+    match asked {
+        Some(identity) if !identity.is_empty() => identity::check(&identity).map(|()| identity),
+        _ => Ok(identity::fresh()),
+    }
+}
+
+fn json_body(app: &App, minted: &Minted) -> Resp {
     #[derive(serde::Serialize)]
     struct Body<'a> {
         identity: &'a str,

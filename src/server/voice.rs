@@ -6,6 +6,7 @@
 //! - Anything else: a short spoken explanation, then hang up.
 
 use super::App;
+use crate::dial::DialPolicy;
 use crate::identity;
 use crate::twiml;
 
@@ -44,51 +45,10 @@ pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
     let from = param(params, "From");
     let to = param(params, "To");
     if from.starts_with("client:") {
-        if let Some(identity) = to.strip_prefix("client:") {
-            return match identity::check(identity) {
-                Ok(()) => Answer {
-                    twiml: twiml::dial_clients(Some(&app.caller_id), &[identity]),
-                    log: format!("{from} calls browser {identity}"),
-                    dialled: true,
-                },
-                Err(why) => refuse(
-                    "Sorry, that is not a browser this phone can call.",
-                    format!("refused {from} -> {to:?}: the identity is not valid ({why})"),
-                ),
-            };
-        }
-        if to.is_empty() {
-            return refuse(
-                "Sorry, no number was given. Please type a number and call again.",
-                format!("refused {from}: the call has no To parameter"),
-            );
-        }
-        return match policy.check(to) {
-            Ok(number) => Answer {
-                twiml: twiml::dial_number(&app.caller_id, &number),
-                log: format!("{from} calls {number}"),
-                dialled: true,
-            },
-            Err(refusal) => refuse(
-                refusal.spoken(),
-                format!("refused {from} -> {to:?}: {refusal}"),
-            ),
-        };
+        return outgoing(app, policy, from, to);
     }
     if !to.is_empty() && policy.same_number(to, &app.caller_id) {
-        let ringing = app.identities.ringing(now);
-        if ringing.is_empty() {
-            return refuse(
-                "Sorry, nobody is at the browser phone right now. Please try again later.",
-                format!("incoming call from {from}: no browser holds a live token to ring"),
-            );
-        }
-        let identities: Vec<&str> = ringing.iter().map(String::as_str).collect();
-        return Answer {
-            twiml: twiml::dial_clients(None, &identities),
-            log: format!("incoming call from {from} rings {}", ringing.join(", ")),
-            dialled: true,
-        };
+        return incoming(app, from, now);
     }
     refuse(
         "Sorry, this number cannot be reached here.",
@@ -97,6 +57,57 @@ pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
             app.caller_id
         ),
     )
+}
+
+/// A call from a browser: to another browser (`client:NAME`) or to a number the policy allows.
+fn outgoing(app: &App, policy: &DialPolicy, from: &str, to: &str) -> Answer {
+    if let Some(identity) = to.strip_prefix("client:") {
+        return match identity::check(identity) {
+            Ok(()) => Answer {
+                twiml: twiml::dial_clients(Some(&app.caller_id), &[identity]),
+                log: format!("{from} calls browser {identity}"),
+                dialled: true,
+            },
+            Err(why) => refuse(
+                "Sorry, that is not a browser this phone can call.",
+                format!("refused {from} -> {to:?}: the identity is not valid ({why})"),
+            ),
+        };
+    }
+    if to.is_empty() {
+        return refuse(
+            "Sorry, no number was given. Please type a number and call again.",
+            format!("refused {from}: the call has no To parameter"),
+        );
+    }
+    match policy.check(to) {
+        Ok(number) => Answer {
+            twiml: twiml::dial_number(&app.caller_id, &number),
+            log: format!("{from} calls {number}"),
+            dialled: true,
+        },
+        Err(refusal) => refuse(
+            refusal.spoken(),
+            format!("refused {from} -> {to:?}: {refusal}"),
+        ),
+    }
+}
+
+/// A call to the caller ID: it rings the browsers that hold live tokens.
+fn incoming(app: &App, from: &str, now: u64) -> Answer {
+    let ringing = app.identities.ringing(now);
+    if ringing.is_empty() {
+        return refuse(
+            "Sorry, nobody is at the browser phone right now. Please try again later.",
+            format!("incoming call from {from}: no browser holds a live token to ring"),
+        );
+    }
+    let identities: Vec<&str> = ringing.iter().map(String::as_str).collect();
+    Answer {
+        twiml: twiml::dial_clients(None, &identities),
+        log: format!("incoming call from {from} rings {}", ringing.join(", ")),
+        dialled: true,
+    }
 }
 
 /// One readable line per status callback.

@@ -25,19 +25,9 @@ pub async fn answer(
     request: Request<Incoming>,
 ) -> Resp {
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(err)
-            if err
-                .downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            return text(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "The body is larger than 64 KiB; Twilio's never are.",
-            );
-        }
-        Err(_) => return text(StatusCode::BAD_REQUEST, "The body could not be read."),
+    let body = match read_body(body).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
     };
     let is_form = parts
         .headers
@@ -77,8 +67,30 @@ pub async fn answer(
             .body(Full::new(Bytes::new()))
             .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""));
     }
+    answer_voice(app, &params).await
+}
+
+async fn read_body(body: Incoming) -> Result<Bytes, Resp> {
+    match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(err)
+            if err
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(text(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The body is larger than 64 KiB; Twilio's never are.",
+            ))
+        }
+        Err(_) => Err(text(StatusCode::BAD_REQUEST, "The body could not be read.")),
+    }
+}
+
+/// The TwiML for a call, logged as a dialled call or a refusal.
+async fn answer_voice(app: &Arc<App>, params: &[(String, String)]) -> Resp {
     app.load_policy().await;
-    let answer = voice::answer(app, &params, clock::unix_now());
+    let answer = voice::answer(app, params, clock::unix_now());
     if answer.dialled {
         tracing::info!("{}", answer.log);
     } else {

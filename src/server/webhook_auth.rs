@@ -19,10 +19,6 @@ pub fn check(
         .headers
         .get("x-twilio-signature")
         .and_then(|v| v.to_str().ok());
-    let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-    let public_url = app
-        .public_url()
-        .map(|base| format!("{base}{path_and_query}"));
     // Local clients are trusted as they are for /token; this is what makes
     // `curl -d To=… localhost:5000/voice` work while developing.
     let unsigned_ok = trust == Trust::Local || app.insecure_unsigned;
@@ -36,13 +32,7 @@ pub fn check(
             (false, Some(_)) => Err("no X-Twilio-Signature header".into()),
         };
     };
-    let mut urls = Vec::new();
-    urls.extend(public_url);
-    if let (Trust::Local, Some(host)) =
-        (trust, parts.headers.get(HOST).and_then(|v| v.to_str().ok()))
-    {
-        urls.push(format!("http://{host}{path_and_query}"));
-    }
+    let urls = signed_urls(app, trust, parts);
     if urls.is_empty() {
         return Err(
             "the public URL is not known, so the signed URL cannot be rebuilt (pass --public-url)"
@@ -73,4 +63,21 @@ pub fn check(
             urls.join(" or ")
         ))
     }
+}
+
+/// The URLs Twilio may have signed: the public URL, and for a local request the address it was
+/// sent to (a test or a proxy of the user's own).
+fn signed_urls(app: &App, trust: Trust, parts: &hyper::http::request::Parts) -> Vec<String> {
+    let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let mut urls: Vec<String> = app
+        .public_url()
+        .map(|base| format!("{base}{path_and_query}"))
+        .into_iter()
+        .collect();
+    if let (Trust::Local, Some(host)) =
+        (trust, parts.headers.get(HOST).and_then(|v| v.to_str().ok()))
+    {
+        urls.push(format!("http://{host}{path_and_query}"));
+    }
+    urls
 }

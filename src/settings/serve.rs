@@ -58,7 +58,7 @@ pub fn resolve(args: &ServeArgs, sources: &Sources) -> Result<Serve, SettingsErr
     });
     let bringup = if args.tunnel {
         let plan = Plan {
-            force: args.force,
+            force: args.bringup.force,
             voice_path: "/voice".to_owned(),
             status_path: Some("/status".to_owned()),
             // ngrok's edge can check Twilio's signatures too, but then nothing else gets

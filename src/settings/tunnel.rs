@@ -84,7 +84,7 @@ pub fn resolve(args: &TunnelArgs, sources: &Sources) -> Result<Tunnel, SettingsE
     let bringup = bringup(
         &mut r,
         Plan {
-            force: args.force,
+            force: args.bringup.force,
             voice_path: args.path.clone(),
             status_path: None,
             // Only requests Twilio signed reach the local server: it is usually a sample that
