@@ -6,7 +6,15 @@
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
-use serde::{Deserialize, Serialize};
+
+mod errors;
+mod resources;
+
+pub use errors::{Action, ApiError, TwilioError, root_cause};
+pub use resources::{Application, IncomingNumber, VoiceSettings};
+
+use errors::Failure;
+use resources::{NumberPage, RawApplication};
 
 use crate::secret::Secret;
 
@@ -15,7 +23,7 @@ const DEFAULT_BASE: &str = "https://api.twilio.com";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Retries after the first attempt, for 429 and 5xx answers and lost connections.
-const RETRIES: usize = 3;
+pub(crate) const RETRIES: usize = 3;
 
 /// The REST API's base URL, by Twilio's conventions: `api.{edge}.{region}.twilio.com` when an
 /// edge is set (the region defaulting to us1), `api.{region}.twilio.com` for a region alone.
@@ -41,186 +49,12 @@ pub enum Credentials {
 
 impl Credentials {
     /// The settings to check when Twilio refuses these credentials.
-    fn settings(&self) -> &'static str {
+    pub(crate) fn settings(&self) -> &'static str {
         match self {
             Credentials::ApiKey { .. } => {
                 "TWILIO_API_KEY and TWILIO_API_SECRET (an API Key of the account TWILIO_ACCOUNT_SID names)"
             }
             Credentials::AuthToken(_) => "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN",
-        }
-    }
-}
-
-/// A TwiML App's voice settings: what c2c changes, and puts back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VoiceSettings {
-    pub voice_url: String,
-    pub voice_method: String,
-    pub status_callback: String,
-    pub status_callback_method: String,
-}
-
-impl VoiceSettings {
-    /// Calls to `voice_url`, call progress to `status_callback` (empty: none), both POSTed.
-    pub fn posting_to(voice_url: &str, status_callback: &str) -> Self {
-        VoiceSettings {
-            voice_url: voice_url.to_owned(),
-            voice_method: "POST".to_owned(),
-            status_callback: status_callback.to_owned(),
-            status_callback_method: "POST".to_owned(),
-        }
-    }
-
-    /// These settings with calls POSTed to `voice_url` instead.
-    pub fn calling(&self, voice_url: &str) -> Self {
-        VoiceSettings {
-            voice_url: voice_url.to_owned(),
-            voice_method: "POST".to_owned(),
-            ..self.clone()
-        }
-    }
-
-    fn form(&self) -> [(&'static str, &str); 4] {
-        [
-            ("VoiceUrl", &self.voice_url),
-            ("VoiceMethod", &self.voice_method),
-            ("StatusCallback", &self.status_callback),
-            ("StatusCallbackMethod", &self.status_callback_method),
-        ]
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct RawApplication {
-    sid: String,
-    #[serde(default)]
-    friendly_name: Option<String>,
-    #[serde(default)]
-    voice_url: Option<String>,
-    #[serde(default)]
-    voice_method: Option<String>,
-    #[serde(default)]
-    status_callback: Option<String>,
-    #[serde(default)]
-    status_callback_method: Option<String>,
-}
-
-/// A TwiML Application, as c2c needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Application {
-    pub sid: String,
-    pub friendly_name: String,
-    #[serde(flatten)]
-    pub voice: VoiceSettings,
-}
-
-impl From<RawApplication> for Application {
-    fn from(raw: RawApplication) -> Self {
-        Application {
-            sid: raw.sid,
-            friendly_name: raw.friendly_name.unwrap_or_default(),
-            voice: VoiceSettings {
-                voice_url: raw.voice_url.unwrap_or_default(),
-                voice_method: raw.voice_method.unwrap_or_else(|| "POST".to_owned()),
-                status_callback: raw.status_callback.unwrap_or_default(),
-                status_callback_method: raw
-                    .status_callback_method
-                    .unwrap_or_else(|| "POST".to_owned()),
-            },
-        }
-    }
-}
-
-/// One of the account's phone numbers.
-#[derive(Debug, Clone, Deserialize)]
-pub struct IncomingNumber {
-    pub sid: String,
-    pub phone_number: String,
-    #[serde(default)]
-    pub voice_application_sid: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct NumberPage {
-    incoming_phone_numbers: Vec<IncomingNumber>,
-}
-
-/// What a call was for, so that its error can say so.
-#[derive(Debug)]
-pub enum Action {
-    FetchApp(String),
-    UpdateApp(String),
-    CreateApp(String),
-    FindNumber(String),
-    AttachNumber(String),
-}
-
-impl Action {
-    fn doing(&self) -> String {
-        match self {
-            Action::FetchApp(sid) => format!("reading the TwiML App {sid}"),
-            Action::UpdateApp(sid) => format!("changing the TwiML App {sid}"),
-            Action::CreateApp(name) => format!("creating the TwiML App {name:?}"),
-            Action::FindNumber(number) => format!("looking up the phone number {number}"),
-            Action::AttachNumber(number) => {
-                format!("pointing the phone number {number} at the app")
-            }
-        }
-    }
-
-    fn not_found_fix(&self) -> &'static str {
-        match self {
-            Action::FetchApp(_) | Action::UpdateApp(_) => {
-                "Check TWILIO_TWIML_APP_SID (Console > Voice > TwiML Apps), or create an app with `c2c configure --create NAME`."
-            }
-            Action::FindNumber(_) | Action::AttachNumber(_) => {
-                "Check the number: it must be one of this account's numbers (Console > Phone Numbers > Active numbers), in E.164 form."
-            }
-            Action::CreateApp(_) => "Check TWILIO_ACCOUNT_SID.",
-        }
-    }
-}
-
-/// Twilio's error body.
-#[derive(Debug, Default, Deserialize)]
-pub struct TwilioError {
-    #[serde(default)]
-    pub code: Option<u32>,
-    #[serde(default)]
-    pub message: String,
-    #[serde(default)]
-    pub more_info: Option<String>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("{0}")]
-    Refused(String),
-    #[error(
-        "Twilio could not be reached while {doing} ({why}). Check the network, or --api-base / C2C_TWILIO_API_BASE if you set it."
-    )]
-    Unreachable { doing: String, why: String },
-    #[error(
-        "Twilio did not answer within {secs} s while {doing}. Try again; set C2C_TWILIO_TIMEOUT (seconds) for a slow network or proxy."
-    )]
-    Timeout { doing: String, secs: u64 },
-    #[error("Twilio's answer to {doing} was not what c2c expected: {why}")]
-    Unexpected { doing: String, why: String },
-}
-
-/// A single attempt's failure, before it is phrased for the user.
-enum Failure {
-    Status(u16, Option<TwilioError>),
-    Transport(reqwest::Error),
-    Body(String),
-}
-
-impl Failure {
-    fn transient(&self) -> bool {
-        match self {
-            Failure::Status(status, _) => *status == 429 || *status >= 500,
-            Failure::Transport(err) => err.is_connect() || err.is_request() && !err.is_timeout(),
-            Failure::Body(_) => false,
         }
     }
 }
@@ -252,10 +86,6 @@ impl Client {
             credentials,
             timeout,
         })
-    }
-
-    pub fn account_sid(&self) -> &str {
-        &self.account_sid
     }
 
     fn url(&self, path: &str) -> String {
@@ -387,71 +217,10 @@ impl Client {
                 );
             })
             .await
-            .map_err(|failure| self.explain(action, failure))
+            .map_err(|failure| {
+                failure.explain(action, &self.account_sid, &self.credentials, self.timeout)
+            })
     }
-
-    fn explain(&self, action: &Action, failure: Failure) -> ApiError {
-        let doing = action.doing();
-        match failure {
-            Failure::Transport(err) if err.is_timeout() => ApiError::Timeout {
-                doing,
-                secs: self.timeout.as_secs().max(1),
-            },
-            Failure::Transport(err) => ApiError::Unreachable {
-                doing,
-                why: root_cause(&err),
-            },
-            Failure::Body(why) => ApiError::Unexpected { doing, why },
-            Failure::Status(status, body) => {
-                ApiError::Refused(self.refusal(action, status, &body.unwrap_or_default()))
-            }
-        }
-    }
-
-    fn refusal(&self, action: &Action, status: u16, body: &TwilioError) -> String {
-        let doing = action.doing();
-        let code = body.code.map_or(String::new(), |c| format!(", error {c}"));
-        let said = match body.message.trim() {
-            "" => String::new(),
-            message => format!(": {message}"),
-        };
-        match (body.code, status) {
-            (Some(20003), _) | (None, 401) => format!(
-                "Twilio refused the credentials while {doing} ({status}{code}). Check {}.",
-                self.credentials.settings()
-            ),
-            (Some(20404), _) | (None, 404) => format!(
-                "Twilio found nothing while {doing} in the account {} ({status}{code}). {}",
-                self.account_sid,
-                action.not_found_fix()
-            ),
-            (Some(21210 | 13214 | 21212), _) => format!(
-                "Twilio refused the caller ID while {doing} ({status}{code}{said}). Use one of your Twilio numbers, or verify the number in the Console under Phone Numbers > Verified Caller IDs."
-            ),
-            (_, 429) => format!(
-                "Twilio kept answering 429 (too many requests) while {doing}, after {RETRIES} retries. Wait a minute and try again."
-            ),
-            (_, 500..) => format!(
-                "Twilio kept failing ({status}) while {doing}, after {RETRIES} retries. Try again later; status.twilio.com says whether Twilio is down."
-            ),
-            _ => {
-                let more = body
-                    .more_info
-                    .as_deref()
-                    .map_or(String::new(), |url| format!(" See {url}."));
-                format!("Twilio refused {doing} ({status}{code}{said}).{more}")
-            }
-        }
-    }
-}
-
-/// The innermost cause of a transport error: "Connection refused", not "error sending request".
-pub fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = err;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
 }
 
 #[cfg(test)]
