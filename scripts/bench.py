@@ -1,5 +1,6 @@
 """The measuring half of scripts/bench: start each server, time it to its first answer, read its
 idle memory, load it with wrk, and print one Markdown table."""
+import http.client
 import os
 import re
 import socket
@@ -131,6 +132,35 @@ def bring_up(c2c, stand_ins):
     return median(times)
 
 
+def first_voice(c2c):
+    """POST /voice from the very first request after start: each of STARTS runs starts c2c, sends
+    a call as soon as it answers GET /, then 199 more on the same connection. Returns the slowest
+    first call, the p99 over all of them, and the largest RSS after the calls."""
+    firsts, every, rss = [], [], 0.0
+    body = "From=client%3Abench&To=%2B14155552671&CallSid=CA" + "0" * 32
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Host": "127.0.0.1"}
+    for _ in range(STARTS):
+        port = free_port()
+        proc, _ = start([c2c, "-q", "serve", "--port", str(port)], port)
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        for i in range(200):
+            began = time.perf_counter()
+            conn.request("POST", "/voice", body, headers)
+            reply = conn.getresponse().read()
+            took = time.perf_counter() - began
+            if b"<Number>+14155552671</Number>" not in reply:
+                raise RuntimeError(f"/voice did not dial: {reply!r}")
+            every.append(took)
+            if i == 0:
+                firsts.append(took)
+        conn.close()
+        rss = max(rss, rss_mb(proc.pid))
+        proc.terminate()
+        proc.wait()
+    every.sort()
+    return max(firsts), every[int(len(every) * 0.99)], rss
+
+
 c2c = os.path.abspath("target/release/c2c")
 stand_ins = os.path.abspath("target/release/examples/stand_ins")
 bare = os.path.abspath("target/release/examples/bare_hyper")
@@ -144,6 +174,7 @@ rows = [
     start_and_memory("gunicorn, 2 workers", lambda p: [gunicorn, "-w", "2", "-b", f"127.0.0.1:{p}", "app:app"], "/token", cwd=BASELINE),
 ]
 tunnel_ready = bring_up(c2c, stand_ins)
+voice_first, voice_p99, voice_rss = first_voice(c2c)
 for _ in range(ROUNDS):
     for row in rows:
         load_once(row)
@@ -159,4 +190,6 @@ print()
 print(f"- start: {flask['start'] / c['start']:.0f}x faster than Flask (target 15x)")
 print(f"- /token: {c['rps'] / gun['rps']:.1f}x gunicorn's (target 10x), {100 * c['rps'] / ceiling['rps']:.0f}% of bare hyper (target 60%)")
 print(f"- idle RSS: {c['rss']:.1f} MB (target under 10 MB)")
-print(f"- `serve --tunnel` bring-up (exec to ready: tunnel up, Voice URL set, against the stand-ins, median of {STARTS}): {tunnel_ready * 1000:.1f} ms (target under 150 ms)")
+print(f"- `serve --tunnel` bring-up (exec to ready: tunnel up, Voice URL set, against the stand-ins, median of {STARTS}): {tunnel_ready * 1000:.1f} ms (target 15 ms or less)")
+print(f"- POST /voice from the first request after start ({STARTS} starts x 200 calls): first call {voice_first * 1000:.2f} ms at worst, p99 {voice_p99 * 1000:.2f} ms (target 1 ms or less); RSS after the calls {voice_rss:.1f} MB (target 10 MB or less)")
+print(f"- release binary: {os.path.getsize(c2c) / 1e6:.2f} MB (target 12 MB or less, the Voice SDK bundle included)")

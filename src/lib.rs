@@ -10,7 +10,8 @@
 //!   settings)
 //! - domain: `token` (Access Tokens), `identity`, `twiml`, `dial` (the dial policy), `signature`
 //!   (X-Twilio-Signature), `twilio_api` (REST client), `ngrok_agent`, `state_file`
-//! - primitives: `secret`, `sid`, `clock`, `error`, `logging`
+//! - primitives: `secret`, `sid`, `clock`, `crypto` (ring for TLS, tokens and signatures),
+//!   `error`, `logging`
 
 pub mod cli;
 pub mod cmd;
@@ -33,6 +34,7 @@ pub mod twilio_api;
 pub mod twiml;
 
 pub mod clock;
+pub mod crypto;
 pub mod error;
 pub mod logging;
 pub mod secret;

@@ -9,6 +9,7 @@ fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     c2c::logging::init(cli.global.verbose, cli.global.quiet);
+    c2c::crypto::install();
     match c2c::cmd::run(cli, &matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -7,9 +7,9 @@
 //! accepted for the URL with the port removed or with the scheme's default port added, as the
 //! helper libraries do. JSON bodies are signed through the `bodySHA256` query parameter instead.
 
-use aws_lc_rs::{digest, hmac};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use ring::{digest, hmac};
 
 use crate::secret::Secret;
 

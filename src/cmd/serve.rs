@@ -24,6 +24,8 @@ async fn serve(settings: Serve) -> Result<(), Error> {
         .local_addr()
         .map_err(|err| Error::Failed(format!("cannot read the bound address: {err}")))?;
     let server = Server::new(Arc::new(App::new(settings.server)));
+    let app = Arc::clone(server.app());
+    tokio::spawn(async move { app.load_policy().await });
     let page = format!("http://{}/", display_addr(local));
     let up = match settings.bringup {
         Some(bringup) => {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
-use crate::dial::{self, Allowed, DialPolicy};
+use crate::dial::{Allowed, DialPolicy};
 use crate::secret::Secret;
 use crate::settings::{self, CALLER_ID, Origin, Problem};
 use crate::token::Minter;
@@ -18,8 +18,9 @@ pub struct App {
     /// Where the caller ID was set, for the error when libphonenumber rejects it.
     caller_id_origin: Origin,
     allowed: Vec<Allowed>,
-    /// Built on the first `/voice`: libphonenumber's data takes tens of milliseconds to load and
-    /// about 4 MB to hold, which a server that places no call should not pay for.
+    /// Built on a blocking thread just after start (`load_policy`): the phone-number data for the
+    /// allowed countries takes a few milliseconds to load, which neither start-up nor the first
+    /// call should wait for.
     policy: OnceLock<Result<DialPolicy, String>>,
     /// Checks webhook signatures; without it public webhooks are refused.
     pub auth_token: Option<Secret>,
@@ -57,7 +58,8 @@ impl App {
     }
 
     /// Makes sure the dial policy is built, loading libphonenumber's data on a blocking thread
-    /// the first time so that no request waits behind it on a runtime thread.
+    /// the first time so that no request waits behind it on a runtime thread. `serve` calls it
+    /// once at start; `/voice` again, in case a call came first.
     pub async fn load_policy(self: &Arc<Self>) {
         if self.policy.get().is_none() {
             let app = Arc::clone(self);
@@ -76,8 +78,7 @@ impl App {
     pub fn policy(&self) -> Result<&DialPolicy, &str> {
         self.policy
             .get_or_init(|| {
-                let policy = dial::parse_caller_id(&self.caller_id)
-                    .map(|caller| DialPolicy::new(&caller, self.allowed.clone()));
+                let policy = DialPolicy::load(&self.caller_id, self.allowed.clone());
                 match &policy {
                     Ok(policy) => {
                         let allowed: Vec<String> =

@@ -4,11 +4,15 @@
 //! and allowed only in the configured countries; premium-rate and shared-cost numbers are refused
 //! where the data can tell. This is what stands between a leaked token and toll fraud.
 
+mod data;
+
 use std::fmt;
 
 use phonenumber::country;
-use phonenumber::metadata::DATABASE;
+use phonenumber::metadata::Database;
 use phonenumber::{Mode, PhoneNumber, Type};
+
+use data::Territory;
 
 /// A country the page may call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,19 +77,6 @@ pub fn e164_shape(text: &str) -> Result<String, String> {
     Ok(digits)
 }
 
-/// Parses the caller ID: a valid number in E.164 form.
-pub fn parse_caller_id(text: &str) -> Result<PhoneNumber, String> {
-    if !text.trim().starts_with('+') {
-        return Err(format!(
-            "{text:?} is not in E.164 form (+ and the country code, such as +15551234567)"
-        ));
-    }
-    match phonenumber::parse(None, text) {
-        Ok(number) if number.is_valid() => Ok(number),
-        _ => Err(format!("{text:?} is not a valid phone number")),
-    }
-}
-
 /// Why a number is not dialled. `Display` is for the log; `spoken` for the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -121,26 +112,57 @@ impl Refusal {
     }
 }
 
-#[derive(Debug, Clone)]
 pub struct DialPolicy {
     allowed: Vec<Allowed>,
     /// For numbers typed without a country code.
     home: Option<country::Id>,
+    /// The metadata of the calling codes this policy can dial, and the caller ID's.
+    database: Database,
+    /// Every territory, to name the country of a number whose calling code is not loaded.
+    territories: Vec<Territory>,
 }
 
 impl DialPolicy {
-    /// Allows `allowed`, or only the caller ID's own region when that is empty.
-    pub fn new(caller_id: &PhoneNumber, allowed: Vec<Allowed>) -> Self {
-        let home = caller_id.country().id();
-        let allowed = if allowed.is_empty() {
-            home.map_or_else(
-                || vec![Allowed::CallingCode(caller_id.code().value())],
-                |id| vec![Allowed::Region(id)],
-            )
-        } else {
-            allowed
+    /// Allows `allowed`, or only the caller ID's own region when that is empty. Fails when the
+    /// caller ID is not a valid number in E.164 form, saying why.
+    pub fn load(caller_id: &str, allowed: Vec<Allowed>) -> Result<Self, String> {
+        if !caller_id.trim().starts_with('+') {
+            return Err(format!(
+                "{caller_id:?} is not in E.164 form (+ and the country code)"
+            ));
+        }
+        let all = data::load(|_| false)?.territories;
+        let caller_code = calling_code(&all, caller_id);
+        let wanted = |code: u16| {
+            Some(code) == caller_code
+                || allowed.iter().any(|allowed| match allowed {
+                    Allowed::CallingCode(c) => *c == code,
+                    Allowed::Region(id) => {
+                        all.iter().any(|t| t.code == code && t.id == id.as_ref())
+                    }
+                })
         };
-        DialPolicy { allowed, home }
+        let data = data::load(wanted)?;
+        let caller = match phonenumber::parse_with(&data.database, None, caller_id) {
+            Ok(number) if number.is_valid_with(&data.database) => number,
+            _ => return Err(format!("{caller_id:?} is not a valid phone number")),
+        };
+        let home = region(&data.database, &caller);
+        let allowed = match (allowed.is_empty(), home) {
+            (false, _) => allowed,
+            (true, Some(id)) => vec![Allowed::Region(id)],
+            (true, None) => vec![Allowed::CallingCode(caller.code().value())],
+        };
+        let policy = DialPolicy {
+            allowed,
+            home,
+            database: data.database,
+            territories: data.territories,
+        };
+        // The first check of a region compiles its patterns; done now, the first call does not
+        // wait for it.
+        let _ = policy.check(caller_id);
+        Ok(policy)
     }
 
     pub fn allowed(&self) -> &[Allowed] {
@@ -158,24 +180,34 @@ impl DialPolicy {
         } else {
             self.home
         };
-        phonenumber::parse(region, text)
+        phonenumber::parse_with(&self.database, region, text)
     }
 
     /// Whether `text` is the same number as `e164`, however it is written.
     pub fn same_number(&self, text: &str, e164: &str) -> bool {
         self.parse(text)
-            .is_ok_and(|number| number.format().mode(Mode::E164).to_string() == e164)
+            .is_ok_and(|number| self.e164(&number) == e164)
+    }
+
+    fn e164(&self, number: &PhoneNumber) -> String {
+        number
+            .format_with(&self.database)
+            .mode(Mode::E164)
+            .to_string()
     }
 
     /// The E.164 form of `text` when the policy allows calling it.
     pub fn check(&self, text: &str) -> Result<String, Refusal> {
-        let number = self.parse(text).map_err(|_| Refusal::Unreadable)?;
-        let e164 = number.format().mode(Mode::E164).to_string();
-        if !number.is_valid() {
+        let number = match self.parse(text) {
+            Ok(number) => number,
+            Err(_) => return Err(self.outside(text).unwrap_or(Refusal::Unreadable)),
+        };
+        let e164 = self.e164(&number);
+        let code = number.code().value();
+        if !number.is_valid_with(&self.database) {
             return Err(Refusal::Invalid { e164 });
         }
-        let region = number.country().id();
-        let code = number.code().value();
+        let region = region(&self.database, &number);
         let allowed = self.allowed.iter().any(|allowed| match allowed {
             Allowed::Region(id) => region == Some(*id),
             Allowed::CallingCode(c) => *c == code,
@@ -184,7 +216,7 @@ impl DialPolicy {
             let region = region.map_or_else(|| format!("+{code}"), |id| id.as_ref().to_owned());
             return Err(Refusal::Country { e164, region });
         }
-        match number.number_type(&DATABASE) {
+        match number.number_type(&self.database) {
             Type::PremiumRate => Err(Refusal::Costly {
                 e164,
                 kind: "premium-rate",
@@ -196,6 +228,47 @@ impl DialPolicy {
             _ => Ok(e164),
         }
     }
+
+    /// An international number whose calling code was not loaded: only the allowed codes (and
+    /// the caller ID's) are, so it is in a country the policy does not allow. The territory
+    /// table still names that country.
+    fn outside(&self, text: &str) -> Option<Refusal> {
+        let digits: String = text
+            .trim()
+            .strip_prefix('+')?
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+            .collect();
+        if !digits.bytes().all(|b| b.is_ascii_digit()) || !(8..=15).contains(&digits.len()) {
+            return None;
+        }
+        let e164 = format!("+{digits}");
+        let code = calling_code(&self.territories, &e164)?;
+        let region = self.main_region(code)?;
+        Some(Refusal::Country { e164, region })
+    }
+
+    /// The territory that stands for a calling code (+1: US, +44: GB).
+    fn main_region(&self, code: u16) -> Option<String> {
+        let mut sharing = self.territories.iter().filter(|t| t.code == code);
+        let first = sharing.clone().next()?;
+        Some(sharing.find(|t| t.main).unwrap_or(first).id.clone())
+    }
+}
+
+/// The region a number belongs to, by the loaded metadata.
+fn region(database: &Database, number: &PhoneNumber) -> Option<country::Id> {
+    number.metadata(database)?.id().parse().ok()
+}
+
+/// The calling code an E.164 number starts with: codes are one to three digits, and none is the
+/// start of another.
+fn calling_code(territories: &[Territory], e164: &str) -> Option<u16> {
+    let digits = e164.trim().strip_prefix('+')?;
+    (1..=3).find_map(|len| {
+        let code = digits.get(..len)?.parse::<u16>().ok()?;
+        territories.iter().any(|t| t.code == code).then_some(code)
+    })
 }
 
 #[cfg(test)]
@@ -203,11 +276,8 @@ mod tests {
     use super::*;
 
     fn us_policy(extra: &[&str]) -> DialPolicy {
-        let caller = parse_caller_id("+14155550100").unwrap();
-        DialPolicy::new(
-            &caller,
-            extra.iter().map(|a| parse_allowed(a).unwrap()).collect(),
-        )
+        let allowed = extra.iter().map(|a| parse_allowed(a).unwrap()).collect();
+        DialPolicy::load("+14155550100", allowed).unwrap()
     }
 
     #[test]
@@ -286,11 +356,103 @@ mod tests {
         assert_eq!(parse_allowed("+44"), Ok(Allowed::CallingCode(44)));
         assert!(parse_allowed("Narnia").is_err());
         assert!(parse_allowed("+0").is_err());
-        assert!(parse_caller_id("4155550100").unwrap_err().contains("E.164"));
-        assert!(parse_caller_id("+1415").is_err());
+        let caller = |text| DialPolicy::load(text, Vec::new()).err().unwrap_or_default();
+        assert!(
+            caller("4155550100").contains("E.164"),
+            "{}",
+            caller("4155550100")
+        );
+        assert!(caller("+1415").contains("not a valid phone number"));
+        assert!(caller("+14155550100").is_empty());
         assert_eq!(e164_shape("+1 415-555-0100"), Ok("+14155550100".into()));
         assert!(e164_shape("4155550100").unwrap_err().contains("E.164"));
         assert!(e164_shape("+1415").is_err());
         assert!(e164_shape("+1415555010x").is_err());
+    }
+
+    #[test]
+    fn numbers_outside_the_loaded_codes_are_refused_with_their_country() {
+        let policy = us_policy(&[]);
+        assert_eq!(
+            policy.check("+33 1 42 68 53 00"),
+            Err(Refusal::Country {
+                e164: "+33142685300".into(),
+                region: "FR".into()
+            })
+        );
+        assert!(matches!(
+            policy.check("+999 1234 5678"),
+            Err(Refusal::Invalid { .. } | Refusal::Unreadable)
+        ));
+    }
+
+    #[test]
+    fn international_input_keeps_its_own_national_digits() {
+        // phonenumber 0.3.10, given a default region, strips that region's national prefix from
+        // international input: +33 1 42… read with region FR would lose its 1. The policy
+        // parses international input without one.
+        let policy = DialPolicy::load("+33142685300", Vec::new()).unwrap();
+        assert_eq!(policy.check("+33 1 42 68 53 00"), Ok("+33142685300".into()));
+        assert_eq!(policy.check("01 42 68 53 00"), Ok("+33142685300".into()));
+        let policy = DialPolicy::load("+14155550100", vec![Allowed::Region(country::Id::FR)]);
+        assert_eq!(
+            policy.unwrap().check("+33 1 42 68 53 00"),
+            Ok("+33142685300".into())
+        );
+    }
+
+    /// c2c's embedded metadata answers as the phonenumber crate's own database does: the same
+    /// E.164 form, validity, type and region, in every allowed country.
+    #[test]
+    fn the_embedded_data_agrees_with_the_crates_own_database() {
+        use phonenumber::metadata::DATABASE;
+        let samples = [
+            ("+14155552671", "US"),
+            ("+12125550123", "US"),
+            ("+18765550123", "JM"),
+            ("+16135550123", "CA"),
+            ("+19005550123", "US"),
+            ("+442079460958", "GB"),
+            ("+447700900123", "GB"),
+            ("+449098790000", "GB"),
+            ("+33142685300", "FR"),
+            ("+33810123456", "FR"),
+            ("+33612345678", "FR"),
+            ("+4930123456", "DE"),
+            ("+4915123456789", "DE"),
+            ("+390612345678", "IT"),
+            ("+61291234567", "AU"),
+            ("+819012345678", "JP"),
+            ("+5511912345678", "BR"),
+            ("+919812345678", "IN"),
+        ];
+        let everywhere: Vec<Allowed> = samples
+            .iter()
+            .map(|(_, region)| parse_allowed(region).unwrap())
+            .collect();
+        let policy = DialPolicy::load("+14155550100", everywhere).unwrap();
+        for (text, _) in samples {
+            let theirs = phonenumber::parse(None, text).unwrap();
+            let ours = policy.parse(text).unwrap();
+            assert_eq!(
+                policy.e164(&ours),
+                theirs.format().mode(Mode::E164).to_string()
+            );
+            assert_eq!(
+                ours.is_valid_with(&policy.database),
+                theirs.is_valid(),
+                "{text}"
+            );
+            assert_eq!(
+                ours.number_type(&policy.database),
+                theirs.number_type(&DATABASE),
+                "{text}"
+            );
+            assert_eq!(
+                region(&policy.database, &ours),
+                theirs.country().id(),
+                "{text}"
+            );
+        }
     }
 }
