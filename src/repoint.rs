@@ -3,7 +3,7 @@
 //! The guard: an app whose Voice URL points somewhere c2c did not set (a deployed app, a
 //! colleague's server) is left alone unless the user says `--force`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::state_file::{self, Record, StateError};
 use crate::twilio_api::{ApiError, Application, Client, VoiceSettings};
@@ -19,7 +19,7 @@ pub enum RepointError {
     )]
     NotOurs { app: String, url: String },
     #[error(
-        "Another c2c (process {pid}) is using the TwiML App {app}. Stop it first (it puts the app back as it exits), or use another TwiML App."
+        "Another c2c (process {pid}) is using the TwiML App {app}, and puts back its own record of the app when it exits. Stop it first (Ctrl-C), or use another TwiML App."
     )]
     Busy { app: String, pid: u32 },
     #[error(
@@ -143,6 +143,18 @@ impl Repointed {
         client.update_voice(&self.app_sid, &self.previous).await?;
         state_file::remove(&self.dir, &self.app_sid)?;
         Ok(self.previous)
+    }
+}
+
+/// Refuses when a running c2c holds the app: it would put its own record back on exit and undo
+/// whatever is changed meanwhile (`c2c configure --url`, say).
+pub fn ensure_free(dir: &Path, app_sid: &str) -> Result<(), RepointError> {
+    match state_file::load(dir, app_sid)? {
+        Some(record) if record.owner_is_running() => Err(RepointError::Busy {
+            app: app_sid.to_owned(),
+            pid: record.pid,
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -74,17 +74,6 @@ fn payload(url: &str, params: &[(String, String)]) -> String {
     text
 }
 
-/// The signature Twilio would send for `url` and `params`.
-pub fn compute(
-    key: &Secret,
-    algorithm: Algorithm,
-    url: &str,
-    params: &[(String, String)],
-) -> String {
-    let key = hmac::Key::new(algorithm.hmac(), key.expose().as_bytes());
-    STANDARD.encode(hmac::sign(&key, payload(url, params).as_bytes()).as_ref())
-}
-
 /// Whether `request` carries a valid signature made with `key`.
 pub fn is_valid(key: &Secret, request: &Signed<'_>) -> bool {
     let Some(algorithm) = Algorithm::from_settings_header(request.settings) else {
@@ -167,6 +156,17 @@ pub fn with_port(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The signature Twilio would send for `url` and `params`.
+    fn compute(
+        key: &Secret,
+        algorithm: Algorithm,
+        url: &str,
+        params: &[(String, String)],
+    ) -> String {
+        let key = hmac::Key::new(algorithm.hmac(), key.expose().as_bytes());
+        STANDARD.encode(hmac::sign(&key, payload(url, params).as_bytes()).as_ref())
+    }
 
     fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

@@ -31,8 +31,12 @@ pub fn run(settings: Configure) -> Result<(), Error> {
         };
         match action {
             Action::Restore => restore(&client, &state_dir, &app_sid, dry_run, &out).await?,
-            Action::SetUrl(url) => set_url(&client, &app_sid, &url, dry_run, &out).await?,
+            Action::SetUrl(url) => {
+                repoint::ensure_free(&state_dir, &app_sid).map_err(repoint_error)?;
+                set_url(&client, &app_sid, &url, dry_run, &out).await?;
+            }
             Action::FromNgrokAgent(api) => {
+                repoint::ensure_free(&state_dir, &app_sid).map_err(repoint_error)?;
                 let base = ngrok_agent::public_url(&api).await.map_err(Error::Remote)?;
                 let url = format!("{}/voice", base.trim_end_matches('/'));
                 set_url(&client, &app_sid, &url, dry_run, &out).await?;

@@ -6,6 +6,7 @@ mod ngrok_edge;
 mod server;
 mod support;
 mod twilio_mock;
+mod twilio_signature;
 
 mod completions;
 mod configure;

@@ -1,10 +1,8 @@
 //! `c2c serve`: every route, each side, each refusal.
 
-use c2c::secret::Secret;
-use c2c::signature::{self, Algorithm};
-
 use crate::server::{CALLER_ID, serve};
 use crate::support::{AUTH_TOKEN, jwt_part};
+use crate::twilio_signature;
 
 const FORWARDED: (&str, &str) = ("X-Forwarded-For", "203.0.113.9");
 const PUBLIC: &str = "https://c2c.example.test";
@@ -22,11 +20,7 @@ fn pairs<'a>(params: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str
 }
 
 fn sign(url: &str, params: &[(&'static str, String)]) -> String {
-    let owned: Vec<(String, String)> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    signature::compute(&Secret::new(AUTH_TOKEN), Algorithm::Sha1, url, &owned)
+    twilio_signature::sign(url, &pairs(params))
 }
 
 #[test]

@@ -3,13 +3,11 @@
 
 use std::time::{Duration, Instant};
 
-use c2c::secret::Secret;
-use c2c::signature::{self, Algorithm};
-
 use crate::ngrok_edge::{self, Edge};
 use crate::server::{Serve, parse_reply, serve};
 use crate::support::{AUTH_TOKEN, C2c, NGROK_AUTHTOKEN, answer_once, c2c};
 use crate::twilio_mock::TwilioMock;
+use crate::twilio_signature::sign;
 
 const URL: &str = "https://stand-in.ngrok.test";
 
@@ -48,14 +46,6 @@ fn post(path: &str, params: &[(&str, &str)], signature: Option<&str>) -> Vec<u8>
 fn get(path: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: stand-in.ngrok.test\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n")
         .into_bytes()
-}
-
-fn sign(url: &str, params: &[(&str, &str)]) -> String {
-    let owned: Vec<(String, String)> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    signature::compute(&Secret::new(AUTH_TOKEN), Algorithm::Sha1, url, &owned)
 }
 
 fn serve_tunnel(
@@ -383,4 +373,45 @@ fn c2c_tunnel_forwards_to_a_server_that_already_runs() {
 
     assert_eq!(tunnel.terminate(), Some(0));
     assert_eq!(mock.voice_url(), "");
+}
+
+#[test]
+fn configure_refuses_to_change_an_app_a_running_c2c_holds() {
+    let mock = TwilioMock::start();
+    let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_str().unwrap();
+    let state = [("HOME", home_path), ("XDG_STATE_HOME", home_path)];
+    let mut running = serve_tunnel(&mock, &edge, &[], &state);
+    let configure = |args: &[&str]| {
+        let mut all = vec!["configure"];
+        all.extend_from_slice(args);
+        c2c(&all)
+            .all_env()
+            .env("C2C_TWILIO_API_BASE", &mock.base)
+            .env("HOME", home_path)
+            .env("XDG_STATE_HOME", home_path)
+            .run()
+    };
+    let run = configure(&["--url", "https://mine.example/voice"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("Another c2c (process") && run.stderr.contains("Stop it first"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        mock.voice_url(),
+        format!("{URL}/voice"),
+        "left as c2c set it"
+    );
+    // Showing the app is harmless, and says who holds it.
+    let run = configure(&[]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("is using it"), "{}", run.stdout);
+
+    assert_eq!(running.terminate().0, Some(0));
+    assert_eq!(mock.voice_url(), "", "put back on exit");
+    configure(&["--url", "https://mine.example/voice"]).assert_code(0);
+    assert_eq!(mock.voice_url(), "https://mine.example/voice");
 }
