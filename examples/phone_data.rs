@@ -1,18 +1,25 @@
-//! Writes libphonenumber's metadata, as the `phonenumber` crate reads it, to the compact file
-//! c2c embeds (`assets/phone-data/metadata.postcard`). Run through `scripts/make-phone-data`,
-//! which finds the crate's own copy of `PhoneNumberMetadata.xml`.
+//! Lists the territories of libphonenumber's metadata (`assets/phone-data/metadata.bin`, the
+//! rlibphonenumber crate's own copy) as c2c reads them before loading any: region, calling code,
+//! and whether the region stands for its code. Run through `scripts/make-phone-data`.
 
-use std::io::BufReader;
+use prost::Message;
+use rlibphonenumber::PhoneMetadataCollection;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, xml, out] = args.as_slice() else {
-        return Err("usage: phone_data PhoneNumberMetadata.xml OUT".into());
+    let [_, metadata] = args.as_slice() else {
+        return Err("usage: phone_data metadata.bin > territories.txt".into());
     };
-    let file = std::fs::File::open(xml)?;
-    let metadata = phonenumber::metadata::loader::load(BufReader::new(file))
-        .map_err(|err| format!("{xml}: {err:?}"))?;
-    std::fs::write(out, postcard::to_allocvec(&metadata)?)?;
-    eprintln!("{out}: {} territories", metadata.len());
+    let collection = PhoneMetadataCollection::decode(std::fs::read(metadata)?.as_slice())?;
+    for territory in collection.metadata {
+        if let Some(code) = territory.country_code {
+            let main = if territory.main_country_for_code() {
+                " main"
+            } else {
+                ""
+            };
+            println!("{} {code}{main}", territory.id);
+        }
+    }
     Ok(())
 }

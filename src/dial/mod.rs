@@ -1,52 +1,58 @@
 //! The dial policy: which numbers the page may call, on the user's bill.
 //!
-//! Numbers are parsed with libphonenumber's data (the `phonenumber` crate), normalised to E.164
-//! and allowed only in the configured countries; premium-rate and shared-cost numbers are refused
-//! where the data can tell. This is what stands between a leaked token and toll fraud.
+//! Numbers are parsed with libphonenumber's data (through the `rlibphonenumber` crate),
+//! normalised to E.164 and allowed only in the configured countries; premium-rate and shared-cost
+//! numbers are refused where the data can tell. This is what stands between a leaked token and
+//! toll fraud.
 
 mod data;
 
 use std::fmt;
 
-use phonenumber::country;
-use phonenumber::metadata::Database;
-use phonenumber::{Mode, PhoneNumber, Type};
+use rlibphonenumber::{PhoneNumber, PhoneNumberFormat, PhoneNumberType, PhoneNumberUtil, Region};
 
 use data::Territory;
 
 /// A country the page may call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Allowed {
     /// A region (ISO 3166 code): `US` allows the United States but not the rest of +1.
-    Region(country::Id),
+    Region(Region),
     /// Every region that shares a calling code: `+1` allows the whole North American plan.
-    CallingCode(u16),
+    CallingCode(i32),
 }
 
 impl fmt::Display for Allowed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Allowed::Region(id) => f.write_str(id.as_ref()),
+            Allowed::Region(region) => write!(f, "{region}"),
             Allowed::CallingCode(code) => write!(f, "+{code}"),
         }
     }
 }
 
-/// Parses `US`, `gb` or `+44`.
+/// Parses `US`, `gb` or `+44`: a region or a calling code that has phone numbers.
 pub fn parse_allowed(text: &str) -> Result<Allowed, String> {
     let text = text.trim();
+    let known = |allowed: &Allowed| {
+        data::territories().any(|t| match allowed {
+            Allowed::Region(region) => t.region == *region,
+            Allowed::CallingCode(code) => t.code == *code,
+        })
+    };
     if let Some(code) = text.strip_prefix('+') {
-        return match code.parse::<u16>() {
-            Ok(code) if (1..=999).contains(&code) => Ok(Allowed::CallingCode(code)),
-            _ => Err(format!(
-                "{text:?} is not a country calling code such as +44"
-            )),
-        };
+        return code
+            .parse::<i32>()
+            .ok()
+            .map(Allowed::CallingCode)
+            .filter(known)
+            .ok_or_else(|| format!("{text:?} is not a country calling code such as +44"));
     }
-    text.to_ascii_uppercase()
-        .parse::<country::Id>()
+    Region::from_code(text)
+        .ok()
         .map(Allowed::Region)
-        .map_err(|_| {
+        .filter(known)
+        .ok_or_else(|| {
             format!(
                 "{text:?} is neither a region code such as US or GB nor a calling code such as +44"
             )
@@ -115,11 +121,9 @@ impl Refusal {
 pub struct DialPolicy {
     allowed: Vec<Allowed>,
     /// For numbers typed without a country code.
-    home: Option<country::Id>,
-    /// The metadata of the calling codes this policy can dial, and the caller ID's.
-    database: Database,
-    /// Every territory, to name the country of a number whose calling code is not loaded.
-    territories: Vec<Territory>,
+    home: Option<Region>,
+    /// libphonenumber, knowing the calling codes this policy can dial and the caller ID's.
+    util: PhoneNumberUtil,
 }
 
 impl DialPolicy {
@@ -131,36 +135,33 @@ impl DialPolicy {
                 "{caller_id:?} is not in E.164 form (+ and the country code)"
             ));
         }
-        let all = data::load(|_| false)?.territories;
-        let caller_code = calling_code(&all, caller_id);
-        let wanted = |code: u16| {
+        let caller_code = calling_code(caller_id);
+        let util = data::util(|code| {
             Some(code) == caller_code
                 || allowed.iter().any(|allowed| match allowed {
                     Allowed::CallingCode(c) => *c == code,
-                    Allowed::Region(id) => {
-                        all.iter().any(|t| t.code == code && t.id == id.as_ref())
+                    Allowed::Region(region) => {
+                        data::territories().any(|t| t.code == code && t.region == *region)
                     }
                 })
-        };
-        let data = data::load(wanted)?;
-        let caller = match phonenumber::parse_with(&data.database, None, caller_id) {
-            Ok(number) if number.is_valid_with(&data.database) => number,
+        })?;
+        let caller = match util.parse(caller_id, None) {
+            Ok(number) if util.is_valid_number(&number) => number,
             _ => return Err(format!("{caller_id:?} is not a valid phone number")),
         };
-        let home = region(&data.database, &caller);
+        let home = util.get_region_for_number(&caller);
         let allowed = match (allowed.is_empty(), home) {
             (false, _) => allowed,
-            (true, Some(id)) => vec![Allowed::Region(id)],
-            (true, None) => vec![Allowed::CallingCode(caller.code().value())],
+            (true, Some(region)) => vec![Allowed::Region(region)],
+            (true, None) => vec![Allowed::CallingCode(caller.country_code)],
         };
         let policy = DialPolicy {
             allowed,
             home,
-            database: data.database,
-            territories: data.territories,
+            util,
         };
-        // The first check of a region compiles its patterns; done now, the first call does not
-        // wait for it.
+        // The first check of a region compiles its patterns (microseconds each); done now, the
+        // first call does not wait for them.
         let _ = policy.check(caller_id);
         Ok(policy)
     }
@@ -169,105 +170,87 @@ impl DialPolicy {
         &self.allowed
     }
 
-    /// Parses `text` as written: international (`+…`) on its own, national in the caller ID's
-    /// country.
-    fn parse(&self, text: &str) -> Result<PhoneNumber, phonenumber::ParseError> {
-        let text = text.trim();
-        // phonenumber 0.3.10 strips the home region's national prefix from international input
-        // when given a region (+33 1 42… with region US becomes +33 42…), so it gets none.
-        let region = if text.starts_with('+') {
-            None
-        } else {
-            self.home
-        };
-        phonenumber::parse_with(&self.database, region, text)
+    /// Parses `text` as written: international (`+…`) by its own calling code, national in the
+    /// caller ID's country.
+    fn parse(&self, text: &str) -> Option<PhoneNumber> {
+        self.util.parse(text.trim(), self.home).ok()
+    }
+
+    fn e164(&self, number: &PhoneNumber) -> String {
+        self.util
+            .format(number, PhoneNumberFormat::E164)
+            .into_owned()
     }
 
     /// Whether `text` is the same number as `e164`, however it is written.
     pub fn same_number(&self, text: &str, e164: &str) -> bool {
         self.parse(text)
-            .is_ok_and(|number| self.e164(&number) == e164)
-    }
-
-    fn e164(&self, number: &PhoneNumber) -> String {
-        number
-            .format_with(&self.database)
-            .mode(Mode::E164)
-            .to_string()
+            .is_some_and(|number| self.e164(&number) == e164)
     }
 
     /// The E.164 form of `text` when the policy allows calling it.
     pub fn check(&self, text: &str) -> Result<String, Refusal> {
-        let number = match self.parse(text) {
-            Ok(number) => number,
-            Err(_) => return Err(self.outside(text).unwrap_or(Refusal::Unreadable)),
+        let Some(number) = self.parse(text) else {
+            return Err(outside(text).unwrap_or(Refusal::Unreadable));
         };
         let e164 = self.e164(&number);
-        let code = number.code().value();
-        if !number.is_valid_with(&self.database) {
+        if !self.util.is_valid_number(&number) {
             return Err(Refusal::Invalid { e164 });
         }
-        let region = region(&self.database, &number);
+        let region = self.util.get_region_for_number(&number);
+        let code = number.country_code;
         let allowed = self.allowed.iter().any(|allowed| match allowed {
             Allowed::Region(id) => region == Some(*id),
             Allowed::CallingCode(c) => *c == code,
         });
         if !allowed {
-            let region = region.map_or_else(|| format!("+{code}"), |id| id.as_ref().to_owned());
+            let region = region.map_or_else(|| format!("+{code}"), |id| id.to_string());
             return Err(Refusal::Country { e164, region });
         }
-        match number.number_type(&self.database) {
-            Type::PremiumRate => Err(Refusal::Costly {
+        match self.util.get_number_type(&number) {
+            PhoneNumberType::PremiumRate => Err(Refusal::Costly {
                 e164,
                 kind: "premium-rate",
             }),
-            Type::SharedCost => Err(Refusal::Costly {
+            PhoneNumberType::SharedCost => Err(Refusal::Costly {
                 e164,
                 kind: "shared-cost",
             }),
             _ => Ok(e164),
         }
     }
-
-    /// An international number whose calling code was not loaded: only the allowed codes (and
-    /// the caller ID's) are, so it is in a country the policy does not allow. The territory
-    /// table still names that country.
-    fn outside(&self, text: &str) -> Option<Refusal> {
-        let digits: String = text
-            .trim()
-            .strip_prefix('+')?
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
-            .collect();
-        if !digits.bytes().all(|b| b.is_ascii_digit()) || !(8..=15).contains(&digits.len()) {
-            return None;
-        }
-        let e164 = format!("+{digits}");
-        let code = calling_code(&self.territories, &e164)?;
-        let region = self.main_region(code)?;
-        Some(Refusal::Country { e164, region })
-    }
-
-    /// The territory that stands for a calling code (+1: US, +44: GB).
-    fn main_region(&self, code: u16) -> Option<String> {
-        let mut sharing = self.territories.iter().filter(|t| t.code == code);
-        let first = sharing.clone().next()?;
-        Some(sharing.find(|t| t.main).unwrap_or(first).id.clone())
-    }
 }
 
-/// The region a number belongs to, by the loaded metadata.
-fn region(database: &Database, number: &PhoneNumber) -> Option<country::Id> {
-    number.metadata(database)?.id().parse().ok()
+/// An international number whose calling code the policy did not load: only the allowed codes
+/// (and the caller ID's) are, so it is in a country the policy does not allow. The territory list
+/// still names that country.
+fn outside(text: &str) -> Option<Refusal> {
+    let digits: String = text
+        .trim()
+        .strip_prefix('+')?
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !(8..=15).contains(&digits.len()) {
+        return None;
+    }
+    let e164 = format!("+{digits}");
+    let code = calling_code(&e164)?;
+    let sharing: Vec<Territory> = data::territories().filter(|t| t.code == code).collect();
+    let main = sharing.iter().find(|t| t.main).or(sharing.first())?;
+    Some(Refusal::Country {
+        e164,
+        region: main.region.to_string(),
+    })
 }
 
 /// The calling code an E.164 number starts with: codes are one to three digits, and none is the
 /// start of another.
-fn calling_code(territories: &[Territory], e164: &str) -> Option<u16> {
+fn calling_code(e164: &str) -> Option<i32> {
     let digits = e164.trim().strip_prefix('+')?;
     (1..=3).find_map(|len| {
-        let code = digits.get(..len)?.parse::<u16>().ok()?;
-        territories.iter().any(|t| t.code == code).then_some(code)
+        let code = digits.get(..len)?.parse::<i32>().ok()?;
+        data::territories().any(|t| t.code == code).then_some(code)
     })
 }
 
@@ -352,10 +335,13 @@ mod tests {
 
     #[test]
     fn parses_allowed_countries_and_caller_ids() {
-        assert_eq!(parse_allowed("gb"), Ok(Allowed::Region(country::Id::GB)));
+        assert_eq!(parse_allowed("gb"), Ok(Allowed::Region(Region::GB)));
         assert_eq!(parse_allowed("+44"), Ok(Allowed::CallingCode(44)));
         assert!(parse_allowed("Narnia").is_err());
+        // Two letters, but no country: libphonenumber has no numbers for it.
+        assert!(parse_allowed("XX").is_err());
         assert!(parse_allowed("+0").is_err());
+        assert!(parse_allowed("+999").is_err());
         let caller = |text| DialPolicy::load(text, Vec::new()).err().unwrap_or_default();
         assert!(
             caller("4155550100").contains("E.164"),
@@ -388,70 +374,84 @@ mod tests {
 
     #[test]
     fn international_input_keeps_its_own_national_digits() {
-        // phonenumber 0.3.10, given a default region, strips that region's national prefix from
-        // international input: +33 1 42… read with region FR would lose its 1. The policy
-        // parses international input without one.
+        // phonenumber 0.3.10, c2c's earlier crate, stripped the default region's national
+        // prefix from international input: +33 1 42… read with region FR lost its 1.
         let policy = DialPolicy::load("+33142685300", Vec::new()).unwrap();
         assert_eq!(policy.check("+33 1 42 68 53 00"), Ok("+33142685300".into()));
         assert_eq!(policy.check("01 42 68 53 00"), Ok("+33142685300".into()));
-        let policy = DialPolicy::load("+14155550100", vec![Allowed::Region(country::Id::FR)]);
+        let policy = DialPolicy::load("+14155550100", vec![Allowed::Region(Region::FR)]);
         assert_eq!(
             policy.unwrap().check("+33 1 42 68 53 00"),
             Ok("+33142685300".into())
         );
     }
 
-    /// c2c's embedded metadata answers as the phonenumber crate's own database does: the same
-    /// E.164 form, validity, type and region, in every allowed country.
+    /// c2c's copy of the metadata, loaded for a few calling codes, answers as the crate's own
+    /// whole copy does: for every example number libphonenumber has, of every type, in every
+    /// territory of those codes, the same E.164 form, validity, type and region.
     #[test]
-    fn the_embedded_data_agrees_with_the_crates_own_database() {
-        use phonenumber::metadata::DATABASE;
-        let samples = [
-            ("+14155552671", "US"),
-            ("+12125550123", "US"),
-            ("+18765550123", "JM"),
-            ("+16135550123", "CA"),
-            ("+19005550123", "US"),
-            ("+442079460958", "GB"),
-            ("+447700900123", "GB"),
-            ("+449098790000", "GB"),
-            ("+33142685300", "FR"),
-            ("+33810123456", "FR"),
-            ("+33612345678", "FR"),
-            ("+4930123456", "DE"),
-            ("+4915123456789", "DE"),
-            ("+390612345678", "IT"),
-            ("+61291234567", "AU"),
-            ("+819012345678", "JP"),
-            ("+5511912345678", "BR"),
-            ("+919812345678", "IN"),
-        ];
-        let everywhere: Vec<Allowed> = samples
-            .iter()
-            .map(|(_, region)| parse_allowed(region).unwrap())
+    fn the_embedded_data_agrees_with_the_crates_own() {
+        let theirs = PhoneNumberUtil::new().unwrap();
+        let codes = [1, 33, 44, 49, 39, 61, 81, 55, 91];
+        let allowed = codes.iter().map(|c| Allowed::CallingCode(*c)).collect();
+        let policy = DialPolicy::load("+14155550100", allowed).unwrap();
+        let ours = &policy.util;
+        let mut compared = 0;
+        for territory in data::territories().filter(|t| codes.contains(&t.code)) {
+            for kind in [
+                PhoneNumberType::FixedLine,
+                PhoneNumberType::Mobile,
+                PhoneNumberType::TollFree,
+                PhoneNumberType::PremiumRate,
+                PhoneNumberType::SharedCost,
+                PhoneNumberType::VoIP,
+            ] {
+                let Ok(example) =
+                    theirs.get_example_number_for_type_and_region(territory.region, kind)
+                else {
+                    continue;
+                };
+                let text = theirs
+                    .format(&example, PhoneNumberFormat::E164)
+                    .into_owned();
+                let number = ours.parse(&text, None).unwrap();
+                assert_eq!(policy.e164(&number), text);
+                assert_eq!(
+                    ours.is_valid_number(&number),
+                    theirs.is_valid_number(&example),
+                    "{text}"
+                );
+                assert_eq!(
+                    ours.get_number_type(&number),
+                    theirs.get_number_type(&example),
+                    "{text}"
+                );
+                assert_eq!(
+                    ours.get_region_for_number(&number),
+                    theirs.get_region_for_number(&example),
+                    "{text}"
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 100, "only {compared} numbers compared");
+    }
+
+    /// The territory list is the one the metadata holds.
+    #[test]
+    fn the_territory_list_matches_the_metadata() {
+        let util = data::util(|_| true).unwrap();
+        // Non-geographic codes (+800, +882, …) all share the region 001.
+        let listed: Vec<Territory> = data::territories()
+            .filter(|t| t.region != Region::World)
             .collect();
-        let policy = DialPolicy::load("+14155550100", everywhere).unwrap();
-        for (text, _) in samples {
-            let theirs = phonenumber::parse(None, text).unwrap();
-            let ours = policy.parse(text).unwrap();
+        assert_eq!(listed.len(), util.get_supported_regions().count());
+        for territory in &listed {
             assert_eq!(
-                policy.e164(&ours),
-                theirs.format().mode(Mode::E164).to_string()
-            );
-            assert_eq!(
-                ours.is_valid_with(&policy.database),
-                theirs.is_valid(),
-                "{text}"
-            );
-            assert_eq!(
-                ours.number_type(&policy.database),
-                theirs.number_type(&DATABASE),
-                "{text}"
-            );
-            assert_eq!(
-                region(&policy.database, &ours),
-                theirs.country().id(),
-                "{text}"
+                util.get_country_code_for_region(territory.region),
+                Some(territory.code),
+                "{}",
+                territory.region
             );
         }
     }
