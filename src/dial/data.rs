@@ -7,7 +7,7 @@
 //! millisecond and a few hundred kilobytes. A test checks it answers as the crate's data does.
 
 use prost::Message;
-use rlibphonenumber::{PhoneMetadataCollection, PhoneNumberUtil, Region};
+use rlibphonenumber::{PhoneMetadata, PhoneMetadataCollection, PhoneNumberUtil, Region};
 
 const METADATA: &[u8] = include_bytes!("../../assets/phone-data/metadata.bin");
 const TERRITORIES: &str = include_str!("../../assets/phone-data/territories.txt");
@@ -38,12 +38,45 @@ pub fn territories() -> impl Iterator<Item = Territory> {
 /// A `PhoneNumberUtil` that knows the territories whose calling code `wanted` accepts.
 pub fn util(wanted: impl Fn(i32) -> bool) -> Result<PhoneNumberUtil, String> {
     let damaged = |why: String| format!("c2c's phone-number data is damaged ({why})");
-    let all = PhoneMetadataCollection::decode(METADATA).map_err(|err| damaged(err.to_string()))?;
-    let metadata = all
-        .metadata
-        .into_iter()
-        .filter(|territory| territory.country_code.is_some_and(&wanted))
-        .collect();
+    let mut metadata = Vec::new();
+    let mut entries = entries(METADATA);
+    // The territory list is in the metadata's order, so only the wanted entries are decoded.
+    for territory in territories() {
+        let entry = entries
+            .next()
+            .ok_or_else(|| damaged("fewer entries than territories".to_owned()))?
+            .map_err(damaged)?;
+        if wanted(territory.code) {
+            metadata.push(PhoneMetadata::decode(entry).map_err(|err| damaged(err.to_string()))?);
+        }
+    }
     PhoneNumberUtil::new_for_metadata(PhoneMetadataCollection { metadata })
         .map_err(|err| damaged(err.to_string()))
+}
+
+/// The encoded entries of a `PhoneMetadataCollection` (field 1, repeated), without decoding them.
+fn entries(mut bytes: &[u8]) -> impl Iterator<Item = Result<&[u8], String>> {
+    std::iter::from_fn(move || {
+        if bytes.is_empty() {
+            return None;
+        }
+        let mut entry = || {
+            let key = prost::encoding::decode_varint(&mut bytes).map_err(|e| e.to_string())?;
+            if key != (1 << 3 | 2) {
+                return Err(format!("unexpected field key {key}"));
+            }
+            let len = prost::encoding::decode_varint(&mut bytes).map_err(|e| e.to_string())?;
+            let len = usize::try_from(len).map_err(|e| e.to_string())?;
+            let (entry, rest) = bytes
+                .split_at_checked(len)
+                .ok_or_else(|| "an entry runs past the end".to_owned())?;
+            bytes = rest;
+            Ok(entry)
+        };
+        let result = entry();
+        if result.is_err() {
+            bytes = &[];
+        }
+        Some(result)
+    })
 }

@@ -9,7 +9,7 @@ use crate::twilio_mock::{NUMBER, TwilioMock};
 fn configure(mock: &TwilioMock, args: &[&str]) -> C2c {
     let mut all = vec!["configure"];
     all.extend_from_slice(args);
-    c2c(&all).all_env().env("C2C_TWILIO_API_BASE", &mock.base)
+    c2c(&all).against(mock)
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 use std::io::Write;
 
 pub use crate::fixtures::*;
+use crate::twilio_mock::TwilioMock;
 
 pub struct C2c {
     dir: tempfile::TempDir,
@@ -71,6 +72,16 @@ impl C2c {
             .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
             .env("TWILIO_CALLER_ID", "+15005550006")
             .env("NGROK_AUTHTOKEN", NGROK_AUTHTOKEN)
+    }
+
+    /// Every setting, with Twilio's REST API played by `mock`.
+    pub fn against(self, mock: &TwilioMock) -> Self {
+        self.all_env().env("C2C_TWILIO_API_BASE", &mock.base)
+    }
+
+    /// Keeps c2c's state in `home`, which outlives this run, so that runs can share it.
+    pub fn state_in(self, home: &str) -> Self {
+        self.env("HOME", home).env("XDG_STATE_HOME", home)
     }
 
     pub fn work_dir(&self) -> PathBuf {

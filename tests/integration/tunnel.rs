@@ -25,8 +25,7 @@ fn tunnel_env<'a>(mock: &'a TwilioMock, edge: &'a Edge) -> Vec<(&'static str, &'
 /// to the edge at `edge_addr`.
 fn serve_tunnel_once(mock: &TwilioMock, edge_addr: &str) -> C2c {
     c2c(&["serve", "--tunnel", "--port", "0"])
-        .all_env()
-        .env("C2C_TWILIO_API_BASE", &mock.base)
+        .against(mock)
         .env("C2C_NGROK_TEST_EDGE", edge_addr)
         .env("C2C_NGROK_TEST_CA", ngrok_edge::CA)
 }
@@ -196,10 +195,8 @@ fn a_killed_run_is_undone_by_configure_restore_or_by_the_next_run() {
     next.kill();
 
     let run = c2c(&["configure", "--restore"])
-        .all_env()
-        .env("C2C_TWILIO_API_BASE", &mock.base)
-        .env("HOME", home_path)
-        .env("XDG_STATE_HOME", home_path)
+        .against(&mock)
+        .state_in(home_path)
         .run();
     run.assert_code(0);
     assert!(
@@ -386,12 +383,7 @@ fn configure_refuses_to_change_an_app_a_running_c2c_holds() {
     let configure = |args: &[&str]| {
         let mut all = vec!["configure"];
         all.extend_from_slice(args);
-        c2c(&all)
-            .all_env()
-            .env("C2C_TWILIO_API_BASE", &mock.base)
-            .env("HOME", home_path)
-            .env("XDG_STATE_HOME", home_path)
-            .run()
+        c2c(&all).against(&mock).state_in(home_path).run()
     };
     let run = configure(&["--url", "https://mine.example/voice"]);
     run.assert_code(2);
