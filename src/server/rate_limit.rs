@@ -2,7 +2,7 @@
 //! cannot be made to mint tokens in bulk.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -33,6 +33,7 @@ impl RateLimit {
         if self.per_minute == 0 {
             return Ok(());
         }
+        let client = bucket_of(client);
         let capacity = f64::from(self.per_minute);
         let per_second = capacity / 60.0;
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
@@ -58,6 +59,18 @@ impl RateLimit {
         } else {
             Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
         }
+    }
+}
+
+/// The bucket an address counts in. An IPv6 client holds a whole /64 (one address per request
+/// would otherwise be one bucket per request), and `::ffff:a.b.c.d` is `a.b.c.d`.
+fn bucket_of(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V4(_) => client,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(v6.to_bits() & !u128::from(u64::MAX))),
+        },
     }
 }
 
@@ -90,5 +103,28 @@ mod tests {
         let limit = RateLimit::per_minute(0);
         let a = "127.0.0.1".parse().unwrap();
         assert!((0..1000).all(|_| limit.check(a, Instant::now()).is_ok()));
+    }
+
+    #[test]
+    fn an_ipv6_network_is_one_client_and_mapped_ipv4_is_ipv4() {
+        let limit = RateLimit::per_minute(2);
+        let t0 = Instant::now();
+        let ip = |text: &str| text.parse::<IpAddr>().unwrap();
+        assert!(limit.check(ip("2001:db8::1"), t0).is_ok());
+        assert!(limit.check(ip("2001:db8::2:3"), t0).is_ok());
+        assert!(
+            limit.check(ip("2001:db8::ffff"), t0).is_err(),
+            "the same /64"
+        );
+        assert!(
+            limit.check(ip("2001:db8:0:1::1"), t0).is_ok(),
+            "another /64"
+        );
+        assert!(limit.check(ip("192.0.2.1"), t0).is_ok());
+        assert!(limit.check(ip("::ffff:192.0.2.1"), t0).is_ok());
+        assert!(
+            limit.check(ip("192.0.2.1"), t0).is_err(),
+            "one bucket for both"
+        );
     }
 }

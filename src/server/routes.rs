@@ -8,8 +8,8 @@ use std::time::Instant;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{ALLOW, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
-use hyper::{HeaderMap, Method, Request, Response, StatusCode};
+use hyper::header::{ALLOW, CONTENT_TYPE, HOST, HeaderValue, WWW_AUTHENTICATE};
+use hyper::{HeaderMap, Method, Request, Response, StatusCode, Uri};
 
 use super::access::{self, Trust};
 use super::{App, Side, assets, token, webhook};
@@ -21,7 +21,15 @@ pub async fn handle(app: &Arc<App>, side: Side, peer: IpAddr, request: Request<I
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let trust = access::judge(side, peer, request.headers());
-    let mut response = route(app, trust, peer, request).await;
+    let mut response = if request.headers().get_all(HOST).iter().nth(1).is_some() {
+        // RFC 9112 3.2: a request with more than one Host is answered 400.
+        text(
+            StatusCode::BAD_REQUEST,
+            "The request has more than one Host.",
+        )
+    } else {
+        route(app, side, trust, peer, request).await
+    };
     let headers = response.headers_mut();
     headers.insert(
         "x-content-type-options",
@@ -61,7 +69,13 @@ pub(super) fn text(status: StatusCode, message: &str) -> Resp {
     response
 }
 
-async fn route(app: &Arc<App>, trust: Trust, peer: IpAddr, request: Request<Incoming>) -> Resp {
+async fn route(
+    app: &Arc<App>,
+    side: Side,
+    trust: Trust,
+    peer: IpAddr,
+    request: Request<Incoming>,
+) -> Resp {
     let path = request.uri().path();
     let (route, allowed): (Route, &[Method]) = match path {
         "/" | "/index.html" => (Route::Page, &[Method::GET, Method::HEAD]),
@@ -88,7 +102,10 @@ async fn route(app: &Arc<App>, trust: Trust, peer: IpAddr, request: Request<Inco
     if let Route::Voice | Route::Status = route {
         return webhook::answer(app, trust, matches!(route, Route::Voice), request).await;
     }
-    if let Some(refused) = check_page_access(app, trust, request.headers()) {
+    if let Some(refused) = check_page_access(app, trust, request.uri(), request.headers()) {
+        return refused;
+    }
+    if let Some(refused) = check_site(&route, &request) {
         return refused;
     }
     match route {
@@ -100,16 +117,19 @@ async fn route(app: &Arc<App>, trust: Trust, peer: IpAddr, request: Request<Inco
         }),
         Route::Asset(asset) => assets::serve(&asset, request.headers())
             .unwrap_or_else(|| text(StatusCode::NOT_FOUND, "Not found.")),
-        Route::Token => token::answer(app, trust, peer, &request),
+        Route::Token => {
+            let client = access::client_ip(side, peer, request.headers());
+            token::answer(app, client, &request)
+        }
         Route::Health => text(StatusCode::OK, "ok"),
         Route::Voice | Route::Status => text(StatusCode::NOT_FOUND, "Not found."),
     }
 }
 
 /// The page, its files and /token: local clients, or public ones with `--share`'s password.
-fn check_page_access(app: &App, trust: Trust, headers: &HeaderMap) -> Option<Resp> {
+fn check_page_access(app: &App, trust: Trust, uri: &Uri, headers: &HeaderMap) -> Option<Resp> {
     match trust {
-        Trust::Local if access::host_is_local(headers) => None,
+        Trust::Local if access::host_is_local(uri, headers) => None,
         Trust::Local => Some(text(
             StatusCode::FORBIDDEN,
             "c2c answers local requests only under localhost or an IP address (a guard against DNS rebinding). Open http://127.0.0.1:<port>/ instead.",
@@ -133,4 +153,25 @@ fn check_page_access(app: &App, trust: Trust, headers: &HeaderMap) -> Option<Res
             )),
         },
     }
+}
+
+/// Tokens, and a call placed as the page opens, only for c2c's own page: another site the user
+/// visits can make the browser ask for either (an image tag will do), and must not get them.
+fn check_site(route: &Route, request: &Request<Incoming>) -> Option<Resp> {
+    let autocall = || {
+        request.uri().query().is_some_and(|query| {
+            form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "autocall")
+        })
+    };
+    let guarded = match route {
+        Route::Token => true,
+        Route::Page => autocall(),
+        _ => false,
+    };
+    (guarded && access::from_another_site(request.uri(), request.headers())).then(|| {
+        text(
+            StatusCode::FORBIDDEN,
+            "c2c answers this only to its own page, not to requests another site makes. Open http://127.0.0.1:<port>/ yourself.",
+        )
+    })
 }

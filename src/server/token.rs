@@ -10,18 +10,13 @@ use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use hyper::{Request, Response, StatusCode};
 
 use super::App;
-use super::access::{self, Trust};
 use super::routes::{Resp, text};
 use crate::clock;
 use crate::identity;
 use crate::token::{Minted, VoiceGrant};
 
-pub fn answer(app: &App, trust: Trust, peer: IpAddr, request: &Request<Incoming>) -> Resp {
-    let client = if trust == Trust::Public {
-        access::client_ip(peer, request.headers())
-    } else {
-        peer
-    };
+/// A token for the page; `client` is who the rate limit counts.
+pub fn answer(app: &App, client: IpAddr, request: &Request<Incoming>) -> Resp {
     if let Err(wait) = app.token_limit.check(client, Instant::now()) {
         let secs = wait.as_secs() + 1;
         let mut response = text(

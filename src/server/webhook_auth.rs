@@ -1,10 +1,8 @@
 //! Whether a webhook may be answered: local requests as they are, public ones only with a valid
 //! X-Twilio-Signature over the URL Twilio called.
 
-use hyper::header::HOST;
-
 use super::App;
-use super::access::Trust;
+use super::access::{self, Trust};
 use crate::signature;
 
 /// `Ok` when the webhook may be answered; otherwise why not, for the log.
@@ -20,8 +18,13 @@ pub fn check(
         .get("x-twilio-signature")
         .and_then(|v| v.to_str().ok());
     // Local clients are trusted as they are for /token; this is what makes
-    // `curl -d To=… localhost:5000/voice` work while developing.
-    let unsigned_ok = trust == Trust::Local || app.insecure_unsigned;
+    // `curl -d To=… localhost:5000/voice` work while developing. Under the same rules: sent to a
+    // local name (a rebinding page could otherwise read the answer, with the browsers' identities
+    // in it), and not on another site's behalf.
+    let local = trust == Trust::Local
+        && access::host_is_local(&parts.uri, &parts.headers)
+        && !access::from_another_site(&parts.uri, &parts.headers);
+    let unsigned_ok = local || app.insecure_unsigned;
     let (Some(auth_token), Some(signature)) = (&app.auth_token, header) else {
         return match (unsigned_ok, &app.auth_token) {
             (true, _) => Ok(()),
@@ -74,10 +77,9 @@ fn signed_urls(app: &App, trust: Trust, parts: &hyper::http::request::Parts) -> 
         .map(|base| format!("{base}{path_and_query}"))
         .into_iter()
         .collect();
-    if let (Trust::Local, Some(host)) =
-        (trust, parts.headers.get(HOST).and_then(|v| v.to_str().ok()))
+    if let (Trust::Local, Some(authority)) = (trust, access::authority(&parts.uri, &parts.headers))
     {
-        urls.push(format!("http://{host}{path_and_query}"));
+        urls.push(format!("http://{authority}{path_and_query}"));
     }
     urls
 }

@@ -8,6 +8,7 @@ mod support;
 mod twilio_mock;
 mod twilio_signature;
 
+mod abuse;
 mod completions;
 mod configure;
 mod help;

@@ -1,0 +1,99 @@
+//! The public side, and the local one, under the abuse found when c2c was tried as an attacker
+//! would: each test is one finding, on the real `c2c serve`.
+
+use crate::server::serve;
+
+const BROWSER_CALL: &[(&str, &str)] = &[
+    ("From", "client:alice"),
+    ("To", "+14155552671"),
+    ("CallSid", "CA1"),
+];
+
+#[test]
+fn another_site_gets_no_token_and_cannot_place_a_call_as_the_page_opens() {
+    let c2c = serve(&[], &[]);
+    let port = c2c.port;
+    // What the page itself sends, and what curl sends.
+    let own_origin = format!("http://127.0.0.1:{port}");
+    for headers in [
+        vec![],
+        vec![("Sec-Fetch-Site", "same-origin")],
+        vec![("Origin", own_origin.as_str())],
+    ] {
+        assert_eq!(c2c.get("/token", &headers).status, 200, "{headers:?}");
+    }
+    // An <img src="http://127.0.0.1:5000/token"> on any page, or its fetch().
+    for headers in [
+        vec![("Sec-Fetch-Site", "cross-site")],
+        vec![("Sec-Fetch-Site", "same-site")],
+        vec![("Origin", "https://evil.example")],
+    ] {
+        let reply = c2c.get("/token?identity=phantom", &headers);
+        assert_eq!(reply.status, 403, "{headers:?}");
+        assert!(
+            reply.text().contains("only to its own page"),
+            "{}",
+            reply.text()
+        );
+    }
+    // A link elsewhere may open the page, but not make it call.
+    let cross = [("Sec-Fetch-Site", "cross-site")];
+    assert_eq!(c2c.get("/", &cross).status, 200);
+    assert_eq!(
+        c2c.get("/?to=%2B14155552671&autocall=1", &cross).status,
+        403
+    );
+    assert_eq!(
+        c2c.get(
+            "/?to=%2B14155552671&autocall=1",
+            &[("Sec-Fetch-Site", "none")]
+        )
+        .status,
+        200,
+        "typed or bookmarked"
+    );
+    // A form another site posts to the local webhook.
+    assert_eq!(c2c.post_form("/voice", &cross, BROWSER_CALL).status, 403);
+}
+
+#[test]
+fn a_rebinding_page_cannot_read_unsigned_local_webhooks() {
+    let c2c = serve(&[], &[]);
+    let plain = c2c.post_form("/voice", &[], BROWSER_CALL);
+    assert_eq!(plain.status, 200, "curl on this machine: {}", plain.text());
+    let rebound = c2c.post_form("/voice", &[("Host", "evil.example:5000")], BROWSER_CALL);
+    assert_eq!(rebound.status, 403, "{}", rebound.text());
+    assert!(!rebound.text().contains("<Dial"));
+}
+
+#[test]
+fn proxy_headers_of_every_kind_make_a_request_public() {
+    let c2c = serve(&[], &[]);
+    for header in [
+        ("Via", "1.1 my-proxy"),
+        ("X-Forwarded-Proto", "https"),
+        ("X-Forwarded-Port", "443"),
+        ("X-Client-IP", "203.0.113.9"),
+        ("ngrok-skip-browser-warning", "1"),
+    ] {
+        let reply = c2c.get("/token", &[header]);
+        assert_eq!(reply.status, 403, "{header:?}: {}", reply.text());
+    }
+}
+
+#[test]
+fn hosts_are_read_strictly() {
+    let c2c = serve(&[], &[]);
+    let two = c2c.get("/token", &[("Host", "127.0.0.1"), ("Host", "evil.example")]);
+    assert_eq!(two.status, 400, "{}", two.text());
+    for host in ["localhost:evil.com", "[::1]evil.com", "127.0.0.1:80:80"] {
+        let reply = c2c.get("/token", &[("Host", host)]);
+        assert_eq!(reply.status, 403, "{host}");
+    }
+    // An absolute-form target names the host; the Host header does not override it.
+    let absolute = c2c.get("http://evil.example/token", &[]);
+    assert_eq!(absolute.status, 403, "{}", absolute.text());
+    let port = c2c.port;
+    let own = c2c.get(&format!("http://127.0.0.1:{port}/token"), &[]);
+    assert_eq!(own.status, 200, "{}", own.text());
+}
