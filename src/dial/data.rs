@@ -80,3 +80,81 @@ fn entries(mut bytes: &[u8]) -> impl Iterator<Item = Result<&[u8], String>> {
         Some(result)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rlibphonenumber::{PhoneNumberFormat, PhoneNumberType};
+
+    use crate::dial::{Allowed, DialPolicy};
+
+    /// c2c's copy of the metadata, loaded for a few calling codes, answers as the crate's own
+    /// whole copy does: for every example number libphonenumber has, of every type, in every
+    /// territory of those codes, the same E.164 form, validity, type and region.
+    #[test]
+    fn the_embedded_data_agrees_with_the_crates_own() {
+        let theirs = PhoneNumberUtil::new().unwrap();
+        let codes = [1, 33, 44, 49, 39, 61, 81, 55, 91];
+        let allowed = codes.iter().map(|c| Allowed::CallingCode(*c)).collect();
+        let policy = DialPolicy::load("+14155550100", allowed).unwrap();
+        let ours = &policy.util;
+        let mut compared = 0;
+        for territory in territories().filter(|t| codes.contains(&t.code)) {
+            for kind in [
+                PhoneNumberType::FixedLine,
+                PhoneNumberType::Mobile,
+                PhoneNumberType::TollFree,
+                PhoneNumberType::PremiumRate,
+                PhoneNumberType::SharedCost,
+                PhoneNumberType::VoIP,
+            ] {
+                let Ok(example) =
+                    theirs.get_example_number_for_type_and_region(territory.region, kind)
+                else {
+                    continue;
+                };
+                let text = theirs
+                    .format(&example, PhoneNumberFormat::E164)
+                    .into_owned();
+                let number = ours.parse(&text, None).unwrap();
+                assert_eq!(policy.e164(&number), text);
+                assert_eq!(
+                    ours.is_valid_number(&number),
+                    theirs.is_valid_number(&example),
+                    "{text}"
+                );
+                assert_eq!(
+                    ours.get_number_type(&number),
+                    theirs.get_number_type(&example),
+                    "{text}"
+                );
+                assert_eq!(
+                    ours.get_region_for_number(&number),
+                    theirs.get_region_for_number(&example),
+                    "{text}"
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 100, "only {compared} numbers compared");
+    }
+
+    /// The territory list is the one the metadata holds.
+    #[test]
+    fn the_territory_list_matches_the_metadata() {
+        let util = util(|_| true).unwrap();
+        // Non-geographic codes (+800, +882, …) all share the region 001.
+        let listed: Vec<Territory> = territories()
+            .filter(|t| t.region != Region::World)
+            .collect();
+        assert_eq!(listed.len(), util.get_supported_regions().count());
+        for territory in &listed {
+            assert_eq!(
+                util.get_country_code_for_region(territory.region),
+                Some(territory.code),
+                "{}",
+                territory.region
+            );
+        }
+    }
+}
