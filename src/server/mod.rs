@@ -7,6 +7,7 @@
 mod access;
 mod assets;
 mod form;
+mod logged;
 mod rate_limit;
 mod routes;
 mod state;

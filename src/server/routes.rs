@@ -12,14 +12,15 @@ use hyper::header::{ALLOW, CONTENT_TYPE, HOST, HeaderValue, WWW_AUTHENTICATE};
 use hyper::{HeaderMap, Method, Request, Response, StatusCode, Uri};
 
 use super::access::{self, Trust};
-use super::{App, Side, assets, token, webhook};
+use super::{App, Side, assets, logged, token, webhook};
 
 pub(super) type Resp = Response<Full<Bytes>>;
 
 pub async fn handle(app: &Arc<App>, side: Side, peer: IpAddr, request: Request<Incoming>) -> Resp {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    // Only when asked for (-v): at the default level a flood of requests is not a flood of lines.
+    let path = tracing::enabled!(tracing::Level::DEBUG).then(|| logged::path(request.uri().path()));
     let trust = access::judge(side, peer, request.headers());
     let mut response = if request.headers().get_all(HOST).iter().nth(1).is_some() {
         // RFC 9112 3.2: a request with more than one Host is answered 400.
@@ -42,11 +43,13 @@ pub async fn handle(app: &Arc<App>, side: Side, peer: IpAddr, request: Request<I
     } else {
         ""
     };
-    tracing::info!(
-        "{method} {path} {} {:.1} ms{via}",
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
+    if let Some(path) = path {
+        tracing::debug!(
+            "{method} {path} {} {:.1} ms{via}",
+            response.status().as_u16(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     response
 }
 

@@ -9,6 +9,7 @@ use crate::settings::{self, CALLER_ID, Origin, Problem};
 use crate::token::Minter;
 
 use super::RateLimit;
+use super::logged::Throttle;
 
 pub struct App {
     pub minter: Minter,
@@ -30,6 +31,8 @@ pub struct App {
     pub share_password: Option<Secret>,
     pub token_limit: RateLimit,
     pub identities: Identities,
+    /// Refused webhooks are logged at a bounded rate.
+    pub refusals: Throttle,
     /// The public base URL (`https://x.ngrok.app`): what Twilio signs. The tunnel sets it, and
     /// sets it again if a reconnected session gets another address.
     public_url: RwLock<Option<String>>,
@@ -49,6 +52,7 @@ impl App {
             share_password: settings.share_password,
             token_limit: RateLimit::per_minute(settings.token_rate),
             identities: Identities::default(),
+            refusals: Throttle::default(),
             public_url: RwLock::new(
                 settings
                     .public_url

@@ -5,7 +5,7 @@
 //! - From the phone network to the caller ID (the user's Twilio number): ring the browsers.
 //! - Anything else: a short spoken explanation, then hang up.
 
-use super::App;
+use super::{App, logged};
 use crate::dial::DialPolicy;
 use crate::identity;
 use crate::twiml;
@@ -42,8 +42,7 @@ pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
             );
         }
     };
-    let from = param(params, "From");
-    let to = param(params, "To");
+    let (from, to) = (param(params, "From"), param(params, "To"));
     if from.starts_with("client:") {
         return outgoing(app, policy, from, to);
     }
@@ -53,7 +52,9 @@ pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
     refuse(
         "Sorry, this number cannot be reached here.",
         format!(
-            "refused {from} -> {to}: neither from a browser nor to the caller ID {}",
+            "refused {} -> {}: neither from a browser nor to the caller ID {}",
+            logged::value(from),
+            logged::value(to),
             app.caller_id
         ),
     )
@@ -65,30 +66,41 @@ fn outgoing(app: &App, policy: &DialPolicy, from: &str, to: &str) -> Answer {
         return match identity::check(identity) {
             Ok(()) => Answer {
                 twiml: twiml::dial_clients(Some(&app.caller_id), &[identity]),
-                log: format!("{from} calls browser {identity}"),
+                log: format!("{} calls browser {identity}", logged::value(from)),
                 dialled: true,
             },
             Err(why) => refuse(
                 "Sorry, that is not a browser this phone can call.",
-                format!("refused {from} -> {to:?}: the identity is not valid ({why})"),
+                format!(
+                    "refused {} -> {}: the identity is not valid ({why})",
+                    logged::value(from),
+                    logged::value(to)
+                ),
             ),
         };
     }
     if to.is_empty() {
         return refuse(
             "Sorry, no number was given. Please type a number and call again.",
-            format!("refused {from}: the call has no To parameter"),
+            format!(
+                "refused {}: the call has no To parameter",
+                logged::value(from)
+            ),
         );
     }
     match policy.check(to) {
         Ok(number) => Answer {
             twiml: twiml::dial_number(&app.caller_id, &number),
-            log: format!("{from} calls {number}"),
+            log: format!("{} calls {number}", logged::value(from)),
             dialled: true,
         },
         Err(refusal) => refuse(
             refusal.spoken(),
-            format!("refused {from} -> {to:?}: {refusal}"),
+            format!(
+                "refused {} -> {}: {refusal}",
+                logged::value(from),
+                logged::value(to)
+            ),
         ),
     }
 }
@@ -99,34 +111,40 @@ fn incoming(app: &App, from: &str, now: u64) -> Answer {
     if ringing.is_empty() {
         return refuse(
             "Sorry, nobody is at the browser phone right now. Please try again later.",
-            format!("incoming call from {from}: no browser holds a live token to ring"),
+            format!(
+                "incoming call from {}: no browser holds a live token to ring",
+                logged::value(from)
+            ),
         );
     }
     let identities: Vec<&str> = ringing.iter().map(String::as_str).collect();
     Answer {
         twiml: twiml::dial_clients(None, &identities),
-        log: format!("incoming call from {from} rings {}", ringing.join(", ")),
+        log: format!(
+            "incoming call from {} rings {}",
+            logged::value(from),
+            ringing.join(", ")
+        ),
         dialled: true,
     }
 }
 
 /// One readable line per status callback.
 pub fn status_line(params: &[(String, String)]) -> String {
+    let shown = |name| logged::value(param(params, name));
     let mut line = format!(
         "call {} {}: {} -> {}",
-        param(params, "CallSid"),
-        param(params, "CallStatus"),
-        param(params, "From"),
-        param(params, "To")
+        shown("CallSid"),
+        shown("CallStatus"),
+        shown("From"),
+        shown("To")
     );
-    let duration = param(params, "CallDuration");
-    if !duration.is_empty() {
-        line.push_str(&format!(" ({duration} s)"));
+    if !param(params, "CallDuration").is_empty() {
+        line.push_str(&format!(" ({} s)", shown("CallDuration")));
     }
     for name in ["ErrorCode", "SipResponseCode"] {
-        let value = param(params, name);
-        if !value.is_empty() {
-            line.push_str(&format!(" {name}={value}"));
+        if !param(params, name).is_empty() {
+            line.push_str(&format!(" {name}={}", shown(name)));
         }
     }
     line

@@ -2,6 +2,7 @@
 //! form, its signature checked, and only then answered.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -11,7 +12,7 @@ use hyper::{Request, Response, StatusCode};
 
 use super::access::Trust;
 use super::routes::{Resp, text};
-use super::{App, form, voice, webhook_auth};
+use super::{App, form, logged, voice, webhook_auth};
 use crate::clock;
 
 /// Twilio's webhook requests are a few kilobytes; anything this big is not one.
@@ -48,7 +49,16 @@ pub async fn answer(
     };
     let raw_body = (!is_form).then_some(&body[..]);
     if let Err(refusal) = webhook_auth::check(app, trust, &parts, &params, raw_body) {
-        tracing::warn!("refused {} from outside: {refusal}", parts.uri.path());
+        if let Some(held_back) = app.refusals.admit(Instant::now()) {
+            let more = match held_back {
+                0 => String::new(),
+                n => format!(" ({n} more refused since the last such line)"),
+            };
+            tracing::warn!(
+                "refused {} from outside: {refusal}{more}",
+                logged::path(parts.uri.path())
+            );
+        }
         return text(
             StatusCode::FORBIDDEN,
             "The X-Twilio-Signature is missing or not valid.",

@@ -1,8 +1,8 @@
 //! Whether a webhook may be answered: local requests as they are, public ones only with a valid
 //! X-Twilio-Signature over the URL Twilio called.
 
-use super::App;
 use super::access::{self, Trust};
+use super::{App, logged};
 use crate::signature;
 
 /// `Ok` when the webhook may be answered; otherwise why not, for the log.
@@ -61,6 +61,7 @@ pub fn check(
     if valid {
         Ok(())
     } else {
+        let urls: Vec<String> = urls.iter().map(|url| logged::value(url)).collect();
         Err(format!(
             "the X-Twilio-Signature does not match {} with the Auth Token",
             urls.join(" or ")

@@ -97,3 +97,38 @@ fn hosts_are_read_strictly() {
     let own = c2c.get(&format!("http://127.0.0.1:{port}/token"), &[]);
     assert_eq!(own.status, 200, "{}", own.text());
 }
+
+#[test]
+fn the_log_stays_short_and_unforged_under_a_flood_of_forged_webhooks() {
+    let c2c = serve(
+        &["--public-url", "https://c2c.example.test"],
+        &[("TWILIO_AUTH_TOKEN", "t")],
+    );
+    let huge = format!("/voice?{}", "q=1&".repeat(16_000));
+    let forged = [
+        ("From", "client:x\n2026-01-01T00:00:00Z  INFO forged line"),
+        ("To", "+14155552671"),
+    ];
+    for _ in 0..200 {
+        let reply = c2c.post_form(&huge, &[("X-Forwarded-For", "203.0.113.9")], &forged);
+        assert_eq!(reply.status, 403);
+    }
+    let log = c2c.wait_for_log("refused");
+    assert!(
+        log.len() < 8_000,
+        "{} bytes of log for 200 refusals",
+        log.len()
+    );
+    assert!(
+        !log.contains("q=1&q=1&q=1&q=1&q=1&q=1&q=1&q=1&q=1&q=1&q=1"),
+        "the query is not logged whole"
+    );
+    assert!(
+        !log.lines()
+            .any(|line| line.contains("forged line") && !line.contains("refused"))
+    );
+    // A local call with the same From is logged, quoted.
+    c2c.post_form("/voice", &[], &forged);
+    let log = c2c.wait_for_log("forged line");
+    assert!(log.contains(r#""client:x\n2026"#), "{log}");
+}

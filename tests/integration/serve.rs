@@ -291,7 +291,8 @@ fn share_opens_the_page_to_the_public_side_behind_a_printed_password() {
 
 #[test]
 fn errors_have_their_status_and_a_short_text() {
-    let c2c = serve(&[], &[]);
+    // -v: each request's line is a debug line.
+    let c2c = serve(&["-v"], &[]);
     let not_found = c2c.get("/nope", &[]);
     assert_eq!(
         (not_found.status, not_found.text().as_str()),
