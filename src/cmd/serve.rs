@@ -19,6 +19,9 @@ pub fn run(settings: Serve) -> Result<(), Error> {
 
 async fn serve(settings: Serve) -> Result<(), Error> {
     let mut stop = Shutdown::listen()?;
+    if let Some(files) = server::raise_open_files() {
+        tracing::debug!("up to {files} open files");
+    }
     let listener = server::bind(settings.listen).await.map_err(Error::Failed)?;
     let local = listener
         .local_addr()

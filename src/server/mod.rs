@@ -7,6 +7,7 @@
 mod access;
 mod assets;
 mod form;
+mod limits;
 mod logged;
 mod rate_limit;
 mod routes;
@@ -26,6 +27,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 
+pub use limits::raise_open_files;
 pub use rate_limit::RateLimit;
 pub use state::App;
 
@@ -40,6 +42,7 @@ pub enum Side {
 pub struct Server {
     app: Arc<App>,
     graceful: GracefulShutdown,
+    limits: limits::Limits,
 }
 
 impl Server {
@@ -47,6 +50,7 @@ impl Server {
         Server {
             app,
             graceful: GracefulShutdown::new(),
+            limits: limits::Limits::default(),
         }
     }
 
@@ -59,6 +63,13 @@ impl Server {
     where
         I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
+        let Some(admitted) = self.limits.admit(side, peer) else {
+            tracing::debug!(
+                "closed a connection from {peer}: {} from elsewhere are open already",
+                limits::MAX_REMOTE
+            );
+            return;
+        };
         let app = Arc::clone(&self.app);
         let service = service_fn(move |request| {
             let app = Arc::clone(&app);
@@ -76,6 +87,7 @@ impl Server {
             if let Err(err) = connection.await {
                 tracing::debug!("connection from {peer} ended: {err}");
             }
+            drop(admitted);
         });
     }
 

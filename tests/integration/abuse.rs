@@ -132,3 +132,63 @@ fn the_log_stays_short_and_unforged_under_a_flood_of_forged_webhooks() {
     let log = c2c.wait_for_log("forged line");
     assert!(log.contains(r#""client:x\n2026"#), "{log}");
 }
+
+#[test]
+fn a_body_announced_too_large_is_refused_before_it_is_read() {
+    use std::io::{Read, Write};
+    let c2c = serve(&[], &[]);
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", c2c.port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /voice HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = [0u8; 512];
+    let read = stream.read(&mut reply).unwrap();
+    let reply = String::from_utf8_lossy(&reply[..read]);
+    assert!(reply.starts_with("HTTP/1.1 413"), "{reply}");
+    assert!(!reply.contains("100 Continue"), "{reply}");
+}
+
+#[test]
+fn a_body_that_trickles_in_is_cut_off() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let c2c = serve(&[], &[]);
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", c2c.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /voice HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+    )
+    .unwrap();
+    let started = Instant::now();
+    let mut reply = Vec::new();
+    // One byte every 300 ms: never a pause long enough for a read timeout, never a whole body.
+    while started.elapsed() < Duration::from_secs(15) {
+        let _ = stream.write_all(b"T");
+        let mut chunk = [0u8; 512];
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => {
+                reply.extend_from_slice(&chunk[..n]);
+                break;
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(300)),
+        }
+    }
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply:?}");
+    let took = started.elapsed();
+    assert!(
+        (Duration::from_secs(9)..Duration::from_secs(13)).contains(&took),
+        "{took:?}"
+    );
+    // Meanwhile the page's own requests were answered.
+    assert_eq!(c2c.get("/token", &[]).status, 200);
+}
