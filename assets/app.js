@@ -31,6 +31,8 @@ const el = {
 let state = initial;
 let device;
 let call;
+// The token the Device holds now, announced to c2c when the Device registers.
+let currentToken = "";
 // The caller ID's country calling code: numbers typed without + are read as in that country.
 let defaultCode = "";
 // Set when the message on show says Twilio is unreachable, so that registering clears it.
@@ -97,11 +99,28 @@ async function fetchToken() {
   return response.json();
 }
 
+/** Tells c2c this tab's Device registered with `token`: from then on calls to the caller ID ring
+ * it, until the token expires. */
+async function announce(token) {
+  try {
+    const response = await fetch("/registered", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token }),
+    });
+    if (!response.ok) log(`c2c did not take the registration (HTTP ${response.status})`);
+  } catch (error) {
+    log(`could not tell c2c this tab registered: ${error.message}`);
+  }
+}
+
 async function refreshToken() {
   try {
     const { token } = await fetchToken();
     device.updateToken(token);
+    currentToken = token;
     log("access token refreshed");
+    if (state.device === "ready") announce(token);
     return true;
   } catch (error) {
     log(`token refresh failed: ${error.message}`);
@@ -310,8 +329,10 @@ async function start() {
     log("registering with Twilio");
     dispatch({ type: "registering" });
   });
+  currentToken = first.token;
   device.on("registered", () => {
     log("registered: calls to this tab ring here");
+    announce(currentToken);
     dispatch({ type: "registered" });
     if (unreachableShown) showMessage("");
   });

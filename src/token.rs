@@ -42,6 +42,8 @@ pub struct Minter {
     app_sid: Sid,
     header: Header,
     key: EncodingKey,
+    /// To check tokens the page says it registered with (`Minter::verify`).
+    decoding: DecodingKey,
 }
 
 /// A token and the facts a caller reports about it.
@@ -117,6 +119,7 @@ impl Minter {
             app_sid,
             header,
             key: EncodingKey::from_secret(api_secret.expose().as_bytes()),
+            decoding: DecodingKey::from_secret(api_secret.expose().as_bytes()),
         }
     }
 
@@ -152,6 +155,31 @@ impl Minter {
             identity: identity.to_owned(),
             expires_at: exp,
         })
+    }
+
+    /// The identity and expiry of a token this minter made, if `token` is one and is still
+    /// valid at `now`; `None` for anything else.
+    pub fn verify(&self, token: &str, now: u64) -> Option<(String, u64)> {
+        #[derive(serde::Deserialize)]
+        struct Made {
+            iss: String,
+            sub: String,
+            exp: u64,
+            grants: MadeGrants,
+        }
+        #[derive(serde::Deserialize)]
+        struct MadeGrants {
+            identity: String,
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        // Checked below against `now`, which the tests can set.
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        let made = jsonwebtoken::decode::<Made>(token.trim(), &self.decoding, &validation)
+            .ok()?
+            .claims;
+        let ours = made.iss == self.api_key.as_str() && made.sub == self.account_sid.as_str();
+        (ours && made.exp > now).then_some((made.grants.identity, made.exp))
     }
 }
 
@@ -280,6 +308,29 @@ mod tests {
             decoded.claims["grants"]["voice"],
             serde_json::json!({"outgoing": {"application_sid": "AP0123456789abcdef0123456789abcdef"}})
         );
+    }
+
+    #[test]
+    fn verify_accepts_only_live_tokens_this_minter_made() {
+        let minter = minter(None);
+        let minted = minter
+            .mint("tab1", 60, &VoiceGrant::default(), NOW)
+            .unwrap();
+        assert_eq!(
+            minter.verify(&minted.token, NOW),
+            Some(("tab1".to_owned(), NOW + 60))
+        );
+        assert_eq!(minter.verify(&minted.token, NOW + 60), None, "expired");
+        let other = Minter::new(
+            Sid::parse(SidKind::Account, "AC0123456789abcdef0123456789abcdef").unwrap(),
+            Sid::parse(SidKind::ApiKey, "SK0123456789abcdef0123456789abcdef").unwrap(),
+            &Secret::new("another secret"),
+            Sid::parse(SidKind::Application, "AP0123456789abcdef0123456789abcdef").unwrap(),
+            None,
+        );
+        let forged = other.mint("tab1", 60, &VoiceGrant::default(), NOW).unwrap();
+        assert_eq!(minter.verify(&forged.token, NOW), None, "another secret");
+        assert_eq!(minter.verify("not a token", NOW), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod access;
 mod assets;
+mod body;
 mod form;
 mod limits;
 mod logged;

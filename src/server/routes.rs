@@ -57,6 +57,7 @@ enum Route {
     Page,
     Asset(String),
     Token,
+    Registered,
     Voice,
     Status,
     Health,
@@ -83,6 +84,7 @@ async fn route(
     let (route, allowed): (Route, &[Method]) = match path {
         "/" | "/index.html" => (Route::Page, &[Method::GET, Method::HEAD]),
         "/token" => (Route::Token, &[Method::GET]),
+        "/registered" => (Route::Registered, &[Method::POST]),
         "/voice" => (Route::Voice, &[Method::POST]),
         "/status" => (Route::Status, &[Method::POST]),
         "/healthz" => (Route::Health, &[Method::GET, Method::HEAD]),
@@ -124,6 +126,7 @@ async fn route(
             let client = access::client_ip(side, peer, request.headers());
             token::answer(app, client, &request)
         }
+        Route::Registered => token::registered(app, request).await,
         Route::Health => text(StatusCode::OK, "ok"),
         Route::Voice | Route::Status => text(StatusCode::NOT_FOUND, "Not found."),
     }
@@ -167,7 +170,7 @@ fn check_site(route: &Route, request: &Request<Incoming>) -> Option<Resp> {
         })
     };
     let guarded = match route {
-        Route::Token => true,
+        Route::Token | Route::Registered => true,
         Route::Page => autocall(),
         _ => false,
     };

@@ -120,7 +120,8 @@ impl App {
     }
 }
 
-/// The browser identities that hold unexpired tokens: the ones an incoming call rings.
+/// The browser identities whose page registered with an unexpired token: the ones an incoming
+/// call rings.
 #[derive(Default)]
 pub struct Identities {
     expiry: Mutex<HashMap<String, u64>>,

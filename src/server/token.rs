@@ -1,4 +1,5 @@
-//! `GET /token`: an Access Token for the page, rate-limited per client.
+//! `GET /token`: an Access Token for the page, rate-limited per client; `POST /registered`: the
+//! page says its Device registered with one, and from then on incoming calls ring it.
 
 use std::net::IpAddr;
 use std::time::Instant;
@@ -9,8 +10,8 @@ use hyper::body::Incoming;
 use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use hyper::{Request, Response, StatusCode};
 
-use super::App;
 use super::routes::{Resp, text};
+use super::{App, body};
 use crate::clock;
 use crate::identity;
 use crate::token::{Minted, VoiceGrant};
@@ -50,8 +51,6 @@ pub fn answer(app: &App, client: IpAddr, request: &Request<Incoming>) -> Resp {
             );
         }
     };
-    app.identities
-        .record(&minted.identity, minted.expires_at, now);
     json_body(app, &minted)
 }
 
@@ -90,4 +89,50 @@ fn json_body(app: &App, minted: &Minted) -> Resp {
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// `POST /registered` with `{"token": …}`: the page's Device registered with Twilio using this
+/// token, so calls to the caller ID should ring its identity until the token expires. Only a
+/// token c2c made counts, and only once a page holds it: tokens minted and never used (by curl,
+/// a benchmark, another tab that closed) do not push the real tabs out of the ten that ring.
+pub async fn registered(app: &App, request: Request<Incoming>) -> Resp {
+    #[derive(serde::Deserialize)]
+    struct Registered {
+        token: String,
+    }
+    let (parts, body) = request.into_parts();
+    // JSON, which a browser sends for another site only after a preflight that c2c never grants.
+    let is_json = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if !is_json {
+        return text(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send {\"token\": …} as application/json.",
+        );
+    }
+    let body = match body::read(&parts.headers, body).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
+    };
+    let now = clock::unix_now();
+    let verified = serde_json::from_slice::<Registered>(&body)
+        .ok()
+        .and_then(|registered| app.minter.verify(&registered.token, now));
+    match verified {
+        Some((identity, expires_at)) => {
+            app.identities.record(&identity, expires_at, now);
+            tracing::debug!("{identity} registered: calls to the caller ID ring it");
+            Response::builder()
+                .status(StatusCode::NO_CONTENT)
+                .body(Full::new(Bytes::new()))
+                .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""))
+        }
+        None => text(
+            StatusCode::BAD_REQUEST,
+            "That is not a live token from this c2c.",
+        ),
+    }
 }

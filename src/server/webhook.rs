@@ -2,24 +2,18 @@
 //! form, its signature checked, and only then answered.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
-use hyper::{HeaderMap, Request, Response, StatusCode};
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::{Request, Response, StatusCode};
 
 use super::access::Trust;
 use super::routes::{Resp, text};
-use super::{App, form, logged, voice, webhook_auth};
+use super::{App, body, form, logged, voice, webhook_auth};
 use crate::clock;
-
-/// Twilio's webhook requests are a few kilobytes; anything this big is not one.
-const MAX_BODY_BYTES: usize = 64 * 1024;
-/// Twilio sends its few kilobytes at once; a body still trickling in after this is held open on
-/// purpose (the header timeout does not cover the body).
-const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `/voice` and `/status`: signed by Twilio when they come from outside.
 pub async fn answer(
@@ -29,7 +23,7 @@ pub async fn answer(
     request: Request<Incoming>,
 ) -> Resp {
     let (parts, body) = request.into_parts();
-    let body = match read_body(&parts.headers, body).await {
+    let body = match body::read(&parts.headers, body).await {
         Ok(body) => body,
         Err(refused) => return refused,
     };
@@ -81,40 +75,6 @@ pub async fn answer(
             .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""));
     }
     answer_voice(app, &params).await
-}
-
-/// The body, read within `BODY_TIMEOUT` and up to `MAX_BODY_BYTES`. A body announced as larger
-/// is refused before any of it is read, so a client that expects `100 Continue` never gets it.
-async fn read_body(headers: &HeaderMap, body: Incoming) -> Result<Bytes, Resp> {
-    let too_large = || {
-        text(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The body is larger than 64 KiB; Twilio's never are.",
-        )
-    };
-    let announced = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if announced.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return Err(too_large());
-    }
-    let read = Limited::new(body, MAX_BODY_BYTES).collect();
-    match tokio::time::timeout(BODY_TIMEOUT, read).await {
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(err))
-            if err
-                .downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            Err(too_large())
-        }
-        Ok(Err(_)) => Err(text(StatusCode::BAD_REQUEST, "The body could not be read.")),
-        Err(_) => Err(text(
-            StatusCode::REQUEST_TIMEOUT,
-            "The body took too long to arrive.",
-        )),
-    }
 }
 
 /// The TwiML for a call, logged as a dialled call or a refusal.

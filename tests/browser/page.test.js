@@ -81,6 +81,22 @@ describe("with the real Voice SDK", () => {
 });
 
 describe("with the SDK's stand-in", () => {
+  test("a registered tab tells c2c, and from then on calls to the caller ID ring it", async () => {
+    const page = await readyPage();
+    const identity = (await text(page, "#identity")).match(/Signed in as (\S+);/)[1];
+    const registered = () => page.requests.filter((r) => new URL(r.url).pathname === "/registered");
+    await until(() => registered().some((r) => r.status === 204), () => JSON.stringify(page.requests));
+    const twiml = await (
+      await fetch(`${c2c.url}voice`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ From: "+14155552671", To: CALLER_ID, CallSid: "CA7" }),
+      })
+    ).text();
+    assert.match(twiml, new RegExp(`<Client>${identity}</Client>`));
+    await page.close();
+  });
+
   test("an outgoing call: formatting, connecting, ringing, timer, mute, tones, hang up", async () => {
     const page = await readyPage();
     assert.equal(await text(page, "#call-status"), "Ready to call.");

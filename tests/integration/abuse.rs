@@ -52,8 +52,18 @@ fn another_site_gets_no_token_and_cannot_place_a_call_as_the_page_opens() {
         200,
         "typed or bookmarked"
     );
-    // A form another site posts to the local webhook.
+    // A form another site posts to the local webhook, or a registration it makes up.
     assert_eq!(c2c.post_form("/voice", &cross, BROWSER_CALL).status, 403);
+    let registration = c2c.request(
+        "POST",
+        "/registered",
+        &[
+            ("Content-Type", "application/json"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ],
+        br#"{"token": "x"}"#,
+    );
+    assert_eq!(registration.status, 403);
 }
 
 #[test]

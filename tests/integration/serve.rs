@@ -130,7 +130,7 @@ fn local_calls_follow_the_dial_policy() {
 }
 
 #[test]
-fn incoming_calls_ring_the_browsers_holding_tokens() {
+fn incoming_calls_ring_the_browsers_that_registered() {
     let c2c = serve(&[], &[]);
     let incoming = [
         ("From", "+14155552671"),
@@ -142,9 +142,35 @@ fn incoming_calls_ring_the_browsers_holding_tokens() {
         nobody.contains("nobody is at the browser phone"),
         "{nobody}"
     );
-    c2c.get("/token?identity=tab1", &[]);
-    c2c.get("/token?identity=tab2", &[]);
+    let tokens: Vec<String> = ["tab1", "tab2", "never-registered"]
+        .iter()
+        .map(|id| {
+            let reply = c2c.get(&format!("/token?identity={id}"), &[]);
+            serde_json::from_slice::<serde_json::Value>(&reply.body).unwrap()["token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let announced = c2c.post_form("/voice", &[], &incoming).text();
+    assert!(
+        announced.contains("nobody is at the browser phone"),
+        "a token alone rings nothing: {announced}"
+    );
+    let register = |token: &str| {
+        let body = serde_json::json!({ "token": token }).to_string();
+        c2c.request(
+            "POST",
+            "/registered",
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
+    };
+    assert_eq!(register(&tokens[0]).status, 204);
+    assert_eq!(register(&tokens[1]).status, 204);
+    assert_eq!(register("forged.token.here").status, 400);
     let ring = c2c.post_form("/voice", &[], &incoming).text();
+    assert!(!ring.contains("never-registered"), "{ring}");
     assert!(
         ring.contains("<Client>tab1</Client>") && ring.contains("<Client>tab2</Client>"),
         "{ring}"
