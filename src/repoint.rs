@@ -98,8 +98,17 @@ impl Repointed {
         };
         // Saved first: if c2c dies during the update, the record still says what to put back.
         repointed.save()?;
-        client.update_voice(app_sid, &repointed.ours).await?;
-        Ok(repointed)
+        match client.update_voice(app_sid, &repointed.ours).await {
+            Ok(_) => Ok(repointed),
+            Err(err) => {
+                // Refused: nothing changed, so nothing is left to put back. Otherwise (no answer)
+                // the change may have gone through, and the record lets a later run undo it.
+                if matches!(err, ApiError::Refused(_)) {
+                    state_file::remove(&repointed.dir, app_sid)?;
+                }
+                Err(err.into())
+            }
+        }
     }
 
     fn save(&self) -> Result<(), StateError> {

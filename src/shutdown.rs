@@ -1,4 +1,4 @@
-//! Ctrl-C and SIGTERM, listened for from the moment a long-running command starts.
+//! Ctrl-C, SIGTERM and SIGHUP, listened for from the moment a long-running command starts.
 //!
 //! A handler installed only when c2c first waits for a signal leaves a window in which the
 //! default action kills the process outright: a SIGTERM just after the TwiML App was repointed
@@ -12,6 +12,9 @@ pub struct Shutdown {
     interrupt: tokio::signal::unix::Signal,
     #[cfg(unix)]
     terminate: tokio::signal::unix::Signal,
+    /// The terminal c2c runs in closed (an SSH session dropped, a tab closed).
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
     #[cfg(windows)]
     ctrl_c: tokio::signal::windows::CtrlC,
 }
@@ -27,6 +30,7 @@ impl Shutdown {
             Ok(Shutdown {
                 interrupt: signal(SignalKind::interrupt()).map_err(failed)?,
                 terminate: signal(SignalKind::terminate()).map_err(failed)?,
+                hangup: signal(SignalKind::hangup()).map_err(failed)?,
             })
         }
         #[cfg(windows)]
@@ -37,12 +41,14 @@ impl Shutdown {
         }
     }
 
-    /// Resolves once Ctrl-C or SIGTERM has arrived, including one that came before the call.
+    /// Resolves once Ctrl-C, SIGTERM or SIGHUP has arrived, including one that came before the
+    /// call.
     pub async fn requested(&mut self) {
         #[cfg(unix)]
         let received = tokio::select! {
             received = self.interrupt.recv() => received,
             received = self.terminate.recv() => received,
+            received = self.hangup.recv() => received,
         };
         #[cfg(windows)]
         let received = self.ctrl_c.recv().await;

@@ -157,11 +157,13 @@ impl Serve {
     }
 
     pub fn terminate(&mut self) -> (Option<i32>, Duration) {
+        self.stop_with("TERM")
+    }
+
+    /// Sends `signal` (TERM, INT, HUP) and waits up to 10 s for c2c to end.
+    pub fn stop_with(&mut self, signal: &str) -> (Option<i32>, Duration) {
         let started = Instant::now();
-        let sent = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM works");
+        self.signal(signal);
         let deadline = started + Duration::from_secs(10);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -174,6 +176,11 @@ impl Serve {
 }
 
 impl Serve {
+    /// Sends `signal` and returns at once.
+    pub fn signal(&self, signal: &str) {
+        crate::support::send_signal(self.child.id(), signal);
+    }
+
     /// SIGKILL: c2c gets no chance to clean up.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

@@ -53,6 +53,11 @@ pub fn c2c(args: &[&str]) -> C2c {
 }
 
 impl C2c {
+    pub fn arg(mut self, arg: &str) -> Self {
+        self.command.arg(arg);
+        self
+    }
+
     pub fn env(mut self, name: &str, value: &str) -> Self {
         self.command.env(name, value);
         self
@@ -158,12 +163,14 @@ impl C2c {
 }
 
 impl Running {
-    /// SIGTERM, as Ctrl-C or a service manager would send; the exit status.
-    pub fn terminate(mut self) -> Option<i32> {
-        Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill -TERM works");
+    /// SIGTERM, as a service manager would send; the exit status.
+    pub fn terminate(self) -> Option<i32> {
+        self.stop_with("TERM")
+    }
+
+    /// Sends `signal` (TERM, INT, HUP); the exit status.
+    pub fn stop_with(mut self, signal: &str) -> Option<i32> {
+        send_signal(self.child.id(), signal);
         self.child.wait().expect("c2c ends").code()
     }
 }
@@ -215,4 +222,12 @@ pub fn answer_once(
         first
     });
     (addr, answering)
+}
+
+/// `kill -SIGNAL pid`.
+pub fn send_signal(pid: u32, signal: &str) {
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status();
+    assert!(sent.is_ok_and(|s| s.success()), "kill -{signal} works");
 }

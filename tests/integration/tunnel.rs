@@ -9,7 +9,7 @@ use crate::support::{AUTH_TOKEN, C2c, NGROK_AUTHTOKEN, answer_once, c2c};
 use crate::twilio_mock::TwilioMock;
 use crate::twilio_signature::sign;
 
-const URL: &str = "https://stand-in.ngrok.test";
+pub const URL: &str = "https://stand-in.ngrok.test";
 
 fn tunnel_env<'a>(mock: &'a TwilioMock, edge: &'a Edge) -> Vec<(&'static str, &'a str)> {
     vec![
@@ -23,7 +23,7 @@ fn tunnel_env<'a>(mock: &'a TwilioMock, edge: &'a Edge) -> Vec<(&'static str, &'
 
 /// `c2c serve --tunnel` run to completion (for the runs that must fail), talking to `mock` and
 /// to the edge at `edge_addr`.
-fn serve_tunnel_once(mock: &TwilioMock, edge_addr: &str) -> C2c {
+pub fn serve_tunnel_once(mock: &TwilioMock, edge_addr: &str) -> C2c {
     c2c(&["serve", "--tunnel", "--port", "0"])
         .against(mock)
         .env("C2C_NGROK_TEST_EDGE", edge_addr)
@@ -47,7 +47,7 @@ fn get(path: &str) -> Vec<u8> {
         .into_bytes()
 }
 
-fn serve_tunnel(
+pub fn serve_tunnel(
     mock: &TwilioMock,
     edge: &Edge,
     args: &[&str],
@@ -139,7 +139,7 @@ fn an_app_pointing_elsewhere_is_left_alone_without_force() {
 }
 
 /// Polls `done` for up to ten seconds.
-fn wait_until(what: &str, done: impl Fn() -> bool) {
+pub fn wait_until(what: &str, done: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !done() {
         assert!(Instant::now() < deadline, "never happened: {what}");

@@ -29,6 +29,8 @@ struct State {
     apps: Vec<Map<String, Value>>,
     number: Map<String, Value>,
     failures: VecDeque<u16>,
+    /// Like `failures`, for POSTs alone.
+    write_failures: VecDeque<u16>,
     delay: Duration,
     /// Added to `delay` for the requests that change something.
     write_delay: Duration,
@@ -67,6 +69,7 @@ impl TwilioMock {
             apps: vec![app(APP_SID, "c2c dev", "")],
             number: number.as_object().unwrap().clone(),
             failures: VecDeque::new(),
+            write_failures: VecDeque::new(),
             delay: Duration::ZERO,
             write_delay: Duration::ZERO,
             requests: Vec::new(),
@@ -118,6 +121,11 @@ impl TwilioMock {
     /// The next requests answer these statuses, one each, before the mock behaves again.
     pub fn fail_next(&self, statuses: &[u16]) {
         self.state.lock().unwrap().failures.extend(statuses);
+    }
+
+    /// The next POSTs answer these statuses, one each; reads are answered as usual.
+    pub fn fail_writes(&self, statuses: &[u16]) {
+        self.state.lock().unwrap().write_failures.extend(statuses);
     }
 
     pub fn delay(&self, delay: Duration) {
@@ -188,13 +196,30 @@ async fn answer(
             path: path.clone(),
             form: form.clone(),
         });
-        let delay = match method.as_str() {
-            "POST" => state.delay + state.write_delay,
-            _ => state.delay,
+        let (delay, failure) = match method.as_str() {
+            "POST" => (
+                state.delay + state.write_delay,
+                state.write_failures.pop_front(),
+            ),
+            _ => (state.delay, None),
         };
-        (state.failures.pop_front(), delay)
+        (state.failures.pop_front().or(failure), delay)
     };
+    // Twilio acts at once; only its answer is late (and lost, if the client gives up first).
+    let response = respond(state, &method, &path, &query, &form, ok, failure);
     tokio::time::sleep(delay).await;
+    response
+}
+
+fn respond(
+    state: &Mutex<State>,
+    method: &str,
+    path: &str,
+    query: &str,
+    form: &[(String, String)],
+    ok: bool,
+    failure: Option<u16>,
+) -> Response<Full<Bytes>> {
     if let Some(status) = failure {
         return error(status, 20500, "Internal Server Error");
     }
@@ -206,7 +231,7 @@ async fn answer(
         return error(404, 20404, "The requested resource was not found");
     };
     let mut state = state.lock().unwrap();
-    match (method.as_str(), rest) {
+    match (method, rest) {
         ("POST", "Applications.json") => {
             let sid = format!("AP{:032x}", state.apps.len() + 1);
             let name = form
@@ -231,7 +256,7 @@ async fn answer(
             json_response(200, json!({"incoming_phone_numbers": list}))
         }
         ("POST", path) if path == format!("IncomingPhoneNumbers/{NUMBER_SID}.json") => {
-            for (k, v) in &form {
+            for (k, v) in form {
                 if k == "VoiceApplicationSid" {
                     state
                         .number
@@ -257,7 +282,7 @@ async fn answer(
                 );
             };
             if method == "POST" {
-                for (k, v) in &form {
+                for (k, v) in form {
                     let field = match k.as_str() {
                         "VoiceUrl" => "voice_url",
                         "VoiceMethod" => "voice_method",
