@@ -329,4 +329,49 @@ mod tests {
             }
         ));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn any_request_is_judged_without_panicking(
+                url in ".{0,80}",
+                params in proptest::collection::vec((".{0,12}", ".{0,12}"), 0..6),
+                signature in ".{0,40}",
+                settings in proptest::option::of(".{0,30}"),
+                body in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..64)),
+            ) {
+                let params: Vec<(String, String)> = params;
+                let _ = is_valid(&Secret::new("k"), &Signed {
+                    url: &url,
+                    params: &params,
+                    raw_body: body.as_deref(),
+                    signature: &signature,
+                    settings: settings.as_deref(),
+                });
+            }
+
+            #[test]
+            fn a_signature_fits_its_request_and_no_other(
+                path in "[a-z/]{0,20}",
+                params in proptest::collection::btree_map("[A-Za-z]{1,8}", ".{0,16}", 1..6),
+                changed in any::<proptest::sample::Index>(),
+            ) {
+                let key = Secret::new("auth-token");
+                let url = format!("https://c2c.example/{path}");
+                let params: Vec<(String, String)> = params.into_iter().collect();
+                let sig = compute(&key, Algorithm::Sha1, &url, &params);
+                prop_assert!(is_valid(&key, &signed(&url, &params, &sig)));
+                let mut tampered = params.clone();
+                let (_, value) = &mut tampered[changed.index(params.len())];
+                value.push('x');
+                prop_assert!(!is_valid(&key, &signed(&url, &tampered, &sig)));
+                prop_assert!(!is_valid(&Secret::new("other"), &signed(&url, &params, &sig)));
+            }
+        }
+    }
 }

@@ -385,4 +385,27 @@ mod tests {
             Ok("+33142685300".into())
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// Whatever the page sends as To, the policy answers without panicking, and a
+            /// number it allows is E.164, in an allowed country, and allowed again as written.
+            #[test]
+            fn only_allowed_e164_numbers_pass(text in "[+]?[0-9 ()+.-]{0,20}|.{0,24}") {
+                static POLICY: std::sync::OnceLock<DialPolicy> = std::sync::OnceLock::new();
+                let policy = POLICY.get_or_init(|| us_policy(&["GB"]));
+                if let Ok(e164) = policy.check(&text) {
+                    prop_assert!(e164.starts_with('+'));
+                    prop_assert!(e164[1..].bytes().all(|b| b.is_ascii_digit()));
+                    prop_assert!(e164.starts_with("+44"), "{}", e164);
+                    prop_assert_eq!(policy.check(&e164), Ok(e164.clone()));
+                }
+            }
+        }
+    }
 }

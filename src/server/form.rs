@@ -37,4 +37,34 @@ mod tests {
         assert!(parse(&[0xff, 0xfe]).is_none());
         assert_eq!(parse(b"").unwrap(), vec![]);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            any::<String>().prop_filter("U+FFFD stands for bytes that were not UTF-8", |s| {
+                !s.contains('\u{FFFD}')
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn any_bytes_are_parsed_or_refused_without_panicking(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+                let _ = parse(&body);
+            }
+
+            #[test]
+            fn what_a_form_encoder_writes_is_read_back_as_it_was(
+                params in proptest::collection::vec((text(), text()), 0..8)
+            ) {
+                let body = form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(&params)
+                    .finish();
+                prop_assert_eq!(parse(body.as_bytes()), Some(params));
+            }
+        }
+    }
 }
