@@ -26,7 +26,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 
 pub use limits::raise_open_files;
 pub use rate_limit::RateLimit;
@@ -124,9 +124,25 @@ impl Server {
     }
 }
 
+/// Connections the kernel queues before c2c accepts them. A burst of connects (a thousand
+/// clients reconnecting at once) would overflow a short queue, and a connect whose SYN is dropped
+/// waits a whole second to try again: the local page would stall behind strangers.
+const BACKLOG: u32 = 4096;
+
 /// Binds the local listener, with an error that names the port and the flag to change it.
 pub async fn bind(addr: SocketAddr) -> Result<TcpListener, String> {
-    TcpListener::bind(addr).await.map_err(|err| match err.kind() {
+    let listen = || {
+        let socket = match addr {
+            SocketAddr::V4(_) => TcpSocket::new_v4()?,
+            SocketAddr::V6(_) => TcpSocket::new_v6()?,
+        };
+        // As std's TcpListener does on Unix: a restart may bind while old connections linger.
+        #[cfg(unix)]
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
+        socket.listen(BACKLOG)
+    };
+    listen().map_err(|err| match err.kind() {
         std::io::ErrorKind::AddrInUse => format!(
             "port {} on {} is already in use, by another c2c or another server. Stop it, or choose another port with --port (0 picks a free one).",
             addr.port(),
