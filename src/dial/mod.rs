@@ -69,7 +69,7 @@ pub fn e164_shape(text: &str) -> Result<String, String> {
         .collect();
     let Some(rest) = digits.strip_prefix('+') else {
         return Err(format!(
-            "{text:?} is not in E.164 form (+ and the country code, such as +15551234567)"
+            "{text:?} is not in E.164 form (+ and the country code, such as +14155552671)"
         ));
     };
     if !(8..=15).contains(&rest.len())
