@@ -214,13 +214,7 @@ pub struct ConfigureArgs {
     pub json: bool,
 
     #[command(flatten)]
-    pub credentials: CredentialArgs,
-
-    #[command(flatten)]
-    pub app: AppArgs,
-
-    #[command(flatten)]
-    pub rest: RestArgs,
+    pub account: AccountArgs,
 }
 
 /// Print an Access Token for the browser softphone
@@ -294,6 +288,16 @@ pub struct BringupArgs {
     pub force: bool,
 
     #[command(flatten)]
+    pub account: AccountArgs,
+
+    #[command(flatten)]
+    pub ngrok: NgrokArgs,
+}
+
+/// The TwiML App and what it takes to change it through Twilio's REST API.
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    #[command(flatten)]
     pub credentials: CredentialArgs,
 
     #[command(flatten)]
@@ -301,9 +305,6 @@ pub struct BringupArgs {
 
     #[command(flatten)]
     pub rest: RestArgs,
-
-    #[command(flatten)]
-    pub ngrok: NgrokArgs,
 }
 
 /// Who you are to Twilio. An API Key signs Access Tokens and calls the REST API.
