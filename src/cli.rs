@@ -231,7 +231,8 @@ Examples:
   c2c token                            A token for a fresh identity, valid one hour
   c2c token --identity alice --ttl 2h  For the identity alice, valid two hours
   c2c token --json | jq .expires_at
-  c2c token --decode < token.txt       What is inside, signature not checked")]
+  c2c token --decode < token.txt       What is inside; the signature is checked when the API Key
+                                       secret is set, and said to be unchecked when not")]
 pub struct TokenArgs {
     /// Client identity the token is for (letters, digits, _ - .). Default: a fresh one per run
     #[arg(long, env = "C2C_IDENTITY", value_name = "NAME")]

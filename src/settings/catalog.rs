@@ -68,7 +68,7 @@ settings! {
     PUBLIC_URL = "public_url", Some("--public-url"), "C2C_PUBLIC_URL", Some("public_url"),
         "public URL", "Use the https:// address your tunnel or proxy gives you.";
     ALLOW_COUNTRY = "allow_country", Some("--allow-country"), "C2C_ALLOW_COUNTRY", Some("allow_country"),
-        "allowed countries", "Use region codes (US, GB) or calling codes (+44), separated by commas.";
+        "list of allowed countries", "Use region codes (US, GB) or calling codes (+44), separated by commas.";
     TOKEN_RATE = "token_rate", Some("--token-rate"), "C2C_TOKEN_RATE", Some("token_rate"),
         "token rate limit", "Use a whole number of tokens per minute, or 0 for no limit.";
     IDENTITY = "identity", Some("--identity"), "C2C_IDENTITY", Some("identity"),

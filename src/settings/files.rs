@@ -109,7 +109,37 @@ fn read_dotenv(path: &Path) -> Result<(PathBuf, HashMap<String, String>), Settin
         })?;
         vars.insert(name, value);
     }
+    warn_misspelt(path, &vars);
     Ok((path.to_owned(), vars))
+}
+
+/// The known name `name` is most likely a misspelling of: two edits away at most.
+fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| {
+            (
+                strsim::levenshtein(&name.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                *k,
+            )
+        })
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// Warns about a variable in the `.env` file that looks like a misspelt setting; other
+/// variables are left alone (the file is often shared with other tools).
+fn warn_misspelt(path: &Path, vars: &HashMap<String, String>) {
+    let known: Vec<&str> = ALL.iter().map(|s| s.env).collect();
+    for name in vars.keys().filter(|name| !known.contains(&name.as_str())) {
+        if let Some(meant) = closest(name, &known) {
+            tracing::warn!(
+                "{}: {name} is not a setting c2c reads: did you mean {meant}?",
+                path.display()
+            );
+        }
+    }
 }
 
 fn io_reason(err: &dotenvy::Error) -> String {
@@ -127,10 +157,12 @@ fn read_config(path: &Path) -> Result<(PathBuf, HashMap<String, String>), Settin
     let text = std::fs::read_to_string(path)
         .map_err(|err| SettingsError::file(path, format!("cannot read it ({err})")))?;
     let table: toml::Table = text.parse().map_err(|err: toml::de::Error| {
-        let line = err
-            .span()
-            .map(|span| text[..span.start].lines().count().max(1))
-            .map_or_else(String::new, |line| format!(" on line {line}"));
+        let line = err.span().map_or_else(String::new, |span| {
+            let before = &text[..span.start];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!(" at line {line}, column {column}")
+        });
         SettingsError::file(
             path,
             format!("it is not valid TOML{line}: {}", err.message()),
@@ -141,12 +173,16 @@ fn read_config(path: &Path) -> Result<(PathBuf, HashMap<String, String>), Settin
     for (key, value) in table {
         if !ALL.iter().any(|s| s.key == Some(key.as_str())) {
             let known: Vec<&str> = ALL.iter().filter_map(|s| s.key).collect();
-            problems.push(Problem::File {
-                path: path.to_owned(),
-                why: format!(
+            let why = match closest(&key, &known) {
+                Some(meant) => format!("unknown key {key:?}: did you mean {meant}?"),
+                None => format!(
                     "unknown key {key:?}; the keys c2c reads are {}",
                     known.join(", ")
                 ),
+            };
+            problems.push(Problem::File {
+                path: path.to_owned(),
+                why,
             });
             continue;
         }
@@ -200,11 +236,20 @@ mod tests {
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "account_sid = \"AC1\"\nacount_sid = \"x\"\n").unwrap();
         let err = read_config(&path).unwrap_err().to_string();
-        assert!(err.contains("unknown key \"acount_sid\""), "{err}");
+        assert!(
+            err.contains("unknown key \"acount_sid\": did you mean account_sid?"),
+            "{err}"
+        );
+        std::fs::write(&path, "colour = \"x\"\n").unwrap();
+        let err = read_config(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("the keys c2c reads are account_sid, "),
+            "{err}"
+        );
 
         std::fs::write(&path, "port = 5000\napi_key = \n").unwrap();
         let err = read_config(&path).unwrap_err().to_string();
-        assert!(err.contains("not valid TOML on line 2"), "{err}");
+        assert!(err.contains("not valid TOML at line 2, column 11"), "{err}");
 
         std::fs::write(&path, "port = 5000\nallow_country = [\"US\", \"+44\"]\n").unwrap();
         let (_, values) = read_config(&path).unwrap();

@@ -393,7 +393,7 @@ fn a_bad_caller_id_or_country_is_a_settings_error() {
     );
     assert!(
         run.stderr
-            .contains("--allow-country is not a valid allowed countries"),
+            .contains("--allow-country is not a valid list of allowed countries"),
         "{}",
         run.stderr
     );

@@ -137,7 +137,7 @@ fn broken_files_are_named() {
     run.assert_code(3);
     assert!(
         run.stderr
-            .contains("config.toml: it is not valid TOML on line 2"),
+            .contains("config.toml: it is not valid TOML at line 2, column 10"),
         "{}",
         run.stderr
     );
@@ -159,4 +159,21 @@ fn usage_errors_exit_with_two() {
     run.assert_code(2);
     let run = c2c(&["frobnicate"]).run();
     run.assert_code(2);
+}
+
+#[test]
+fn a_misspelt_setting_in_dotenv_is_named_with_the_one_meant() {
+    let run = c2c(&["token"])
+        .token_env()
+        .dotenv("TWILIO_ACOUNT_SID=AC0123456789abcdef0123456789abcdef\nOTHER_TOOL_TOKEN=x\n")
+        .run();
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains(
+            "TWILIO_ACOUNT_SID is not a setting c2c reads: did you mean TWILIO_ACCOUNT_SID?"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("OTHER_TOOL_TOKEN"), "{}", run.stderr);
 }
