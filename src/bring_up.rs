@@ -131,7 +131,11 @@ async fn open_and_read(
     );
     match (tunnel, app) {
         (Ok(tunnel), Ok((client, app))) => Ok((tunnel, client, app)),
-        (Err(err), _) => Err(err),
+        // Offline, both fail: say so once for each.
+        (Err(ngrok), Err(twilio)) => Err(Error::Remote(format!(
+            "neither ngrok nor Twilio could be used:\n  - ngrok: {ngrok}\n  - Twilio: {twilio}"
+        ))),
+        (Err(err), Ok(_)) => Err(err),
         (Ok(tunnel), Err(err)) => {
             tunnel.close().await;
             Err(err)

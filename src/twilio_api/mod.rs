@@ -211,7 +211,8 @@ impl Client {
                     Failure::Status(status, _) => format!("answered {status}"),
                     _ => "could not be reached".to_owned(),
                 };
-                tracing::warn!(
+                // Only with -v: the error that ends the retries says what happened, once.
+                tracing::debug!(
                     "Twilio {what} while {}; trying again in {wait:.1?}",
                     action.doing()
                 );

@@ -143,3 +143,25 @@ fn every_stop_signal_at_every_step_ends_with_the_app_as_it_was() {
         assert_eq!(mock.voice_url(), ORIGINAL, "{signal} during the restore");
     }
 }
+
+#[test]
+fn offline_each_dependency_that_failed_gets_one_line() {
+    // Nothing listens at either address (ports below 1024, which no test binds): this machine is
+    // offline, as far as c2c can tell.
+    let mock = TwilioMock::start();
+    let run = serve_tunnel_once(&mock, "127.0.0.1:1")
+        .env("C2C_TWILIO_API_BASE", "http://127.0.0.1:9")
+        .run();
+    run.assert_code(4);
+    assert!(
+        run.stderr
+            .contains("neither ngrok nor Twilio could be used")
+            && run.stderr.contains("  - ngrok: ")
+            && run
+                .stderr
+                .contains("  - Twilio: Twilio could not be reached"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("trying again"), "{}", run.stderr);
+}
