@@ -11,6 +11,7 @@ mod twilio_signature;
 mod abuse;
 mod completions;
 mod configure;
+mod examples;
 mod faults;
 mod help;
 mod secrets;
