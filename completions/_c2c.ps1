@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the softphone page, /token and the /voice webhook')
             [CompletionResult]::new('tunnel', 'tunnel', [CompletionResultType]::ParameterValue, 'Open only the tunnel, for a server that already runs')
             [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Show or change where the TwiML App sends calls')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the Twilio account for everything a call needs')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print an Access Token for the browser softphone')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -127,6 +128,33 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'c2c;doctor' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Also check that this number can be called: the dial policy and its country''s permission')
+            [CompletionResult]::new('--caller-id', '--caller-id', [CompletionResultType]::ParameterName, 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)')
+            [CompletionResult]::new('--allow-country', '--allow-country', [CompletionResultType]::ParameterName, 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country')
+            [CompletionResult]::new('--account-sid', '--account-sid', [CompletionResultType]::ParameterName, 'Account SID (AC…), from the Twilio Console''s home page')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API Key SID (SK…), from Console > Account > API keys & tokens')
+            [CompletionResult]::new('--api-secret', '--api-secret', [CompletionResultType]::ParameterName, 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Twilio region for tokens and REST calls (us1, ie1, au1)')
+            [CompletionResult]::new('--app-sid', '--app-sid', [CompletionResultType]::ParameterName, 'TwiML App SID (AP…) whose Voice URL receives the page''s calls')
+            [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls')
+            [CompletionResult]::new('--edge', '--edge', [CompletionResultType]::ParameterName, 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'Base URL of the Twilio REST API, for proxies and tests')
+            [CompletionResult]::new('--authtoken', '--authtoken', [CompletionResultType]::ParameterName, 'ngrok authtoken. Default: the ngrok agent''s own config file')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Reserved or free static ngrok domain, so the public URL stays the same across runs')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read settings from this dotenv file instead of ./.env')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'c2c;token' {
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Client identity the token is for (letters, digits, _ - .). Default: a fresh one per run')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the token stays valid: seconds (3600) or a duration (90m, 2h); at most 24h')
@@ -168,6 +196,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the softphone page, /token and the /voice webhook')
             [CompletionResult]::new('tunnel', 'tunnel', [CompletionResultType]::ParameterValue, 'Open only the tunnel, for a server that already runs')
             [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Show or change where the TwiML App sends calls')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the Twilio account for everything a call needs')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print an Access Token for the browser softphone')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -180,6 +209,9 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             break
         }
         'c2c;help;configure' {
+            break
+        }
+        'c2c;help;doctor' {
             break
         }
         'c2c;help;token' {

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand serve 'Serve the softphone page, /token and the /voice webhook'
             cand tunnel 'Open only the tunnel, for a server that already runs'
             cand configure 'Show or change where the TwiML App sends calls'
+            cand doctor 'Check the Twilio account for everything a call needs'
             cand token 'Print an Access Token for the browser softphone'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -120,6 +121,32 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'c2c;doctor'= {
+            cand --to 'Also check that this number can be called: the dial policy and its country''s permission'
+            cand --caller-id 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)'
+            cand --allow-country 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country'
+            cand --account-sid 'Account SID (AC…), from the Twilio Console''s home page'
+            cand --api-key 'API Key SID (SK…), from Console > Account > API keys & tokens'
+            cand --api-secret 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)'
+            cand --region 'Twilio region for tokens and REST calls (us1, ie1, au1)'
+            cand --app-sid 'TwiML App SID (AP…) whose Voice URL receives the page''s calls'
+            cand --auth-token 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls'
+            cand --edge 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)'
+            cand --api-base 'Base URL of the Twilio REST API, for proxies and tests'
+            cand --authtoken 'ngrok authtoken. Default: the ngrok agent''s own config file'
+            cand --domain 'Reserved or free static ngrok domain, so the public URL stays the same across runs'
+            cand --config 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml'
+            cand --env-file 'Read settings from this dotenv file instead of ./.env'
+            cand --json 'Print the report as JSON'
+            cand -v 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+            cand --verbose 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+            cand -q 'Log less: -q for warnings and errors only, -qq for errors only'
+            cand --quiet 'Log less: -q for warnings and errors only, -qq for errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'c2c;token'= {
             cand --identity 'Client identity the token is for (letters, digits, _ - .). Default: a fresh one per run'
             cand --ttl 'How long the token stays valid: seconds (3600) or a duration (90m, 2h); at most 24h'
@@ -159,6 +186,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand serve 'Serve the softphone page, /token and the /voice webhook'
             cand tunnel 'Open only the tunnel, for a server that already runs'
             cand configure 'Show or change where the TwiML App sends calls'
+            cand doctor 'Check the Twilio account for everything a call needs'
             cand token 'Print an Access Token for the browser softphone'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -168,6 +196,8 @@ set edit:completion:arg-completer[c2c] = {|@words|
         &'c2c;help;tunnel'= {
         }
         &'c2c;help;configure'= {
+        }
+        &'c2c;help;doctor'= {
         }
         &'c2c;help;token'= {
         }

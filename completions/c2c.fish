@@ -33,6 +33,7 @@ complete -c c2c -n "__fish_c2c_needs_command" -s V -l version -d 'Print version'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "serve" -d 'Serve the softphone page, /token and the /voice webhook'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "tunnel" -d 'Open only the tunnel, for a server that already runs'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "configure" -d 'Show or change where the TwiML App sends calls'
+complete -c c2c -n "__fish_c2c_needs_command" -f -a "doctor" -d 'Check the Twilio account for everything a call needs'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "token" -d 'Print an Access Token for the browser softphone'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -103,6 +104,26 @@ complete -c c2c -n "__fish_c2c_using_subcommand configure" -s v -l verbose -d 'L
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -s V -l version -d 'Print version'
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l to -d 'Also check that this number can be called: the dial policy and its country\'s permission' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l auth-token -d 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l edge -d 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l api-base -d 'Base URL of the Twilio REST API, for proxies and tests' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l authtoken -d 'ngrok authtoken. Default: the ngrok agent\'s own config file' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l domain -d 'Reserved or free static ngrok domain, so the public URL stays the same across runs' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l json -d 'Print the report as JSON'
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l identity -d 'Client identity the token is for (letters, digits, _ - .). Default: a fresh one per run' -r
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l ttl -d 'How long the token stays valid: seconds (3600) or a duration (90m, 2h); at most 24h' -r
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l param -d 'Parameter Twilio passes to the TwiML App on outgoing calls; repeatable' -r
@@ -126,9 +147,10 @@ complete -c c2c -n "__fish_c2c_using_subcommand completions" -s v -l verbose -d 
 complete -c c2c -n "__fish_c2c_using_subcommand completions" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
 complete -c c2c -n "__fish_c2c_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c c2c -n "__fish_c2c_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "serve" -d 'Serve the softphone page, /token and the /voice webhook'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "tunnel" -d 'Open only the tunnel, for a server that already runs'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "configure" -d 'Show or change where the TwiML App sends calls'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "token" -d 'Print an Access Token for the browser softphone'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "completions" -d 'Print shell completions'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure token completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor token completions help" -f -a "serve" -d 'Serve the softphone page, /token and the /voice webhook'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor token completions help" -f -a "tunnel" -d 'Open only the tunnel, for a server that already runs'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor token completions help" -f -a "configure" -d 'Show or change where the TwiML App sends calls'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor token completions help" -f -a "doctor" -d 'Check the Twilio account for everything a call needs'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor token completions help" -f -a "token" -d 'Print an Access Token for the browser softphone'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor token completions help" -f -a "completions" -d 'Print shell completions'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor token completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

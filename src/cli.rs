@@ -12,6 +12,7 @@ Examples:
   c2c token                   Print an Access Token for a quick test
   c2c token --decode < t.txt  Show what is inside a token
   c2c configure               Show where the TwiML App sends calls
+  c2c doctor                  Check the Twilio account for everything a call needs
 
 Settings come from, highest first: flags, environment variables, ./.env (or --env-file), the
 config file ($XDG_CONFIG_HOME/c2c/config.toml, or --config), defaults.
@@ -57,6 +58,7 @@ pub enum Command {
     Serve(ServeArgs),
     Tunnel(TunnelArgs),
     Configure(ConfigureArgs),
+    Doctor(DoctorArgs),
     Token(TokenArgs),
     Completions(CompletionsArgs),
 }
@@ -215,6 +217,57 @@ pub struct ConfigureArgs {
 
     #[command(flatten)]
     pub account: AccountArgs,
+}
+
+/// Check the Twilio account for everything a call needs
+///
+/// Checks, against your Twilio account, what a call from the page needs: the credentials and
+/// API Key, the account's status and type (a trial account calls verified numbers only), the
+/// TwiML App and where it sends calls, the caller ID (one of your numbers or a verified one),
+/// the voice dialing permissions of each country the dial policy allows (and of --to), this
+/// machine's clock against Twilio's, the ngrok authtoken, and the errors Twilio recorded in the
+/// last 24 hours. Each line says ok, warn or FAIL, what was found, and what to do.
+///
+/// Exit status 0 when nothing failed, 1 when a check failed.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  c2c doctor                       Check everything before the first call
+  c2c doctor --to +442079460958    Also check that this number can be called
+  c2c doctor --json | jq '.checks[] | select(.status != \"ok\")'")]
+pub struct DoctorArgs {
+    /// Also check that this number can be called: the dial policy and its country's permission
+    #[arg(long, value_name = "NUMBER")]
+    pub to: Option<String>,
+
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    /// The phone number calls come from (E.164, a Twilio number or a verified caller ID)
+    #[arg(
+        long,
+        env = "TWILIO_CALLER_ID",
+        value_name = "NUMBER",
+        help_heading = "Twilio"
+    )]
+    pub caller_id: Option<String>,
+
+    /// Country the page may call, as a region code (US, GB) or calling code (+44); repeatable.
+    /// Default: the caller ID's country
+    #[arg(
+        long = "allow-country",
+        env = "C2C_ALLOW_COUNTRY",
+        value_name = "COUNTRY",
+        value_delimiter = ','
+    )]
+    pub allow_country: Vec<String>,
+
+    #[command(flatten)]
+    pub account: AccountArgs,
+
+    #[command(flatten)]
+    pub ngrok: NgrokArgs,
 }
 
 /// Print an Access Token for the browser softphone

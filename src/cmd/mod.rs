@@ -2,6 +2,7 @@
 
 mod completions;
 mod configure;
+mod doctor;
 mod serve;
 mod token;
 mod tunnel;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Error> {
         Command::Serve(args) => serve::run(settings::serve::resolve(&args, &sources)?),
         Command::Tunnel(args) => tunnel::run(settings::tunnel::resolve(&args, &sources)?),
         Command::Configure(args) => configure::run(settings::configure::resolve(&args, &sources)?),
+        Command::Doctor(args) => doctor::run(settings::doctor::resolve(&args, &sources)?),
         Command::Completions(_) => Ok(()),
     }
 }

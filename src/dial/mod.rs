@@ -221,6 +221,24 @@ impl DialPolicy {
     }
 }
 
+/// The country an E.164 number is in, by libphonenumber (+1 415… is US, +1 416… is CA).
+pub fn country_of(e164: &str) -> Option<Region> {
+    let code = calling_code(e164)?;
+    let util = data::util(|c| c == code).ok()?;
+    let number = util.parse(e164, None).ok()?;
+    util.get_region_for_number(&number)
+}
+
+/// The territory that stands for a calling code (+1: US, +44: GB).
+pub fn main_region(code: i32) -> Option<Region> {
+    let sharing: Vec<Territory> = data::territories().filter(|t| t.code == code).collect();
+    sharing
+        .iter()
+        .find(|t| t.main)
+        .or(sharing.first())
+        .map(|t| t.region)
+}
+
 /// An international number whose calling code the policy did not load: only the allowed codes
 /// (and the caller ID's) are, so it is in a country the policy does not allow. The territory list
 /// still names that country.
@@ -235,12 +253,10 @@ fn outside(text: &str) -> Option<Refusal> {
         return None;
     }
     let e164 = format!("+{digits}");
-    let code = calling_code(&e164)?;
-    let sharing: Vec<Territory> = data::territories().filter(|t| t.code == code).collect();
-    let main = sharing.iter().find(|t| t.main).or(sharing.first())?;
+    let region = main_region(calling_code(&e164)?)?;
     Some(Refusal::Country {
         e164,
-        region: main.region.to_string(),
+        region: region.to_string(),
     })
 }
 

@@ -19,6 +19,7 @@ mod problem;
 mod resolver;
 
 pub mod configure;
+pub mod doctor;
 pub mod ngrok;
 pub mod serve;
 pub mod token;

@@ -30,7 +30,7 @@ pub fn resolve(
     verify_twilio: Option<Secret>,
     forwards_to: String,
 ) -> Option<Ngrok> {
-    let authtoken = authtoken(r);
+    let authtoken = authtoken(r).map(|(token, _)| token);
     let domain = r.optional(&NGROK_DOMAIN, |v| {
         let domain = v
             .trim_start_matches("https://")
@@ -63,21 +63,21 @@ fn test_edge(r: &mut Resolver) -> Option<Option<TestEdge>> {
     Some(Some(TestEdge { addr, ca_pem }))
 }
 
-/// The ngrok authtoken, highest first: `--authtoken`, `NGROK_AUTHTOKEN` (also from .env), the
-/// ngrok agent's config file, c2c's config file.
-fn authtoken(r: &mut Resolver) -> Option<Secret> {
+/// The ngrok authtoken and where it came from, highest first: `--authtoken`, `NGROK_AUTHTOKEN`
+/// (also from .env), the ngrok agent's config file, c2c's config file.
+pub fn authtoken(r: &mut Resolver) -> Option<(Secret, String)> {
     let found = r.lookup(&NGROK_AUTHTOKEN);
     let from_c2c_config = matches!(found.as_ref().map(|f| &f.origin), Some(Origin::File(..)));
     if let Some(found) = &found
         && !from_c2c_config
     {
-        return Some(Secret::new(found.value.trim()));
+        return Some((Secret::new(found.value.trim()), found.origin.to_string()));
     }
     let paths = ngrok_agent::config_paths();
     match ngrok_agent::authtoken(&paths) {
         Ok(Some((token, path))) => {
             tracing::debug!("using the ngrok authtoken in {}", path.display());
-            return Some(token);
+            return Some((token, format!("the ngrok agent's {}", path.display())));
         }
         Ok(None) => {}
         Err(why) => {
@@ -86,7 +86,7 @@ fn authtoken(r: &mut Resolver) -> Option<Secret> {
         }
     }
     if let Some(found) = found {
-        return Some(Secret::new(found.value.trim()));
+        return Some((Secret::new(found.value.trim()), found.origin.to_string()));
     }
     let places: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     r.missing(

@@ -95,14 +95,7 @@ fn server(args: &ServeArgs, r: &mut Resolver) -> Option<Server> {
             .map_err(|_| format!("{v:?} is not a whole number"))
     });
     let public_url = r.optional(&PUBLIC_URL, super::twilio::web_address);
-    let allowed = r
-        .optional(&ALLOW_COUNTRY, |v| {
-            v.split(',')
-                .filter(|c| !c.trim().is_empty())
-                .map(dial::parse_allowed)
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .unwrap_or_default();
+    let allowed = allowed_countries(r);
     let share_password = match args.share {
         true => match share_password() {
             Ok(password) => Some(password),
@@ -132,4 +125,15 @@ fn share_password() -> Result<Secret, String> {
     identity::random_text(20)
         .map(Secret::new)
         .map_err(|err| format!("c2c could not make one: the system has no randomness ({err})."))
+}
+
+/// `--allow-country`: empty for the caller ID's country.
+pub fn allowed_countries(r: &mut Resolver) -> Vec<Allowed> {
+    r.optional(&ALLOW_COUNTRY, |v| {
+        v.split(',')
+            .filter(|c| !c.trim().is_empty())
+            .map(dial::parse_allowed)
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .unwrap_or_default()
 }

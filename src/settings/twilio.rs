@@ -32,17 +32,30 @@ pub fn minter(r: &mut Resolver) -> Option<Minter> {
 }
 
 /// What the REST client is made from.
+#[derive(Clone)]
 pub struct Rest {
-    base: String,
+    hosts: twilio_api::Hosts,
     account_sid: String,
     credentials: Credentials,
     timeout: Duration,
 }
 
 impl Rest {
+    /// The API Key SID, when the REST calls are signed with one (not the Auth Token).
+    pub fn api_key(&self) -> Option<&str> {
+        match &self.credentials {
+            Credentials::ApiKey { sid, .. } => Some(sid),
+            Credentials::AuthToken(_) => None,
+        }
+    }
+
+    pub fn account_sid(&self) -> &str {
+        &self.account_sid
+    }
+
     /// The client. Failing here is not a settings problem (the TLS backend would not start).
     pub fn client(self) -> Result<Client, Error> {
-        Client::new(self.base, self.account_sid, self.credentials, self.timeout).map_err(|err| {
+        Client::new(self.hosts, self.account_sid, self.credentials, self.timeout).map_err(|err| {
             Error::Failed(format!(
                 "cannot start the HTTP client for Twilio's REST API: {}",
                 twilio_api::root_cause(&err)
@@ -83,7 +96,7 @@ pub fn rest(r: &mut Resolver) -> Option<Rest> {
         })
         .unwrap_or(twilio_api::DEFAULT_TIMEOUT);
     Some(Rest {
-        base: twilio_api::base_url(api_base.as_deref(), region.as_deref(), edge.as_deref()),
+        hosts: twilio_api::hosts(api_base.as_deref(), region.as_deref(), edge.as_deref()),
         account_sid: account_sid?.as_str().to_owned(),
         credentials: credentials?,
         timeout,

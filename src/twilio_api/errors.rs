@@ -10,6 +10,11 @@ use super::{Credentials, RETRIES};
 /// What a call was for, so that its error can say so.
 #[derive(Debug)]
 pub enum Action {
+    FetchAccount,
+    FetchKey(String),
+    ListCallerIds,
+    FetchDialingPermissions(String),
+    ListAlerts,
     FetchApp(String),
     UpdateApp(String),
     CreateApp(String),
@@ -20,6 +25,13 @@ pub enum Action {
 impl Action {
     pub(super) fn doing(&self) -> String {
         match self {
+            Action::FetchAccount => "reading the account".to_owned(),
+            Action::FetchKey(sid) => format!("reading the API Key {sid}"),
+            Action::ListCallerIds => "listing the verified caller IDs".to_owned(),
+            Action::FetchDialingPermissions(iso) => {
+                format!("reading the voice dialing permissions for {iso}")
+            }
+            Action::ListAlerts => "reading the account's recent alerts".to_owned(),
             Action::FetchApp(sid) => format!("reading the TwiML App {sid}"),
             Action::UpdateApp(sid) => format!("changing the TwiML App {sid}"),
             Action::CreateApp(name) => format!("creating the TwiML App {name:?}"),
@@ -38,7 +50,14 @@ impl Action {
             Action::FindNumber(_) | Action::AttachNumber(_) => {
                 "Check the number: it must be one of this account's numbers (Console > Phone Numbers > Active numbers), in E.164 form."
             }
-            Action::CreateApp(_) => "Check TWILIO_ACCOUNT_SID.",
+            Action::CreateApp(_)
+            | Action::FetchAccount
+            | Action::ListCallerIds
+            | Action::ListAlerts => "Check TWILIO_ACCOUNT_SID.",
+            Action::FetchKey(_) => {
+                "The API Key is not one of this account's: check TWILIO_API_KEY and TWILIO_ACCOUNT_SID (Console > Account > API keys & tokens)."
+            }
+            Action::FetchDialingPermissions(_) => "Check the country code.",
         }
     }
 }

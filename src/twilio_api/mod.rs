@@ -1,4 +1,6 @@
-//! The Twilio REST calls c2c makes: TwiML Applications and incoming phone numbers, 2010-04-01 API.
+//! The Twilio REST calls c2c makes: TwiML Applications and incoming phone numbers (2010-04-01
+//! API); the account, its keys, caller IDs, dialing permissions (voice v1) and alerts (monitor
+//! v1) for `doctor`, in `account`.
 //!
 //! Transient failures (429, 5xx, a dropped connection) are retried with bounded exponential
 //! backoff; every call has a timeout; every error names what was being done and how to fix it.
@@ -7,9 +9,11 @@ use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 
+mod account;
 mod errors;
 mod resources;
 
+pub use account::{Account, Alert, DialingCountry};
 pub use errors::{Action, ApiError, TwilioError, root_cause};
 pub use resources::{Application, IncomingNumber, VoiceSettings};
 
@@ -18,30 +22,48 @@ use resources::{NumberPage, RawApplication};
 
 use crate::secret::Secret;
 
-const DEFAULT_BASE: &str = "https://api.twilio.com";
 /// Per request, including the time to connect.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Retries after the first attempt, for 429 and 5xx answers and lost connections.
 pub(crate) const RETRIES: usize = 3;
 
-/// The REST API's base URL, by Twilio's conventions: `api.{edge}.{region}.twilio.com` when an
-/// edge is set (the region defaulting to us1), `api.{region}.twilio.com` for a region alone.
-/// `api_base` (`--api-base`) overrides both.
-pub fn base_url(api_base: Option<&str>, region: Option<&str>, edge: Option<&str>) -> String {
-    if let Some(base) = api_base {
-        return base.trim_end_matches('/').to_owned();
-    }
-    match (region, edge) {
-        (region, Some(edge)) => {
-            format!("https://api.{edge}.{}.twilio.com", region.unwrap_or("us1"))
+/// The base URLs of the three hosts c2c calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hosts {
+    pub api: String,
+    pub voice: String,
+    pub monitor: String,
+}
+
+/// Twilio's hosts by its conventions: `{name}.{edge}.{region}.twilio.com` when an edge is set
+/// (the region defaulting to us1), `{name}.{region}.twilio.com` for a region alone. `api_base`
+/// (`--api-base`, for proxies and tests) stands for all three: their paths do not overlap.
+pub fn hosts(api_base: Option<&str>, region: Option<&str>, edge: Option<&str>) -> Hosts {
+    let host = |name: &str| {
+        if let Some(base) = api_base {
+            return base.trim_end_matches('/').to_owned();
         }
-        (Some(region), None) => format!("https://api.{region}.twilio.com"),
-        (None, None) => DEFAULT_BASE.to_owned(),
+        match (region, edge) {
+            (region, Some(edge)) => {
+                format!(
+                    "https://{name}.{edge}.{}.twilio.com",
+                    region.unwrap_or("us1")
+                )
+            }
+            (Some(region), None) => format!("https://{name}.{region}.twilio.com"),
+            (None, None) => format!("https://{name}.twilio.com"),
+        }
+    };
+    Hosts {
+        api: host("api"),
+        voice: host("voice"),
+        monitor: host("monitor"),
     }
 }
 
 /// Which credentials sign the requests: an API Key is preferred, the Auth Token also works.
+#[derive(Clone)]
 pub enum Credentials {
     ApiKey { sid: String, secret: Secret },
     AuthToken(Secret),
@@ -61,7 +83,7 @@ impl Credentials {
 
 pub struct Client {
     http: reqwest::Client,
-    base: String,
+    hosts: Hosts,
     account_sid: String,
     credentials: Credentials,
     timeout: Duration,
@@ -69,7 +91,7 @@ pub struct Client {
 
 impl Client {
     pub fn new(
-        base: String,
+        hosts: Hosts,
         account_sid: String,
         credentials: Credentials,
         timeout: Duration,
@@ -81,7 +103,7 @@ impl Client {
             .build()?;
         Ok(Client {
             http,
-            base,
+            hosts,
             account_sid,
             credentials,
             timeout,
@@ -91,7 +113,7 @@ impl Client {
     fn url(&self, path: &str) -> String {
         format!(
             "{}/2010-04-01/Accounts/{}/{path}",
-            self.base, self.account_sid
+            self.hosts.api, self.account_sid
         )
     }
 
@@ -139,7 +161,20 @@ impl Client {
         Ok(raw.into())
     }
 
+    /// One of the account's phone numbers; a refusal that says so when it has no such number.
     pub async fn number(&self, e164: &str) -> Result<IncomingNumber, ApiError> {
+        let action = Action::FindNumber(e164.to_owned());
+        self.find_number(e164).await?.ok_or_else(|| {
+            ApiError::Refused(format!(
+                "The account {} has no phone number {e164}. {}",
+                self.account_sid,
+                action.not_found_fix()
+            ))
+        })
+    }
+
+    /// The account's phone number `e164`, if it has it.
+    pub async fn find_number(&self, e164: &str) -> Result<Option<IncomingNumber>, ApiError> {
         let action = Action::FindNumber(e164.to_owned());
         let page: NumberPage = self
             .call(&action, || {
@@ -148,16 +183,10 @@ impl Client {
                     .query(&[("PhoneNumber", e164)])
             })
             .await?;
-        page.incoming_phone_numbers
+        Ok(page
+            .incoming_phone_numbers
             .into_iter()
-            .find(|number| number.phone_number == e164)
-            .ok_or_else(|| {
-                ApiError::Refused(format!(
-                    "The account {} has no phone number {e164}. {}",
-                    self.account_sid,
-                    action.not_found_fix()
-                ))
-            })
+            .find(|number| number.phone_number == e164))
     }
 
     pub async fn attach_number(
@@ -180,6 +209,15 @@ impl Client {
         T: serde::de::DeserializeOwned,
         B: Fn() -> reqwest::RequestBuilder,
     {
+        self.send(action, build).await.map(|(answer, _)| answer)
+    }
+
+    /// `call`, with the answer's `Date` header.
+    async fn send<T, B>(&self, action: &Action, build: B) -> Result<(T, Option<String>), ApiError>
+    where
+        T: serde::de::DeserializeOwned,
+        B: Fn() -> reqwest::RequestBuilder,
+    {
         let attempt = || async {
             let request = match &self.credentials {
                 Credentials::ApiKey { sid, secret } => {
@@ -191,9 +229,16 @@ impl Client {
             };
             let response = request.send().await.map_err(Failure::Transport)?;
             let status = response.status().as_u16();
+            let date = response
+                .headers()
+                .get(reqwest::header::DATE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             let body = response.bytes().await.map_err(Failure::Transport)?;
             if (200..300).contains(&status) {
-                serde_json::from_slice::<T>(&body).map_err(|err| Failure::Body(err.to_string()))
+                serde_json::from_slice::<T>(&body)
+                    .map(|answer| (answer, date))
+                    .map_err(|err| Failure::Body(err.to_string()))
             } else {
                 Err(Failure::Status(status, serde_json::from_slice(&body).ok()))
             }
@@ -229,24 +274,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base_url_follows_twilio_conventions() {
-        assert_eq!(base_url(None, None, None), "https://api.twilio.com");
+    fn hosts_follow_twilio_conventions() {
+        assert_eq!(hosts(None, None, None).api, "https://api.twilio.com");
+        assert_eq!(hosts(None, None, None).voice, "https://voice.twilio.com");
         assert_eq!(
-            base_url(None, Some("ie1"), None),
-            "https://api.ie1.twilio.com"
+            hosts(None, Some("ie1"), None).monitor,
+            "https://monitor.ie1.twilio.com"
         );
         assert_eq!(
-            base_url(None, None, Some("sydney")),
+            hosts(None, None, Some("sydney")).api,
             "https://api.sydney.us1.twilio.com"
         );
         assert_eq!(
-            base_url(None, Some("au1"), Some("sydney")),
-            "https://api.sydney.au1.twilio.com"
+            hosts(None, Some("au1"), Some("sydney")).voice,
+            "https://voice.sydney.au1.twilio.com"
         );
-        assert_eq!(
-            base_url(Some("http://127.0.0.1:4010/"), Some("au1"), None),
-            "http://127.0.0.1:4010"
-        );
+        let proxied = hosts(Some("http://127.0.0.1:4010/"), Some("au1"), None);
+        assert_eq!(proxied.api, "http://127.0.0.1:4010");
+        assert_eq!(proxied.monitor, "http://127.0.0.1:4010");
     }
 
     #[test]

@@ -89,6 +89,14 @@ pub struct IncomingNumber {
     pub phone_number: String,
     #[serde(default)]
     pub voice_application_sid: Option<String>,
+    #[serde(default)]
+    pub capabilities: Capabilities,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Capabilities {
+    #[serde(default)]
+    pub voice: bool,
 }
 
 #[derive(Deserialize)]

@@ -11,6 +11,7 @@ mod twilio_signature;
 mod abuse;
 mod completions;
 mod configure;
+mod doctor;
 mod examples;
 mod faults;
 mod help;

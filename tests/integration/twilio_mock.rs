@@ -35,6 +35,16 @@ struct State {
     /// Added to `delay` for the requests that change something.
     write_delay: Duration,
     requests: Vec<Recorded>,
+    /// The account as `GET Accounts/{sid}.json` shows it.
+    account: Value,
+    /// Verified caller IDs.
+    verified: Vec<String>,
+    /// Countries whose geo permission is off.
+    blocked: Vec<String>,
+    /// Error-level alerts.
+    alerts: Vec<Value>,
+    /// How far Twilio's clock (its Date header) is ahead of this machine's, in seconds.
+    clock_ahead: i64,
 }
 
 pub struct TwilioMock {
@@ -63,8 +73,10 @@ impl TwilioMock {
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let number =
-            json!({"sid": NUMBER_SID, "phone_number": NUMBER, "voice_application_sid": null});
+        let number = json!({
+            "sid": NUMBER_SID, "phone_number": NUMBER, "voice_application_sid": null,
+            "capabilities": {"voice": true, "sms": true},
+        });
         let state = Arc::new(Mutex::new(State {
             apps: vec![app(APP_SID, "c2c dev", "")],
             number: number.as_object().unwrap().clone(),
@@ -73,6 +85,14 @@ impl TwilioMock {
             delay: Duration::ZERO,
             write_delay: Duration::ZERO,
             requests: Vec::new(),
+            account: json!({
+                "sid": ACCOUNT_SID, "friendly_name": "Dev account", "status": "active",
+                "type": "Full",
+            }),
+            verified: Vec::new(),
+            blocked: Vec::new(),
+            alerts: Vec::new(),
+            clock_ahead: 0,
         }));
         let shared = Arc::clone(&state);
         runtime.spawn(async move {
@@ -121,6 +141,31 @@ impl TwilioMock {
     /// The next requests answer these statuses, one each, before the mock behaves again.
     pub fn fail_next(&self, statuses: &[u16]) {
         self.state.lock().unwrap().failures.extend(statuses);
+    }
+
+    /// Sets a field of the account (`"type"` to `"Trial"`, say).
+    pub fn set_account(&self, field: &str, value: &str) {
+        self.state.lock().unwrap().account[field] = json!(value);
+    }
+
+    pub fn verify_caller_id(&self, number: &str) {
+        self.state.lock().unwrap().verified.push(number.to_owned());
+    }
+
+    /// Turns off the geo permission for the country `iso`.
+    pub fn block_country(&self, iso: &str) {
+        self.state.lock().unwrap().blocked.push(iso.to_owned());
+    }
+
+    pub fn add_alert(&self, code: &str) {
+        self.state.lock().unwrap().alerts.push(json!({
+            "error_code": code, "log_level": "error", "date_created": "2026-11-25T10:00:00Z",
+            "alert_text": "", "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
+        }));
+    }
+
+    pub fn set_clock_ahead(&self, seconds: i64) {
+        self.state.lock().unwrap().clock_ahead = seconds;
     }
 
     /// The next POSTs answer these statuses, one each; reads are answered as usual.
@@ -226,6 +271,9 @@ fn respond(
     if !ok {
         return error(401, 20003, "Authenticate");
     }
+    if let Some(answer) = doctor_reads(state, path, query) {
+        return answer;
+    }
     let prefix = format!("/2010-04-01/Accounts/{ACCOUNT_SID}/");
     let Some(rest) = path.strip_prefix(&prefix) else {
         return error(404, 20404, "The requested resource was not found");
@@ -296,4 +344,65 @@ fn respond(
             json_response(200, Value::Object(app.clone()))
         }
     }
+}
+
+/// The reads `c2c doctor` makes: the account (with a Date header), its API Key, its verified
+/// caller IDs, a country's dialing permissions (voice v1) and its alerts (monitor v1).
+fn doctor_reads(state: &Mutex<State>, path: &str, query: &str) -> Option<Response<Full<Bytes>>> {
+    let state = state.lock().unwrap();
+    let query: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let accounts = format!("/2010-04-01/Accounts/{ACCOUNT_SID}");
+    if path == format!("{accounts}.json") {
+        let now = std::time::SystemTime::now();
+        let skew = Duration::from_secs(state.clock_ahead.unsigned_abs());
+        let theirs = if state.clock_ahead >= 0 {
+            now + skew
+        } else {
+            now - skew
+        };
+        let mut response = json_response(200, state.account.clone());
+        response
+            .headers_mut()
+            .insert("date", httpdate::fmt_http_date(theirs).parse().unwrap());
+        return Some(response);
+    }
+    if let Some(key) = path
+        .strip_prefix(&format!("{accounts}/Keys/"))
+        .and_then(|rest| rest.strip_suffix(".json"))
+    {
+        return Some(if key == API_KEY {
+            json_response(200, json!({"sid": key, "friendly_name": "c2c"}))
+        } else {
+            error(404, 20404, "The requested resource was not found")
+        });
+    }
+    if path == format!("{accounts}/OutgoingCallerIds.json") {
+        let wanted = query
+            .iter()
+            .find(|(k, _)| k == "PhoneNumber")
+            .map(|(_, v)| v);
+        let ids: Vec<Value> = state
+            .verified
+            .iter()
+            .filter(|number| wanted.is_none_or(|w| w == *number))
+            .map(|number| json!({"phone_number": number, "sid": "PN1"}))
+            .collect();
+        return Some(json_response(200, json!({"outgoing_caller_ids": ids})));
+    }
+    if let Some(iso) = path.strip_prefix("/v1/DialingPermissions/Countries/") {
+        let enabled = !state.blocked.iter().any(|b| b == iso);
+        return Some(json_response(
+            200,
+            json!({"iso_code": iso, "name": format!("Country {iso}"), "low_risk_numbers_enabled": enabled}),
+        ));
+    }
+    if path == "/v1/Alerts" {
+        return Some(json_response(
+            200,
+            json!({"alerts": state.alerts, "meta": {}}),
+        ));
+    }
+    None
 }

@@ -1,0 +1,80 @@
+//! `c2c doctor`'s settings. Only the REST credentials are required: everything else that is
+//! missing or wrong is what the report is for, so it is carried to the checks, not refused here.
+
+use std::path::PathBuf;
+
+use super::twilio::{self, Rest};
+use super::{APP_SID, CALLER_ID, Origin, Resolver, SettingsError, Sources};
+use crate::cli::DoctorArgs;
+use crate::dial::{self, Allowed};
+use crate::sid::{Sid, SidKind};
+use crate::state_file;
+
+pub struct Doctor {
+    pub rest: Rest,
+    /// The TwiML App SID, or why there is none to check.
+    pub app_sid: Result<String, String>,
+    /// The caller ID (E.164), or why there is none to check.
+    pub caller_id: Result<String, String>,
+    pub allowed: Vec<Allowed>,
+    /// `--to`, E.164.
+    pub to: Option<String>,
+    /// Where the ngrok authtoken comes from, or why none was found.
+    pub ngrok: Result<String, String>,
+    pub state_dir: Option<PathBuf>,
+    pub json: bool,
+}
+
+pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsError> {
+    let mut r = sources.resolver();
+    let rest = twilio::rest(&mut r);
+    let allowed = super::serve::allowed_countries(&mut r);
+    let to = args.to.as_deref().and_then(|to| {
+        dial::e164_shape(to)
+            .map_err(|why| {
+                r.invalid(
+                    Origin::Flag("--to"),
+                    "phone number",
+                    why,
+                    "Give the number to check in E.164 form (+ and the country code).",
+                )
+            })
+            .ok()
+    });
+    // These are reported by the checks, in their words, instead of stopping the report.
+    let report = |r: &Resolver| -> (Result<String, String>, Result<String, String>) {
+        let app_sid = match r.lookup(&APP_SID) {
+            None => Err(format!("not set. {}", APP_SID.hint)),
+            Some(found) => Sid::parse(SidKind::Application, found.value.trim())
+                .map(|sid| sid.as_str().to_owned())
+                .map_err(|why| format!("{} is not valid: {why}.", found.origin)),
+        };
+        let caller_id = match r.lookup(&CALLER_ID) {
+            None => Err(format!("not set. {}", CALLER_ID.hint)),
+            Some(found) => dial::e164_shape(found.value.trim())
+                .map_err(|why| format!("{} is not valid: {why}.", found.origin)),
+        };
+        (app_sid, caller_id)
+    };
+    let (app_sid, caller_id) = report(&r);
+    let mut scratch = sources.resolver();
+    let ngrok = super::ngrok::authtoken(&mut scratch)
+        .map(|(_, source)| source)
+        .ok_or_else(|| {
+            scratch
+                .finish(None::<()>)
+                .err()
+                .map_or_else(String::new, |err| err.to_string())
+        });
+    let doctor = rest.map(|rest| Doctor {
+        rest,
+        app_sid,
+        caller_id,
+        allowed,
+        to,
+        ngrok,
+        state_dir: state_file::dir(),
+        json: args.json,
+    });
+    r.finish(doctor)
+}

@@ -1,0 +1,139 @@
+//! `c2c doctor` against the REST mock: a healthy account, and each misconfiguration it finds.
+
+use serde_json::Value;
+
+use crate::support::{C2c, NGROK_AUTHTOKEN, c2c};
+use crate::twilio_mock::{NUMBER, TwilioMock};
+
+fn doctor(mock: &TwilioMock, args: &[&str]) -> C2c {
+    let mut all = vec!["doctor"];
+    all.extend_from_slice(args);
+    c2c(&all).against(mock)
+}
+
+fn statuses(json: &str) -> Vec<(String, String)> {
+    let report: Value = serde_json::from_str(json).unwrap();
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn status_of<'a>(all: &'a [(String, String)], name: &str) -> &'a str {
+    all.iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, s)| s.as_str())
+        .unwrap_or_else(|| panic!("no check {name}: {all:?}"))
+}
+
+#[test]
+fn a_healthy_account_passes_every_check() {
+    let mock = TwilioMock::start();
+    mock.set_voice_url("https://me.example/voice");
+    let run = doctor(&mock, &[]).run();
+    run.assert_code(0);
+    for line in [
+        "ok    credentials",
+        &format!("ok    caller ID        {NUMBER} is one of your numbers, able to call"),
+        "ok    calls to US",
+        "ok    TwiML App",
+        "ok    clock",
+        "ok    recent errors",
+    ] {
+        assert!(run.stdout.contains(line), "{line}:\n{}", run.stdout);
+    }
+    assert!(!run.stdout.contains(NGROK_AUTHTOKEN), "no secret printed");
+    let json = doctor(&mock, &["--json"]).run();
+    json.assert_code(0);
+    assert!(
+        statuses(&json.stdout).iter().all(|(_, s)| s == "ok"),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
+fn each_misconfiguration_is_found_and_explained() {
+    let mock = TwilioMock::start();
+    mock.set_account("type", "Trial");
+    mock.verify_caller_id("+14155552671");
+    mock.block_country("GB");
+    mock.set_clock_ahead(600);
+    mock.add_alert("11200");
+    // The caller ID is neither the account's number nor verified; GB is allowed but blocked.
+    let run = doctor(
+        &mock,
+        &[
+            "--json",
+            "--to",
+            "+442079460958",
+            "--allow-country",
+            "US,GB",
+        ],
+    )
+    .env("TWILIO_CALLER_ID", "+12125550123")
+    .run();
+    run.assert_code(1);
+    let all = statuses(&run.stdout);
+    assert_eq!(status_of(&all, "account"), "warn");
+    assert_eq!(status_of(&all, "caller ID"), "fail");
+    assert_eq!(status_of(&all, "calls to GB"), "fail");
+    assert_eq!(status_of(&all, "calls to US"), "ok");
+    assert_eq!(status_of(&all, "dial policy"), "ok");
+    assert_eq!(status_of(&all, "clock"), "fail");
+    assert_eq!(status_of(&all, "error 11200"), "warn");
+    assert!(
+        run.stderr.contains("checks failed: a call would fail too"),
+        "{}",
+        run.stderr
+    );
+
+    let text = doctor(
+        &mock,
+        &["--to", "+442079460958", "--allow-country", "US,GB"],
+    )
+    .env("TWILIO_CALLER_ID", "+12125550123")
+    .run();
+    for words in [
+        "is a trial account",
+        "Verified Caller IDs",
+        "Geo permissions",
+        "this machine's clock is about 10 minutes behind Twilio's",
+        "Twilio could not reach the webhook",
+    ] {
+        assert!(text.stdout.contains(words), "{words}:\n{}", text.stdout);
+    }
+}
+
+#[test]
+fn wrong_credentials_or_an_unknown_app_fail_with_the_fix() {
+    let mock = TwilioMock::start();
+    let run = doctor(&mock, &[]).env("TWILIO_API_SECRET", "wrong").run();
+    run.assert_code(1);
+    assert!(run.stdout.contains("FAIL  credentials"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("Check TWILIO_API_KEY and TWILIO_API_SECRET"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("wrong"), "no secret printed");
+
+    let run = doctor(&mock, &[])
+        .env("TWILIO_TWIML_APP_SID", "AP00000000000000000000000000000009")
+        .run();
+    run.assert_code(1);
+    assert!(run.stdout.contains("FAIL  TwiML App"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("c2c configure --create"),
+        "{}",
+        run.stdout
+    );
+}
