@@ -49,6 +49,10 @@ settings! {
         "Twilio edge", "Leave it unset for the default edge.";
     API_BASE = "api_base", Some("--api-base"), "C2C_TWILIO_API_BASE", Some("api_base"),
         "Twilio REST API base URL", "Leave it unset to use Twilio's.";
+    VOICE_BASE = "", None, "C2C_TWILIO_VOICE_BASE", Some("voice_base"),
+        "Twilio Voice API base URL", "Leave it unset to use Twilio's (voice.twilio.com).";
+    MONITOR_BASE = "", None, "C2C_TWILIO_MONITOR_BASE", Some("monitor_base"),
+        "Twilio Monitor API base URL", "Leave it unset to use Twilio's (monitor.twilio.com).";
     TWILIO_TIMEOUT = "", None, "C2C_TWILIO_TIMEOUT", Some("twilio_timeout"),
         "Twilio timeout", "Use a whole number of seconds above 0, such as 20.";
     NGROK_AUTHTOKEN = "ngrok_authtoken", Some("--authtoken"), "NGROK_AUTHTOKEN", Some("ngrok_authtoken"),

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{
-    ACCOUNT_SID, API_BASE, API_KEY, API_SECRET, APP_SID, AUTH_TOKEN, EDGE, REGION, Resolver,
-    TWILIO_TIMEOUT,
+    ACCOUNT_SID, API_BASE, API_KEY, API_SECRET, APP_SID, AUTH_TOKEN, EDGE, MONITOR_BASE, REGION,
+    Resolver, TWILIO_TIMEOUT, VOICE_BASE,
 };
 use crate::error::Error;
 use crate::sid::{Sid, SidKind};
@@ -89,14 +89,24 @@ pub fn rest(r: &mut Resolver) -> Option<Rest> {
     let region = r.optional(&REGION, |v| Ok(v.to_owned()));
     let edge = r.optional(&EDGE, |v| Ok(v.to_owned()));
     let api_base = r.optional(&API_BASE, web_address);
+    let voice_base = r.optional(&VOICE_BASE, web_address);
+    let monitor_base = r.optional(&MONITOR_BASE, web_address);
     let timeout = r
         .optional(&TWILIO_TIMEOUT, |v| match v.parse::<u64>() {
             Ok(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
             _ => Err(format!("{v:?} is not a whole number of seconds above 0")),
         })
         .unwrap_or(twilio_api::DEFAULT_TIMEOUT);
+    let mut hosts = twilio_api::hosts(api_base.as_deref(), region.as_deref(), edge.as_deref());
+    // Each host apart, for a proxy or a mock that serves only one of them.
+    if let Some(voice) = voice_base {
+        hosts.voice = voice.trim_end_matches('/').to_owned();
+    }
+    if let Some(monitor) = monitor_base {
+        hosts.monitor = monitor.trim_end_matches('/').to_owned();
+    }
     Some(Rest {
-        hosts: twilio_api::hosts(api_base.as_deref(), region.as_deref(), edge.as_deref()),
+        hosts,
         account_sid: account_sid?.as_str().to_owned(),
         credentials: credentials?,
         timeout,
