@@ -27,6 +27,9 @@ const MESSAGES = {
     "Your Twilio account's geographic permissions block this number: enable its country under Voice → Settings → Geo permissions.",
 };
 
+/** The codes `c2c doctor` checks for before a call: the message sends the user there. */
+export const DOCTOR = new Set([20101, 13214, 13227, 21210, 21215]);
+
 /** The codes that mean Twilio cannot be reached from here (as opposed to refusing something). */
 export const UNREACHABLE = new Set([31005, 31009, 53000, 53001]);
 
@@ -36,6 +39,7 @@ export const TOKEN_EXPIRED = new Set([20104, 31205]);
 /** One line for `error` (a TwilioError or anything thrown): the known message, else Twilio's. */
 export function explain(error) {
   const code = Number(error?.code);
+  if (DOCTOR.has(code)) return `${MESSAGES[code]} Run c2c doctor in a terminal to check the whole account. (error ${code})`;
   if (MESSAGES[code]) return `${MESSAGES[code]} (error ${code})`;
   if (UNREACHABLE.has(code)) return `${MESSAGES[31005]} (error ${code})`;
   if (error?.name === "NotAllowedError") return MESSAGES[31401];

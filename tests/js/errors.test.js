@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { explain, TOKEN_EXPIRED, UNREACHABLE } from "../../assets/phone/errors.js";
+import { DOCTOR, explain, TOKEN_EXPIRED, UNREACHABLE } from "../../assets/phone/errors.js";
 
 // Each code the issue names, and a word its message must contain: what to do about it.
 const EXPECTED = {
@@ -43,4 +43,14 @@ test("connection codes say Twilio is unreachable, token codes that a new token h
   for (const code of UNREACHABLE) assert.match(explain({ code }), /Cannot reach Twilio/);
   assert.ok(TOKEN_EXPIRED.has(20104));
   assert.ok(!TOKEN_EXPIRED.has(20101), "an invalid token is not cured by another like it");
+});
+
+test("the account problems c2c doctor checks send the user to it, and only those", () => {
+  for (const code of [20101, 13214, 13227, 21210, 21215]) {
+    assert.ok(DOCTOR.has(code), code);
+    assert.match(explain({ code }), /Run c2c doctor in a terminal/, code);
+  }
+  for (const code of [20104, 31005, 31401]) {
+    assert.doesNotMatch(explain({ code }), /c2c doctor/, code);
+  }
 });
