@@ -123,6 +123,11 @@ impl Minter {
         }
     }
 
+    /// The TwiML App the tokens' calls go through.
+    pub fn app_sid(&self) -> &str {
+        self.app_sid.as_str()
+    }
+
     /// A token for `identity`, valid from `now` for `ttl_secs` seconds.
     pub fn mint(
         &self,

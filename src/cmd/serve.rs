@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::server::{self, App, Server, Side};
 use crate::settings::serve::Serve;
 use crate::shutdown::Shutdown;
+use crate::state_file;
 
 /// How long requests in flight may take to finish once c2c is asked to stop.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -41,6 +42,9 @@ async fn serve(settings: Serve) -> Result<(), Error> {
         None => None,
     };
     announce(server.app(), &page);
+    if up.is_none() {
+        check_app_record(server.app().minter.app_sid());
+    }
     if let Some(up) = &up {
         tracing::info!(
             "ready: the TwiML App {} sends calls to {}",
@@ -113,6 +117,27 @@ fn announce(app: &App, page: &str) {
                 "TWILIO_AUTH_TOKEN is not set, so webhooks from outside will be refused: their signatures cannot be checked. Set it (it is on the Twilio Console's home page)."
             );
         }
+    }
+}
+
+/// The local part of `c2c doctor`, at start: what a record of c2c's says about the app. One line
+/// each, never a reason not to start.
+fn check_app_record(app_sid: &str) {
+    let Some(record) =
+        state_file::dir().and_then(|dir| state_file::load(&dir, app_sid).ok().flatten())
+    else {
+        return;
+    };
+    if record.owner_is_running() {
+        tracing::warn!(
+            "another c2c (process {}) points the TwiML App at its tunnel: calls from this page go through it",
+            record.pid
+        );
+    } else {
+        tracing::warn!(
+            "a c2c run left the TwiML App pointing at a tunnel that is gone ({}): calls will fail. Run c2c configure --restore, or c2c serve --tunnel.",
+            record.ours
+        );
     }
 }
 

@@ -460,3 +460,28 @@ fn open_hands_the_page_to_the_desktop_opener_or_says_to_open_it() {
     );
     assert_eq!(c2c.get("/healthz", &[]).status, 200);
 }
+
+#[test]
+fn a_tunnel_a_dead_run_left_on_the_app_is_reported_at_start() {
+    let state = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(state.path().join("c2c")).unwrap();
+    std::fs::write(
+        state
+            .path()
+            .join(format!("c2c/voice-url-{}.json", crate::support::APP_SID)),
+        format!(
+            r#"{{"app_sid": "{}", "pid": 4294967294, "ours": "https://gone.ngrok.app/voice",
+               "previous": {{"voice_url": "", "voice_method": "POST", "status_callback": "",
+                             "status_callback_method": "POST"}}}}"#,
+            crate::support::APP_SID
+        ),
+    )
+    .unwrap();
+    let c2c = serve(&[], &[("XDG_STATE_HOME", state.path().to_str().unwrap())]);
+    let log = c2c.wait_for_log("left the TwiML App pointing at a tunnel that is gone");
+    assert!(
+        log.contains("https://gone.ngrok.app/voice") && log.contains("c2c configure --restore"),
+        "{log}"
+    );
+    assert_eq!(c2c.get("/healthz", &[]).status, 200, "it still starts");
+}
