@@ -48,7 +48,12 @@ pub async fn account(settings: &Doctor, client: &Client) -> Vec<Check> {
             ),
         ),
     }];
-    checks.push(account_kind(&account));
+    let verified = if account.kind == "Trial" {
+        client.verified_caller_ids(None).await.ok()
+    } else {
+        None
+    };
+    checks.push(account_kind(&account, verified.as_deref()));
     checks.push(clock(date.as_deref()));
     checks
 }
@@ -57,14 +62,20 @@ fn failed(kind: &str) -> String {
     format!("{kind} was refused")
 }
 
-fn account_kind(account: &Account) -> Check {
+/// `verified`: a trial account's verified caller IDs, the only numbers it can call.
+fn account_kind(account: &Account, verified: Option<&[String]>) -> Check {
     let name = format!("{:?}", account.friendly_name);
+    let verified = match verified {
+        Some([]) => " (none is verified yet)".to_owned(),
+        Some(ids) => format!(" ({})", ids.join(", ")),
+        None => String::new(),
+    };
     match (account.status.as_str(), account.kind.as_str()) {
         ("active", "Trial") => Check::new(
             "account",
             Status::Warn,
             format!(
-                "{name} is a trial account: it calls verified numbers only, and callers hear a trial notice first"
+                "{name} is a trial account: it calls verified numbers only{verified}, and callers hear a trial notice first"
             ),
             "Verify the numbers you will call (Console > Phone Numbers > Verified Caller IDs), or upgrade the account (Console > Billing).",
         ),

@@ -97,14 +97,14 @@ pub fn default_config_path() -> Option<PathBuf> {
 
 fn read_dotenv(path: &Path) -> Result<(PathBuf, HashMap<String, String>), SettingsError> {
     let iter = dotenvy::from_path_iter(path).map_err(|err| {
-        SettingsError::file(path, format!("cannot read it ({})", io_reason(&err)))
+        SettingsError::file(path, format!("cannot read it ({})", io_reason(path, &err)))
     })?;
     let mut vars = HashMap::new();
     for item in iter {
         let (name, value) = item.map_err(|err| {
             SettingsError::file(
                 path,
-                format!("{}; lines look like NAME=value", io_reason(&err)),
+                format!("{}; lines look like NAME=value", io_reason(path, &err)),
             )
         })?;
         vars.insert(name, value);
@@ -142,12 +142,17 @@ fn warn_misspelt(path: &Path, vars: &HashMap<String, String>) {
     }
 }
 
-fn io_reason(err: &dotenvy::Error) -> String {
+fn io_reason(path: &Path, err: &dotenvy::Error) -> String {
     match err {
         dotenvy::Error::Io(io) => io.to_string(),
-        dotenvy::Error::LineParse(_, index) => {
-            // dotenvy's own message quotes the line, which may hold a secret.
-            format!("it cannot be parsed at character {index}")
+        dotenvy::Error::LineParse(line, index) => {
+            // dotenvy's own message quotes the line, which may hold a secret: say where it is.
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let number = text
+                .lines()
+                .position(|l| l.trim() == line.trim())
+                .map_or_else(String::new, |n| format!("line {}, ", n + 1));
+            format!("it cannot be parsed at {number}column {}", index + 1)
         }
         other => other.to_string(),
     }
@@ -270,9 +275,9 @@ mod tests {
     fn a_broken_dotenv_line_is_reported_without_its_text() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".env");
-        std::fs::write(&path, "TWILIO_API_SECRET='s3cr3t-value\n").unwrap();
+        std::fs::write(&path, "A=1\nTWILIO_API_SECRET='s3cr3t-value\n").unwrap();
         let err = read_dotenv(&path).unwrap_err().to_string();
-        assert!(err.contains("cannot be parsed"), "{err}");
+        assert!(err.contains("cannot be parsed at line 2, column"), "{err}");
         assert!(!err.contains("s3cr3t"), "{err}");
     }
 }

@@ -102,7 +102,7 @@ fn each_misconfiguration_is_found_and_explained() {
     .env("TWILIO_CALLER_ID", "+12125550123")
     .run();
     for words in [
-        "is a trial account",
+        "is a trial account: it calls verified numbers only (+14155552671)",
         "Verified Caller IDs",
         "Geo permissions",
         "this machine's clock is about 10 minutes behind Twilio's",
