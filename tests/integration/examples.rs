@@ -74,3 +74,74 @@ fn every_example_number_is_one_libphonenumber_accepts() {
         "only {checked} numbers found: the extraction is broken"
     );
 }
+
+/// The README's command lines for `token`, `doctor`, `configure` (but those that need a real
+/// number, agent or earlier run) and `completions`, run as written, with the settings and the
+/// REST mock a reader would have in their place.
+#[test]
+fn the_readmes_commands_run_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mock = crate::twilio_mock::TwilioMock::start();
+    // A healthy account for doctor: the README's caller ID, verified, and GB allowed for --to.
+    mock.verify_caller_id("+14155552671");
+    let mut ran = Vec::new();
+    for line in readme.lines().filter(|l| l.starts_with("c2c ")) {
+        let command = line.split(" # ").next().unwrap().trim();
+        let runnable = [
+            "c2c token",
+            "c2c doctor",
+            "c2c configure",
+            "c2c completions",
+        ]
+        .iter()
+        .any(|p| command.starts_with(p));
+        let needs_more = [
+            "--from-ngrok-agent",
+            "--number",
+            "--restore",
+            "< token.txt",
+            "|",
+        ]
+        .iter()
+        .any(|n| command.contains(n));
+        if !runnable || needs_more {
+            continue;
+        }
+        // Redirections to a file are the shell's business: the output is what matters.
+        let command = command.split(" > ").next().unwrap();
+        let words = shell_words(command);
+        let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+        let run = c2c(&args)
+            .against(&mock)
+            .env("TWILIO_CALLER_ID", "+14155552671")
+            .env("C2C_ALLOW_COUNTRY", "US,GB")
+            .run();
+        assert_eq!(run.code, 0, "{command}\n{}", run.stderr);
+        assert!(!run.stdout.trim().is_empty(), "{command} printed nothing");
+        ran.push(command.to_owned());
+    }
+    assert!(ran.len() >= 10, "only {ran:?}");
+}
+
+/// Splits a command line as sh would for these simple lines: words, and '…' quoted words.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
