@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand};
 use clap_complete::Shell;
 
 const EXAMPLES: &str = "\
@@ -32,6 +32,31 @@ pub struct Cli {
 
     #[command(flatten)]
     pub global: GlobalArgs,
+}
+
+/// The command line as `main` parses it: `Cli`'s definitions, with `completions --help` showing
+/// only what applies to it. It reads no settings and logs nothing, so the global flags are
+/// defined on it again, hidden (clap does not spread a global flag over a subcommand's own).
+pub fn command() -> clap::Command {
+    Cli::command().mut_subcommand("completions", |completions| {
+        completions
+            .arg(Arg::new("config").long("config").hide(true))
+            .arg(Arg::new("env_file").long("env-file").hide(true))
+            .arg(
+                Arg::new("verbose")
+                    .short('v')
+                    .long("verbose")
+                    .action(ArgAction::Count)
+                    .hide(true),
+            )
+            .arg(
+                Arg::new("quiet")
+                    .short('q')
+                    .long("quiet")
+                    .action(ArgAction::Count)
+                    .hide(true),
+            )
+    })
 }
 
 #[derive(Debug, Args)]

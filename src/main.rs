@@ -1,12 +1,12 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 use c2c::cli::Cli;
 
 fn main() -> ExitCode {
     // clap prints usage errors and exits with status 2, and prints --help and --version.
-    let matches = Cli::command().get_matches();
+    let matches = c2c::cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     c2c::logging::init(cli.global.verbose, cli.global.quiet);
     c2c::crypto::install();

@@ -2,7 +2,14 @@ use crate::support::c2c;
 
 #[test]
 fn every_command_has_a_summary_a_description_and_examples() {
-    for command in ["serve", "tunnel", "configure", "token", "completions"] {
+    for command in [
+        "serve",
+        "tunnel",
+        "configure",
+        "doctor",
+        "token",
+        "completions",
+    ] {
         let run = c2c(&[command, "--help"]).run();
         run.assert_code(0);
         let mut lines = run.stdout.lines();
@@ -38,4 +45,17 @@ fn top_level_help_documents_layers_and_exit_status() {
         run.stdout
             .contains("3 settings error, 4 Twilio or ngrok error")
     );
+}
+
+#[test]
+fn completions_help_shows_only_what_applies() {
+    let run = c2c(&["completions", "--help"]).run();
+    run.assert_code(0);
+    for other in ["--config", "--env-file", "--verbose", "--quiet"] {
+        assert!(!run.stdout.contains(other), "{other}:\n{}", run.stdout);
+    }
+    // And they are still accepted there, as everywhere.
+    c2c(&["completions", "bash", "-v"]).run().assert_code(0);
+    let serve = c2c(&["serve", "--help"]).run();
+    assert!(serve.stdout.contains("--config"), "{}", serve.stdout);
 }
