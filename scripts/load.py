@@ -8,6 +8,7 @@ closes it), and the local page is fetched every 50 ms on a fresh connection. Aft
 the page answered within 10 ms (p99, and none over 100 ms), and c2c's memory shows no leak: from
 the median RSS of the first third of the run to that of the last, it grows by less than 8 MB a
 minute (a leak of 1 KB per connection). Prints a Markdown table of the figures; exits 1 on any failure."""
+import atexit
 import base64
 import hashlib
 import hmac
@@ -40,9 +41,12 @@ GROWTH_PER_MINUTE = 8.0
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
+# Everything this run writes (c2c's home, wrk's scripts) goes in one folder, removed at exit.
+scratch = tempfile.TemporaryDirectory(prefix="c2c-load-")
+atexit.register(scratch.cleanup)
 env = {
     "PATH": os.environ["PATH"],
-    "HOME": tempfile.mkdtemp(),
+    "HOME": scratch.name,
     "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
     "TWILIO_API_KEY": "SK" + "0" * 32,
     "TWILIO_API_SECRET": "loadSecret0123456789abcdefghijkl",
@@ -189,18 +193,18 @@ body = "&".join(f"{k}={v.replace(':', '%3A').replace('+', '%2B')}" for k, v in p
 # (about 2,000 requests a second per route) rather than whatever this 2-core machine can push:
 # a generator that takes every core would measure its own scheduling, not c2c.
 PACE_MS = 2
-pace = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-pace.write(f"function delay() return {PACE_MS} end\n")
-pace.close()
-lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-lua.write(f"""function delay() return {PACE_MS} end
+pace = os.path.join(scratch.name, "pace.lua")
+with open(pace, "w") as script:
+    script.write(f"function delay() return {PACE_MS} end\n")
+lua = os.path.join(scratch.name, "voice.lua")
+with open(lua, "w") as script:
+    script.write(f"""function delay() return {PACE_MS} end
 wrk.method = "POST"
 wrk.body = "{body}"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["X-Forwarded-For"] = "203.0.113.9"
 wrk.headers["X-Twilio-Signature"] = "{signature(PUBLIC + '/voice', params)}"
 """)
-lua.close()
 
 
 def wrk(path, script=None):
@@ -210,7 +214,7 @@ def wrk(path, script=None):
     return subprocess.Popen(argv + [f"http://127.0.0.1:{port}{path}"], stdout=subprocess.PIPE, text=True)
 
 
-loads = {"/token": wrk("/token", pace.name), "/voice (signed)": wrk("/voice", lua.name)}
+loads = {"/token": wrk("/token", pace), "/voice (signed)": wrk("/voice", lua)}
 threads = [threading.Thread(target=f, daemon=True) for f in (hold_idle, trickle, probe_page)]
 for t in threads:
     t.start()
