@@ -44,9 +44,9 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Local address to listen on')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Local port to listen on (0 picks a free one)')
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy')
+            [CompletionResult]::new('--token-rate', '--token-rate', [CompletionResultType]::ParameterName, 'Tokens each client may get per minute from /token (0: no limit)')
             [CompletionResult]::new('--allow-country', '--allow-country', [CompletionResultType]::ParameterName, 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country')
             [CompletionResult]::new('--caller-id', '--caller-id', [CompletionResultType]::ParameterName, 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)')
-            [CompletionResult]::new('--token-rate', '--token-rate', [CompletionResultType]::ParameterName, 'Tokens each client may get per minute from /token (0: no limit)')
             [CompletionResult]::new('--account-sid', '--account-sid', [CompletionResultType]::ParameterName, 'Account SID (AC…), from the Twilio Console''s home page')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API Key SID (SK…), from Console > Account > API keys & tokens')
             [CompletionResult]::new('--api-secret', '--api-secret', [CompletionResultType]::ParameterName, 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)')
@@ -130,8 +130,8 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
         }
         'c2c;doctor' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Also check that this number can be called: the dial policy and its country''s permission')
-            [CompletionResult]::new('--caller-id', '--caller-id', [CompletionResultType]::ParameterName, 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)')
             [CompletionResult]::new('--allow-country', '--allow-country', [CompletionResultType]::ParameterName, 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country')
+            [CompletionResult]::new('--caller-id', '--caller-id', [CompletionResultType]::ParameterName, 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)')
             [CompletionResult]::new('--account-sid', '--account-sid', [CompletionResultType]::ParameterName, 'Account SID (AC…), from the Twilio Console''s home page')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API Key SID (SK…), from Console > Account > API keys & tokens')
             [CompletionResult]::new('--api-secret', '--api-secret', [CompletionResultType]::ParameterName, 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)')

@@ -175,7 +175,7 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__doctor)
-            opts="-v -q -h -V --to --json --caller-id --allow-country --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --to --json --allow-country --caller-id --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -185,11 +185,11 @@ _c2c() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --caller-id)
+                --allow-country)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --allow-country)
+                --caller-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -361,7 +361,7 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__serve)
-            opts="-v -q -h -V --host --port --tunnel --public-url --share --allow-country --caller-id --insecure-unsigned-webhooks --token-rate --open --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --host --port --tunnel --public-url --share --insecure-unsigned-webhooks --token-rate --open --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -379,15 +379,15 @@ _c2c() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-country)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --caller-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

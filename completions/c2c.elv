@@ -40,9 +40,9 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --host 'Local address to listen on'
             cand --port 'Local port to listen on (0 picks a free one)'
             cand --public-url 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy'
+            cand --token-rate 'Tokens each client may get per minute from /token (0: no limit)'
             cand --allow-country 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country'
             cand --caller-id 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)'
-            cand --token-rate 'Tokens each client may get per minute from /token (0: no limit)'
             cand --account-sid 'Account SID (AC…), from the Twilio Console''s home page'
             cand --api-key 'API Key SID (SK…), from Console > Account > API keys & tokens'
             cand --api-secret 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)'
@@ -123,8 +123,8 @@ set edit:completion:arg-completer[c2c] = {|@words|
         }
         &'c2c;doctor'= {
             cand --to 'Also check that this number can be called: the dial policy and its country''s permission'
-            cand --caller-id 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)'
             cand --allow-country 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country'
+            cand --caller-id 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)'
             cand --account-sid 'Account SID (AC…), from the Twilio Console''s home page'
             cand --api-key 'API Key SID (SK…), from Console > Account > API keys & tokens'
             cand --api-secret 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)'

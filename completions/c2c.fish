@@ -40,9 +40,9 @@ complete -c c2c -n "__fish_c2c_needs_command" -f -a "help" -d 'Print this messag
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l host -d 'Local address to listen on' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l port -d 'Local port to listen on (0 picks a free one)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l public-url -d 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l token-rate -d 'Tokens each client may get per minute from /token (0: no limit)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
-complete -c c2c -n "__fish_c2c_using_subcommand serve" -l token-rate -d 'Tokens each client may get per minute from /token (0: no limit)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
@@ -105,8 +105,8 @@ complete -c c2c -n "__fish_c2c_using_subcommand configure" -s q -l quiet -d 'Log
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -s V -l version -d 'Print version'
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l to -d 'Also check that this number can be called: the dial policy and its country\'s permission' -r
-complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
