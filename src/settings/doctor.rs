@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::twilio::{self, Rest};
-use super::{APP_SID, CALLER_ID, Origin, Resolver, SettingsError, Sources};
+use super::{APP_SID, CALLER_ID, Origin, SettingsError, Sources};
 use crate::cli::DoctorArgs;
 use crate::dial::{self, Allowed};
 use crate::sid::{Sid, SidKind};
@@ -42,21 +42,18 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
             .ok()
     });
     // These are reported by the checks, in their words, instead of stopping the report.
-    let report = |r: &Resolver| -> (Result<String, String>, Result<String, String>) {
-        let app_sid = match r.lookup(&APP_SID) {
-            None => Err(format!("not set. {}", APP_SID.hint)),
-            Some(found) => Sid::parse(SidKind::Application, found.value.trim())
-                .map(|sid| sid.as_str().to_owned())
-                .map_err(|why| format!("{} is not valid: {why}.", found.origin)),
-        };
-        let caller_id = match r.lookup(&CALLER_ID) {
-            None => Err(format!("not set. {}", CALLER_ID.hint)),
-            Some(found) => dial::e164_shape(found.value.trim())
-                .map_err(|why| format!("{} is not valid: {why}.", found.origin)),
-        };
-        (app_sid, caller_id)
+    let app_sid = match r.lookup(&APP_SID) {
+        None => Err(format!("not set. {}", APP_SID.hint)),
+        Some(found) => Sid::parse(SidKind::Application, found.value.trim())
+            .map(|sid| sid.as_str().to_owned())
+            .map_err(|why| format!("{} is not valid: {why}.", found.origin)),
     };
-    let (app_sid, caller_id) = report(&r);
+    let caller_id = match r.lookup(&CALLER_ID) {
+        None => Err(format!("not set. {}", CALLER_ID.hint)),
+        Some(found) => dial::e164_shape(found.value.trim())
+            .map_err(|why| format!("{} is not valid: {why}.", found.origin)),
+    };
+    // Looked up apart, so that a missing authtoken is a warning of the report, not a problem.
     let mut scratch = sources.resolver();
     let ngrok = super::ngrok::authtoken(&mut scratch)
         .map(|(_, source)| source)

@@ -36,8 +36,6 @@ pub struct Alert {
     #[serde(default)]
     pub date_created: String,
     #[serde(default)]
-    pub alert_text: String,
-    #[serde(default)]
     pub more_info: String,
 }
 
