@@ -67,9 +67,9 @@ export function launchChromium() {
 /**
  * A phone-sized page on `url`. With `fake: true` the SDK bundle is answered with the stand-in.
  * Uncaught errors are collected in page.errors, requests in page.requests ({ url, status or
- * failed }); page.firstToken is the /token response.
+ * failed }); page.firstToken is the /token response. `before(page)` runs before it loads.
  */
-export async function openPage(browser, url, { fake = true, viewport = { width: 390, height: 844 } } = {}) {
+export async function openPage(browser, url, { fake = true, viewport = { width: 390, height: 844 }, before } = {}) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.errors = [];
@@ -82,6 +82,8 @@ export async function openPage(browser, url, { fake = true, viewport = { width: 
     await page.route("**/assets/vendor/twilio-voice-*.js", (route) =>
       route.fulfill({ contentType: "text/javascript", body: FAKE_SDK }));
   }
+  // Whatever must be in place before the page loads (a stand-in edge's socket route, say).
+  if (before) await before(page);
   // Listened for before loading: the page may fetch its token before goto() returns.
   page.firstToken = page.waitForResponse((r) => new URL(r.url()).pathname === "/token");
   page.firstToken.catch(() => {});

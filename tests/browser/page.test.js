@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
+import { attachEdge } from "./edge.js";
 import { CALLER_ID, launchChromium, openPage, screenshotPath, startC2c } from "./harness.js";
 
 let c2c;
@@ -76,6 +77,27 @@ describe("with the real Voice SDK", () => {
     );
     const outside = page.requests.filter((r) => new URL(r.url).hostname !== "127.0.0.1");
     assert.deepEqual(outside, []);
+    await page.close();
+  });
+});
+
+describe("with the real Voice SDK, through a stand-in for Twilio's voice edge", () => {
+  test("registers with c2c's token: the page is ready, and tells c2c so", async () => {
+    let edge;
+    const page = await openPage(browser, c2c.url, {
+      fake: false,
+      before: async (p) => {
+        edge = await attachEdge(p);
+      },
+    });
+    await page.locator("#device[data-state=ready]").waitFor({ timeout: 15_000 });
+    const token = await (await page.firstToken).json();
+    assert.equal(edge.identity, token.identity, "the SDK presented c2c's token");
+    assert.deepEqual(edge.frames.slice(0, 2), ["listen", "register"]);
+    assert.match(await text(page, "#log"), /registered: calls to this tab ring here/);
+    const registered = () => page.requests.filter((r) => new URL(r.url).pathname === "/registered");
+    await until(() => registered().some((r) => r.status === 204), () => JSON.stringify(page.requests));
+    assert.deepEqual(page.errors, []);
     await page.close();
   });
 });
