@@ -104,15 +104,19 @@ impl DialPolicy {
             ));
         }
         let caller_code = calling_code(caller_id);
-        let util = data::util(|code| {
-            Some(code) == caller_code
-                || allowed.iter().any(|allowed| match allowed {
-                    Allowed::CallingCode(c) => *c == code,
-                    Allowed::Region(region) => {
-                        data::territories().any(|t| t.code == code && t.region == *region)
-                    }
-                })
-        })?;
+        // The calling codes to load, worked out once: the caller ID's and each allowed one's.
+        let mut codes: Vec<i32> = caller_code.into_iter().collect();
+        for allowed in &allowed {
+            match allowed {
+                Allowed::CallingCode(code) => codes.push(*code),
+                Allowed::Region(region) => codes.extend(
+                    data::territories()
+                        .filter(|t| t.region == *region)
+                        .map(|t| t.code),
+                ),
+            }
+        }
+        let util = data::util(|code| codes.contains(&code))?;
         let caller = match util.parse(caller_id, None) {
             Ok(number) if util.is_valid_number(&number) => number,
             _ => return Err(format!("{caller_id:?} is not a valid phone number")),

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 /// The longest value shown whole.
 const MAX_CHARS: usize = 80;
 
-/// `value` as it can safely stand in a log line.
+/// `value` as it can safely stand in a log line (a request's path too: never its query).
 pub fn value(value: &str) -> String {
     let plain = !value.is_empty()
         && value
@@ -23,11 +23,6 @@ pub fn value(value: &str) -> String {
     } else {
         format!("{cut:?}{more}")
     }
-}
-
-/// A request's path (never its query), cut short and quoted like any value.
-pub fn path(path: &str) -> String {
-    value(path)
 }
 
 /// Lets through at most `BURST` lines per `WINDOW`, and says how many it held back.

@@ -20,7 +20,8 @@ pub async fn handle(app: &Arc<App>, side: Side, peer: IpAddr, request: Request<I
     let started = Instant::now();
     let method = request.method().clone();
     // Only when asked for (-v): at the default level a flood of requests is not a flood of lines.
-    let path = tracing::enabled!(tracing::Level::DEBUG).then(|| logged::path(request.uri().path()));
+    let path =
+        tracing::enabled!(tracing::Level::DEBUG).then(|| logged::value(request.uri().path()));
     let trust = access::judge(side, peer, request.headers());
     let mut response = if request.headers().get_all(HOST).iter().nth(1).is_some() {
         // RFC 9112 3.2: a request with more than one Host is answered 400.

@@ -53,7 +53,7 @@ pub async fn answer(
             };
             tracing::warn!(
                 "refused {} from outside: {refusal}{more}",
-                logged::path(parts.uri.path())
+                logged::value(parts.uri.path())
             );
         }
         return text(
