@@ -15,20 +15,32 @@ const C2C = process.env.C2C_BIN ?? path.join(ROOT, "target/debug/c2c");
 const CHROMIUM = process.env.C2C_CHROMIUM ?? "/usr/bin/chromium";
 const FAKE_SDK = readFileSync(path.join(ROOT, "tests/browser/fake-twilio.js"), "utf8");
 
-/** Starts c2c serve on a free port; resolves to { url, log(), stop() }. */
-export function startC2c() {
+/** The account the tests' c2c runs with (and a stand-in Twilio edge checks tokens against). */
+export const ACCOUNT = {
+  accountSid: "AC0123456789abcdef0123456789abcdef",
+  apiKey: "SK0123456789abcdef0123456789abcdef",
+  apiSecret: "browser-test-secret",
+  appSid: "AP0123456789abcdef0123456789abcdef",
+  authToken: "browser-test-auth-token",
+};
+
+/**
+ * Starts c2c serve on a free port, with `args` and `env` added; resolves to { url, log(), stop() }.
+ */
+export function startC2c({ args = [], env = {} } = {}) {
   const home = mkdtempSync(path.join(tmpdir(), "c2c-browser-"));
-  const child = spawn(C2C, ["serve", "--port", "0"], {
+  const child = spawn(C2C, ["serve", "--port", "0", ...args], {
     cwd: home,
     env: {
       PATH: process.env.PATH,
       HOME: home,
       XDG_CONFIG_HOME: home,
-      TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
-      TWILIO_API_KEY: "SK0123456789abcdef0123456789abcdef",
-      TWILIO_API_SECRET: "browser-test-secret",
-      TWILIO_TWIML_APP_SID: "AP0123456789abcdef0123456789abcdef",
+      TWILIO_ACCOUNT_SID: ACCOUNT.accountSid,
+      TWILIO_API_KEY: ACCOUNT.apiKey,
+      TWILIO_API_SECRET: ACCOUNT.apiSecret,
+      TWILIO_TWIML_APP_SID: ACCOUNT.appSid,
       TWILIO_CALLER_ID: CALLER_ID,
+      ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -51,8 +63,11 @@ export function startC2c() {
   });
 }
 
-/** Debian's Chromium, headless, with a fresh profile and fake microphone and camera. */
-export function launchChromium() {
+/**
+ * Debian's Chromium, headless, with a fresh profile and fake microphone and camera; the
+ * microphone plays `microphone` (a WAV file) when given, and the page may play audio unprompted.
+ */
+export function launchChromium({ microphone } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -60,6 +75,8 @@ export function launchChromium() {
       "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
       "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+      "--autoplay-policy=no-user-gesture-required",
+      ...(microphone ? [`--use-file-for-fake-audio-capture=${microphone}`] : []),
     ],
   });
 }

@@ -1,0 +1,228 @@
+// The far end of a call as Twilio's edge presents it to the browser: a real WebRTC peer (werift, a
+// WebRTC stack in plain JavaScript, so it needs nothing built and reads RTP itself, which a second
+// browser page cannot: a page never sees the DTMF events it receives).
+//
+// Like Twilio's edge it speaks G.711 mu-law (PCMU, one of the two codecs the SDK accepts) and
+// negotiates telephone-event, so the SDK sends digits as RFC 4733 events. G.711 keeps the audio
+// path free of a codec library: 8000 samples a second, one byte each.
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtpHeader,
+  RtpPacket,
+} from "werift";
+
+export const RATE = 8000;
+const FRAME = 160; // 20 ms at 8 kHz, the packet size of G.711 calls
+const PCMU = 0;
+const EVENTS = 101;
+const DIGITS = "0123456789*#ABCD";
+
+// mu-law (ITU-T G.711), both ways.
+const BIAS = 0x84;
+function encode(sample) {
+  let s = Math.max(-32635, Math.min(32635, Math.round(sample)));
+  const sign = s < 0 ? 0x80 : 0;
+  if (sign) s = -s;
+  s += BIAS;
+  let exponent = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent -= 1;
+  const mantissa = (s >> (exponent + 3)) & 0x0f;
+  return ~(sign | (exponent << 4) | mantissa) & 0xff;
+}
+function decode(byte) {
+  const u = ~byte & 0xff;
+  const magnitude = ((((u & 0x0f) << 3) + BIAS) << ((u & 0x70) >> 4)) - BIAS;
+  return u & 0x80 ? -magnitude : magnitude;
+}
+
+/**
+ * The strength of `frequency` in `samples` (Goertzel), as a fraction of full scale: a pure tone
+ * at full scale gives about 0.5, silence 0.
+ */
+export function strength(samples, frequency, rate = RATE) {
+  const coefficient = 2 * Math.cos((2 * Math.PI * frequency) / rate);
+  let [s1, s2] = [0, 0];
+  for (const x of samples) [s1, s2] = [x / 32768 + coefficient * s1 - s2, s1];
+  const power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
+  return Math.sqrt(Math.max(power, 0)) / samples.length;
+}
+
+/** Root mean square of `samples`, as a fraction of full scale. */
+export function level(samples) {
+  if (samples.length === 0) return 0;
+  let sum = 0;
+  for (const x of samples) sum += (x / 32768) ** 2;
+  return Math.sqrt(sum / samples.length);
+}
+
+/** The strongest of `candidates` (Hz) in `samples`, with its strength. */
+export function loudest(samples, candidates) {
+  return candidates
+    .map((frequency) => ({ frequency, strength: strength(samples, frequency) }))
+    .sort((a, b) => b.strength - a.strength)[0];
+}
+
+/**
+ * A WebRTC peer that plays `tone` Hz (or silence with 0) and records what it hears: `heard` is
+ * every sample received, in order, with a timestamp per packet in `arrivals`; `digits` are the
+ * RFC 4733 events received, one per key press.
+ */
+export class Peer {
+  constructor({ tone = 0, amplitude = 8000 } = {}) {
+    this.tone = tone;
+    this.amplitude = amplitude;
+    this.heard = [];
+    this.arrivals = [];
+    this.digits = "";
+    this.digitTimes = [];
+    this.pc = new RTCPeerConnection({
+      codecs: {
+        audio: [
+          new RTCRtpCodecParameters({ mimeType: "audio/PCMU", clockRate: RATE, channels: 1, payloadType: PCMU }),
+          new RTCRtpCodecParameters({ mimeType: "audio/telephone-event", clockRate: RATE, channels: 1, payloadType: EVENTS }),
+        ],
+      },
+      iceUseIpv6: false,
+    });
+    this.track = new MediaStreamTrack({ kind: "audio" });
+    this.transceiver = this.pc.addTransceiver(this.track, { direction: "sendrecv" });
+    this.pc.ontrack = ({ track }) => track.onReceiveRtp.subscribe((rtp) => this.#receive(rtp));
+    this.lastEvent = null;
+    this.timer = null;
+    this.sequence = 0;
+    this.timestamp = 0;
+    this.phase = 0;
+  }
+
+  /** An answer to `offer` (an SDP), with its ICE candidates in it: the SDK does not trickle. */
+  async answer(offer) {
+    await this.pc.setRemoteDescription({ type: "offer", sdp: offer });
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    return this.#gathered();
+  }
+
+  /** An offer, as Twilio's edge sends one for an incoming call. */
+  async offer() {
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    return this.#gathered();
+  }
+
+  /** Takes the browser's answer to `offer()`. */
+  async accept(answer) {
+    await this.pc.setRemoteDescription({ type: "answer", sdp: answer });
+  }
+
+  async #gathered() {
+    while (this.pc.iceGatheringState !== "complete") await new Promise((r) => setTimeout(r, 10));
+    return this.pc.localDescription.sdp;
+  }
+
+  /** Starts sending audio, 20 ms a packet, as a phone line does. */
+  play() {
+    if (this.timer) return;
+    const started = Date.now();
+    let sent = 0;
+    // Paced by the clock, not by the timer's ticks (which drift): as many frames as are due.
+    this.timer = setInterval(() => {
+      while (sent * 20 <= Date.now() - started) {
+        this.#sendFrame();
+        sent += 1;
+      }
+    }, 10);
+    this.timer.unref();
+  }
+
+  /**
+   * Joins two peers as Twilio bridges two legs: each sends on what the other hears, and neither
+   * plays a tone of its own any more.
+   */
+  bridge(other) {
+    for (const [a, b] of [[this, other], [other, this]]) {
+      clearInterval(a.timer);
+      a.timer = null;
+      a.forward = b;
+    }
+  }
+
+  #sendFrame() {
+    const payload = Buffer.alloc(FRAME);
+    for (let i = 0; i < FRAME; i += 1) {
+      const sample = this.tone ? this.amplitude * Math.sin(this.phase) : 0;
+      this.phase += (2 * Math.PI * this.tone) / RATE;
+      payload[i] = encode(sample);
+    }
+    this.phase %= 2 * Math.PI;
+    this.#send(payload);
+  }
+
+  #send(payload) {
+    this.ssrc ??= Math.floor(Math.random() * 2 ** 31);
+    const ssrc = this.ssrc;
+    const header = new RtpHeader({
+      payloadType: PCMU,
+      sequenceNumber: this.sequence,
+      timestamp: this.timestamp,
+      ssrc,
+      marker: this.sequence === 0,
+    });
+    this.sequence = (this.sequence + 1) & 0xffff;
+    this.timestamp = (this.timestamp + FRAME) >>> 0;
+    this.transceiver.sender.sendRtp(new RtpPacket(header, payload)).catch(() => {});
+  }
+
+  #receive(rtp) {
+    const type = rtp.header.payloadType;
+    if (type === PCMU) {
+      this.arrivals.push({ at: Date.now(), index: this.heard.length });
+      for (const byte of rtp.payload) this.heard.push(decode(byte));
+      this.forward?.#send(rtp.payload);
+    } else if (rtp.payload.length >= 4) {
+      // RFC 4733: one event per RTP timestamp, repeated while the key is held and three times
+      // at its end; a new timestamp is a new key press.
+      const event = rtp.payload[0];
+      if (event < DIGITS.length && rtp.header.timestamp !== this.lastEvent) {
+        this.lastEvent = rtp.header.timestamp;
+        this.digits += DIGITS[event];
+        this.digitTimes.push(Date.now());
+      }
+    }
+  }
+
+  /** The samples heard since `since` (a Date.now() value) and before `until`. */
+  heardBetween(since, until = Date.now()) {
+    const first = this.arrivals.find((a) => a.at >= since);
+    const last = [...this.arrivals].reverse().find((a) => a.at < until);
+    if (!first || !last || last.index < first.index) return [];
+    return this.heard.slice(first.index, last.index + FRAME);
+  }
+
+  close() {
+    clearInterval(this.timer);
+    this.timer = null;
+    return this.pc.close();
+  }
+}
+
+/** A mono 16-bit WAV of `seconds` of `frequency` Hz at `rate`: a fake microphone's input. */
+export function toneWav(frequency, { seconds = 2, rate = 48000, amplitude = 8000 } = {}) {
+  const samples = seconds * rate;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write("RIFF", 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write("WAVEfmt ", 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write("data", 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i += 1) {
+    wav.writeInt16LE(Math.round(amplitude * Math.sin((2 * Math.PI * frequency * i) / rate)), 44 + 2 * i);
+  }
+  return wav;
+}
