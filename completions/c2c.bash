@@ -361,7 +361,7 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__serve)
-            opts="-v -q -h -V --host --port --tunnel --public-url --share --insecure-unsigned-webhooks --token-rate --open --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --host --port --tunnel --public-url --share --insecure-unsigned-webhooks --token-rate --token-ttl --open --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -380,6 +380,10 @@ _c2c() {
                     return 0
                     ;;
                 --token-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

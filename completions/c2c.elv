@@ -41,6 +41,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --port 'Local port to listen on (0 picks a free one)'
             cand --public-url 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy'
             cand --token-rate 'Tokens each client may get per minute from /token (0: no limit)'
+            cand --token-ttl 'How long the page''s access tokens last (the page fetches a fresh one before expiry)'
             cand --allow-country 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country'
             cand --caller-id 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)'
             cand --account-sid 'Account SID (AC…), from the Twilio Console''s home page'

@@ -41,6 +41,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand serve" -l host -d 'Local address
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l port -d 'Local port to listen on (0 picks a free one)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l public-url -d 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l token-rate -d 'Tokens each client may get per minute from /token (0: no limit)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l token-ttl -d 'How long the page\'s access tokens last (the page fetches a fresh one before expiry)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r

@@ -16,7 +16,6 @@ use crate::sid::Sid;
 
 /// Twilio refuses tokens that live longer than a day.
 pub const MAX_TTL_SECS: u64 = 24 * 60 * 60;
-pub const DEFAULT_TTL_SECS: u64 = 60 * 60;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {

@@ -152,6 +152,15 @@ pub struct ServeArgs {
     #[arg(long, env = "C2C_TOKEN_RATE", value_name = "N", default_value = "60")]
     pub token_rate: String,
 
+    /// How long the page's access tokens last (the page fetches a fresh one before expiry)
+    #[arg(
+        long,
+        env = "C2C_TOKEN_TTL",
+        value_name = "DURATION",
+        default_value = "1h"
+    )]
+    pub token_ttl: String,
+
     /// Open the page in the default browser once the server is ready
     #[arg(long)]
     pub open: bool,

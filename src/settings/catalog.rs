@@ -75,6 +75,8 @@ settings! {
         "list of allowed countries", "Use region codes (US, GB) or calling codes (+44), separated by commas.";
     TOKEN_RATE = "token_rate", Some("--token-rate"), "C2C_TOKEN_RATE", Some("token_rate"),
         "token rate limit", "Use a whole number of tokens per minute, or 0 for no limit.";
+    TOKEN_TTL = "token_ttl", Some("--token-ttl"), "C2C_TOKEN_TTL", Some("token_ttl"),
+        "page token lifetime", "Use seconds or a duration such as 10m or 1h, from 20s to 24h.";
     IDENTITY = "identity", Some("--identity"), "C2C_IDENTITY", Some("identity"),
         "client identity", "Use letters, digits, _, - and . only.";
 }

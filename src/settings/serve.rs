@@ -6,13 +6,13 @@ use std::net::{IpAddr, SocketAddr};
 use super::tunnel::{self, Bringup, Plan};
 use super::{
     ALLOW_COUNTRY, AUTH_TOKEN, CALLER_ID, HOST, Origin, PORT, PUBLIC_URL, Resolver, SettingsError,
-    Sources, TOKEN_RATE,
+    Sources, TOKEN_RATE, TOKEN_TTL,
 };
 use crate::cli::ServeArgs;
 use crate::dial::{self, Allowed};
 use crate::identity;
 use crate::secret::Secret;
-use crate::token::{DEFAULT_TTL_SECS, Minter};
+use crate::token::Minter;
 
 pub struct Serve {
     pub listen: SocketAddr,
@@ -94,6 +94,7 @@ fn server(args: &ServeArgs, r: &mut Resolver) -> Option<Server> {
         v.parse::<u32>()
             .map_err(|_| format!("{v:?} is not a whole number"))
     });
+    let token_ttl = r.require(&TOKEN_TTL, page_token_ttl);
     let public_url = r.optional(&PUBLIC_URL, super::twilio::web_address);
     let allowed = allowed_countries(r);
     let share_password = match args.share {
@@ -108,7 +109,7 @@ fn server(args: &ServeArgs, r: &mut Resolver) -> Option<Server> {
     };
     Some(Server {
         minter: minter?,
-        token_ttl: DEFAULT_TTL_SECS,
+        token_ttl: token_ttl?,
         caller_id: caller_id?,
         caller_id_origin: caller_id_origin?,
         allowed,
@@ -119,6 +120,19 @@ fn server(args: &ServeArgs, r: &mut Resolver) -> Option<Server> {
         public_url,
     })
 }
+
+/// `--token-ttl`: a token's lifetime as `c2c token --ttl` reads it, but long enough for the page to
+/// use it: the SDK asks for a fresh one 10 s before the old one expires.
+fn page_token_ttl(text: &str) -> Result<u64, String> {
+    match super::token::parse_ttl(text)? {
+        secs if secs < MIN_PAGE_TTL_SECS => Err(format!(
+            "{secs} seconds is too short: the page renews its token 10 s before expiry, so it needs at least {MIN_PAGE_TTL_SECS} s"
+        )),
+        secs => Ok(secs),
+    }
+}
+
+const MIN_PAGE_TTL_SECS: u64 = 20;
 
 /// 20 characters of 5 bits: a password nobody guesses through the tunnel.
 fn share_password() -> Result<Secret, String> {
