@@ -4,6 +4,7 @@
 // and to the SDK's events.
 import { callingCodeOf, formatAsTyped, hintFor, readNumber } from "./phone/number.js";
 import { explain, TOKEN_EXPIRED, UNREACHABLE } from "./phone/errors.js";
+import { describeOutcome } from "./phone/outcome.js";
 import { busy, callStatus, deviceLabel, duration, hangable, initial, isDtmfKey, next } from "./phone/call-state.js";
 
 // Twilio answers a registration within a second or two; this long without one means it cannot
@@ -219,8 +220,32 @@ function follow(c) {
   });
   c.on("disconnect", () => {
     log("call ended");
-    if (call === c) finish(failure ? "Call failed." : "Call ended.");
+    if (call === c) {
+      finish(failure ? "Call failed." : "Call ended.");
+      explainEnd(c);
+    }
   });
+}
+
+// The SDK sees only that its call ended; c2c knows why (a number it refused, a busy line, a
+// request from Twilio it could not trust), so it is asked.
+async function explainEnd(c) {
+  const sid = c.parameters?.CallSid ?? "";
+  if (!/^CA[0-9a-f]{32}$/.test(sid)) return;
+  let outcome;
+  try {
+    const response = await fetch(`/calls/${sid}`, { cache: "no-store" });
+    if (!response.ok) return;
+    outcome = await response.json();
+  } catch {
+    return;
+  }
+  const said = describeOutcome(outcome, state.peer);
+  // Another call may have started meanwhile: it owns the status line now.
+  if (!said || call || state.phase !== "ended") return;
+  log(`c2c: the call ended ${outcome.outcome}`);
+  dispatch({ type: "explained", outcome: said.status });
+  if (said.message) showMessage(said.message);
 }
 
 async function placeCall() {
@@ -260,11 +285,30 @@ function hangUp() {
   else finish("Call cancelled.");
 }
 
+// The SDK plays each sendDigits() through the browser's DTMF sender, whose next insertDTMF()
+// replaces whatever it has not played yet: keys pressed faster than a tone and its gap (160 + 70
+// ms in the SDK) would be lost. So keys wait their turn.
+const DIGIT_MS = 240;
+let queuedDigits = "";
+let digitTimer;
+
 function sendDigit(digit) {
   if (state.phase !== "in-call" || !call) return;
-  call.sendDigits(digit);
   log(`tone ${digit}`);
   dispatch({ type: "digit", digit });
+  queuedDigits += digit;
+  if (!digitTimer) playQueuedDigit();
+}
+
+function playQueuedDigit() {
+  if (!queuedDigits || !call) {
+    queuedDigits = "";
+    digitTimer = undefined;
+    return;
+  }
+  call.sendDigits(queuedDigits[0]);
+  queuedDigits = queuedDigits.slice(1);
+  digitTimer = setTimeout(playQueuedDigit, DIGIT_MS);
 }
 
 function onIncoming(c) {

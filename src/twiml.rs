@@ -20,6 +20,10 @@ fn document(body: impl FnOnce(&mut XmlWriter) -> std::io::Result<()>) -> String 
     String::from_utf8(writer.into_inner()).unwrap_or_default()
 }
 
+/// Where Twilio reports how a `<Dial>` ended (relative: Twilio resolves it against the URL it
+/// fetched the TwiML from, so it follows the tunnel's address).
+pub const DIAL_ACTION: &str = "/dial-status";
+
 /// Calls `number` (E.164) from `caller_id`. `answerOnBridge` keeps the browser hearing the
 /// ringback until the phone answers, and makes the call's status match the phone's.
 pub fn dial_number(caller_id: &str, number: &str) -> String {
@@ -27,6 +31,7 @@ pub fn dial_number(caller_id: &str, number: &str) -> String {
         w.create_element("Dial")
             .with_attribute(("callerId", caller_id))
             .with_attribute(("answerOnBridge", "true"))
+            .with_attribute(("action", DIAL_ACTION))
             .write_inner_content(|w| {
                 w.create_element("Number")
                     .write_text_content(BytesText::new(number))
@@ -45,6 +50,7 @@ pub fn dial_clients(caller_id: Option<&str>, identities: &[&str]) -> String {
             dial = dial.with_attribute(("callerId", caller_id));
         }
         dial.with_attribute(("answerOnBridge", "true"))
+            .with_attribute(("action", DIAL_ACTION))
             .write_inner_content(|w| {
                 for identity in identities {
                     w.create_element("Client")
@@ -65,6 +71,11 @@ pub fn say_and_hang_up(message: &str) -> String {
     })
 }
 
+/// Ends the call: what follows a `<Dial>` whose far end has hung up, been busy or not answered.
+pub fn hang_up() -> String {
+    document(|w| w.create_element("Hangup").write_empty().map(|_| ()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,7 +87,7 @@ mod tests {
         assert_eq!(
             dial_number("+15005550006", "+15551234567"),
             format!(
-                r#"{DECL}<Response><Dial callerId="+15005550006" answerOnBridge="true"><Number>+15551234567</Number></Dial></Response>"#
+                r#"{DECL}<Response><Dial callerId="+15005550006" answerOnBridge="true" action="/dial-status"><Number>+15551234567</Number></Dial></Response>"#
             )
         );
     }
@@ -86,9 +97,14 @@ mod tests {
         assert_eq!(
             dial_clients(None, &["a", "b"]),
             format!(
-                r#"{DECL}<Response><Dial answerOnBridge="true"><Client>a</Client><Client>b</Client></Dial></Response>"#
+                r#"{DECL}<Response><Dial answerOnBridge="true" action="/dial-status"><Client>a</Client><Client>b</Client></Dial></Response>"#
             )
         );
+    }
+
+    #[test]
+    fn hangs_up() {
+        assert_eq!(hang_up(), format!("{DECL}<Response><Hangup/></Response>"));
     }
 
     #[test]

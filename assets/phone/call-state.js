@@ -56,6 +56,9 @@ export function next(state, event) {
     case "ended":
       if (!busy(state)) return state;
       return { ...state, phase: "ended", muted: false, outcome: event.outcome ?? "Call ended." };
+    case "explained":
+      // c2c's account of how the call ended, which arrives just after the end.
+      return state.phase === "ended" ? { ...state, outcome: event.outcome } : state;
     default:
       return state;
   }

@@ -22,6 +22,14 @@ pub fn parse(body: &[u8]) -> Option<Vec<(String, String)>> {
     Some(params)
 }
 
+/// The (trimmed) value of `name`, or "" when it is absent.
+pub fn param<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.trim())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ mod body;
 mod form;
 mod limits;
 mod logged;
+mod outcomes;
 mod rate_limit;
 mod routes;
 mod state;

@@ -12,7 +12,8 @@ use hyper::header::{ALLOW, CONTENT_TYPE, HOST, HeaderValue, WWW_AUTHENTICATE};
 use hyper::{HeaderMap, Method, Request, Response, StatusCode, Uri};
 
 use super::access::{self, Trust};
-use super::{App, Side, assets, logged, token, webhook};
+use super::webhook::{self, Hook};
+use super::{App, Side, assets, logged, token};
 
 pub(super) type Resp = Response<Full<Bytes>>;
 
@@ -60,8 +61,11 @@ enum Route {
     Token,
     Registered,
     Voice,
+    DialStatus,
     Status,
     Health,
+    /// `/calls/CA…`: how that call ended.
+    Outcome(String),
 }
 
 pub(super) fn text(status: StatusCode, message: &str) -> Resp {
@@ -87,11 +91,13 @@ async fn route(
         "/token" => (Route::Token, &[Method::GET]),
         "/registered" => (Route::Registered, &[Method::POST]),
         "/voice" => (Route::Voice, &[Method::POST]),
+        "/dial-status" => (Route::DialStatus, &[Method::POST]),
         "/status" => (Route::Status, &[Method::POST]),
         "/healthz" => (Route::Health, &[Method::GET, Method::HEAD]),
-        p => match p.strip_prefix("/assets/") {
-            Some(asset) => (Route::Asset(asset.to_owned()), &[Method::GET, Method::HEAD]),
-            None => return text(StatusCode::NOT_FOUND, "Not found."),
+        p => match (p.strip_prefix("/assets/"), p.strip_prefix("/calls/")) {
+            (Some(asset), _) => (Route::Asset(asset.to_owned()), &[Method::GET, Method::HEAD]),
+            (_, Some(sid)) => (Route::Outcome(sid.to_owned()), &[Method::GET]),
+            _ => return text(StatusCode::NOT_FOUND, "Not found."),
         },
     };
     if !allowed.contains(request.method()) {
@@ -105,8 +111,14 @@ async fn route(
         }
         return response;
     }
-    if let Route::Voice | Route::Status = route {
-        return webhook::answer(app, trust, matches!(route, Route::Voice), request).await;
+    let hook = match route {
+        Route::Voice => Some(Hook::Voice),
+        Route::DialStatus => Some(Hook::DialStatus),
+        Route::Status => Some(Hook::Status),
+        _ => None,
+    };
+    if let Some(hook) = hook {
+        return webhook::answer(app, trust, hook, request).await;
     }
     if let Some(refused) = check_page_access(app, trust, request.uri(), request.headers()) {
         return refused;
@@ -129,8 +141,28 @@ async fn route(
         }
         Route::Registered => token::registered(app, request).await,
         Route::Health => text(StatusCode::OK, "ok"),
-        Route::Voice | Route::Status => text(StatusCode::NOT_FOUND, "Not found."),
+        Route::Outcome(sid) => outcome(app, &sid),
+        Route::Voice | Route::DialStatus | Route::Status => {
+            text(StatusCode::NOT_FOUND, "Not found.")
+        }
     }
+}
+
+/// How call `sid` ended, as JSON, or 404 while c2c knows nothing more than the page does.
+fn outcome(app: &App, sid: &str) -> Resp {
+    let Some(outcome) = app.outcomes.get(sid, Instant::now()) else {
+        return text(StatusCode::NOT_FOUND, "c2c knows nothing of that call.");
+    };
+    let mut response = Response::new(Full::new(Bytes::from(
+        serde_json::to_vec(&outcome).unwrap_or_default(),
+    )));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The page, its files and /token: local clients, or public ones with `--share`'s password.
@@ -171,7 +203,7 @@ fn check_site(route: &Route, request: &Request<Incoming>) -> Option<Resp> {
         })
     };
     let guarded = match route {
-        Route::Token | Route::Registered => true,
+        Route::Token | Route::Registered | Route::Outcome(_) => true,
         Route::Page => autocall(),
         _ => false,
     };

@@ -10,6 +10,7 @@ use crate::token::Minter;
 
 use super::RateLimit;
 use super::logged::Throttle;
+use super::outcomes::Outcomes;
 
 pub struct App {
     pub minter: Minter,
@@ -33,6 +34,8 @@ pub struct App {
     pub identities: Identities,
     /// Refused webhooks are logged at a bounded rate.
     pub refusals: Throttle,
+    /// How recent calls ended, for their pages.
+    pub outcomes: Outcomes,
     /// The public base URL (`https://x.ngrok.app`): what Twilio signs. The tunnel sets it, and
     /// sets it again if a reconnected session gets another address.
     public_url: RwLock<Option<String>>,
@@ -53,6 +56,7 @@ impl App {
             token_limit: RateLimit::per_minute(settings.token_rate),
             identities: Identities::default(),
             refusals: Throttle::default(),
+            outcomes: Outcomes::default(),
             public_url: RwLock::new(
                 settings
                     .public_url

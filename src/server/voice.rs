@@ -5,6 +5,7 @@
 //! - From the phone network to the caller ID (the user's Twilio number): ring the browsers.
 //! - Anything else: a short spoken explanation, then hang up.
 
+use super::form::param;
 use super::{App, logged};
 use crate::dial::DialPolicy;
 use crate::identity;
@@ -15,13 +16,8 @@ pub struct Answer {
     /// Why, for the log.
     pub log: String,
     pub dialled: bool,
-}
-
-fn param<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
+    /// Why a browser's call was not placed, in the words its page shows.
+    pub for_the_page: Option<String>,
 }
 
 fn refuse(message: &str, log: String) -> Answer {
@@ -29,6 +25,15 @@ fn refuse(message: &str, log: String) -> Answer {
         twiml: twiml::say_and_hang_up(message),
         log,
         dialled: false,
+        for_the_page: None,
+    }
+}
+
+/// A refusal of a browser's call, which its page explains.
+fn refuse_browser(message: &str, log: String, for_the_page: String) -> Answer {
+    Answer {
+        for_the_page: Some(for_the_page),
+        ..refuse(message, log)
     }
 }
 
@@ -36,9 +41,12 @@ pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
     let policy = match app.policy() {
         Ok(policy) => policy,
         Err(why) => {
-            return refuse(
+            return refuse_browser(
                 "Sorry, this phone is not set up correctly. Please check the c2c log.",
                 format!("no call can be placed: the caller ID {why}"),
+                format!(
+                    "c2c cannot place calls: the caller ID {why}. Set TWILIO_CALLER_ID to one of your Twilio numbers and restart c2c."
+                ),
             );
         }
     };
@@ -68,24 +76,27 @@ fn outgoing(app: &App, policy: &DialPolicy, from: &str, to: &str) -> Answer {
                 twiml: twiml::dial_clients(Some(&app.caller_id), &[identity]),
                 log: format!("{} calls browser {identity}", logged::value(from)),
                 dialled: true,
+                for_the_page: None,
             },
-            Err(why) => refuse(
+            Err(why) => refuse_browser(
                 "Sorry, that is not a browser this phone can call.",
                 format!(
                     "refused {} -> {}: the identity is not valid ({why})",
                     logged::value(from),
                     logged::value(to)
                 ),
+                format!("c2c did not call {to}: the name after client: {why}."),
             ),
         };
     }
     if to.is_empty() {
-        return refuse(
+        return refuse_browser(
             "Sorry, no number was given. Please type a number and call again.",
             format!(
                 "refused {}: the call has no To parameter",
                 logged::value(from)
             ),
+            "c2c did not dial: the call came with no number. Type one and call again.".to_owned(),
         );
     }
     match policy.check(to) {
@@ -93,14 +104,16 @@ fn outgoing(app: &App, policy: &DialPolicy, from: &str, to: &str) -> Answer {
             twiml: twiml::dial_number(&app.caller_id, &number),
             log: format!("{} calls {number}", logged::value(from)),
             dialled: true,
+            for_the_page: None,
         },
-        Err(refusal) => refuse(
+        Err(refusal) => refuse_browser(
             refusal.spoken(),
             format!(
                 "refused {} -> {}: {refusal}",
                 logged::value(from),
                 logged::value(to)
             ),
+            format!("c2c did not dial: {refusal}."),
         ),
     }
 }
@@ -126,7 +139,23 @@ fn incoming(app: &App, from: &str, now: u64) -> Answer {
             ringing.join(", ")
         ),
         dialled: true,
+        for_the_page: None,
     }
+}
+
+/// One readable line per `<Dial action>` callback: how the far end answered.
+pub fn dial_line(params: &[(String, String)]) -> String {
+    let shown = |name| logged::value(param(params, name));
+    let mut line = format!(
+        "call {} to {}: {}",
+        shown("CallSid"),
+        shown("To"),
+        shown("DialCallStatus")
+    );
+    if !param(params, "DialCallDuration").is_empty() {
+        line.push_str(&format!(" after {} s", shown("DialCallDuration")));
+    }
+    line
 }
 
 /// One readable line per status callback.

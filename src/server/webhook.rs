@@ -1,5 +1,5 @@
-//! `POST /voice` and `POST /status`: Twilio's webhooks. The body is read (bounded), parsed as a
-//! form, its signature checked, and only then answered.
+//! `POST /voice`, `/dial-status` and `/status`: Twilio's webhooks. The body is read (bounded),
+//! parsed as a form, its signature checked, and only then answered.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,17 +11,24 @@ use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 
 use super::access::Trust;
+use super::outcomes::Outcome;
 use super::routes::{Resp, text};
 use super::{App, body, form, logged, voice, webhook_auth};
-use crate::clock;
+use crate::{clock, twiml};
 
-/// `/voice` and `/status`: signed by Twilio when they come from outside.
-pub async fn answer(
-    app: &Arc<App>,
-    trust: Trust,
-    is_voice: bool,
-    request: Request<Incoming>,
-) -> Resp {
+/// Which of Twilio's requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hook {
+    /// A call starts: what to do (TwiML).
+    Voice,
+    /// A `<Dial>` ended: how the far end answered, and what to do next (TwiML).
+    DialStatus,
+    /// The TwiML App's status callback: logged.
+    Status,
+}
+
+/// Signed by Twilio when they come from outside.
+pub async fn answer(app: &Arc<App>, trust: Trust, hook: Hook, request: Request<Incoming>) -> Resp {
     let (parts, body) = request.into_parts();
     let body = match body::read(&parts.headers, body).await {
         Ok(body) => body,
@@ -56,6 +63,15 @@ pub async fn answer(
                 logged::value(parts.uri.path())
             );
         }
+        if let Some(words) = refusal.for_the_page() {
+            let outcome = Outcome {
+                outcome: "rejected-webhook".to_owned(),
+                message: Some(words.to_owned()),
+                duration: None,
+            };
+            app.outcomes
+                .record(form::param(&params, "CallSid"), outcome, Instant::now());
+        }
         return text(
             StatusCode::FORBIDDEN,
             "The X-Twilio-Signature is missing or not valid.",
@@ -67,14 +83,34 @@ pub async fn answer(
             "Expected an application/x-www-form-urlencoded body.",
         );
     }
-    if !is_voice {
-        tracing::info!("{}", voice::status_line(&params));
-        return Response::builder()
-            .status(StatusCode::NO_CONTENT)
-            .body(Full::new(Bytes::new()))
-            .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""));
+    match hook {
+        Hook::Voice => answer_voice(app, &params).await,
+        Hook::DialStatus => answer_dial_status(app, &params),
+        Hook::Status => {
+            tracing::info!("{}", voice::status_line(&params));
+            Response::builder()
+                .status(StatusCode::NO_CONTENT)
+                .body(Full::new(Bytes::new()))
+                .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""))
+        }
     }
-    answer_voice(app, &params).await
+}
+
+/// Keeps how the far end answered for the page, and ends the call: nothing follows a dial.
+fn answer_dial_status(app: &App, params: &[(String, String)]) -> Resp {
+    tracing::info!("{}", voice::dial_line(params));
+    let status = form::param(params, "DialCallStatus");
+    // Twilio's five; anything else is not a status the page could explain.
+    if ["completed", "busy", "no-answer", "failed", "canceled"].contains(&status) {
+        let outcome = Outcome {
+            outcome: status.to_owned(),
+            message: None,
+            duration: form::param(params, "DialCallDuration").parse().ok(),
+        };
+        app.outcomes
+            .record(form::param(params, "CallSid"), outcome, Instant::now());
+    }
+    twiml_response(twiml::hang_up())
 }
 
 /// The TwiML for a call, logged as a dialled call or a refusal.
@@ -86,7 +122,20 @@ async fn answer_voice(app: &Arc<App>, params: &[(String, String)]) -> Resp {
     } else {
         tracing::warn!("{}", answer.log);
     }
-    let mut response = Response::new(Full::new(Bytes::from(answer.twiml)));
+    if let Some(words) = answer.for_the_page {
+        let outcome = Outcome {
+            outcome: "refused".to_owned(),
+            message: Some(words),
+            duration: None,
+        };
+        app.outcomes
+            .record(form::param(params, "CallSid"), outcome, Instant::now());
+    }
+    twiml_response(answer.twiml)
+}
+
+fn twiml_response(twiml: String) -> Resp {
+    let mut response = Response::new(Full::new(Bytes::from(twiml)));
     response.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/xml; charset=utf-8"),

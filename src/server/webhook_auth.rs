@@ -5,14 +5,43 @@ use super::access::{self, Trust};
 use super::{App, logged};
 use crate::signature;
 
-/// `Ok` when the webhook may be answered; otherwise why not, for the log.
+/// Why a webhook from outside was not answered.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("no Auth Token is set, so signatures cannot be checked (set TWILIO_AUTH_TOKEN)")]
+    NoAuthToken,
+    #[error("no X-Twilio-Signature header")]
+    NoSignature,
+    #[error("the public URL is not known, so the signed URL cannot be rebuilt (pass --public-url)")]
+    NoPublicUrl,
+    #[error("the X-Twilio-Signature does not match {urls} with the Auth Token")]
+    Mismatch { urls: String },
+}
+
+impl Refused {
+    /// The user's words, for the page of the call it ended. Only a request that claimed to be
+    /// Twilio's gets one: an unsigned request is nobody's call.
+    pub fn for_the_page(&self) -> Option<&'static str> {
+        match self {
+            Refused::NoAuthToken => Some(
+                "c2c could not check that Twilio's request for this call was genuine, so it did not answer it: set TWILIO_AUTH_TOKEN to your account's Auth Token (Twilio Console home page) and restart c2c.",
+            ),
+            Refused::Mismatch { .. } => Some(
+                "c2c refused Twilio's request for this call: its signature does not match c2c's Auth Token. Set TWILIO_AUTH_TOKEN to the Auth Token of the account the TwiML App belongs to, and restart c2c.",
+            ),
+            Refused::NoSignature | Refused::NoPublicUrl => None,
+        }
+    }
+}
+
+/// `Ok` when the webhook may be answered; otherwise why not.
 pub fn check(
     app: &App,
     trust: Trust,
     parts: &hyper::http::request::Parts,
     params: &[(String, String)],
     raw_body: Option<&[u8]>,
-) -> Result<(), String> {
+) -> Result<(), Refused> {
     let header = parts
         .headers
         .get("x-twilio-signature")
@@ -28,19 +57,13 @@ pub fn check(
     let (Some(auth_token), Some(signature)) = (&app.auth_token, header) else {
         return match (unsigned_ok, &app.auth_token) {
             (true, _) => Ok(()),
-            (false, None) => Err(
-                "no Auth Token is set, so signatures cannot be checked (set TWILIO_AUTH_TOKEN)"
-                    .into(),
-            ),
-            (false, Some(_)) => Err("no X-Twilio-Signature header".into()),
+            (false, None) => Err(Refused::NoAuthToken),
+            (false, Some(_)) => Err(Refused::NoSignature),
         };
     };
     let urls = signed_urls(app, trust, parts);
     if urls.is_empty() {
-        return Err(
-            "the public URL is not known, so the signed URL cannot be rebuilt (pass --public-url)"
-                .into(),
-        );
+        return Err(Refused::NoPublicUrl);
     }
     let settings = parts
         .headers
@@ -62,10 +85,9 @@ pub fn check(
         Ok(())
     } else {
         let urls: Vec<String> = urls.iter().map(|url| logged::value(url)).collect();
-        Err(format!(
-            "the X-Twilio-Signature does not match {} with the Auth Token",
-            urls.join(" or ")
-        ))
+        Err(Refused::Mismatch {
+            urls: urls.join(" or "),
+        })
     }
 }
 

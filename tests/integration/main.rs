@@ -15,6 +15,7 @@ mod doctor;
 mod examples;
 mod faults;
 mod help;
+mod outcomes;
 mod secrets;
 mod serve;
 mod settings;

@@ -113,7 +113,7 @@ fn local_calls_follow_the_dial_policy() {
             .text()
     };
     assert!(voice("+1 415 555 2671").contains(&format!(
-        r#"<Dial callerId="{CALLER_ID}" answerOnBridge="true"><Number>+14155552671</Number></Dial>"#
+        r#"<Dial callerId="{CALLER_ID}" answerOnBridge="true" action="/dial-status"><Number>+14155552671</Number></Dial>"#
     )));
     assert!(voice("+442079460958").contains("<Number>+442079460958</Number>"));
     for refused in ["+33142685300", "+19005550123", "hello", ""] {

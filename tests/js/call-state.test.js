@@ -21,6 +21,9 @@ test("an outgoing call goes connecting, ringing, in call, ended", () => {
   assert.deepEqual([s.muted, s.digits], [true, "1#"]);
   s = next(s, { type: "ended", outcome: "Call ended." });
   assert.deepEqual([s.phase, s.muted, callStatus(s)], ["ended", false, "Call ended."]);
+  // c2c's word on how it ended replaces the line, but only while the call is the ended one.
+  assert.equal(callStatus(next(s, { type: "explained", outcome: "Busy." })), "Busy.");
+  assert.equal(next(initial, { type: "explained", outcome: "Busy." }), initial);
   assert.ok(!busy(s));
   // The next dial starts clean.
   s = next(s, { type: "dial", to: "+44 20" });

@@ -147,10 +147,10 @@ def canonical(element):
     return (element.tag, dict(element.attrib), (element.text or "").strip(), [canonical(c) for c in element])
 
 
-def twiml_of(server, params):
+def twiml_of(server, params, path="/voice"):
     validator = RequestValidator(AUTH_TOKEN)
-    signature = validator.compute_signature("https://c2c.example.test/voice", dict_of(params))
-    status, body = server.post("/voice", params, signature)
+    signature = validator.compute_signature(f"https://c2c.example.test{path}", dict_of(params))
+    status, body = server.post(path, params, signature)
     assert status == 200, body
     assert body.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     return canonical(ET.fromstring(body.encode()))
@@ -160,11 +160,11 @@ def test_twiml_equals_voice_responses(start):
     server = start("https://c2c.example.test")
 
     expected = VoiceResponse()
-    expected.dial(caller_id=CALLER_ID, answer_on_bridge=True).number("+33142685300")
+    expected.dial(caller_id=CALLER_ID, answer_on_bridge=True, action="/dial-status").number("+33142685300")
     assert twiml_of(server, [("From", "client:alice"), ("To", "+33 1 42 68 53 00")]) == canonical(ET.fromstring(str(expected)))
 
     expected = VoiceResponse()
-    expected.dial(caller_id=CALLER_ID, answer_on_bridge=True).client("bob")
+    expected.dial(caller_id=CALLER_ID, answer_on_bridge=True, action="/dial-status").client("bob")
     assert twiml_of(server, [("From", "client:alice"), ("To", "client:bob")]) == canonical(ET.fromstring(str(expected)))
 
     refused = twiml_of(server, [("From", "client:alice"), ("To", "+19005550123")])
@@ -173,3 +173,9 @@ def test_twiml_equals_voice_responses(start):
     expected.hangup()
     assert refused == canonical(ET.fromstring(str(expected)))
     assert "premium" in refused[3][0][2]
+
+    # What follows a dial, whatever its status: the call ends.
+    expected = VoiceResponse()
+    expected.hangup()
+    dialled = [("CallSid", "CA" + "0" * 32), ("DialCallStatus", "busy"), ("From", "client:alice"), ("To", "+14155552671")]
+    assert twiml_of(server, dialled, "/dial-status") == canonical(ET.fromstring(str(expected)))
