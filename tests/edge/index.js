@@ -448,7 +448,11 @@ export class VoiceEdge {
     setTimeout(() => call.media?.close(), 200).unref();
   }
 
+  /** Ends what is left: a test that failed half-way leaves calls up. */
   close() {
-    for (const call of this.calls) call.media?.close();
+    for (const call of this.calls) {
+      call.callerGone.fire("closed");
+      call.media?.close();
+    }
   }
 }

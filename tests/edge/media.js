@@ -70,7 +70,15 @@ export function loudest(samples, candidates) {
  * RFC 4733 events received, one per key press.
  */
 export class Peer {
+  /** Every peer not yet closed: a test's clean-up closes what a failed test left open. */
+  static open = new Set();
+
+  static closeAll() {
+    return Promise.all([...Peer.open].map((peer) => peer.close()));
+  }
+
   constructor({ tone = 0, amplitude = 8000 } = {}) {
+    Peer.open.add(this);
     this.tone = tone;
     this.amplitude = amplitude;
     this.heard = [];
@@ -199,6 +207,7 @@ export class Peer {
   }
 
   close() {
+    Peer.open.delete(this);
     clearInterval(this.timer);
     this.timer = null;
     return this.pc.close();
