@@ -282,6 +282,19 @@ describe("real calls through a stand-in Twilio edge", () => {
     assert.deepEqual(call.dials, []);
   });
 
+  test("a token Twilio cannot verify: the page names the settings to check and c2c doctor", async (t) => {
+    // An API Secret that is not the key's: Twilio's edge refuses the token at once.
+    const edge = new VoiceEdge({ c2c: { local: c2c.url, public: PUBLIC }, account: { ...ACCOUNT, apiSecret: "not-the-keys-secret" } });
+    const page = await openPage(browser, c2c.url, { fake: false, before: (p) => edge.route(p) });
+    t.after(() => page.close());
+    await page.locator("#message", { hasText: "Twilio rejected the access token" }).waitFor({ timeout: 15_000 });
+    assert.match(
+      await text(page, "#message"),
+      /check TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET .* Run c2c doctor .*\(error 20101\)$/,
+    );
+    assert.notEqual(await page.locator("#device").getAttribute("data-state"), "ready");
+  });
+
   test("browser to browser: <Dial><Client> rings the other page, and each hears the other", async (t) => {
     const edge = newEdge();
     const { page: caller } = await phonePage(t, edge);

@@ -1,4 +1,5 @@
-// A stand-in for the Twilio Voice SDK's browser bundle, served in its place by the browser tests.
+// A stand-in for the Twilio Voice SDK's browser bundle, served in its place by the browser tests
+// whose states the real SDK reaches only through Twilio or hardware (page.test.js says which).
 // It has the SDK's shape as the page uses it (Twilio.Device, Call, AudioHelper) and emits the SDK's
 // documented events only when the test says so, through window.__twilio:
 //   __twilio.devices / .calls     every Device and Call made
@@ -51,7 +52,6 @@
       super();
       this.parameters = parameters;
       this.customParameters = customParameters;
-      this.digits = "";
       this.muted = false;
       this.state = "pending";
       control.calls.push(this);
@@ -59,7 +59,7 @@
     }
     mute(muted = true) { this.muted = muted; this.emit("mute", muted, this); }
     isMuted() { return this.muted; }
-    sendDigits(digits) { this.digits += digits; }
+    sendDigits() {}
     accept() { this.state = "open"; this.emit("accept", this); }
     reject() { this.state = "closed"; this.emit("reject"); }
     disconnect() { this.state = "closed"; this.emit("disconnect", this); }
@@ -95,12 +95,6 @@
         return Promise.reject(error);
       }
       return Promise.resolve(new Call({}, new Map(Object.entries(params ?? {}))));
-    }
-    // Test helper, not SDK: a call to this browser, as the SDK hands it to "incoming".
-    ring(from) {
-      const call = new Call({ From: from, CallSid: "CA00000000000000000000000000000001" }, new Map());
-      this.emit("incoming", call);
-      return call;
     }
   }
 
