@@ -65,7 +65,18 @@ function showMessage(text, { unreachable = false } = {}) {
 function dispatch(event) {
   const before = state;
   state = next(state, event);
-  if (state !== before) render();
+  if (state !== before) {
+    render();
+    report({ phase: state.phase, device: state.device, status: callStatus(state) });
+  }
+}
+
+// Scripted use: `c2c call` drives this page over the DevTools protocol. It adds a binding named
+// c2cReport to hear the page's states and errors, and acts through window.c2c. A page opened by a
+// person has neither, and nothing here changes what it does.
+let lastCallSid = "";
+function report(event) {
+  window.c2cReport?.(JSON.stringify({ callSid: call?.parameters?.CallSid || lastCallSid, ...event }));
 }
 
 function render() {
@@ -185,11 +196,16 @@ function finish(outcome) {
 function follow(c) {
   call = c;
   let failure = "";
+  const remember = () => {
+    lastCallSid = c.parameters?.CallSid || lastCallSid;
+  };
   c.on("ringing", () => {
+    remember();
     log("ringing");
     dispatch({ type: "ringing" });
   });
   c.on("accept", () => {
+    remember();
     log("call connected");
     dispatch({ type: "accept", at: Date.now() });
     el.hangup.focus();
@@ -209,6 +225,7 @@ function follow(c) {
     log(`call error ${error?.code ?? ""}: ${error?.message ?? error}`);
     failure = explain(error);
     showMessage(failure);
+    report({ error: { code: Number(error?.code) || 0, message: failure } });
   });
   c.on("cancel", () => {
     log("the caller hung up");
@@ -219,6 +236,7 @@ function follow(c) {
     if (call === c) finish("Call rejected.");
   });
   c.on("disconnect", () => {
+    remember();
     log("call ended");
     if (call === c) {
       finish(failure ? "Call failed." : "Call ended.");
@@ -248,6 +266,19 @@ async function explainEnd(c) {
   if (said.message) showMessage(said.message);
 }
 
+window.c2c = {
+  /** Places a call to `to` (a number or client:NAME), as typing it and pressing Call does. */
+  call(to) {
+    el.number.value = to;
+    return placeCall();
+  },
+  hangUp,
+  /** Sends `digits` (0-9, *, #; w waits half a second, as in Twilio's sendDigits). */
+  sendDigits(digits) {
+    for (const digit of String(digits)) sendDigit(digit);
+  },
+};
+
 async function placeCall() {
   if (!device || busy(state)) return;
   const read = readNumber(el.number.value, defaultCode);
@@ -276,6 +307,7 @@ async function placeCall() {
   } catch (error) {
     log(`the call did not start: ${error?.code ?? ""} ${error?.message ?? error}`);
     showMessage(explain(error));
+    report({ error: { code: Number(error?.code) || 0, message: explain(error) } });
     finish("Call failed.");
   }
 }
@@ -289,13 +321,17 @@ function hangUp() {
 // replaces whatever it has not played yet: keys pressed faster than a tone and its gap (160 + 70
 // ms in the SDK) would be lost. So keys wait their turn.
 const DIGIT_MS = 240;
+const PAUSE_MS = 500;
 let queuedDigits = "";
 let digitTimer;
 
+/** Queues a key: 0-9, * or #, or w for a half-second pause (scripts send it; people wait). */
 function sendDigit(digit) {
   if (state.phase !== "in-call" || !call) return;
-  log(`tone ${digit}`);
-  dispatch({ type: "digit", digit });
+  if (digit !== "w") {
+    log(`tone ${digit}`);
+    dispatch({ type: "digit", digit });
+  }
   queuedDigits += digit;
   if (!digitTimer) playQueuedDigit();
 }
@@ -304,11 +340,13 @@ function playQueuedDigit() {
   if (!queuedDigits || !call) {
     queuedDigits = "";
     digitTimer = undefined;
+    report({ digitsSent: true });
     return;
   }
-  call.sendDigits(queuedDigits[0]);
+  const digit = queuedDigits[0];
   queuedDigits = queuedDigits.slice(1);
-  digitTimer = setTimeout(playQueuedDigit, DIGIT_MS);
+  if (digit !== "w") call.sendDigits(digit);
+  digitTimer = setTimeout(playQueuedDigit, digit === "w" ? PAUSE_MS : DIGIT_MS);
 }
 
 function onIncoming(c) {
@@ -368,6 +406,9 @@ async function start() {
     closeProtection: true,
     codecPreferences: ["opus", "pcmu"],
     sounds: SOUNDS,
+    // c2c's --signalling: another signalling address than Twilio's (a staging edge, a test's
+    // stand-in). The SDK's own option for it.
+    ...(first.signalling ? { chunderw: first.signalling } : {}),
   });
   device.on("registering", () => {
     log("registering with Twilio");

@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('tunnel', 'tunnel', [CompletionResultType]::ParameterValue, 'Open only the tunnel, for a server that already runs')
             [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Show or change where the TwiML App sends calls')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the Twilio account for everything a call needs')
+            [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Place a call from a headless browser, for scripts and CI')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print an Access Token for the browser softphone')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -46,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy')
             [CompletionResult]::new('--token-rate', '--token-rate', [CompletionResultType]::ParameterName, 'Tokens each client may get per minute from /token (0: no limit)')
             [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'How long the page''s access tokens last (the page fetches a fresh one before expiry)')
+            [CompletionResult]::new('--signalling', '--signalling', [CompletionResultType]::ParameterName, 'Point the page''s Voice SDK at this signalling address instead of Twilio''s (a staging or test stand-in), as HOST[:PORT]')
             [CompletionResult]::new('--allow-country', '--allow-country', [CompletionResultType]::ParameterName, 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country')
             [CompletionResult]::new('--caller-id', '--caller-id', [CompletionResultType]::ParameterName, 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)')
             [CompletionResult]::new('--account-sid', '--account-sid', [CompletionResultType]::ParameterName, 'Account SID (AC…), from the Twilio Console''s home page')
@@ -156,6 +158,47 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'c2c;call' {
+            [CompletionResult]::new('--play', '--play', [CompletionResultType]::ParameterName, 'WAV file the far end hears, as the page''s microphone; default: silence')
+            [CompletionResult]::new('--digits', '--digits', [CompletionResultType]::ParameterName, 'Keys to press once the far end answers (0-9 * #; w waits half a second)')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Write what the page heard to this WAV file (16 kHz mono)')
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'A step of the call''s scenario, run in order once the far end answers; repeatable')
+            [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'A YAML file whose `steps:` list is the scenario (run before any --step)')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report: one test case per step, the recording attached')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up when nobody answers within this long')
+            [CompletionResult]::new('--hangup-after', '--hangup-after', [CompletionResultType]::ParameterName, 'Hang up this long after the answer, whatever the steps are doing')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Use this running c2c serve (its page, token and webhook) instead of starting one')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own')
+            [CompletionResult]::new('--chrome', '--chrome', [CompletionResultType]::ParameterName, 'Chromium (or Chrome) to run. Default: chromium, chromium-browser, google-chrome or google-chrome-stable from PATH')
+            [CompletionResult]::new('--chrome-arg', '--chrome-arg', [CompletionResultType]::ParameterName, 'One more flag for Chromium (a proxy, a certificate to trust); repeatable')
+            [CompletionResult]::new('--signalling', '--signalling', [CompletionResultType]::ParameterName, 'Point the page''s Voice SDK at this signalling address instead of Twilio''s, as HOST[:PORT]')
+            [CompletionResult]::new('--allow-country', '--allow-country', [CompletionResultType]::ParameterName, 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country')
+            [CompletionResult]::new('--caller-id', '--caller-id', [CompletionResultType]::ParameterName, 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)')
+            [CompletionResult]::new('--account-sid', '--account-sid', [CompletionResultType]::ParameterName, 'Account SID (AC…), from the Twilio Console''s home page')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API Key SID (SK…), from Console > Account > API keys & tokens')
+            [CompletionResult]::new('--api-secret', '--api-secret', [CompletionResultType]::ParameterName, 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Twilio region for tokens and REST calls (us1, ie1, au1)')
+            [CompletionResult]::new('--app-sid', '--app-sid', [CompletionResultType]::ParameterName, 'TwiML App SID (AP…) whose Voice URL receives the page''s calls')
+            [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls')
+            [CompletionResult]::new('--edge', '--edge', [CompletionResultType]::ParameterName, 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'Base URL of the Twilio REST API, for proxies and tests')
+            [CompletionResult]::new('--authtoken', '--authtoken', [CompletionResultType]::ParameterName, 'ngrok authtoken. Default: the ngrok agent''s own config file')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Reserved or free static ngrok domain, so the public URL stays the same across runs')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read settings from this dotenv file instead of ./.env')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON on standard output')
+            [CompletionResult]::new('--tunnel', '--tunnel', [CompletionResultType]::ParameterName, 'Open an ngrok tunnel and point the TwiML App at it for the call, as serve --tunnel does')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the TwiML App''s Voice URL even when it points somewhere c2c did not set')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log less: -q for warnings and errors only, -qq for errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'c2c;token' {
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Client identity the token is for (letters, digits, _ - .). Default: a fresh one per run')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the token stays valid: seconds (3600) or a duration (90m, 2h); at most 24h')
@@ -198,6 +241,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('tunnel', 'tunnel', [CompletionResultType]::ParameterValue, 'Open only the tunnel, for a server that already runs')
             [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Show or change where the TwiML App sends calls')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the Twilio account for everything a call needs')
+            [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Place a call from a headless browser, for scripts and CI')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print an Access Token for the browser softphone')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -213,6 +257,9 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             break
         }
         'c2c;help;doctor' {
+            break
+        }
+        'c2c;help;call' {
             break
         }
         'c2c;help;token' {

@@ -16,6 +16,9 @@ _c2c() {
             ",$1")
                 cmd="c2c"
                 ;;
+            c2c,call)
+                cmd="c2c__subcmd__call"
+                ;;
             c2c,completions)
                 cmd="c2c__subcmd__completions"
                 ;;
@@ -36,6 +39,9 @@ _c2c() {
                 ;;
             c2c,tunnel)
                 cmd="c2c__subcmd__tunnel"
+                ;;
+            c2c__subcmd__help,call)
+                cmd="c2c__subcmd__help__subcmd__call"
                 ;;
             c2c__subcmd__help,completions)
                 cmd="c2c__subcmd__help__subcmd__completions"
@@ -65,12 +71,134 @@ _c2c() {
 
     case "${cmd}" in
         c2c)
-            opts="-v -q -h -V --verbose --quiet --config --env-file --help --version serve tunnel configure doctor token completions help"
+            opts="-v -q -h -V --verbose --quiet --config --env-file --help --version serve tunnel configure doctor call token completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        c2c__subcmd__call)
+            opts="-v -q -h -V --play --digits --record --step --scenario --junit --timeout --hangup-after --json --server --tunnel --public-url --chrome --chrome-arg --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --play)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --digits)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scenario)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hangup-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chrome)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chrome-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signalling)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-country)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --caller-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account-sid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-sid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --edge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authtoken)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -249,8 +377,22 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__help)
-            opts="serve tunnel configure doctor token completions help"
+            opts="serve tunnel configure doctor call token completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        c2c__subcmd__help__subcmd__call)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -361,7 +503,7 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__serve)
-            opts="-v -q -h -V --host --port --tunnel --public-url --share --insecure-unsigned-webhooks --token-rate --token-ttl --open --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --host --port --tunnel --public-url --share --insecure-unsigned-webhooks --token-rate --token-ttl --open --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -384,6 +526,10 @@ _c2c() {
                     return 0
                     ;;
                 --token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signalling)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand tunnel 'Open only the tunnel, for a server that already runs'
             cand configure 'Show or change where the TwiML App sends calls'
             cand doctor 'Check the Twilio account for everything a call needs'
+            cand call 'Place a call from a headless browser, for scripts and CI'
             cand token 'Print an Access Token for the browser softphone'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -42,6 +43,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --public-url 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy'
             cand --token-rate 'Tokens each client may get per minute from /token (0: no limit)'
             cand --token-ttl 'How long the page''s access tokens last (the page fetches a fresh one before expiry)'
+            cand --signalling 'Point the page''s Voice SDK at this signalling address instead of Twilio''s (a staging or test stand-in), as HOST[:PORT]'
             cand --allow-country 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country'
             cand --caller-id 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)'
             cand --account-sid 'Account SID (AC…), from the Twilio Console''s home page'
@@ -148,6 +150,46 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'c2c;call'= {
+            cand --play 'WAV file the far end hears, as the page''s microphone; default: silence'
+            cand --digits 'Keys to press once the far end answers (0-9 * #; w waits half a second)'
+            cand --record 'Write what the page heard to this WAV file (16 kHz mono)'
+            cand --step 'A step of the call''s scenario, run in order once the far end answers; repeatable'
+            cand --scenario 'A YAML file whose `steps:` list is the scenario (run before any --step)'
+            cand --junit 'Write a JUnit XML report: one test case per step, the recording attached'
+            cand --timeout 'Give up when nobody answers within this long'
+            cand --hangup-after 'Hang up this long after the answer, whatever the steps are doing'
+            cand --server 'Use this running c2c serve (its page, token and webhook) instead of starting one'
+            cand --public-url 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own'
+            cand --chrome 'Chromium (or Chrome) to run. Default: chromium, chromium-browser, google-chrome or google-chrome-stable from PATH'
+            cand --chrome-arg 'One more flag for Chromium (a proxy, a certificate to trust); repeatable'
+            cand --signalling 'Point the page''s Voice SDK at this signalling address instead of Twilio''s, as HOST[:PORT]'
+            cand --allow-country 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country'
+            cand --caller-id 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)'
+            cand --account-sid 'Account SID (AC…), from the Twilio Console''s home page'
+            cand --api-key 'API Key SID (SK…), from Console > Account > API keys & tokens'
+            cand --api-secret 'The API Key''s secret (prefer the environment or .env: flags show in `ps`)'
+            cand --region 'Twilio region for tokens and REST calls (us1, ie1, au1)'
+            cand --app-sid 'TwiML App SID (AP…) whose Voice URL receives the page''s calls'
+            cand --auth-token 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls'
+            cand --edge 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)'
+            cand --api-base 'Base URL of the Twilio REST API, for proxies and tests'
+            cand --authtoken 'ngrok authtoken. Default: the ngrok agent''s own config file'
+            cand --domain 'Reserved or free static ngrok domain, so the public URL stays the same across runs'
+            cand --config 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml'
+            cand --env-file 'Read settings from this dotenv file instead of ./.env'
+            cand --json 'Print the outcome as JSON on standard output'
+            cand --tunnel 'Open an ngrok tunnel and point the TwiML App at it for the call, as serve --tunnel does'
+            cand --force 'Replace the TwiML App''s Voice URL even when it points somewhere c2c did not set'
+            cand -v 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+            cand --verbose 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+            cand -q 'Log less: -q for warnings and errors only, -qq for errors only'
+            cand --quiet 'Log less: -q for warnings and errors only, -qq for errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'c2c;token'= {
             cand --identity 'Client identity the token is for (letters, digits, _ - .). Default: a fresh one per run'
             cand --ttl 'How long the token stays valid: seconds (3600) or a duration (90m, 2h); at most 24h'
@@ -188,6 +230,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand tunnel 'Open only the tunnel, for a server that already runs'
             cand configure 'Show or change where the TwiML App sends calls'
             cand doctor 'Check the Twilio account for everything a call needs'
+            cand call 'Place a call from a headless browser, for scripts and CI'
             cand token 'Print an Access Token for the browser softphone'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -199,6 +242,8 @@ set edit:completion:arg-completer[c2c] = {|@words|
         &'c2c;help;configure'= {
         }
         &'c2c;help;doctor'= {
+        }
+        &'c2c;help;call'= {
         }
         &'c2c;help;token'= {
         }

@@ -18,6 +18,9 @@ pub enum Error {
     /// Anything else that stopped the command, already phrased for the user.
     #[error("{0}")]
     Failed(String),
+    /// How a scripted call ended, when it is not a plain success: its own exit status.
+    #[error("{message}")]
+    Outcome { code: u8, message: String },
 }
 
 impl From<TokenError> for Error {
@@ -37,6 +40,7 @@ impl Error {
             Error::Input(_) => 2,
             Error::Settings(_) => 3,
             Error::Remote(_) => 4,
+            Error::Outcome { code, .. } => *code,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! Dependencies point one way, down this list:
 //!
 //! - commands: `cmd` (one module per subcommand; `main.rs` parses `cli` and dispatches to it)
-//! - services: `server` (the page, /token, /voice), `doctor` (the account's preflight), `bring_up` (tunnel + TwiML App for a run,
+//! - services: `server` (the page, /token, /voice), `call` (a call from headless Chromium), `doctor` (the account's preflight), `bring_up` (tunnel + TwiML App for a run,
 //!   one tear-down), `tunnel` (the in-process ngrok session), `repoint` (point the app, put it
 //!   back), `shutdown` (Ctrl-C and SIGTERM), `progress`
 //! - settings: `settings` (every setting declared once, resolved once into each command's typed
@@ -18,6 +18,8 @@ pub mod cmd;
 pub mod settings;
 
 pub mod bring_up;
+#[cfg(unix)]
+pub mod call;
 pub mod doctor;
 pub mod progress;
 pub mod repoint;

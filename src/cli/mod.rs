@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand};
 
+mod call;
 mod groups;
 
+pub use call::CallArgs;
 use clap_complete::Shell;
 pub use groups::*;
 
@@ -17,6 +19,8 @@ Examples:
   c2c token --decode < t.txt  Show what is inside a token
   c2c configure               Show where the TwiML App sends calls
   c2c doctor                  Check the Twilio account for everything a call needs
+  c2c call +14155552671 --digits 1w2 --record out.wav
+                              A call from a headless browser, for scripts and CI
 
 Settings come from, highest first: flags, environment variables, ./.env (or --env-file), the
 config file ($XDG_CONFIG_HOME/c2c/config.toml, or --config), defaults.
@@ -88,6 +92,7 @@ pub enum Command {
     Tunnel(TunnelArgs),
     Configure(ConfigureArgs),
     Doctor(DoctorArgs),
+    Call(CallArgs),
     Token(TokenArgs),
     Completions(CompletionsArgs),
 }
@@ -164,6 +169,11 @@ pub struct ServeArgs {
     /// Open the page in the default browser once the server is ready
     #[arg(long)]
     pub open: bool,
+
+    /// Point the page's Voice SDK at this signalling address instead of Twilio's (a staging or
+    /// test stand-in), as HOST[:PORT]
+    #[arg(long, env = "C2C_SIGNALLING", value_name = "HOST:PORT")]
+    pub signalling: Option<String>,
 
     #[command(flatten)]
     pub dial: DialArgs,

@@ -1,5 +1,7 @@
 //! One module per subcommand: its settings are resolved here, once, and the module runs them.
 
+#[cfg(unix)]
+mod call;
 mod completions;
 mod configure;
 mod doctor;
@@ -35,6 +37,12 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Error> {
         Command::Tunnel(args) => tunnel::run(settings::tunnel::resolve(&args, &sources)?),
         Command::Configure(args) => configure::run(settings::configure::resolve(&args, &sources)?),
         Command::Doctor(args) => doctor::run(settings::doctor::resolve(&args, &sources)?),
+        #[cfg(unix)]
+        Command::Call(args) => call::run(&args, settings::call::resolve(&args, &sources)?),
+        #[cfg(not(unix))]
+        Command::Call(_) => Err(Error::Failed(
+            "c2c call runs on Linux and macOS: it hands Chromium its DevTools pipe as Unix file descriptors".to_owned(),
+        )),
         Command::Completions(_) => Ok(()),
     }
 }

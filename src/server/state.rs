@@ -36,6 +36,8 @@ pub struct App {
     pub refusals: Throttle,
     /// How recent calls ended, for their pages.
     pub outcomes: Outcomes,
+    /// `--signalling`: where the page's SDK connects instead of to Twilio.
+    pub signalling: Option<String>,
     /// The public base URL (`https://x.ngrok.app`): what Twilio signs. The tunnel sets it, and
     /// sets it again if a reconnected session gets another address.
     public_url: RwLock<Option<String>>,
@@ -57,6 +59,7 @@ impl App {
             identities: Identities::default(),
             refusals: Throttle::default(),
             outcomes: Outcomes::default(),
+            signalling: settings.signalling,
             public_url: RwLock::new(
                 settings
                     .public_url

@@ -76,12 +76,16 @@ fn json_body(app: &App, minted: &Minted) -> Resp {
         /// The page reads numbers typed without `+` as in the caller ID's country, which is
         /// also the country the dial policy allows by default.
         caller_id: &'a str,
+        /// `--signalling`, for the Device's `chunderw` option; absent: Twilio's own.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        signalling: Option<&'a str>,
     }
     let body = serde_json::to_vec(&Body {
         identity: &minted.identity,
         token: &minted.token,
         expires_at: minted.expires_at_rfc3339(),
         caller_id: &app.caller_id,
+        signalling: app.signalling.as_deref(),
     })
     .unwrap_or_default();
     let mut response = Response::new(Full::new(Bytes::from(body)));

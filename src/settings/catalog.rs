@@ -77,6 +77,10 @@ settings! {
         "token rate limit", "Use a whole number of tokens per minute, or 0 for no limit.";
     TOKEN_TTL = "token_ttl", Some("--token-ttl"), "C2C_TOKEN_TTL", Some("token_ttl"),
         "page token lifetime", "Use seconds or a duration such as 10m or 1h, from 20s to 24h.";
+    SIGNALLING = "signalling", Some("--signalling"), "C2C_SIGNALLING", Some("signalling"),
+        "signalling address", "Use HOST or HOST:PORT with no scheme or path, such as edge.example:8443 (the SDK adds wss:// and /signal).";
+    CHROME = "chrome", Some("--chrome"), "CHROME_PATH", Some("chrome"),
+        "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.";
     IDENTITY = "identity", Some("--identity"), "C2C_IDENTITY", Some("identity"),
         "client identity", "Use letters, digits, _, - and . only.";
 }

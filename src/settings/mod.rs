@@ -18,6 +18,7 @@ mod files;
 mod problem;
 mod resolver;
 
+pub mod call;
 pub mod configure;
 pub mod doctor;
 pub mod ngrok;

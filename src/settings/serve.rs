@@ -5,8 +5,8 @@ use std::net::{IpAddr, SocketAddr};
 
 use super::tunnel::{self, Bringup, Plan};
 use super::{
-    ALLOW_COUNTRY, AUTH_TOKEN, CALLER_ID, HOST, Origin, PORT, PUBLIC_URL, Resolver, SettingsError,
-    Sources, TOKEN_RATE, TOKEN_TTL,
+    ALLOW_COUNTRY, AUTH_TOKEN, CALLER_ID, HOST, Origin, PORT, PUBLIC_URL, Resolver, SIGNALLING,
+    SettingsError, Sources, TOKEN_RATE, TOKEN_TTL,
 };
 use crate::cli::ServeArgs;
 use crate::dial::{self, Allowed};
@@ -43,11 +43,13 @@ pub struct Server {
     pub token_rate: u32,
     /// What Twilio signs, when it is known before the tunnel opens (`--public-url`).
     pub public_url: Option<String>,
+    /// `--signalling`: the page's SDK connects there instead of to Twilio.
+    pub signalling: Option<String>,
 }
 
 pub fn resolve(args: &ServeArgs, sources: &Sources) -> Result<Serve, SettingsError> {
     let mut r = sources.resolver();
-    let server = server(args, &mut r);
+    let server = server(&mut r, args.share, args.insecure_unsigned_webhooks);
     let host = r.require(&HOST, |v| {
         v.parse::<IpAddr>()
             .map_err(|_| format!("{v:?} is not an IP address"))
@@ -85,19 +87,26 @@ pub fn resolve(args: &ServeArgs, sources: &Sources) -> Result<Serve, SettingsErr
     r.finish(serve)
 }
 
-fn server(args: &ServeArgs, r: &mut Resolver) -> Option<Server> {
+/// What the server answers: `serve`'s, and `call`'s in-process one (which has no `--share`, no
+/// `--insecure-unsigned-webhooks` and the defaults for the token flags it does not show).
+pub(super) fn server(r: &mut Resolver, share: bool, insecure_unsigned: bool) -> Option<Server> {
     let minter = super::twilio::minter(r);
     let caller_id = r.require(&CALLER_ID, dial::e164_shape);
     let caller_id_origin = r.lookup(&CALLER_ID).map(|found| found.origin);
     let auth_token = r.optional_secret(&AUTH_TOKEN);
-    let token_rate = r.require(&TOKEN_RATE, |v| {
-        v.parse::<u32>()
-            .map_err(|_| format!("{v:?} is not a whole number"))
-    });
-    let token_ttl = r.require(&TOKEN_TTL, page_token_ttl);
+    let token_rate = r
+        .optional(&TOKEN_RATE, |v| {
+            v.parse::<u32>()
+                .map_err(|_| format!("{v:?} is not a whole number"))
+        })
+        .unwrap_or(DEFAULT_TOKEN_RATE);
+    let token_ttl = r
+        .optional(&TOKEN_TTL, page_token_ttl)
+        .unwrap_or(DEFAULT_TOKEN_TTL_SECS);
     let public_url = r.optional(&PUBLIC_URL, super::twilio::web_address);
+    let signalling = r.optional(&SIGNALLING, signalling_address);
     let allowed = allowed_countries(r);
-    let share_password = match args.share {
+    let share_password = match share {
         true => match share_password() {
             Ok(password) => Some(password),
             Err(why) => {
@@ -109,16 +118,42 @@ fn server(args: &ServeArgs, r: &mut Resolver) -> Option<Server> {
     };
     Some(Server {
         minter: minter?,
-        token_ttl: token_ttl?,
+        token_ttl,
         caller_id: caller_id?,
         caller_id_origin: caller_id_origin?,
         allowed,
         auth_token,
-        insecure_unsigned: args.insecure_unsigned_webhooks,
+        insecure_unsigned,
         share_password,
-        token_rate: token_rate?,
+        token_rate,
         public_url,
+        signalling,
     })
+}
+
+/// `--token-rate`'s and `--token-ttl`'s defaults, for a command that does not show them.
+const DEFAULT_TOKEN_RATE: u32 = 60;
+const DEFAULT_TOKEN_TTL_SECS: u64 = 60 * 60;
+
+/// `--signalling`: where the SDK connects instead of Twilio, `HOST[:PORT]` as its `chunderw`
+/// option takes it (it adds `wss://` and `/signal`).
+fn signalling_address(text: &str) -> Result<String, String> {
+    let (host, port) = match text.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => (host, Some(port)),
+        _ => (text, None),
+    };
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'))
+    {
+        return Err(format!("{text:?} is not HOST or HOST:PORT"));
+    }
+    if let Some(port) = port {
+        port.parse::<u16>()
+            .map_err(|_| format!("{port:?} in {text:?} is not a port number"))?;
+    }
+    Ok(text.to_owned())
 }
 
 /// `--token-ttl`: a token's lifetime as `c2c token --ttl` reads it, but long enough for the page to
@@ -150,4 +185,30 @@ pub fn allowed_countries(r: &mut Resolver) -> Vec<Allowed> {
             .collect::<Result<Vec<_>, _>>()
     })
     .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signalling_address;
+
+    #[test]
+    fn signalling_addresses_are_a_host_and_maybe_a_port() {
+        for good in [
+            "edge.example",
+            "127.0.0.1:9443",
+            "[::1]:9443",
+            "voice-js.staging.example:443",
+        ] {
+            assert_eq!(signalling_address(good).as_deref(), Ok(good));
+        }
+        for bad in [
+            "wss://edge.example",
+            "edge.example/signal",
+            "edge:port",
+            "",
+            "a b",
+        ] {
+            assert!(signalling_address(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -60,9 +60,11 @@ function checkToken(token, account, now = Date.now() / 1000) {
 
 /** One browser: the Voice SDK's signalling socket. */
 class Client {
-  constructor(edge, socket) {
+  /** `origin`: the page's, when the TwiML App is to be c2c's own address (see server.js). */
+  constructor(edge, socket, origin = null) {
     this.edge = edge;
     this.socket = socket;
+    this.origin = origin;
     this.identity = null;
     this.expires = 0;
     this.registered = false;
@@ -189,12 +191,20 @@ export class VoiceEdge {
 
   /** Answers `page`'s signalling socket (the SDK dials wss://voice-js.*.twilio.com/signal). */
   async route(page) {
-    await page.routeWebSocket(/twilio\.com\/signal$/, (socket) => this.clients.add(new Client(this, socket)));
+    await page.routeWebSocket(/twilio\.com\/signal$/, (socket) => this.connect(socket));
+  }
+
+  /** Takes a signalling socket ({ send, onMessage, onClose }) however it arrived. */
+  connect(socket, origin = null) {
+    const client = new Client(this, socket, origin);
+    this.clients.add(client);
+    return client;
   }
 
   /**
    * How `number` answers when dialled: `answer` is "answer" (default), "busy", "no-answer" or
-   * "failed"; `after` ms of ringing first; `tone` Hz it plays once answered.
+   * "failed"; `after` ms of ringing first; `tone` Hz it plays once answered, or with `ivr: true`
+   * a phone tree's prompt of `prompt` ms and then a tone per key (media.js).
    */
   phone(number, behaviour) {
     this.phones.set(number, behaviour);
@@ -226,6 +236,7 @@ export class VoiceEdge {
     const call = this.#started(new Call(this, { from, to: params.To ?? "", direction: "inbound", fromPhone: false, params }));
     call.offer = payload.sdp;
     call.caller = new Leg(client, call.sid);
+    if (client.origin) call.app = { local: `${client.origin}/`, public: `${client.origin}/`, direct: true };
     // The SDK names the call by its own temporary id until Twilio's first answer names it.
     this.legs.set(payload.callsid, call.caller);
     this.legs.set(call.sid, call.caller);
@@ -252,8 +263,10 @@ export class VoiceEdge {
       ...call.form,
       ...extra,
     };
-    const local = this.c2c.local + new URL(url).pathname.slice(1);
-    const reply = await post({ url, local, params, authToken: this.account.authToken }).catch((error) => ({ status: 0, body: String(error) }));
+    const app = call.app ?? this.c2c;
+    const local = app.local + new URL(url).pathname.slice(1);
+    const reply = await post({ url, local, params, authToken: this.account.authToken, direct: Boolean(app.direct) })
+      .catch((error) => ({ status: 0, body: String(error) }));
     call.webhooks.push({ url, params, status: reply.status, body: reply.body });
     if (reply.status < 200 || reply.status > 299) {
       return this.#applicationError(call, 11200, `HTTP ${reply.status} from ${url}`);
@@ -277,7 +290,7 @@ export class VoiceEdge {
   /** Runs the app's TwiML for `call` until it hangs up or runs out. */
   async #run(call, form) {
     call.form = form;
-    let url = new URL("voice", this.c2c.public).href;
+    let url = new URL("voice", (call.app ?? this.c2c).public).href;
     let extra = {};
     while (url && call.up) {
       const verbs = await this.#webhook(call, url, extra);
@@ -379,6 +392,7 @@ export class VoiceEdge {
     if (phone.answer !== "answer") return { to: number, sid, status: phone.answer };
     await this.#answer(call, phone.tone);
     call.media.tone = phone.tone;
+    if (phone.ivr) call.media.ivr(phone.prompt);
     call.note(`${number} answered`);
     const at = Date.now();
     const hangUpAfter = phone.hangUpAfter ? sleep(phone.hangUpAfter) : new Promise(() => {});

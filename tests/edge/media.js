@@ -49,6 +49,11 @@ export function strength(samples, frequency, rate = RATE) {
   return Math.sqrt(Math.max(power, 0)) / samples.length;
 }
 
+/** The tone a stand-in phone tree plays for a key: 0 is 500 Hz, 1 is 600 Hz ... # is 1600 Hz. */
+export function ivrTone(digit) {
+  return 500 + 100 * "0123456789*#".indexOf(digit);
+}
+
 /** Root mean square of `samples`, as a fraction of full scale. */
 export function level(samples) {
   if (samples.length === 0) return 0;
@@ -127,6 +132,17 @@ export class Peer {
     return this.pc.localDescription.sdp;
   }
 
+  /**
+   * Plays as a small phone tree does: a spoken-length prompt, then silence, then a tone for each
+   * key it receives (`ivrTone`). `promptEnded` is when the prompt's last frame was sent.
+   */
+  ivr(promptMs = 1500) {
+    this.tone = 0;
+    this.segments = [{ kind: "speech", ms: promptMs, at: 0 }];
+    this.promptEnded = null;
+    this.onDigit = (digit) => this.segments.push({ kind: "tone", hz: ivrTone(digit), ms: 400, at: 0 });
+  }
+
   /** Starts sending audio, 20 ms a packet, as a phone line does. */
   play() {
     if (this.timer) return;
@@ -156,13 +172,33 @@ export class Peer {
 
   #sendFrame() {
     const payload = Buffer.alloc(FRAME);
-    for (let i = 0; i < FRAME; i += 1) {
-      const sample = this.tone ? this.amplitude * Math.sin(this.phase) : 0;
-      this.phase += (2 * Math.PI * this.tone) / RATE;
-      payload[i] = encode(sample);
-    }
+    const segment = this.segments?.[0];
+    for (let i = 0; i < FRAME; i += 1) payload[i] = encode(segment ? this.#segmentSample(segment) : this.#toneSample());
     this.phase %= 2 * Math.PI;
+    if (segment) {
+      segment.ms -= 20;
+      if (segment.ms <= 0) {
+        this.segments.shift();
+        if (segment.kind === "speech") this.promptEnded = Date.now();
+      }
+    }
     this.#send(payload);
+  }
+
+  #toneSample() {
+    const sample = this.tone ? this.amplitude * Math.sin(this.phase) : 0;
+    this.phase += (2 * Math.PI * this.tone) / RATE;
+    return sample;
+  }
+
+  // Speech-like: three partials under a syllable-rate (4 Hz) envelope, so it is sound but no
+  // one tone; a tone segment is one frequency.
+  #segmentSample(segment) {
+    const t = segment.at / RATE;
+    segment.at += 1;
+    if (segment.kind === "tone") return this.amplitude * Math.sin(2 * Math.PI * segment.hz * t);
+    const envelope = Math.abs(Math.sin(2 * Math.PI * 4 * t));
+    return (this.amplitude / 2) * envelope * [300, 470, 820].reduce((sum, hz) => sum + Math.sin(2 * Math.PI * hz * t), 0) / 1.5;
   }
 
   #send(payload) {
@@ -194,6 +230,7 @@ export class Peer {
         this.lastEvent = rtp.header.timestamp;
         this.digits += DIGITS[event];
         this.digitTimes.push(Date.now());
+        this.onDigit?.(DIGITS[event]);
       }
     }
   }

@@ -14,13 +14,14 @@ export function sign(authToken, url, params) {
 }
 
 /**
- * POSTs `params` to `url` (public) by way of `local` (where the proxy delivers it). Resolves to
- * { status, body, url } whatever the status; rejects only when nothing answered.
+ * POSTs `params` to `url` (public) by way of `local` (where the proxy delivers it); `direct`:
+ * straight to `url`, with no proxy between (a TwiML App pointed at c2c's own address). Resolves
+ * to { status, body, url } whatever the status; rejects only when nothing answered.
  */
-export function post({ url, local, params, authToken }) {
+export function post({ url, local, params, authToken, direct = false }) {
   const body = new URLSearchParams(params).toString();
   const target = new URL(url);
-  const via = new URL(local);
+  const via = new URL(direct ? url : local);
   const headers = {
     Host: target.host,
     "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
@@ -28,10 +29,9 @@ export function post({ url, local, params, authToken }) {
     "User-Agent": "TwilioProxy/1.1",
     Accept: "*/*",
     "Cache-Control": "max-age=259200",
-    "X-Forwarded-For": "54.172.60.1",
-    "X-Forwarded-Proto": target.protocol.replace(":", ""),
     "I-Twilio-Idempotency-Token": randomUUID(),
     "X-Twilio-Signature": sign(authToken, url, params),
+    ...(direct ? {} : { "X-Forwarded-For": "54.172.60.1", "X-Forwarded-Proto": target.protocol.replace(":", "") }),
   };
   return new Promise((resolve, reject) => {
     const request = http.request(

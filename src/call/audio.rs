@@ -1,0 +1,284 @@
+//! What the page heard, and how c2c listens to it: 16 kHz mono PCM, looked at 40 ms at a time
+//! for loudness (sound or silence) and for the strength of one frequency (Goertzel).
+
+use std::path::Path;
+use std::time::Instant;
+
+/// The rate the page sends and c2c records at: telephone audio needs no more.
+pub const RATE: u32 = 16_000;
+/// One look at the audio: 40 ms, so that a frequency is told apart within 25 Hz.
+pub const FRAME: usize = (RATE as usize) / 25;
+/// Louder than this (RMS, full scale 1) is sound: -40 dBFS.
+const SOUND: f64 = 0.01;
+/// Quieter than this is silence: -50 dBFS, well above a digital line's noise.
+const SILENCE: f64 = 0.003;
+/// A frequency is "the tone" when it holds at least this share of a frame's energy.
+const TONE_SHARE: f64 = 0.5;
+
+/// Everything the page heard, with when each piece arrived.
+#[derive(Default)]
+pub struct Heard {
+    samples: Vec<i16>,
+    arrivals: Vec<(Instant, usize)>,
+}
+
+impl Heard {
+    pub fn push(&mut self, at: Instant, pcm: &[i16]) {
+        self.arrivals.push((at, self.samples.len()));
+        self.samples.extend_from_slice(pcm);
+    }
+
+    pub fn all(&self) -> &[i16] {
+        &self.samples
+    }
+
+    /// The samples that arrived at `at` or later.
+    pub fn since(&self, at: Instant) -> &[i16] {
+        let start = self
+            .arrivals
+            .iter()
+            .find(|(arrived, _)| *arrived >= at)
+            .map_or(self.samples.len(), |(_, index)| *index);
+        &self.samples[start..]
+    }
+}
+
+/// How a frame sounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loudness {
+    Sound,
+    Silence,
+    /// Between the two thresholds: neither counts.
+    Faint,
+}
+
+pub fn rms(frame: &[i16]) -> f64 {
+    if frame.is_empty() {
+        return 0.0;
+    }
+    let sum: f64 = frame
+        .iter()
+        .map(|&s| (f64::from(s) / 32768.0).powi(2))
+        .sum();
+    (sum / frame.len() as f64).sqrt()
+}
+
+pub fn loudness(frame: &[i16]) -> Loudness {
+    match rms(frame) {
+        level if level >= SOUND => Loudness::Sound,
+        level if level < SILENCE => Loudness::Silence,
+        _ => Loudness::Faint,
+    }
+}
+
+/// The share of `frame`'s energy at `hz` (1 for a pure tone there, 0 for none of it).
+pub fn tone_share(frame: &[i16], hz: f64) -> f64 {
+    let energy: f64 = frame.iter().map(|&s| f64::from(s).powi(2)).sum();
+    if energy == 0.0 {
+        return 0.0;
+    }
+    // Half a bin either side as well: a tone between two bins is not lost to leakage.
+    let bin = f64::from(RATE) / frame.len() as f64;
+    [hz - bin / 2.0, hz, hz + bin / 2.0]
+        .iter()
+        .map(|&f| 2.0 * goertzel_power(frame, f) / (frame.len() as f64 * energy))
+        .fold(0.0, f64::max)
+}
+
+fn goertzel_power(frame: &[i16], hz: f64) -> f64 {
+    let coefficient = 2.0 * (2.0 * std::f64::consts::PI * hz / f64::from(RATE)).cos();
+    let (mut s1, mut s2) = (0.0, 0.0);
+    for &x in frame {
+        let s0 = f64::from(x) + coefficient * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    s1 * s1 + s2 * s2 - coefficient * s1 * s2
+}
+
+/// Whether `frame` is a tone of `hz` (within 2%): sound, mostly at that frequency.
+pub fn is_tone(frame: &[i16], hz: f64) -> bool {
+    loudness(frame) == Loudness::Sound
+        && [hz * 0.98, hz, hz * 1.02]
+            .iter()
+            .any(|&f| tone_share(frame, f) >= TONE_SHARE)
+}
+
+/// The strongest frequency in `frame` between 100 Hz and 4 kHz, to 10 Hz: for saying what was
+/// heard instead of an expected tone.
+pub fn dominant(frame: &[i16]) -> Option<f64> {
+    if loudness(frame) != Loudness::Sound {
+        return None;
+    }
+    (10..=400)
+        .map(|tenth| f64::from(tenth) * 10.0)
+        .map(|hz| (hz, goertzel_power(frame, hz)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(hz, _)| hz)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WavError {
+    #[error("{path} is not a WAV file c2c can read: {err}")]
+    Read { path: String, err: hound::Error },
+    #[error("cannot write {path}: {err}")]
+    Write { path: String, err: hound::Error },
+}
+
+/// A WAV file as 16 kHz mono: channels mixed, other rates resampled (linearly, enough for a
+/// prompt or a tone on a phone line).
+pub fn read_wav(path: &Path) -> Result<Vec<i16>, WavError> {
+    let failed = |err| WavError::Read {
+        path: path.display().to_string(),
+        err,
+    };
+    let mut reader = hound::WavReader::open(path).map_err(failed)?;
+    let spec = reader.spec();
+    let channels = usize::from(spec.channels.max(1));
+    let raw: Vec<f64> = match spec.sample_format {
+        hound::SampleFormat::Float => reader
+            .samples::<f32>()
+            .map(|s| s.map(f64::from))
+            .collect::<Result<_, _>>()
+            .map_err(failed)?,
+        hound::SampleFormat::Int => {
+            let scale = f64::from(1u32 << (spec.bits_per_sample.clamp(1, 32) - 1));
+            reader
+                .samples::<i32>()
+                .map(|s| s.map(|v| f64::from(v) / scale))
+                .collect::<Result<_, _>>()
+                .map_err(failed)?
+        }
+    };
+    let mono: Vec<f64> = raw
+        .chunks(channels)
+        .map(|frame| frame.iter().sum::<f64>() / frame.len() as f64)
+        .collect();
+    Ok(resample(&mono, spec.sample_rate)
+        .into_iter()
+        .map(|v| (v * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
+        .collect())
+}
+
+fn resample(samples: &[f64], from: u32) -> Vec<f64> {
+    if from == RATE || samples.is_empty() {
+        return samples.to_vec();
+    }
+    let step = f64::from(from) / f64::from(RATE);
+    let count = (samples.len() as f64 / step) as usize;
+    (0..count)
+        .map(|i| {
+            let at = i as f64 * step;
+            let (index, fraction) = (at as usize, at.fract());
+            let next = samples.get(index + 1).copied().unwrap_or(samples[index]);
+            samples[index] * (1.0 - fraction) + next * fraction
+        })
+        .collect()
+}
+
+pub fn write_wav(path: &Path, samples: &[i16]) -> Result<(), WavError> {
+    let failed = |err| WavError::Write {
+        path: path.display().to_string(),
+        err,
+    };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(path, spec).map_err(failed)?;
+    for &sample in samples {
+        writer.write_sample(sample).map_err(failed)?;
+    }
+    writer.finalize().map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(hz: f64, amplitude: f64, len: usize) -> Vec<i16> {
+        (0..len)
+            .map(|i| {
+                (amplitude
+                    * 32767.0
+                    * (2.0 * std::f64::consts::PI * hz * i as f64 / f64::from(RATE)).sin())
+                    as i16
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_tone_is_told_by_its_frequency_within_two_percent() {
+        let frame = tone(1000.0, 0.3, FRAME);
+        assert!(is_tone(&frame, 1000.0));
+        assert!(is_tone(&frame, 1015.0), "1.5% off");
+        assert!(!is_tone(&frame, 1100.0));
+        assert!(!is_tone(&frame, 440.0));
+        assert_eq!(dominant(&frame), Some(1000.0));
+        // A tone between two analysis bins still counts.
+        assert!(is_tone(&tone(712.0, 0.3, FRAME), 712.0));
+    }
+
+    #[test]
+    fn two_tones_at_once_are_neither_alone_and_noise_is_no_tone() {
+        let mixed: Vec<i16> = tone(440.0, 0.2, FRAME)
+            .iter()
+            .zip(tone(1000.0, 0.2, FRAME))
+            .map(|(a, b)| a + b)
+            .collect();
+        assert!(!is_tone(&mixed, 1000.0) || tone_share(&mixed, 1000.0) < 0.6);
+        let mut seed = 12345u32;
+        let noise: Vec<i16> = (0..FRAME)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                ((seed >> 16) as i16) / 4
+            })
+            .collect();
+        assert_eq!(loudness(&noise), Loudness::Sound);
+        assert!(!is_tone(&noise, 1000.0));
+    }
+
+    #[test]
+    fn loudness_has_a_gap_between_sound_and_silence() {
+        assert_eq!(loudness(&tone(500.0, 0.1, FRAME)), Loudness::Sound);
+        assert_eq!(loudness(&tone(500.0, 0.002, FRAME)), Loudness::Silence);
+        assert_eq!(loudness(&tone(500.0, 0.008, FRAME)), Loudness::Faint);
+        assert_eq!(loudness(&[]), Loudness::Silence);
+    }
+
+    #[test]
+    fn wav_files_round_trip_and_other_rates_are_resampled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.wav");
+        let samples = tone(800.0, 0.5, RATE as usize / 2);
+        write_wav(&path, &samples).unwrap();
+        assert!(
+            read_wav(&path).unwrap() == samples,
+            "a 16 kHz file reads back as written"
+        );
+
+        let stereo = dir.path().join("b.wav");
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 48_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut writer = hound::WavWriter::create(&stereo, spec).unwrap();
+        for i in 0..48_000 {
+            let v = (0.5
+                * 32767.0
+                * (2.0 * std::f64::consts::PI * 800.0 * f64::from(i) / 48_000.0).sin())
+                as i16;
+            writer.write_sample(v).unwrap();
+            writer.write_sample(v).unwrap();
+        }
+        writer.finalize().unwrap();
+        let read = read_wav(&stereo).unwrap();
+        assert_eq!(read.len(), RATE as usize);
+        assert!(is_tone(&read[1000..1000 + FRAME], 800.0));
+        assert!(read_wav(&dir.path().join("missing.wav")).is_err());
+    }
+}

@@ -1,0 +1,145 @@
+//! The Chrome DevTools Protocol over `--remote-debugging-pipe`: JSON messages ended by a NUL
+//! byte, in on one pipe and out on the other. A pipe rather than a debugging port: no other
+//! program on the machine can reach the browser, and no WebSocket client is needed. c2c uses a
+//! dozen commands, so it speaks them itself rather than pulling in a generated client of
+//! hundreds of types.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::unix::pipe;
+use tokio::sync::{mpsc, oneshot};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CdpError {
+    #[error("Chromium closed its DevTools pipe (it exited or crashed)")]
+    Closed,
+    #[error("Chromium refused {method}: {message}")]
+    Refused { method: String, message: String },
+    #[error("cannot write to Chromium: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// Something the browser said unasked: `method` names it (`Runtime.bindingCalled`, ...).
+#[derive(Debug)]
+pub struct Event {
+    pub method: String,
+    pub params: Value,
+}
+
+type Waiting = Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Value, String>>>>>;
+
+pub struct Cdp {
+    writer: tokio::sync::Mutex<pipe::Sender>,
+    waiting: Waiting,
+    next_id: AtomicU64,
+}
+
+impl Cdp {
+    /// Talks to the browser through `to_browser` and `from_browser`; events arrive on the
+    /// returned channel, which closes when the browser does.
+    pub fn start(
+        to_browser: pipe::Sender,
+        from_browser: pipe::Receiver,
+    ) -> (Cdp, mpsc::UnboundedReceiver<Event>) {
+        let waiting: Waiting = Arc::default();
+        let (events, received) = mpsc::unbounded_channel();
+        tokio::spawn(read(from_browser, Arc::clone(&waiting), events));
+        let cdp = Cdp {
+            writer: tokio::sync::Mutex::new(to_browser),
+            waiting,
+            next_id: AtomicU64::new(1),
+        };
+        (cdp, received)
+    }
+
+    /// Sends `method` to the browser (or, with `session`, to one of its pages) and waits for
+    /// its result.
+    pub async fn send(
+        &self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, CdpError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut message = json!({ "id": id, "method": method, "params": params });
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
+        }
+        let (tx, rx) = oneshot::channel();
+        self.waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, tx);
+        let mut bytes = serde_json::to_vec(&message).unwrap_or_default();
+        bytes.push(0);
+        {
+            let mut writer = self.writer.lock().await;
+            writer.write_all(&bytes).await?;
+        }
+        match rx.await {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(message)) => Err(CdpError::Refused {
+                method: method.to_owned(),
+                message,
+            }),
+            Err(_) => Err(CdpError::Closed),
+        }
+    }
+}
+
+async fn read(
+    mut from_browser: pipe::Receiver,
+    waiting: Waiting,
+    events: mpsc::UnboundedSender<Event>,
+) {
+    let mut buffer = Vec::with_capacity(64 * 1024);
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let read = match from_browser.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        buffer.extend_from_slice(&chunk[..read]);
+        while let Some(end) = buffer.iter().position(|&b| b == 0) {
+            let message: Vec<u8> = buffer.drain(..=end).collect();
+            dispatch(&message[..end], &waiting, &events);
+        }
+    }
+    // Whoever still waits learns the browser is gone.
+    waiting
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
+}
+
+fn dispatch(message: &[u8], waiting: &Waiting, events: &mpsc::UnboundedSender<Event>) {
+    let Ok(mut value) = serde_json::from_slice::<Value>(message) else {
+        return;
+    };
+    if let Some(id) = value.get("id").and_then(Value::as_u64) {
+        let answer = match value.get("error") {
+            Some(error) => Err(error
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("unknown error")
+                .to_owned()),
+            None => Ok(value.get_mut("result").map(Value::take).unwrap_or_default()),
+        };
+        let waiter = waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&id);
+        if let Some(waiter) = waiter {
+            let _ = waiter.send(answer);
+        }
+    } else if let Some(method) = value.get("method").and_then(Value::as_str) {
+        let _ = events.send(Event {
+            method: method.to_owned(),
+            params: value.get_mut("params").map(Value::take).unwrap_or_default(),
+        });
+    }
+}

@@ -1,0 +1,166 @@
+//! Headless Chromium for one call: started with only what a call needs (no extensions, no
+//! first-run work, no background networking, a throwaway profile, fake media devices whose
+//! permission prompts are answered yes) and spoken to over a DevTools pipe.
+
+use std::fs::File;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use tokio::net::unix::pipe;
+use tokio::sync::mpsc;
+
+use super::cdp::{Cdp, Event};
+
+const FLAGS: &[&str] = &[
+    "--headless",
+    "--remote-debugging-pipe",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-extensions",
+    "--disable-component-extensions-with-background-pages",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--disable-gpu",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+    // The call's audio is c2c's to hear, not the machine's speakers'.
+    "--mute-audio",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error("cannot make a profile folder for Chromium in {dir}: {err}")]
+    Profile { dir: String, err: std::io::Error },
+    #[error("cannot open pipes to Chromium: {0}")]
+    Pipe(std::io::Error),
+    #[error("cannot start {path}: {err}")]
+    Spawn { path: String, err: std::io::Error },
+}
+
+pub struct Chrome {
+    /// Taken out when the browser has been reaped.
+    child: Option<Child>,
+    profile: PathBuf,
+    pub cdp: Cdp,
+}
+
+impl Chrome {
+    /// Starts `path` with c2c's flags and `extra` ones; events from the browser come on the
+    /// receiver.
+    pub fn launch(
+        path: &Path,
+        extra: &[String],
+    ) -> Result<(Chrome, mpsc::UnboundedReceiver<Event>), LaunchError> {
+        let profile = std::env::temp_dir().join(format!(
+            "c2c-chrome-{}-{}",
+            std::process::id(),
+            crate::identity::random_text(8).unwrap_or_default()
+        ));
+        std::fs::create_dir_all(&profile).map_err(|err| LaunchError::Profile {
+            dir: profile.display().to_string(),
+            err,
+        })?;
+        let log = File::create(profile.join("chrome.log")).ok();
+        let (to_browser, browser_reads) = pipe::pipe().map_err(LaunchError::Pipe)?;
+        let (browser_writes, from_browser) = pipe::pipe().map_err(LaunchError::Pipe)?;
+        let browser_reads = browser_reads
+            .into_blocking_fd()
+            .map_err(LaunchError::Pipe)?;
+        let browser_writes = browser_writes
+            .into_blocking_fd()
+            .map_err(LaunchError::Pipe)?;
+        let mut command = Command::new(path);
+        command
+            .args(FLAGS)
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(extra)
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log.map_or_else(Stdio::null, Stdio::from));
+        // Chromium will not run as root with its sandbox (containers and CI runners often are).
+        if rustix::process::geteuid().is_root() {
+            command.arg("--no-sandbox");
+        }
+        hand_over(&mut command, &browser_reads, &browser_writes);
+        let child = command.spawn().map_err(|err| LaunchError::Spawn {
+            path: path.display().to_string(),
+            err,
+        })?;
+        // The child has its own copies now; c2c's must go, or it would never see the browser's
+        // end of the pipe close when the browser dies.
+        drop((browser_reads, browser_writes));
+        let (cdp, events) = Cdp::start(to_browser, from_browser);
+        Ok((
+            Chrome {
+                child: Some(child),
+                profile,
+                cdp,
+            },
+            events,
+        ))
+    }
+
+    /// What Chromium wrote to standard error, last lines first cut: for an error message.
+    pub fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(self.profile.join("chrome.log")).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        lines[lines.len().saturating_sub(3)..].join(" | ")
+    }
+
+    /// Asks the browser to close, and makes sure it has.
+    pub async fn close(mut self) {
+        let closed = tokio::time::timeout(
+            Duration::from_secs(2),
+            self.cdp.send(None, "Browser.close", serde_json::json!({})),
+        )
+        .await;
+        if let Some(mut child) = self.child.take() {
+            if closed.is_err() {
+                let _ = child.kill();
+            }
+            // Reaped on a blocking thread: Chromium takes a moment to exit after Browser.close.
+            let _ = tokio::task::spawn_blocking(move || child.wait()).await;
+        }
+    }
+}
+
+impl Drop for Chrome {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Gives the child `reads` as fd 3 and `writes` as fd 4, where `--remote-debugging-pipe` looks.
+fn hand_over(command: &mut Command, reads: &OwnedFd, writes: &OwnedFd) {
+    let (reads, writes) = (reads.as_raw_fd(), writes.as_raw_fd());
+    // SAFETY: between fork and exec only async-signal-safe calls (fcntl, dup2, close) are made,
+    // and nothing is allocated. The descriptors are copied above 10 first, so that one of them
+    // being 3 or 4 already cannot be overwritten before it is moved; dup2 leaves the copies at 3
+    // and 4 open across exec.
+    unsafe {
+        command.pre_exec(move || {
+            let high_reads = libc::fcntl(reads, libc::F_DUPFD_CLOEXEC, 10);
+            let high_writes = libc::fcntl(writes, libc::F_DUPFD_CLOEXEC, 10);
+            if high_reads < 0
+                || high_writes < 0
+                || libc::dup2(high_reads, 3) < 0
+                || libc::dup2(high_writes, 4) < 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,64 @@
+// Injected by `c2c call` into its page before the page's own scripts run
+// (Page.addScriptToEvaluateOnNewDocument). The page's microphone becomes what c2c plays, and what
+// the page hears goes back to c2c through the c2cAudio binding, 16 kHz mono 16-bit PCM in base64.
+(() => {
+  const RATE = 16000;
+  const context = new AudioContext({ sampleRate: RATE });
+  const microphone = context.createMediaStreamDestination();
+  microphone.channelCount = 1;
+
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    if (!constraints?.audio) return original(constraints);
+    await context.resume();
+    return new MediaStream(microphone.stream.getAudioTracks().map((track) => track.clone()));
+  };
+
+  // Plays 16-bit mono PCM (base64) at `rate` into the microphone, from now.
+  window.__c2cPlay = (base64, rate) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const samples = new Int16Array(bytes.buffer, 0, bytes.length >> 1);
+    const buffer = context.createBuffer(1, Math.max(samples.length, 1), rate);
+    const channel = buffer.getChannelData(0);
+    for (let i = 0; i < samples.length; i += 1) channel[i] = samples[i] / 32768;
+    const source = context.createBufferSource();
+    source.buffer = buffer;
+    source.connect(microphone);
+    source.start();
+    return buffer.duration;
+  };
+
+  const listen = (stream) => {
+    const source = context.createMediaStreamSource(stream);
+    // ScriptProcessor, not an AudioWorklet: a worklet's module would need a URL the page's
+    // policy allows, and 128 ms of latency is nothing here.
+    const tap = context.createScriptProcessor(2048, 1, 1);
+    tap.onaudioprocess = (event) => {
+      const input = event.inputBuffer.getChannelData(0);
+      const pcm = new Int16Array(input.length);
+      for (let i = 0; i < input.length; i += 1) {
+        pcm[i] = Math.max(-32768, Math.min(32767, Math.round(input[i] * 32767)));
+      }
+      const bytes = new Uint8Array(pcm.buffer);
+      let text = "";
+      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      window.c2cAudio?.(btoa(text));
+    };
+    // A processor runs only when connected onwards; through a muted gain, nothing is played.
+    const silent = context.createGain();
+    silent.gain.value = 0;
+    source.connect(tap);
+    tap.connect(silent);
+    silent.connect(context.destination);
+  };
+
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("track", (event) => {
+        if (event.track.kind === "audio") listen(event.streams[0] ?? new MediaStream([event.track]));
+      });
+    }
+  };
+})();

@@ -1,0 +1,325 @@
+//! `c2c call`: a real call placed by c2c's own page in headless Chromium, for scripts and CI.
+//!
+//! - `chrome`: starts the browser; `cdp`: the DevTools protocol over its pipe
+//! - `page`: the page as c2c drives it (`driver.js` is injected into it)
+//! - `session`: one call's life, steps included; `steps`: the scenario's language
+//! - `audio`: what the page heard, and listening to it; `report`: outcome, JSON, JUnit
+
+mod audio;
+mod cdp;
+mod chrome;
+mod page;
+mod report;
+mod session;
+mod steps;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use chrome::Chrome;
+pub use report::{Outcome, Report};
+
+use crate::cli::CallArgs;
+use crate::error::Error;
+use crate::shutdown::Shutdown;
+use report::TwilioError;
+use steps::{Action, Step};
+
+/// A WAV file, read once before the call.
+pub struct Sound {
+    samples: Vec<i16>,
+}
+
+impl Sound {
+    fn length(&self) -> Duration {
+        Duration::from_secs_f64(self.samples.len() as f64 / f64::from(audio::RATE))
+    }
+}
+
+/// What the call is to do, checked before anything starts.
+pub struct Plan {
+    pub target: String,
+    play: Option<Sound>,
+    digits: Option<String>,
+    steps: Vec<Step>,
+    /// The files the steps play, by the path they were given as.
+    sounds: Vec<(PathBuf, Sound)>,
+    timeout: Duration,
+    hangup_after: Option<Duration>,
+    pub record: Option<PathBuf>,
+    pub json: bool,
+    pub junit: Option<PathBuf>,
+}
+
+impl Plan {
+    /// Reads the call's inputs: every mistake is a usage error that names the flag, before a
+    /// browser or a tunnel is started.
+    pub fn from_args(args: &CallArgs) -> Result<Plan, Error> {
+        let target = args.target.trim().to_owned();
+        if target.is_empty() {
+            return Err(Error::Input(
+                "NUMBER is empty: give a number such as +14155552671, or client:NAME".to_owned(),
+            ));
+        }
+        let mut steps = match &args.scenario {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|err| {
+                    Error::Input(format!(
+                        "--scenario {}: cannot read it: {err}",
+                        path.display()
+                    ))
+                })?;
+                steps::parse_scenario(&text)
+                    .map_err(|why| Error::Input(format!("--scenario {}: {why}", path.display())))?
+            }
+            None => Vec::new(),
+        };
+        for text in &args.steps {
+            steps.push(
+                steps::parse(text)
+                    .map_err(|why| Error::Input(format!("--step {text:?}: {why}")))?,
+            );
+        }
+        let mut sounds = Vec::new();
+        for step in &steps {
+            if let Action::Play(path) = &step.action
+                && !sounds.iter().any(|(p, _)| p == path)
+            {
+                sounds.push((path.clone(), read_sound(path, "--step play")?));
+            }
+        }
+        let play = args
+            .play
+            .as_deref()
+            .map(|path| read_sound(path, "--play"))
+            .transpose()?;
+        if let Some(digits) = &args.digits {
+            steps::check_digits(digits)
+                .map_err(|why| Error::Input(format!("--digits {digits:?}: {why}")))?;
+        }
+        let timeout = duration("--timeout", &args.timeout)?;
+        let hangup_after = args
+            .hangup_after
+            .as_deref()
+            .map(|text| duration("--hangup-after", text))
+            .transpose()?;
+        for (flag, path) in [("--record", &args.record), ("--junit", &args.junit)] {
+            if let Some(dir) = path.as_deref().and_then(Path::parent)
+                && !dir.as_os_str().is_empty()
+                && !dir.is_dir()
+            {
+                return Err(Error::Input(format!(
+                    "{flag} {}: the folder {} does not exist",
+                    path.as_deref().unwrap_or(dir).display(),
+                    dir.display()
+                )));
+            }
+        }
+        Ok(Plan {
+            target,
+            play,
+            digits: args.digits.clone(),
+            steps,
+            sounds,
+            timeout,
+            hangup_after,
+            record: args.record.clone(),
+            json: args.json,
+            junit: args.junit.clone(),
+        })
+    }
+
+    fn sound(&self, path: &Path) -> Option<&Sound> {
+        self.sounds.iter().find(|(p, _)| p == path).map(|(_, s)| s)
+    }
+}
+
+fn read_sound(path: &Path, flag: &str) -> Result<Sound, Error> {
+    audio::read_wav(path)
+        .map(|samples| Sound { samples })
+        .map_err(|err| Error::Input(format!("{flag}: {err}")))
+}
+
+fn duration(flag: &str, text: &str) -> Result<Duration, Error> {
+    humantime::parse_duration(text)
+        .ok()
+        .or_else(|| text.parse::<u64>().ok().map(Duration::from_secs))
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            Error::Input(format!(
+                "{flag} {text:?} is not a duration: write it as 30s, 2m or 1m30s"
+            ))
+        })
+}
+
+/// Starts the browser: first, since it takes the longest to be ready.
+pub fn launch(
+    path: &Path,
+    extra: &[String],
+) -> Result<(Chrome, tokio::sync::mpsc::UnboundedReceiver<cdp::Event>), Error> {
+    Chrome::launch(path, extra).map_err(|err| Error::Failed(err.to_string()))
+}
+
+/// Places the call from `page` (c2c's page, at `page_url`) and follows it to its end.
+pub async fn place(
+    (chrome, events): (Chrome, tokio::sync::mpsc::UnboundedReceiver<cdp::Event>),
+    plan: &Plan,
+    page_url: &str,
+    stop: &mut Shutdown,
+) -> Result<Report, Error> {
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("to", &plan.target)
+        .append_pair("autocall", "1")
+        .finish();
+    let url = format!("{page_url}?{query}");
+    tracing::info!("calling {} from headless Chromium", plan.target);
+    let mut page = page::Page::open(chrome, events, &url)
+        .await
+        .map_err(|err| Error::Failed(format!("cannot open c2c's page in Chromium: {err}")))?;
+    let lived = session::Session::new(&mut page, stop, plan).run().await;
+    page.chrome.close().await;
+    let known = match lived.call_sid.as_str() {
+        "" => None,
+        sid => ask_outcome(page_url, sid).await,
+    };
+    let recording = match &plan.record {
+        Some(path) => {
+            audio::write_wav(path, lived.heard.all())
+                .map_err(|err| Error::Failed(err.to_string()))?;
+            Some(path.clone())
+        }
+        None => None,
+    };
+    Ok(report(plan, lived, known, recording))
+}
+
+/// c2c's own account of how the call ended (`GET /calls/CA…`), as the page gets it.
+async fn ask_outcome(page_url: &str, sid: &str) -> Option<serde_json::Value> {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .ok()?;
+    let response = client
+        .get(format!("{page_url}calls/{sid}"))
+        .send()
+        .await
+        .ok()?;
+    if !response.status().is_success() {
+        return None;
+    }
+    response.json().await.ok()
+}
+
+fn report(
+    plan: &Plan,
+    lived: session::Lived,
+    known: Option<serde_json::Value>,
+    recording: Option<PathBuf>,
+) -> Report {
+    let said = |key: &str| {
+        known
+            .as_ref()
+            .and_then(|k| k[key].as_str())
+            .map(str::to_owned)
+    };
+    let answered = lived.answered_at.is_some();
+    let duration = match (lived.answered_at, lived.ended_at) {
+        (Some(start), Some(end)) => end.duration_since(start).as_secs_f64(),
+        (Some(start), None) => start.elapsed().as_secs_f64(),
+        _ => 0.0,
+    };
+    let target = &plan.target;
+    let (outcome, message) = match (said("outcome").as_deref(), &lived.error) {
+        _ if lived.interrupted => (Outcome::Interrupted, "interrupted: hung up".to_owned()),
+        (Some("refused"), _) => (Outcome::Refused, said("message").unwrap_or_default()),
+        (Some("rejected-webhook"), _) => (Outcome::Failed, said("message").unwrap_or_default()),
+        (Some("busy"), _) => (Outcome::Busy, format!("{target} was busy")),
+        (Some("no-answer"), _) => (Outcome::NoAnswer, format!("{target} did not answer")),
+        (Some("failed"), _) => (
+            Outcome::Failed,
+            format!(
+                "Twilio could not connect the call to {target} (its call log says why; c2c doctor checks the account)"
+            ),
+        ),
+        _ if lived.timed_out => (
+            Outcome::NoAnswer,
+            format!(
+                "nobody answered within {}",
+                humantime::format_duration(plan.timeout)
+            ),
+        ),
+        (_, Some(TwilioError { code, message })) => {
+            (Outcome::Failed, format!("Twilio error {code}: {message}"))
+        }
+        _ if answered => (
+            Outcome::Completed,
+            format!("answered; the call lasted {duration:.1} s"),
+        ),
+        _ => match &lived.gone {
+            Some(gone) => (Outcome::Failed, gone.clone()),
+            None => (
+                Outcome::Failed,
+                "the call ended before anyone answered".to_owned(),
+            ),
+        },
+    };
+    let mut report = Report {
+        target: target.clone(),
+        call_sid: Some(lived.call_sid).filter(|s| !s.is_empty()),
+        outcome,
+        exit_status: 0,
+        answered,
+        duration,
+        message,
+        error: lived.error,
+        steps: lived.steps,
+        recording,
+    };
+    report.exit_status = outcome.exit_code(report.a_step_failed());
+    report
+}
+
+/// What the user reads: the report as JSON on standard output, or the outcome on standard error;
+/// the JUnit file when asked for. The exit status comes back as the error.
+pub fn finish(plan: &Plan, report: &Report) -> Result<(), Error> {
+    if plan.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        );
+    }
+    if let Some(path) = &plan.junit {
+        std::fs::write(path, report::junit(report)).map_err(|err| {
+            Error::Failed(format!(
+                "cannot write the JUnit report {}: {err}",
+                path.display()
+            ))
+        })?;
+    }
+    if let Some(path) = &report.recording {
+        tracing::info!("recorded what the page heard in {}", path.display());
+    }
+    let failed_step = report
+        .steps
+        .iter()
+        .position(|s| s.status == report::StepStatus::Failed);
+    match (report.exit_status, failed_step) {
+        (0, _) => {
+            tracing::info!("{}", report.message);
+            Ok(())
+        }
+        (code, Some(i)) if report.outcome == Outcome::Completed => Err(Error::Outcome {
+            code,
+            message: format!(
+                "step {} ({}) failed: {}",
+                i + 1,
+                report.steps[i].step,
+                report.steps[i].detail
+            ),
+        }),
+        (code, _) => Err(Error::Outcome {
+            code,
+            message: report.message.clone(),
+        }),
+    }
+}

@@ -1,0 +1,268 @@
+//! How a scripted call went: the outcome and its exit status, each step's result, and the two
+//! ways to hand them on (`--json` on standard output, a JUnit XML file for CI).
+
+use std::path::{Path, PathBuf};
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use serde::Serialize;
+
+/// How the call ended, as the exit status tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Answered; hung up by either side.
+    Completed,
+    Busy,
+    NoAnswer,
+    /// c2c's dial policy would not dial the number.
+    Refused,
+    /// Twilio could not connect it, or refused something (the error says what).
+    Failed,
+    /// Ctrl-C: hung up first.
+    Interrupted,
+}
+
+impl Outcome {
+    /// The exit status for this outcome; a failed step turns an answered call's 0 into 1.
+    pub fn exit_code(self, a_step_failed: bool) -> u8 {
+        match self {
+            Outcome::Completed if a_step_failed => 1,
+            Outcome::Completed => 0,
+            Outcome::Busy => 5,
+            Outcome::NoAnswer => 6,
+            Outcome::Refused => 7,
+            Outcome::Failed => 8,
+            Outcome::Interrupted => 130,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepStatus {
+    Passed,
+    Failed,
+    /// Not reached: an earlier step failed, or the call ended first.
+    Skipped,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepResult {
+    pub step: String,
+    pub status: StepStatus,
+    pub seconds: f64,
+    /// Why it failed or was skipped, or what it found.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TwilioError {
+    pub code: u32,
+    pub message: String,
+}
+
+/// Everything `--json` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub target: String,
+    pub call_sid: Option<String>,
+    pub outcome: Outcome,
+    pub exit_status: u8,
+    pub answered: bool,
+    /// Seconds from the answer to the end.
+    pub duration: f64,
+    /// In words: why it ended as it did.
+    pub message: String,
+    pub error: Option<TwilioError>,
+    pub steps: Vec<StepResult>,
+    pub recording: Option<PathBuf>,
+}
+
+impl Report {
+    pub fn a_step_failed(&self) -> bool {
+        self.steps.iter().any(|s| s.status == StepStatus::Failed)
+    }
+}
+
+/// The report as JUnit XML: a test suite for the call, a test case per step (or one for the
+/// call itself when it has no steps), the recording attached as CI servers read it.
+pub fn junit(report: &Report) -> String {
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let failures = report
+        .steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Failed)
+        .count();
+    let call_case = StepResult {
+        step: format!("call {}", report.target),
+        status: if report.outcome == Outcome::Completed {
+            StepStatus::Passed
+        } else {
+            StepStatus::Failed
+        },
+        seconds: report.duration,
+        detail: report.message.clone(),
+    };
+    let cases: Vec<&StepResult> = if report.steps.is_empty() {
+        vec![&call_case]
+    } else {
+        report.steps.iter().collect()
+    };
+    let failures = if report.steps.is_empty() {
+        usize::from(call_case.status == StepStatus::Failed)
+    } else {
+        failures
+    };
+    let skipped = cases
+        .iter()
+        .filter(|s| s.status == StepStatus::Skipped)
+        .count();
+    let total: f64 = cases.iter().map(|s| s.seconds).sum();
+    let name = format!("c2c call {}", report.target);
+    let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    let _ = writer
+        .create_element("testsuites")
+        .write_inner_content(|w| {
+            w.create_element("testsuite")
+                .with_attribute(("name", name.as_str()))
+                .with_attribute(("tests", cases.len().to_string().as_str()))
+                .with_attribute(("failures", failures.to_string().as_str()))
+                .with_attribute(("errors", "0"))
+                .with_attribute(("skipped", skipped.to_string().as_str()))
+                .with_attribute(("time", format!("{total:.3}").as_str()))
+                .write_inner_content(|w| {
+                    for (i, case) in cases.iter().enumerate() {
+                        test_case(w, &name, i, case, report)?;
+                    }
+                    Ok(())
+                })?;
+            Ok(())
+        });
+    String::from_utf8(writer.into_inner()).unwrap_or_default()
+}
+
+fn test_case(
+    w: &mut Writer<Vec<u8>>,
+    suite: &str,
+    index: usize,
+    case: &StepResult,
+    report: &Report,
+) -> std::io::Result<()> {
+    let name = format!("{}: {}", index + 1, case.step);
+    w.create_element("testcase")
+        .with_attribute(("classname", suite))
+        .with_attribute(("name", name.as_str()))
+        .with_attribute(("time", format!("{:.3}", case.seconds).as_str()))
+        .write_inner_content(|w| {
+            match case.status {
+                StepStatus::Failed => {
+                    w.create_element("failure")
+                        .with_attribute(("message", case.detail.as_str()))
+                        .write_text_content(BytesText::new(&case.detail))?;
+                }
+                StepStatus::Skipped => {
+                    w.create_element("skipped")
+                        .with_attribute(("message", case.detail.as_str()))
+                        .write_empty()?;
+                }
+                StepStatus::Passed => {}
+            }
+            let mut out = case.detail.clone();
+            if let Some(recording) = &report.recording {
+                // Jenkins' and GitLab's convention for a file attached to a test case.
+                out.push_str(&format!(
+                    "\n[[ATTACHMENT|{}]]",
+                    absolute(recording).display()
+                ));
+            }
+            w.create_element("system-out")
+                .write_text_content(BytesText::new(out.trim()))?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(steps: Vec<StepResult>) -> Report {
+        Report {
+            target: "+14155550123".into(),
+            call_sid: Some("CA0".into()),
+            outcome: Outcome::Completed,
+            exit_status: 1,
+            answered: true,
+            duration: 3.5,
+            message: "completed".into(),
+            error: None,
+            steps,
+            recording: Some(PathBuf::from("/tmp/call.wav")),
+        }
+    }
+
+    fn step(name: &str, status: StepStatus, detail: &str) -> StepResult {
+        StepResult {
+            step: name.into(),
+            status,
+            seconds: 1.25,
+            detail: detail.into(),
+        }
+    }
+
+    #[test]
+    fn each_outcome_has_its_documented_exit_status() {
+        assert_eq!(Outcome::Completed.exit_code(false), 0);
+        assert_eq!(Outcome::Completed.exit_code(true), 1);
+        assert_eq!(
+            [
+                Outcome::Busy,
+                Outcome::NoAnswer,
+                Outcome::Refused,
+                Outcome::Failed,
+                Outcome::Interrupted
+            ]
+            .map(|o| o.exit_code(false)),
+            [5, 6, 7, 8, 130]
+        );
+    }
+
+    #[test]
+    fn junit_has_a_case_per_step_with_failures_and_the_recording() {
+        let xml = junit(&report(vec![
+            step("press 2", StepStatus::Passed, "sent"),
+            step(
+                "expect-tone 1000",
+                StepStatus::Failed,
+                "heard 440 Hz <not> 1000 Hz",
+            ),
+            step("hangup", StepStatus::Skipped, "an earlier step failed"),
+        ]));
+        assert!(xml.contains(r#"<testsuite name="c2c call +14155550123" tests="3" failures="1" errors="0" skipped="1" time="3.750">"#), "{xml}");
+        assert!(xml.contains(r#"<testcase classname="c2c call +14155550123" name="2: expect-tone 1000" time="1.250">"#), "{xml}");
+        assert!(
+            xml.contains(r#"<failure message="heard 440 Hz &lt;not&gt; 1000 Hz">"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<skipped message="an earlier step failed"/>"#),
+            "{xml}"
+        );
+        assert!(xml.contains("[[ATTACHMENT|/tmp/call.wav]]"), "{xml}");
+    }
+
+    #[test]
+    fn a_call_without_steps_is_one_case() {
+        let mut busy = report(Vec::new());
+        busy.outcome = Outcome::Busy;
+        busy.message = "+14155550123 is busy".into();
+        let xml = junit(&busy);
+        assert!(xml.contains(r#"tests="1" failures="1""#), "{xml}");
+        assert!(xml.contains("is busy"), "{xml}");
+    }
+}

@@ -1,0 +1,472 @@
+//! One scripted call, from the page's first word to its last: waits for the answer, plays and
+//! presses what the plan says, runs the steps against what the page hears, and hangs up.
+
+use std::time::{Duration, Instant};
+
+use super::audio::{FRAME, Heard, Loudness, RATE, dominant, is_tone, loudness};
+use super::page::{Page, Said};
+use super::report::{StepResult, StepStatus, TwilioError};
+use super::steps::{Action, Step, press_length};
+use super::{Plan, Sound};
+use crate::shutdown::Shutdown;
+
+/// How long a page that was told to hang up has to say it did.
+const HANG_UP_GRACE: Duration = Duration::from_secs(5);
+/// How long a gap in speech may be for `expect-audio` to count it as one stretch of sound.
+const SPEECH_GAP: Duration = Duration::from_millis(300);
+const FRAME_TIME: Duration = Duration::from_millis(1000 * FRAME as u64 / RATE as u64);
+
+/// What happened, for the report.
+pub struct Lived {
+    pub call_sid: String,
+    pub answered_at: Option<Instant>,
+    pub ended_at: Option<Instant>,
+    pub timed_out: bool,
+    pub interrupted: bool,
+    pub gone: Option<String>,
+    pub error: Option<TwilioError>,
+    pub steps: Vec<StepResult>,
+    pub heard: Heard,
+}
+
+pub struct Session<'a> {
+    page: &'a mut Page,
+    stop: &'a mut Shutdown,
+    plan: &'a Plan,
+    lived: Lived,
+    phase: String,
+    digits_sent: bool,
+    /// `--hangup-after`, from the answer.
+    cut_off: Option<Instant>,
+    cut: bool,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(page: &'a mut Page, stop: &'a mut Shutdown, plan: &'a Plan) -> Self {
+        Session {
+            page,
+            stop,
+            plan,
+            lived: Lived {
+                call_sid: String::new(),
+                answered_at: None,
+                ended_at: None,
+                timed_out: false,
+                interrupted: false,
+                gone: None,
+                error: None,
+                steps: Vec::new(),
+                heard: Heard::default(),
+            },
+            phase: String::new(),
+            digits_sent: false,
+            cut_off: None,
+            cut: false,
+        }
+    }
+
+    fn over(&self) -> bool {
+        self.lived.ended_at.is_some() || self.lived.gone.is_some() || self.lived.interrupted
+    }
+
+    /// Handles what the page says until `until`; `false` once `until` has passed. Ctrl-C and
+    /// `--hangup-after` hang up from here.
+    async fn pump(&mut self, until: Instant) -> bool {
+        let cut_off = self.cut_off.filter(|_| !self.cut);
+        let wake = cut_off.map_or(until, |c| c.min(until));
+        tokio::select! {
+            said = self.page.next() => self.hear(said),
+            () = tokio::time::sleep_until(wake.into()) => {
+                if cut_off.is_some_and(|c| Instant::now() >= c) {
+                    self.cut = true;
+                    tracing::info!("--hangup-after: hanging up");
+                    self.hang_up().await;
+                }
+            }
+            () = self.stop.requested() => {
+                tracing::info!("interrupted: hanging up");
+                self.lived.interrupted = true;
+                self.hang_up().await;
+            }
+        }
+        Instant::now() < until
+    }
+
+    fn hear(&mut self, said: Said) {
+        match said {
+            Said::Audio(at, samples) => self.lived.heard.push(at, &samples),
+            Said::State {
+                phase,
+                status,
+                call_sid,
+            } => {
+                if !call_sid.is_empty() {
+                    self.lived.call_sid = call_sid;
+                }
+                if phase != self.phase && !status.is_empty() {
+                    tracing::info!("{status}");
+                }
+                match phase.as_str() {
+                    "in-call" if self.lived.answered_at.is_none() => {
+                        let now = Instant::now();
+                        self.lived.answered_at = Some(now);
+                        self.cut_off = self.plan.hangup_after.map(|after| now + after);
+                    }
+                    "ended" if self.lived.ended_at.is_none() => {
+                        self.lived.ended_at = Some(Instant::now());
+                    }
+                    _ => {}
+                }
+                self.phase = phase;
+            }
+            Said::Error { code, message } => {
+                tracing::warn!("{message}");
+                self.lived.error = Some(TwilioError { code, message });
+            }
+            Said::DigitsSent => self.digits_sent = true,
+            Said::Gone(why) => self.lived.gone = Some(why),
+        }
+    }
+
+    async fn hang_up(&mut self) {
+        if let Err(err) = self.page.hang_up().await {
+            self.lived.gone.get_or_insert(err.to_string());
+        }
+    }
+
+    /// The whole call.
+    pub async fn run(mut self) -> Lived {
+        let give_up = Instant::now() + self.plan.timeout;
+        while self.lived.answered_at.is_none() && !self.over() {
+            if !self.pump(give_up).await {
+                tracing::info!(
+                    "nobody answered within {}; hanging up",
+                    humantime::format_duration(self.plan.timeout)
+                );
+                self.lived.timed_out = true;
+                self.hang_up().await;
+                break;
+            }
+        }
+        if self.lived.answered_at.is_some() && !self.over() {
+            self.in_call().await;
+        }
+        if !self.over() {
+            self.hang_up().await;
+        }
+        let grace = Instant::now() + HANG_UP_GRACE;
+        while self.lived.ended_at.is_none() && self.lived.gone.is_none() && self.pump(grace).await {
+        }
+        tracing::debug!(
+            "the page heard {:.1} s of audio",
+            self.lived.heard.all().len() as f64 / f64::from(RATE)
+        );
+        self.lived
+    }
+
+    async fn in_call(&mut self) {
+        if let Some(sound) = &self.plan.play {
+            self.play(sound).await;
+        }
+        if let Some(digits) = &self.plan.digits {
+            self.digits_sent = false;
+            if self.page.press(digits).await.is_ok() {
+                let done = Instant::now() + press_length(digits) + Duration::from_secs(2);
+                while !self.digits_sent && !self.over() && self.pump(done).await {}
+            }
+        }
+        let steps = &self.plan.steps;
+        for (i, step) in steps.iter().enumerate() {
+            if self.over() || self.cut {
+                let why = if self.lived.interrupted {
+                    "interrupted"
+                } else {
+                    "the call had ended"
+                };
+                self.skip(step, why);
+                continue;
+            }
+            if self
+                .lived
+                .steps
+                .iter()
+                .any(|s| s.status == StepStatus::Failed)
+            {
+                self.skip(step, "an earlier step failed");
+                continue;
+            }
+            let started = Instant::now();
+            let result = self.step(step).await;
+            let seconds = started.elapsed().as_secs_f64();
+            let (status, detail) = match result {
+                Ok(found) => (StepStatus::Passed, found),
+                Err(why) => (StepStatus::Failed, why),
+            };
+            tracing::info!(
+                "step {}/{} {}: {} ({:.1} s){}",
+                i + 1,
+                steps.len(),
+                step.text,
+                if status == StepStatus::Passed {
+                    "passed"
+                } else {
+                    "FAILED"
+                },
+                seconds,
+                if detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {detail}")
+                }
+            );
+            self.lived.steps.push(StepResult {
+                step: step.text.clone(),
+                status,
+                seconds,
+                detail,
+            });
+        }
+        if steps.is_empty() {
+            // A call with nothing to do lasts until the far end hangs up, --hangup-after, or
+            // Ctrl-C.
+            while !self.over() && !self.cut {
+                self.pump(Instant::now() + Duration::from_secs(3600)).await;
+            }
+        }
+    }
+
+    fn skip(&mut self, step: &Step, why: &str) {
+        self.lived.steps.push(StepResult {
+            step: step.text.clone(),
+            status: StepStatus::Skipped,
+            seconds: 0.0,
+            detail: why.to_owned(),
+        });
+    }
+
+    async fn play(&mut self, sound: &Sound) {
+        if let Err(err) = self.page.play(&sound.samples).await {
+            tracing::error!("cannot play into the call: {err}");
+            self.lived.gone.get_or_insert(err.to_string());
+        }
+    }
+
+    async fn step(&mut self, step: &Step) -> Result<String, String> {
+        let play_length = match &step.action {
+            Action::Play(path) => self.plan.sound(path).map_or(Duration::ZERO, |s| s.length()),
+            _ => Duration::ZERO,
+        };
+        let timeout = step.timeout(play_length);
+        let started = Instant::now();
+        let deadline = started + timeout;
+        let waited = humantime::format_duration(timeout);
+        match &step.action {
+            Action::Press(digits) => {
+                self.digits_sent = false;
+                self.page.press(digits).await.map_err(|e| e.to_string())?;
+                self.until(deadline, |s| {
+                    s.digits_sent.then(|| Ok(format!("sent {digits}")))
+                })
+                .await
+                .unwrap_or_else(|| Err(format!("the page had not sent them within {waited}")))
+            }
+            Action::Play(path) => {
+                let Some(sound) = self.plan.sound(path) else {
+                    return Err(format!("{} was not loaded", path.display()));
+                };
+                self.play(sound).await;
+                let done = started + sound.length();
+                if done > deadline {
+                    return Err(format!(
+                        "the file is longer than the step's timeout ({waited})"
+                    ));
+                }
+                self.until(done, |_| None)
+                    .await
+                    .unwrap_or(Ok(format!("played {:.1} s", sound.length().as_secs_f64())))
+            }
+            Action::Wait(duration) => {
+                let until = started + *duration;
+                self.until(until, |_| None)
+                    .await
+                    .unwrap_or(Ok(String::new()))
+            }
+            Action::HangUp => {
+                self.hang_up().await;
+                self.until(deadline, |s| {
+                    s.lived.ended_at.map(|_| Ok("hung up".to_owned()))
+                })
+                .await
+                .unwrap_or_else(|| Err(format!("the page had not hung up within {waited}")))
+            }
+            listening => {
+                let mut ear = Ear::new(listening);
+                let outcome = self
+                    .until(deadline, |s| ear.listen(s.lived.heard.since(started)))
+                    .await;
+                outcome.unwrap_or_else(|| Err(ear.verdict(&waited)))
+            }
+        }
+    }
+
+    /// Pumps until `decide` says something, the deadline passes (`None`), or the call ends.
+    async fn until(
+        &mut self,
+        deadline: Instant,
+        mut decide: impl FnMut(&Self) -> Option<Result<String, String>>,
+    ) -> Option<Result<String, String>> {
+        loop {
+            if let Some(decided) = decide(self) {
+                return Some(decided);
+            }
+            if self.over() || self.cut {
+                let why = match (&self.lived.gone, self.lived.interrupted, self.cut) {
+                    (Some(gone), _, _) => gone.clone(),
+                    (_, true, _) => "interrupted".to_owned(),
+                    (_, _, true) => "--hangup-after ended the call first".to_owned(),
+                    _ => "the call ended first".to_owned(),
+                };
+                return Some(Err(why));
+            }
+            if !self.pump(deadline).await {
+                return decide(self);
+            }
+        }
+    }
+}
+
+/// A listening step, fed the frames heard since it started.
+struct Ear {
+    action: Action,
+    /// Frames already looked at.
+    seen: usize,
+    spoke: bool,
+    run: Duration,
+    gap: Duration,
+    longest: Duration,
+    /// What was heard instead, for the failure: dominant frequencies, by frame count.
+    heard: Vec<(u32, usize)>,
+    sounded: usize,
+}
+
+impl Ear {
+    fn new(action: &Action) -> Self {
+        Ear {
+            action: action.clone(),
+            seen: 0,
+            spoke: false,
+            run: Duration::ZERO,
+            gap: Duration::ZERO,
+            longest: Duration::ZERO,
+            heard: Vec::new(),
+            sounded: 0,
+        }
+    }
+
+    fn listen(&mut self, samples: &[i16]) -> Option<Result<String, String>> {
+        let frames = samples.len() / FRAME;
+        while self.seen < frames {
+            let frame = &samples[self.seen * FRAME..(self.seen + 1) * FRAME];
+            self.seen += 1;
+            if let Some(done) = self.frame(frame) {
+                return Some(Ok(done));
+            }
+        }
+        None
+    }
+
+    fn frame(&mut self, frame: &[i16]) -> Option<String> {
+        let level = loudness(frame);
+        if level == Loudness::Sound {
+            self.sounded += 1;
+            if let Some(hz) = dominant(frame) {
+                let hz = (hz / 10.0).round() as u32 * 10;
+                match self.heard.iter_mut().find(|(f, _)| *f == hz) {
+                    Some((_, n)) => *n += 1,
+                    None => self.heard.push((hz, 1)),
+                }
+            }
+        }
+        match self.action {
+            Action::WaitForSilence { quiet } => {
+                match level {
+                    Loudness::Sound => {
+                        self.spoke = true;
+                        self.run = Duration::ZERO;
+                    }
+                    Loudness::Silence if self.spoke => self.run += FRAME_TIME,
+                    _ => self.run = Duration::ZERO,
+                }
+                (self.spoke && self.run >= quiet).then(|| "spoke, then fell silent".to_owned())
+            }
+            Action::ExpectTone { hz, hold } => {
+                if is_tone(frame, hz) {
+                    self.run += FRAME_TIME;
+                } else {
+                    self.run = Duration::ZERO;
+                }
+                (self.run >= hold).then(|| format!("heard {hz} Hz"))
+            }
+            Action::ExpectAudio(wanted) => {
+                if level == Loudness::Silence {
+                    self.gap += FRAME_TIME;
+                    if self.gap >= SPEECH_GAP {
+                        self.run = Duration::ZERO;
+                    }
+                } else if self.run > Duration::ZERO || level == Loudness::Sound {
+                    self.run += FRAME_TIME + std::mem::take(&mut self.gap);
+                }
+                self.longest = self.longest.max(self.run);
+                (self.run >= wanted).then(|| "heard sound".to_owned())
+            }
+            Action::ExpectSilence(wanted) => {
+                if level == Loudness::Sound {
+                    self.run = Duration::ZERO;
+                } else {
+                    self.run += FRAME_TIME;
+                }
+                self.longest = self.longest.max(self.run);
+                (self.run >= wanted).then(|| "heard silence".to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// Why the step failed, from what was heard.
+    fn verdict(&self, waited: &impl std::fmt::Display) -> String {
+        let mostly = self
+            .heard
+            .iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(hz, _)| format!("mostly {hz} Hz"));
+        let heard = match (self.sounded, mostly) {
+            (0, _) => "only silence".to_owned(),
+            (_, Some(mostly)) => format!("sound, {mostly}"),
+            (_, None) => "sound".to_owned(),
+        };
+        match &self.action {
+            Action::WaitForSilence { quiet } if self.spoke => format!(
+                "the far end spoke but did not stay silent for {} within {waited}",
+                humantime::format_duration(*quiet)
+            ),
+            Action::WaitForSilence { .. } => {
+                format!("the far end said nothing within {waited}")
+            }
+            Action::ExpectTone { hz, hold } => format!(
+                "no {hz} Hz tone for {} within {waited}: heard {heard}",
+                humantime::format_duration(*hold)
+            ),
+            Action::ExpectAudio(wanted) => format!(
+                "no {} of sound within {waited} (the longest was {:.1} s): heard {heard}",
+                humantime::format_duration(*wanted),
+                self.longest.as_secs_f64()
+            ),
+            Action::ExpectSilence(wanted) => format!(
+                "no {} of silence within {waited} (the longest was {:.1} s): heard {heard}",
+                humantime::format_duration(*wanted),
+                self.longest.as_secs_f64()
+            ),
+            _ => "nothing to listen for".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! `c2c call`'s command line.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{BringupArgs, DialArgs};
+
+/// Place a call from a headless browser, for scripts and CI
+///
+/// Places a real call to TARGET (a number, or client:NAME) with nobody at a browser: c2c starts
+/// in process (or uses the c2c serve at --server), opens its page in headless Chromium and drives
+/// it over the DevTools protocol, so the call goes through the same page, token and webhook as
+/// with c2c serve. The page's microphone plays --play (or silence), --digits are pressed once the
+/// far end answers, each --step runs in order, and --record keeps what the page heard.
+///
+/// c2c listens as a person would: a step can wait until a prompt has been spoken and has ended,
+/// expect a tone of a given frequency, or audio, or silence; the run stops at the first step that
+/// fails and says which and why. Twilio must reach the webhook, so use --tunnel (or --server with
+/// a c2c serve that Twilio reaches).
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Steps (--step, repeatable, or a list under `steps:` in a --scenario YAML file):
+  wait-for-silence [quiet=1s] [timeout=30s]  The far end spoke, then stayed quiet this long
+  press DIGITS [timeout=10s]                 Press keys (0-9 * #; w waits half a second)
+  play FILE.wav [timeout=…]                  Play a file into the call, to its end
+  expect-tone HZ [for=300ms] [timeout=5s]    Hear HZ (within 2%) for that long
+  expect-audio DURATION [timeout=…]          Hear sound for DURATION
+  expect-silence DURATION [timeout=…]        Hear nothing for DURATION
+  wait DURATION                              Let time pass
+  hangup                                     Hang up (after the last step c2c hangs up anyway)
+
+Examples:
+  c2c call +14155552671 --tunnel --hangup-after 10s --record call.wav
+  c2c call +18005550199 --tunnel --step wait-for-silence --step 'press 2' \\
+      --step 'expect-tone 1000 timeout=8s' --junit ivr.xml
+  c2c call client:alice --server http://127.0.0.1:5000/ --play hello.wav
+
+Exit status: 0 answered and every step passed, 1 a step failed, 2 usage error, 3 settings
+error (Chromium missing, say), 4 Twilio or ngrok error, 5 busy, 6 no answer, 7 refused by the
+dial policy, 8 the call failed (Twilio's error code is printed), 130 interrupted (after hanging
+up).")]
+pub struct CallArgs {
+    /// The number to call (E.164, or as the page reads it), or client:NAME for a browser
+    #[arg(value_name = "NUMBER|client:NAME")]
+    pub target: String,
+
+    /// WAV file the far end hears, as the page's microphone; default: silence
+    #[arg(long, value_name = "FILE")]
+    pub play: Option<PathBuf>,
+
+    /// Keys to press once the far end answers (0-9 * #; w waits half a second)
+    #[arg(long, value_name = "DIGITS")]
+    pub digits: Option<String>,
+
+    /// Write what the page heard to this WAV file (16 kHz mono)
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+
+    /// A step of the call's scenario, run in order once the far end answers; repeatable
+    #[arg(long = "step", value_name = "STEP")]
+    pub steps: Vec<String>,
+
+    /// A YAML file whose `steps:` list is the scenario (run before any --step)
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+
+    /// Write a JUnit XML report: one test case per step, the recording attached
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Give up when nobody answers within this long
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub timeout: String,
+
+    /// Hang up this long after the answer, whatever the steps are doing
+    #[arg(long, value_name = "DURATION")]
+    pub hangup_after: Option<String>,
+
+    /// Print the outcome as JSON on standard output
+    #[arg(long)]
+    pub json: bool,
+
+    /// Use this running c2c serve (its page, token and webhook) instead of starting one
+    #[arg(long, value_name = "URL", conflicts_with = "tunnel")]
+    pub server: Option<String>,
+
+    /// Open an ngrok tunnel and point the TwiML App at it for the call, as serve --tunnel does
+    #[arg(long)]
+    pub tunnel: bool,
+
+    /// The public URL Twilio reaches the in-process server through, behind a tunnel of your own
+    #[arg(
+        long,
+        env = "C2C_PUBLIC_URL",
+        value_name = "URL",
+        conflicts_with_all = ["tunnel", "server"]
+    )]
+    pub public_url: Option<String>,
+
+    /// Chromium (or Chrome) to run. Default: chromium, chromium-browser, google-chrome or
+    /// google-chrome-stable from PATH
+    #[arg(
+        long,
+        env = "CHROME_PATH",
+        value_name = "PATH",
+        help_heading = "Browser"
+    )]
+    pub chrome: Option<String>,
+
+    /// One more flag for Chromium (a proxy, a certificate to trust); repeatable
+    #[arg(
+        long = "chrome-arg",
+        value_name = "FLAG",
+        allow_hyphen_values = true,
+        help_heading = "Browser"
+    )]
+    pub chrome_args: Vec<String>,
+
+    /// Point the page's Voice SDK at this signalling address instead of Twilio's, as HOST[:PORT]
+    #[arg(
+        long,
+        env = "C2C_SIGNALLING",
+        value_name = "HOST:PORT",
+        help_heading = "Browser"
+    )]
+    pub signalling: Option<String>,
+
+    #[command(flatten)]
+    pub dial: DialArgs,
+
+    #[command(flatten)]
+    pub bringup: BringupArgs,
+}

@@ -1,0 +1,105 @@
+//! `c2c call`: a call from headless Chromium, through c2c's own server (in process, or one
+//! already running) and, with `--tunnel`, its tunnel.
+
+use std::sync::Arc;
+
+use crate::bring_up;
+use crate::call::{self, Plan};
+use crate::cli::CallArgs;
+use crate::error::Error;
+use crate::server::{self, App, Server, Side};
+use crate::settings::call::{Call, Serving};
+use crate::shutdown::Shutdown;
+
+pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
+    let plan = Plan::from_args(args)?;
+    let report = super::runtime()?.block_on(place(args, settings, &plan))?;
+    call::finish(&plan, &report)
+}
+
+async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Report, Error> {
+    let mut stop = Shutdown::listen()?;
+    // The browser takes longest to be ready, so it starts first.
+    let browser = call::launch(&settings.chrome, &args.chrome_args)?;
+    let (listen, server_settings, bringup) = match settings.serving {
+        Serving::Existing { page } => return call::place(browser, plan, &page, &mut stop).await,
+        Serving::InProcess {
+            listen,
+            server,
+            bringup,
+        } => (listen, server, bringup),
+    };
+    let listener = server::bind(listen).await.map_err(Error::Failed)?;
+    let local = listener
+        .local_addr()
+        .map_err(|err| Error::Failed(format!("cannot read the bound address: {err}")))?;
+    let server = Server::new(Arc::new(App::new(*server_settings)));
+    let app = Arc::clone(server.app());
+    tokio::spawn(async move { app.load_policy().await });
+    let page = format!("http://{local}/");
+    tracing::debug!("c2c's page for the call is at {page}");
+    let mut up = match bringup {
+        Some(bringup) => match bring_up::bring_up(*bringup, &mut stop).await? {
+            Some(up) => {
+                server.app().set_public_url(up.tunnel.url());
+                Some(up)
+            }
+            None => return Err(interrupted()),
+        },
+        None => None,
+    };
+    let serve_local = server.run(listener, Side::Local, std::future::pending());
+    let report = match &mut up {
+        Some(up) => {
+            // The tunnel serves until the call is over. It hears Ctrl-C on its own listener too,
+            // and then stops taking requests; the call hangs up and ends by itself.
+            let (over, call_over) = tokio::sync::oneshot::channel::<()>();
+            let placed = async {
+                let report = call::place(browser, plan, &page, &mut stop).await;
+                let _ = over.send(());
+                report
+            };
+            let mut tunnel_stop = Shutdown::listen()?;
+            let alongside = async {
+                tokio::select! {
+                    () = serve_local => {},
+                    _ = call_over => {},
+                }
+            };
+            let serving = up.serve_until_stopped(
+                &mut tunnel_stop,
+                alongside,
+                |conn, peer| server.accept(conn, Side::Public, peer),
+                |url| server.app().set_public_url(url),
+            );
+            let (report, failure) = tokio::join!(placed, serving);
+            match (report, failure) {
+                (Err(err), _) | (Ok(_), Some(err)) => Err(err),
+                (Ok(report), None) => Ok(report),
+            }
+        }
+        None => tokio::select! {
+            report = call::place(browser, plan, &page, &mut stop) => report,
+            () = serve_local => Err(Error::Failed("c2c's server stopped during the call".to_owned())),
+        },
+    };
+    server.shutdown(std::time::Duration::from_millis(500)).await;
+    match up {
+        Some(up) => match (report, up.tear_down(None).await) {
+            (report, Ok(())) => report,
+            (Err(err), Err(restore)) => {
+                tracing::error!("{restore}");
+                Err(err)
+            }
+            (Ok(_), Err(restore)) => Err(restore),
+        },
+        None => report,
+    }
+}
+
+fn interrupted() -> Error {
+    Error::Outcome {
+        code: 130,
+        message: "interrupted before the call was placed".to_owned(),
+    }
+}

@@ -1,0 +1,107 @@
+// The stand-in voice edge as a program, for tests that run a browser of their own (c2c call's):
+// the SDK reaches it at wss://127.0.0.1:PORT/signal (c2c's --signalling), with the certificate in
+// tests/fixtures/voice-edge.pem, which Chromium is told to trust by its key's hash.
+//
+// The TwiML App's Voice URL is c2c's own address, which a test cannot know before c2c has picked
+// its port: the stand-in takes it from the signalling socket's Origin (the page's address) and
+// posts there directly, signed over that URL.
+//
+//   node tests/edge/server.js [--phone NUMBER=answer|busy|no-answer|failed|ivr ...]
+//
+// The account is read from the TWILIO_* variables, as c2c reads it. Standard output carries one
+// JSON object a line: {"ready": {signalling, spki}} first, {"invite": {at, sid, to}} when a page
+// places a call, and {"call": {...}} when it has ended. It stops when standard input closes.
+import { createHash, X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import https from "node:https";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { WebSocketServer } from "ws";
+
+import { VoiceEdge } from "./index.js";
+import { loudest } from "./media.js";
+
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
+const print = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
+
+const phones = new Map();
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i += 1) {
+  if (args[i] !== "--phone") throw new Error(`unknown argument ${args[i]}`);
+  const [number, behaviour] = args[(i += 1)].split("=");
+  phones.set(number, behaviour === "ivr" ? { ivr: true, prompt: 1500, after: 300 } : { answer: behaviour });
+}
+
+const edge = new VoiceEdge({
+  c2c: null,
+  account: {
+    accountSid: process.env.TWILIO_ACCOUNT_SID,
+    apiKey: process.env.TWILIO_API_KEY,
+    apiSecret: process.env.TWILIO_API_SECRET,
+    appSid: process.env.TWILIO_TWIML_APP_SID,
+    authToken: process.env.TWILIO_AUTH_TOKEN,
+  },
+});
+for (const [number, behaviour] of phones) edge.phone(number, behaviour);
+
+const cert = readFileSync(path.join(FIXTURES, "voice-edge.pem"));
+const key = readFileSync(path.join(FIXTURES, "voice-edge-key.pem"));
+const spki = createHash("sha256")
+  .update(new X509Certificate(cert).publicKey.export({ type: "spki", format: "der" }))
+  .digest("base64");
+
+const server = https.createServer({ cert, key });
+const sockets = new WebSocketServer({ server, path: "/signal" });
+sockets.on("connection", (ws, request) => {
+  edge.connect(
+    {
+      send: (data) => ws.send(data),
+      onMessage: (handler) => ws.on("message", (data) => handler(data.toString())),
+      onClose: (handler) => ws.on("close", handler),
+    },
+    request.headers.origin ?? null,
+  );
+});
+
+/** What the far end heard: its loudest frequency over the middle of the call, and how loud. */
+function heard(media) {
+  if (!media || media.heard.length === 0) return { frequency: 0, level: 0 };
+  const middle = media.heard.slice(Math.floor(media.heard.length / 4), Math.floor((3 * media.heard.length) / 4));
+  const candidates = Array.from({ length: 291 }, (_, i) => 100 + 10 * i);
+  const { frequency, strength } = loudest(middle, candidates);
+  return { frequency, strength };
+}
+
+async function follow() {
+  for (;;) {
+    const call = await edge.nextCall();
+    print({ invite: { at: Date.now(), sid: call.sid, to: call.to } });
+    call.ended.promise.then(() => {
+      const media = call.media;
+      print({
+        call: {
+          sid: call.sid,
+          to: call.to,
+          status: call.status,
+          timeline: call.timeline,
+          dials: call.dials,
+          webhooks: call.webhooks.map((w) => ({ path: new URL(w.url).pathname, status: w.status, params: w.params })),
+          said: call.said,
+          error: call.error,
+          digits: media?.digits ?? "",
+          digitsAfterPrompt: (media?.digitTimes ?? []).map((t) => (media.promptEnded ? t - media.promptEnded : null)),
+          heard: heard(media),
+        },
+      });
+    });
+  }
+}
+
+server.listen(0, "127.0.0.1", () => {
+  print({ ready: { signalling: `127.0.0.1:${server.address().port}`, spki } });
+  follow();
+});
+process.stdin.resume();
+process.stdin.on("end", () => process.exit(0));
+process.on("SIGTERM", () => process.exit(0));
