@@ -165,7 +165,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'A step of the call''s scenario, run in order once the far end answers; repeatable')
             [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'A YAML file whose `steps:` list is the scenario (run before any --step)')
             [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report: one test case per step, the recording attached')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up when nobody answers within this long')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up when nobody answers within this long after the call is placed')
             [CompletionResult]::new('--hangup-after', '--hangup-after', [CompletionResultType]::ParameterName, 'Hang up this long after the answer, whatever the steps are doing')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Use this running c2c serve (its page, token and webhook) instead of starting one')
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own')

@@ -157,7 +157,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --step 'A step of the call''s scenario, run in order once the far end answers; repeatable'
             cand --scenario 'A YAML file whose `steps:` list is the scenario (run before any --step)'
             cand --junit 'Write a JUnit XML report: one test case per step, the recording attached'
-            cand --timeout 'Give up when nobody answers within this long'
+            cand --timeout 'Give up when nobody answers within this long after the call is placed'
             cand --hangup-after 'Hang up this long after the answer, whatever the steps are doing'
             cand --server 'Use this running c2c serve (its page, token and webhook) instead of starting one'
             cand --public-url 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own'

@@ -133,7 +133,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l record -d 'Write what t
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l step -d 'A step of the call\'s scenario, run in order once the far end answers; repeatable' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l scenario -d 'A YAML file whose `steps:` list is the scenario (run before any --step)' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l junit -d 'Write a JUnit XML report: one test case per step, the recording attached' -r -F
-complete -c c2c -n "__fish_c2c_using_subcommand call" -l timeout -d 'Give up when nobody answers within this long' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l timeout -d 'Give up when nobody answers within this long after the call is placed' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l hangup-after -d 'Hang up this long after the answer, whatever the steps are doing' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l server -d 'Use this running c2c serve (its page, token and webhook) instead of starting one' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l public-url -d 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own' -r

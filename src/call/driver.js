@@ -6,6 +6,12 @@
   const context = new AudioContext({ sampleRate: RATE });
   const microphone = context.createMediaStreamDestination();
   microphone.channelCount = 1;
+  // A microphone with nothing connected sends nothing at all (no RTP, so no DTMF either): keep
+  // a silent source playing into it.
+  const floor = context.createConstantSource();
+  floor.offset.value = 0;
+  floor.connect(microphone);
+  floor.start();
 
   const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   navigator.mediaDevices.getUserMedia = async (constraints) => {

@@ -136,8 +136,15 @@ impl<'a> Session<'a> {
 
     /// The whole call.
     pub async fn run(mut self) -> Lived {
-        let give_up = Instant::now() + self.plan.timeout;
+        // Until the page starts the call (loading, its token, the SDK), nothing rings yet: the
+        // no-answer timeout counts from then, with a minute's bound on getting there.
+        let mut give_up = Instant::now() + Duration::from_secs(60) + self.plan.timeout;
+        let mut placed = false;
         while self.lived.answered_at.is_none() && !self.over() {
+            if !placed && self.phase == "connecting" {
+                placed = true;
+                give_up = Instant::now() + self.plan.timeout;
+            }
             if !self.pump(give_up).await {
                 tracing::info!(
                     "nobody answered within {}; hanging up",

@@ -69,7 +69,7 @@ pub struct CallArgs {
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
 
-    /// Give up when nobody answers within this long
+    /// Give up when nobody answers within this long after the call is placed
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub timeout: String,
 

@@ -140,7 +140,7 @@ export class Peer {
     this.tone = 0;
     this.segments = [{ kind: "speech", ms: promptMs, at: 0 }];
     this.promptEnded = null;
-    this.onDigit = (digit) => this.segments.push({ kind: "tone", hz: ivrTone(digit), ms: 400, at: 0 });
+    this.onDigit = (digit) => this.segments.push({ kind: "tone", hz: ivrTone(digit), ms: 1000, at: 0 });
   }
 
   /** Starts sending audio, 20 ms a packet, as a phone line does. */

@@ -70,7 +70,7 @@ function heard(media) {
   const middle = media.heard.slice(Math.floor(media.heard.length / 4), Math.floor((3 * media.heard.length) / 4));
   const candidates = Array.from({ length: 291 }, (_, i) => 100 + 10 * i);
   const { frequency, strength } = loudest(middle, candidates);
-  return { frequency, strength };
+  return strength < 0.005 ? { frequency: 0, strength } : { frequency, strength };
 }
 
 async function follow() {

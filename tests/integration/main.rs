@@ -7,8 +7,10 @@ mod server;
 mod support;
 mod twilio_mock;
 mod twilio_signature;
+mod voice_edge;
 
 mod abuse;
+mod call;
 mod completions;
 mod configure;
 mod doctor;

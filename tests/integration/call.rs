@@ -1,0 +1,316 @@
+//! `c2c call` end to end: the real binary, Debian's Chromium and the real Voice SDK, against the
+//! stand-in voice edge, whose phone tree (ivr) says a prompt, falls silent and then plays a tone
+//! for each key it receives (key 2: 700 Hz).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::c2c;
+use crate::voice_edge::VoiceEdge;
+
+const IVR: &str = "+14155550100";
+
+/// Three seconds of `hz` at 16 kHz: what the far end should hear when it is played.
+fn tone_file(dir: &Path, hz: f64) -> String {
+    let path = dir.join(format!("tone-{hz}.wav"));
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(&path, spec).unwrap();
+    for i in 0..48_000 {
+        let t = f64::from(i) / 16_000.0;
+        writer
+            .write_sample((8000.0 * (2.0 * std::f64::consts::PI * hz * t).sin()) as i16)
+            .unwrap();
+    }
+    writer.finalize().unwrap();
+    path.display().to_string()
+}
+
+fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|err| panic!("--json printed {stdout:?}: {err}"))
+}
+
+#[test]
+fn a_phone_tree_is_listened_to_answered_and_recorded() {
+    let edge = VoiceEdge::start(&[&format!("{IVR}=ivr")]);
+    let dir = tempfile::tempdir().unwrap();
+    let play = tone_file(dir.path(), 440.0);
+    let record = dir.path().join("heard.wav");
+    let junit = dir.path().join("junit.xml");
+    let run = edge
+        .call(&[
+            IVR,
+            "--play",
+            &play,
+            "--record",
+            record.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+            "--json",
+            "--step",
+            "wait-for-silence",
+            "--step",
+            "press 2",
+            "--step",
+            "expect-tone 700",
+            "--step",
+            "hangup",
+        ])
+        .run();
+    run.assert_code(0);
+    let report = json(&run.stdout);
+    assert_eq!(report["outcome"], "completed");
+    assert_eq!(report["answered"], true);
+    assert!(report["call_sid"].as_str().unwrap().starts_with("CA"));
+    let steps: Vec<(&str, &str)> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["step"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("wait-for-silence", "passed"),
+            ("press 2", "passed"),
+            ("expect-tone 700", "passed"),
+            ("hangup", "passed")
+        ]
+    );
+
+    // What the far end noticed: the played file, and the key, after its prompt had ended.
+    let call = edge.next("call");
+    assert_eq!(call["heard"]["frequency"], 440, "{call}");
+    assert_eq!(call["digits"], "2");
+    let after = call["digitsAfterPrompt"][0].as_f64().unwrap();
+    assert!(
+        after >= 900.0,
+        "the key came {after} ms after the prompt ended, not after a second of silence"
+    );
+    assert_eq!(call["webhooks"][0]["path"], "/voice");
+    assert_eq!(call["webhooks"][0]["status"], 200);
+
+    // The recording holds the prompt and the 700 Hz answer to the key.
+    let mut reader = hound::WavReader::open(&record).unwrap();
+    assert_eq!(reader.spec().sample_rate, 16_000);
+    let samples: Vec<i16> = reader.samples::<i16>().map(Result::unwrap).collect();
+    assert!(samples.len() > 16_000 * 2, "{} samples", samples.len());
+    let loud = samples.iter().filter(|s| s.unsigned_abs() > 1000).count();
+    assert!(
+        loud > 8_000,
+        "the prompt and the tone are in it ({loud} loud samples)"
+    );
+
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains(r#"tests="4" failures="0""#), "{xml}");
+    assert!(xml.contains(r#"name="3: expect-tone 700""#), "{xml}");
+    assert!(
+        xml.contains(&format!("[[ATTACHMENT|{}]]", record.display())),
+        "{xml}"
+    );
+}
+
+#[test]
+fn a_tone_that_never_comes_fails_its_step_and_says_what_was_heard() {
+    let edge = VoiceEdge::start(&[&format!("{IVR}=ivr")]);
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let run = edge
+        .call(&[
+            IVR,
+            "--junit",
+            junit.to_str().unwrap(),
+            "--step",
+            "wait-for-silence",
+            "--step",
+            "press 3",
+            "--step",
+            "expect-tone 1000 timeout=2s",
+            "--step",
+            "press 4",
+        ])
+        .run();
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains(
+            "error: step 3 (expect-tone 1000 timeout=2s) failed: no 1000 Hz tone for 300ms within 2s: heard sound, mostly 800 Hz"
+        ),
+        "{}",
+        run.stderr
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(r#"tests="4" failures="1" errors="0" skipped="1""#),
+        "{xml}"
+    );
+    assert!(xml.contains("<failure message=\"no 1000 Hz tone"), "{xml}");
+    // The run stopped at the failure: the fourth key was never pressed.
+    assert_eq!(edge.next("call")["digits"], "3");
+}
+
+#[test]
+fn each_way_a_call_can_fail_has_its_exit_status_and_json() {
+    let edge = VoiceEdge::start(&[
+        "+14155550101=busy",
+        "+14155550102=no-answer",
+        "+14155550103=failed",
+    ]);
+    for (number, code, outcome, says) in [
+        ("+14155550101", 5, "busy", "+14155550101 was busy"),
+        (
+            "+14155550102",
+            6,
+            "no-answer",
+            "+14155550102 did not answer",
+        ),
+        (
+            "+14155550103",
+            8,
+            "failed",
+            "Twilio could not connect the call",
+        ),
+        (
+            "+442079460958",
+            7,
+            "refused",
+            "c2c did not dial: +442079460958 is in GB, which the dial policy does not allow (add it with --allow-country).",
+        ),
+    ] {
+        let run = edge.call(&[number, "--json"]).run();
+        run.assert_code(code);
+        let report = json(&run.stdout);
+        assert_eq!(report["outcome"], outcome, "{number}");
+        assert_eq!(report["exit_status"], code);
+        assert!(
+            report["message"].as_str().unwrap().contains(says),
+            "{report}"
+        );
+        assert!(
+            run.stderr
+                .contains(&format!("error: {}", report["message"].as_str().unwrap())),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn nobody_answering_within_the_timeout_hangs_up() {
+    let edge = VoiceEdge::start(&["+14155550102=no-answer"]);
+    let run = edge.call(&["+14155550102", "--timeout", "1s"]).run();
+    run.assert_code(6);
+    assert!(
+        run.stderr.contains("nobody answered within 1s"),
+        "{}",
+        run.stderr
+    );
+    let call = edge.next("call");
+    assert_eq!(call["dials"][0]["status"], "canceled", "{call}");
+}
+
+#[test]
+fn ctrl_c_hangs_up_first() {
+    let edge = VoiceEdge::start(&[&format!("{IVR}=answer")]);
+    let running = edge.call(&[IVR]).spawn();
+    edge.next("invite");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(running.stop_with("INT"), Some(130));
+    let call = edge.next("call");
+    assert_eq!(
+        call["dials"][0]["status"], "completed",
+        "the page hung up: {call}"
+    );
+}
+
+#[test]
+fn inputs_are_checked_before_anything_starts() {
+    for (args, says) in [
+        (
+            vec!["--step", "dance"],
+            r#"--step "dance": "dance" is not a step"#,
+        ),
+        (vec!["--step", "expect-tone loud"], "is not a frequency"),
+        (
+            vec!["--digits", "12a"],
+            r#"--digits "12a": 'a' is not a key"#,
+        ),
+        (
+            vec!["--play", "/nonexistent.wav"],
+            "--play: /nonexistent.wav is not a WAV file c2c can read",
+        ),
+        (
+            vec!["--timeout", "soon"],
+            r#"--timeout "soon" is not a duration"#,
+        ),
+        (
+            vec!["--record", "/nonexistent/dir/a.wav"],
+            "the folder /nonexistent/dir does not exist",
+        ),
+    ] {
+        let mut command = c2c(&["call", "+14155550123"]).all_env();
+        for arg in &args {
+            command = command.arg(arg);
+        }
+        let run = command.run();
+        run.assert_code(2);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn without_chromium_the_error_says_how_to_install_it() {
+    let run = c2c(&["call", "+14155550123"])
+        .all_env()
+        .env("PATH", "/nonexistent")
+        .run();
+    run.assert_code(3);
+    assert!(
+        run.stderr.contains("none was found on PATH"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("sudo apt install chromium"),
+        "{}",
+        run.stderr
+    );
+
+    let run = c2c(&["call", "+14155550123", "--chrome", "/nonexistent/chrome"])
+        .all_env()
+        .run();
+    run.assert_code(3);
+    assert!(run.stderr.contains("--chrome"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not a program this user can run"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_running_c2c_serve_can_place_the_call() {
+    let edge = VoiceEdge::start(&[&format!("{IVR}=answer")]);
+    let serve = crate::server::serve(
+        &[],
+        &[
+            ("C2C_SIGNALLING", edge.signalling.as_str()),
+            ("TWILIO_AUTH_TOKEN", crate::fixtures::AUTH_TOKEN),
+        ],
+    );
+    let page = format!("http://127.0.0.1:{}/", serve.port);
+    let run = edge
+        .call(&[IVR, "--server", &page, "--hangup-after", "1s", "--json"])
+        .run();
+    run.assert_code(0);
+    assert_eq!(json(&run.stdout)["outcome"], "completed");
+    let call = edge.next("call");
+    assert_eq!(call["webhooks"][0]["status"], 200, "{call}");
+    assert_eq!(call["dials"][0]["status"], "completed");
+    // It was serve's page and webhook: serve logged the call.
+    serve.wait_for_log(&format!("calls {IVR}"));
+}

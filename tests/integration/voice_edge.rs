@@ -1,0 +1,102 @@
+//! The stand-in for Twilio's voice edge (`tests/edge/server.js`, the same one the browser tests
+//! use) as a process: `c2c call` reaches it with `--signalling`, and it reports each call it saw.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::fixtures::{ACCOUNT_SID, API_KEY, API_SECRET, APP_SID, AUTH_TOKEN};
+use crate::support::C2c;
+
+pub struct VoiceEdge {
+    child: Child,
+    lines: mpsc::Receiver<Value>,
+    pub signalling: String,
+    spki: String,
+}
+
+impl VoiceEdge {
+    /// Starts the stand-in; `phones` are `NUMBER=answer|busy|no-answer|failed|ivr`.
+    pub fn start(phones: &[&str]) -> VoiceEdge {
+        let root = env!("CARGO_MANIFEST_DIR");
+        assert!(
+            std::path::Path::new(root)
+                .join("node_modules/werift")
+                .is_dir(),
+            "the stand-in voice edge needs the npm test tools: run ./scripts/setup"
+        );
+        let mut command = Command::new("node");
+        command.arg("tests/edge/server.js");
+        for phone in phones {
+            command.args(["--phone", phone]);
+        }
+        let mut child = command
+            .current_dir(root)
+            .env("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
+            .env("TWILIO_API_KEY", API_KEY)
+            .env("TWILIO_API_SECRET", API_SECRET)
+            .env("TWILIO_TWIML_APP_SID", APP_SID)
+            .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("node runs the stand-in voice edge (is Node.js installed?)");
+        let stdout = child.stdout.take().expect("the stand-in's output");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(value) = serde_json::from_str::<Value>(&line) {
+                    let _ = tx.send(value);
+                }
+            }
+        });
+        let ready = lines
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the stand-in voice edge says it is ready");
+        VoiceEdge {
+            signalling: ready["ready"]["signalling"].as_str().unwrap().to_owned(),
+            spki: ready["ready"]["spki"].as_str().unwrap().to_owned(),
+            child,
+            lines,
+        }
+    }
+
+    /// `c2c call ARGS` through this edge, with the test account's settings.
+    pub fn call(&self, args: &[&str]) -> C2c {
+        let mut c2c = crate::support::c2c(&["call"])
+            .all_env()
+            .env("C2C_SIGNALLING", &self.signalling)
+            .arg(&format!(
+                "--chrome-arg=--ignore-certificate-errors-spki-list={}",
+                self.spki
+            ));
+        for arg in args {
+            c2c = c2c.arg(arg);
+        }
+        c2c
+    }
+
+    /// The next line of `kind` (`invite` or `call`) the stand-in prints.
+    pub fn next(&self, kind: &str) -> Value {
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("the stand-in reported no {kind} within 30 s"));
+            if let Some(value) = line.get(kind) {
+                return value.clone();
+            }
+        }
+    }
+}
+
+impl Drop for VoiceEdge {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
