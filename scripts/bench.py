@@ -1,6 +1,7 @@
 """The measuring half of scripts/bench: start each server, time it to its first answer, read its
 idle memory, load it with wrk, and print one Markdown table."""
 import http.client
+import json
 import os
 import re
 import socket
@@ -161,6 +162,37 @@ def first_voice(c2c):
     return max(firsts), every[int(len(every) * 0.99)], rss
 
 
+def call_to_invite(c2c):
+    """Seconds from exec of `c2c call` to the SDK's invite reaching the stand-in voice edge
+    (tests/edge/server.js), Chromium's start included, median of STARTS calls. Each call hangs up
+    a second after the answer."""
+    number = "+14155550123"
+    edge = subprocess.Popen(["node", "tests/edge/server.js", "--phone", f"{number}=answer"],
+                            env=ENV | {"TWILIO_AUTH_TOKEN": "benchAuthToken"}, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    ready = json.loads(edge.stdout.readline())["ready"]
+    times = []
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            env = ENV | {"HOME": home, "TWILIO_AUTH_TOKEN": "benchAuthToken", "C2C_SIGNALLING": ready["signalling"]}
+            for _ in range(STARTS):
+                began = time.time()
+                proc = subprocess.Popen([c2c, "-q", "call", number, "--hangup-after", "1s",
+                                         f"--chrome-arg=--ignore-certificate-errors-spki-list={ready['spki']}"],
+                                        env=env, cwd=home, stdout=subprocess.DEVNULL)
+                for line in edge.stdout:
+                    event = json.loads(line)
+                    if "invite" in event:
+                        times.append(event["invite"]["at"] / 1000 - began)
+                        break
+                if proc.wait() != 0:
+                    raise RuntimeError(f"c2c call exited {proc.returncode}")
+    finally:
+        edge.stdin.close()
+        edge.wait()
+    return median(times)
+
+
 c2c = os.path.abspath("target/release/c2c")
 stand_ins = os.path.abspath("target/release/examples/stand_ins")
 bare = os.path.abspath("target/release/examples/bare_hyper")
@@ -175,6 +207,7 @@ rows = [
 ]
 tunnel_ready = bring_up(c2c, stand_ins)
 voice_first, voice_p99, voice_rss = first_voice(c2c)
+call_invite = call_to_invite(c2c)
 for _ in range(ROUNDS):
     for row in rows:
         load_once(row)
@@ -192,4 +225,5 @@ print(f"- /token: {c['rps'] / gun['rps']:.1f}x gunicorn's (target 10x), {100 * c
 print(f"- idle RSS: {c['rss']:.1f} MB (target under 10 MB)")
 print(f"- `serve --tunnel` bring-up (exec to ready: tunnel up, Voice URL set, against the stand-ins, median of {STARTS}): {tunnel_ready * 1000:.1f} ms (target 15 ms or less)")
 print(f"- POST /voice from the first request after start ({STARTS} starts x 200 calls): first call {voice_first * 1000:.2f} ms at worst, p99 {voice_p99 * 1000:.2f} ms (target 1 ms or less); RSS after the calls {voice_rss:.1f} MB (target 10 MB or less)")
+print(f"- `c2c call`, exec to the SDK's invite at the stand-in voice edge (Chromium's start included, median of {STARTS}): {call_invite * 1000:.0f} ms (target 1 s or less)")
 print(f"- release binary: {os.path.getsize(c2c) / 1e6:.2f} MB (target 12 MB or less, the Voice SDK bundle included)")

@@ -1,7 +1,10 @@
 //! One scripted call, from the page's first word to its last: waits for the answer, plays and
 //! presses what the plan says, runs the steps against what the page hears, and hangs up.
 
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::audio::{FRAME, Heard, Loudness, RATE, dominant, is_tone, loudness};
 use super::page::{Page, Said};
@@ -39,6 +42,8 @@ pub struct Session<'a> {
     /// `--hangup-after`, from the answer.
     cut_off: Option<Instant>,
     cut: bool,
+    /// On a terminal, from the answer to the end: how long the call has lasted, and its step.
+    clock: Option<ProgressBar>,
 }
 
 impl<'a> Session<'a> {
@@ -62,6 +67,27 @@ impl<'a> Session<'a> {
             digits_sent: false,
             cut_off: None,
             cut: false,
+            clock: None,
+        }
+    }
+
+    /// A line of progress, above the running clock when there is one.
+    fn say(&self, line: &str) {
+        match &self.clock {
+            Some(clock) => clock.suspend(|| tracing::info!("{line}")),
+            None => tracing::info!("{line}"),
+        }
+    }
+
+    fn start_clock(&mut self) {
+        if std::io::stderr().is_terminal() && tracing::enabled!(tracing::Level::INFO) {
+            let clock = ProgressBar::new_spinner();
+            clock.set_style(
+                ProgressStyle::with_template("{spinner} in call {elapsed} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            clock.enable_steady_tick(Duration::from_millis(100));
+            self.clock = Some(clock);
         }
     }
 
@@ -79,12 +105,12 @@ impl<'a> Session<'a> {
             () = tokio::time::sleep_until(wake.into()) => {
                 if cut_off.is_some_and(|c| Instant::now() >= c) {
                     self.cut = true;
-                    tracing::info!("--hangup-after: hanging up");
+                    self.say("--hangup-after: hanging up");
                     self.hang_up().await;
                 }
             }
             () = self.stop.requested() => {
-                tracing::info!("interrupted: hanging up");
+                self.say("interrupted: hanging up");
                 self.lived.interrupted = true;
                 self.hang_up().await;
             }
@@ -104,23 +130,27 @@ impl<'a> Session<'a> {
                     self.lived.call_sid = call_sid;
                 }
                 if phase != self.phase && !status.is_empty() {
-                    tracing::info!("{status}");
+                    self.say(&status);
                 }
                 match phase.as_str() {
                     "in-call" if self.lived.answered_at.is_none() => {
                         let now = Instant::now();
                         self.lived.answered_at = Some(now);
                         self.cut_off = self.plan.hangup_after.map(|after| now + after);
+                        self.start_clock();
                     }
                     "ended" if self.lived.ended_at.is_none() => {
                         self.lived.ended_at = Some(Instant::now());
+                        if let Some(clock) = self.clock.take() {
+                            clock.finish_and_clear();
+                        }
                     }
                     _ => {}
                 }
                 self.phase = phase;
             }
             Said::Error { code, message } => {
-                tracing::warn!("{message}");
+                self.say(&message);
                 self.lived.error = Some(TwilioError { code, message });
             }
             Said::DigitsSent => self.digits_sent = true,
@@ -203,13 +233,16 @@ impl<'a> Session<'a> {
                 continue;
             }
             let started = Instant::now();
+            if let Some(clock) = &self.clock {
+                clock.set_message(format!("· step {}/{} {}", i + 1, steps.len(), step.text));
+            }
             let result = self.step(step).await;
             let seconds = started.elapsed().as_secs_f64();
             let (status, detail) = match result {
                 Ok(found) => (StepStatus::Passed, found),
                 Err(why) => (StepStatus::Failed, why),
             };
-            tracing::info!(
+            self.say(&format!(
                 "step {}/{} {}: {} ({:.1} s){}",
                 i + 1,
                 steps.len(),
@@ -225,7 +258,7 @@ impl<'a> Session<'a> {
                 } else {
                     format!(": {detail}")
                 }
-            );
+            ));
             self.lived.steps.push(StepResult {
                 step: step.text.clone(),
                 status,

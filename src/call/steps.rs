@@ -274,6 +274,27 @@ mod tests {
     }
 
     #[test]
+    fn the_readmes_scenario_reads_as_it_says() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("# ivr.yaml\n").expect("the README's scenario");
+        let yaml = &readme[start..start + readme[start..].find("```").unwrap()];
+        let texts: Vec<String> = parse_scenario(yaml)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "wait-for-silence timeout=15s",
+                "press 2",
+                "expect-tone 1000 for=500ms timeout=8s",
+                "hangup"
+            ]
+        );
+    }
+
+    #[test]
     fn a_scenario_file_takes_lines_and_maps() {
         let steps = parse_scenario(
             "steps:\n  - wait-for-silence timeout=15s\n  - press: 2\n  - expect-tone: {hz: 1000, for: 200ms}\n  - hangup\n",
