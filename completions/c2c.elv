@@ -163,7 +163,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --public-url 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own'
             cand --chrome 'Chromium (or Chrome) to run. Default: chromium, chromium-browser, google-chrome or google-chrome-stable from PATH'
             cand --chrome-arg 'One more flag for Chromium (a proxy, a certificate to trust); repeatable'
-            cand --signalling 'Point the page''s Voice SDK at this signalling address instead of Twilio''s, as HOST[:PORT]'
+            cand --signalling 'Point the page''s Voice SDK at this signalling address instead of Twilio''s (a staging or test stand-in), as HOST[:PORT]'
             cand --allow-country 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country'
             cand --caller-id 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)'
             cand --account-sid 'Account SID (AC…), from the Twilio Console''s home page'

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{BringupArgs, DialArgs};
+use super::{BringupArgs, DialArgs, PageArgs};
 
 /// Place a call from a headless browser, for scripts and CI
 ///
@@ -117,14 +117,8 @@ pub struct CallArgs {
     )]
     pub chrome_args: Vec<String>,
 
-    /// Point the page's Voice SDK at this signalling address instead of Twilio's, as HOST[:PORT]
-    #[arg(
-        long,
-        env = "C2C_SIGNALLING",
-        value_name = "HOST:PORT",
-        help_heading = "Browser"
-    )]
-    pub signalling: Option<String>,
+    #[command(flatten)]
+    pub page: PageArgs,
 
     #[command(flatten)]
     pub dial: DialArgs,

@@ -25,6 +25,15 @@ pub struct DialArgs {
     pub caller_id: Option<String>,
 }
 
+/// How the page reaches Twilio: `serve` and `call` share it.
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Point the page's Voice SDK at this signalling address instead of Twilio's (a staging or
+    /// test stand-in), as HOST[:PORT]
+    #[arg(long, env = "C2C_SIGNALLING", value_name = "HOST:PORT")]
+    pub signalling: Option<String>,
+}
+
 /// What pointing the TwiML App at a tunnel needs: `serve --tunnel` and `tunnel` share them.
 #[derive(Debug, Args)]
 pub struct BringupArgs {

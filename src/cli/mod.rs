@@ -170,10 +170,8 @@ pub struct ServeArgs {
     #[arg(long)]
     pub open: bool,
 
-    /// Point the page's Voice SDK at this signalling address instead of Twilio's (a staging or
-    /// test stand-in), as HOST[:PORT]
-    #[arg(long, env = "C2C_SIGNALLING", value_name = "HOST:PORT")]
-    pub signalling: Option<String>,
+    #[command(flatten)]
+    pub page: PageArgs,
 
     #[command(flatten)]
     pub dial: DialArgs,
