@@ -388,6 +388,7 @@ async function start() {
   if (!window.Twilio?.Device) {
     showMessage("The Twilio Voice SDK did not load: reload the page; if that does not help, restart c2c.");
     log("the Voice SDK is missing");
+    report({ error: { code: 0, message: "the Voice SDK did not load in the page" }, fatal: true });
     return;
   }
   let first;
@@ -396,6 +397,7 @@ async function start() {
   } catch (error) {
     log(error.message);
     showMessage(`${error.message} Check the terminal where c2c runs.`);
+    report({ error: { code: 0, message: error.message }, fatal: true });
     return;
   }
   defaultCode = callingCodeOf(first.caller_id);

@@ -248,6 +248,10 @@ fn report(
                 humantime::format_duration(plan.timeout)
             ),
         ),
+        (_, Some(TwilioError { code: 0, message })) => (
+            Outcome::Failed,
+            lived.gone.clone().unwrap_or_else(|| message.clone()),
+        ),
         (_, Some(TwilioError { code, message })) => {
             (Outcome::Failed, format!("Twilio error {code}: {message}"))
         }
@@ -271,7 +275,8 @@ fn report(
         answered,
         duration,
         message,
-        error: lived.error,
+        // Code 0 is the page's own trouble, not Twilio's.
+        error: lived.error.filter(|e| e.code != 0),
         steps: lived.steps,
         recording,
     };

@@ -24,8 +24,13 @@ pub enum Said {
         status: String,
         call_sid: String,
     },
-    /// A Twilio error on the call, in the page's words.
-    Error { code: u32, message: String },
+    /// A Twilio error on the call, in the page's words; `fatal` when the page cannot place a
+    /// call at all (no SDK, no token).
+    Error {
+        code: u32,
+        message: String,
+        fatal: bool,
+    },
     /// The keys it was given have all been sent.
     DigitsSent,
     /// Audio it heard (16 kHz mono), and when it arrived.
@@ -46,7 +51,22 @@ impl Page {
         chrome: Chrome,
         events: mpsc::UnboundedReceiver<Event>,
         url: &str,
-    ) -> Result<Page, CdpError> {
+    ) -> Result<Page, String> {
+        match Self::attach(&chrome, url).await {
+            Ok(session) => Ok(Page {
+                chrome,
+                session,
+                events,
+            }),
+            Err(err) => Err(match chrome.log_tail() {
+                tail if tail.is_empty() => err.to_string(),
+                tail => format!("{err} ({tail})"),
+            }),
+        }
+    }
+
+    /// Attaches to the first tab, sets up the driver and loads `url`: the session's id.
+    async fn attach(chrome: &Chrome, url: &str) -> Result<String, CdpError> {
         let cdp = &chrome.cdp;
         let targets = cdp.send(None, "Target.getTargets", json!({})).await?;
         let target = targets["targetInfos"]
@@ -88,11 +108,7 @@ impl Page {
         )
         .await?;
         cdp.send(s, "Page.navigate", json!({ "url": url })).await?;
-        Ok(Page {
-            chrome,
-            session,
-            events,
-        })
+        Ok(session)
     }
 
     /// The next thing the page says; `Gone` once the browser has closed.
@@ -201,6 +217,7 @@ fn binding(params: &Value) -> Option<Said> {
                         .and_then(|c| u32::try_from(c).ok())
                         .unwrap_or(0),
                     message: error["message"].as_str().unwrap_or_default().to_owned(),
+                    fatal: report["fatal"].as_bool().unwrap_or(false),
                 });
             }
             if report.get("digitsSent").is_some() {

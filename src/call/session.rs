@@ -13,6 +13,8 @@ use super::steps::{Action, Step, press_length};
 use super::{Plan, Sound};
 use crate::shutdown::Shutdown;
 
+/// How long c2c's page may take to say its first word (its token fetched, its Device made).
+const PAGE_START: Duration = Duration::from_secs(15);
 /// How long a page that was told to hang up has to say it did.
 const HANG_UP_GRACE: Duration = Duration::from_secs(5);
 /// How long a gap in speech may be for `expect-audio` to count it as one stretch of sound.
@@ -149,8 +151,15 @@ impl<'a> Session<'a> {
                 }
                 self.phase = phase;
             }
-            Said::Error { code, message } => {
+            Said::Error {
+                code,
+                message,
+                fatal,
+            } => {
                 self.say(&message);
+                if fatal {
+                    self.lived.gone = Some(format!("the page cannot place the call: {message}"));
+                }
                 self.lived.error = Some(TwilioError { code, message });
             }
             Said::DigitsSent => self.digits_sent = true,
@@ -169,11 +178,22 @@ impl<'a> Session<'a> {
         // Until the page starts the call (loading, its token, the SDK), nothing rings yet: the
         // no-answer timeout counts from then, with a minute's bound on getting there.
         let mut give_up = Instant::now() + Duration::from_secs(60) + self.plan.timeout;
+        let page_started = Instant::now() + PAGE_START;
         let mut placed = false;
         while self.lived.answered_at.is_none() && !self.over() {
             if !placed && self.phase == "connecting" {
                 placed = true;
                 give_up = Instant::now() + self.plan.timeout;
+            }
+            if self.phase.is_empty() {
+                // Not a word from the page yet: it may not be c2c's page at all (--server).
+                if !self.pump(page_started).await && self.phase.is_empty() {
+                    self.lived.gone = Some(format!(
+                        "the page did not start within {}s: is the address c2c's page?",
+                        PAGE_START.as_secs()
+                    ));
+                }
+                continue;
             }
             if !self.pump(give_up).await {
                 tracing::info!(

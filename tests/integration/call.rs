@@ -314,3 +314,18 @@ fn a_running_c2c_serve_can_place_the_call() {
     // It was serve's page and webhook: serve logged the call.
     serve.wait_for_log(&format!("calls {IVR}"));
 }
+
+#[test]
+fn a_server_that_is_not_c2c_is_named_not_waited_on() {
+    let (addr, _answered) = crate::support::answer_once("text/html", "<html><p>not c2c</p></html>");
+    let run = c2c(&["call", IVR, "--server", &format!("http://{addr}/")])
+        .all_env()
+        .run();
+    run.assert_code(8);
+    assert!(
+        run.stderr
+            .contains("the page did not start within 15s: is the address c2c's page?"),
+        "{}",
+        run.stderr
+    );
+}
