@@ -31,6 +31,38 @@ fn tone_file(dir: &Path, hz: f64) -> String {
     path.display().to_string()
 }
 
+/// The test cases of a JUnit report, read by a real XML parser (so the report is well-formed):
+/// each case's name and whether it has a failure.
+fn junit_cases(xml: &str) -> Vec<(String, bool)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut cases: Vec<(String, bool)> = Vec::new();
+    loop {
+        match reader
+            .read_event()
+            .expect("the JUnit report is well-formed XML")
+        {
+            Event::Start(e) | Event::Empty(e) if e.name().into_inner() == "testcase" => {
+                let name = e
+                    .try_get_attribute("name")
+                    .unwrap()
+                    .map(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                            .unwrap()
+                            .into_owned()
+                    })
+                    .unwrap_or_default();
+                cases.push((name, false));
+            }
+            Event::Start(e) | Event::Empty(e) if e.name().into_inner() == "failure" => {
+                cases.last_mut().expect("a failure inside a test case").1 = true;
+            }
+            Event::Eof => return cases,
+            _ => {}
+        }
+    }
+}
+
 fn json(stdout: &str) -> Value {
     serde_json::from_str(stdout).unwrap_or_else(|err| panic!("--json printed {stdout:?}: {err}"))
 }
@@ -107,6 +139,15 @@ fn a_phone_tree_is_listened_to_answered_and_recorded() {
     );
 
     let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(
+        junit_cases(&xml),
+        [
+            ("1: wait-for-silence".to_owned(), false),
+            ("2: press 2".to_owned(), false),
+            ("3: expect-tone 700".to_owned(), false),
+            ("4: hangup".to_owned(), false)
+        ]
+    );
     assert!(xml.contains(r#"tests="4" failures="0""#), "{xml}");
     assert!(xml.contains(r#"name="3: expect-tone 700""#), "{xml}");
     assert!(
@@ -328,4 +369,38 @@ fn a_server_that_is_not_c2c_is_named_not_waited_on() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn with_tunnel_the_app_points_at_the_call_and_is_put_back() {
+    use crate::ngrok_edge::{self, Edge};
+    let mock = crate::twilio_mock::TwilioMock::start();
+    let before = mock.voice_url();
+    let ngrok = Edge::start(crate::fixtures::NGROK_AUTHTOKEN, &[crate::tunnel::URL]);
+    let edge = VoiceEdge::start(&[&format!("{IVR}=answer")]);
+    let run = edge
+        .call(&[IVR, "--tunnel", "--hangup-after", "1s", "--json"])
+        .against(&mock)
+        .env("C2C_NGROK_TEST_EDGE", &ngrok.addr)
+        .env("C2C_NGROK_TEST_CA", ngrok_edge::CA)
+        .run();
+    run.assert_code(0);
+    assert_eq!(json(&run.stdout)["outcome"], "completed");
+    let voice_urls: Vec<String> = mock
+        .writes()
+        .iter()
+        .flat_map(|w| {
+            w.form
+                .iter()
+                .filter(|(k, _)| k == "VoiceUrl")
+                .map(|(_, v)| v.clone())
+        })
+        .collect();
+    assert_eq!(
+        voice_urls,
+        [format!("{}/voice", crate::tunnel::URL), before.clone()],
+        "pointed at the tunnel for the call, then put back"
+    );
+    assert_eq!(mock.voice_url(), before);
+    assert_eq!(edge.next("call")["dials"][0]["status"], "completed");
 }
