@@ -8,7 +8,7 @@ use super::{BringupArgs, DialArgs, PageArgs};
 
 /// Place a call from a headless browser, for scripts and CI
 ///
-/// Places a real call to TARGET (a number, or client:NAME) with nobody at a browser: c2c starts
+/// Places a real call to a number (or to client:NAME, a browser) with nobody at a browser: c2c starts
 /// in process (or uses the c2c serve at --server), opens its page in headless Chromium and drives
 /// it over the DevTools protocol, so the call goes through the same page, token and webhook as
 /// with c2c serve. The page's microphone plays --play (or silence), --digits are pressed once the

@@ -70,19 +70,39 @@ pub fn command() -> clap::Command {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Log more: -v for debug lines from c2c, -vv for its dependencies too
-    #[arg(short, long, action = ArgAction::Count, global = true)]
+    // The global flags come last in every command's help, after the command's own.
+    #[arg(short, long, action = ArgAction::Count, global = true, display_order = 900)]
     pub verbose: u8,
 
     /// Log less: -q for warnings and errors only, -qq for errors only
-    #[arg(short, long, action = ArgAction::Count, global = true, conflicts_with = "verbose")]
+    #[arg(
+        short,
+        long,
+        action = ArgAction::Count,
+        global = true,
+        conflicts_with = "verbose",
+        display_order = 901
+    )]
     pub quiet: u8,
 
     /// Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml
-    #[arg(long, global = true, env = "C2C_CONFIG", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "C2C_CONFIG",
+        value_name = "FILE",
+        display_order = 902
+    )]
     pub config: Option<PathBuf>,
 
     /// Read settings from this dotenv file instead of ./.env
-    #[arg(long, global = true, env = "C2C_ENV_FILE", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "C2C_ENV_FILE",
+        value_name = "FILE",
+        display_order = 903
+    )]
     pub env_file: Option<PathBuf>,
 }
 
