@@ -4,6 +4,7 @@
 
 use std::fs::File;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -63,10 +64,15 @@ impl Chrome {
             std::process::id(),
             crate::identity::random_text(8).unwrap_or_default()
         ));
-        std::fs::create_dir_all(&profile).map_err(|err| LaunchError::Profile {
-            dir: profile.display().to_string(),
-            err,
-        })?;
+        // Only this user may read it: the page's storage and Chromium's log are the call's.
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .recursive(true)
+            .create(&profile)
+            .map_err(|err| LaunchError::Profile {
+                dir: profile.display().to_string(),
+                err,
+            })?;
         let log = File::create(profile.join("chrome.log")).ok();
         let (to_browser, browser_reads) = pipe::pipe().map_err(LaunchError::Pipe)?;
         let (browser_writes, from_browser) = pipe::pipe().map_err(LaunchError::Pipe)?;
