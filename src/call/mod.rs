@@ -3,11 +3,13 @@
 //! - `chrome`: starts the browser; `cdp`: the DevTools protocol over its pipe
 //! - `page`: the page as c2c drives it (`driver.js` is injected into it)
 //! - `session`: one call's life, steps included; `steps`: the scenario's language
-//! - `audio`: what the page heard, and listening to it; `report`: outcome, JSON, JUnit
+//! - `audio`: what the page heard and how to measure it; `ear`: the steps that listen
+//! - `report`: outcome, JSON, JUnit
 
 mod audio;
 mod cdp;
 mod chrome;
+mod ear;
 mod page;
 mod report;
 mod session;

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::audio::{FRAME, Heard, Loudness, RATE, dominant, is_tone, loudness};
+use super::audio::{Heard, RATE};
+use super::ear::Ear;
 use super::page::{Page, Said};
 use super::report::{StepResult, StepStatus, TwilioError};
 use super::steps::{Action, Step, press_length};
@@ -17,9 +18,6 @@ use crate::shutdown::Shutdown;
 const PAGE_START: Duration = Duration::from_secs(15);
 /// How long a page that was told to hang up has to say it did.
 const HANG_UP_GRACE: Duration = Duration::from_secs(5);
-/// How long a gap in speech may be for `expect-audio` to count it as one stretch of sound.
-const SPEECH_GAP: Duration = Duration::from_millis(300);
-const FRAME_TIME: Duration = Duration::from_millis(1000 * FRAME as u64 / RATE as u64);
 
 /// What happened, for the report.
 pub struct Lived {
@@ -391,142 +389,6 @@ impl<'a> Session<'a> {
             if !self.pump(deadline).await {
                 return decide(self);
             }
-        }
-    }
-}
-
-/// A listening step, fed the frames heard since it started.
-struct Ear {
-    action: Action,
-    /// Frames already looked at.
-    seen: usize,
-    spoke: bool,
-    run: Duration,
-    gap: Duration,
-    longest: Duration,
-    /// What was heard instead, for the failure: dominant frequencies, by frame count.
-    heard: Vec<(u32, usize)>,
-    sounded: usize,
-}
-
-impl Ear {
-    fn new(action: &Action) -> Self {
-        Ear {
-            action: action.clone(),
-            seen: 0,
-            spoke: false,
-            run: Duration::ZERO,
-            gap: Duration::ZERO,
-            longest: Duration::ZERO,
-            heard: Vec::new(),
-            sounded: 0,
-        }
-    }
-
-    fn listen(&mut self, samples: &[i16]) -> Option<Result<String, String>> {
-        let frames = samples.len() / FRAME;
-        while self.seen < frames {
-            let frame = &samples[self.seen * FRAME..(self.seen + 1) * FRAME];
-            self.seen += 1;
-            if let Some(done) = self.frame(frame) {
-                return Some(Ok(done));
-            }
-        }
-        None
-    }
-
-    fn frame(&mut self, frame: &[i16]) -> Option<String> {
-        let level = loudness(frame);
-        if level == Loudness::Sound {
-            self.sounded += 1;
-            if let Some(hz) = dominant(frame) {
-                let hz = (hz / 10.0).round() as u32 * 10;
-                match self.heard.iter_mut().find(|(f, _)| *f == hz) {
-                    Some((_, n)) => *n += 1,
-                    None => self.heard.push((hz, 1)),
-                }
-            }
-        }
-        match self.action {
-            Action::WaitForSilence { quiet } => {
-                match level {
-                    Loudness::Sound => {
-                        self.spoke = true;
-                        self.run = Duration::ZERO;
-                    }
-                    Loudness::Silence if self.spoke => self.run += FRAME_TIME,
-                    _ => self.run = Duration::ZERO,
-                }
-                (self.spoke && self.run >= quiet).then(|| "spoke, then fell silent".to_owned())
-            }
-            Action::ExpectTone { hz, hold } => {
-                if is_tone(frame, hz) {
-                    self.run += FRAME_TIME;
-                } else {
-                    self.run = Duration::ZERO;
-                }
-                (self.run >= hold).then(|| format!("heard {hz} Hz"))
-            }
-            Action::ExpectAudio(wanted) => {
-                if level == Loudness::Silence {
-                    self.gap += FRAME_TIME;
-                    if self.gap >= SPEECH_GAP {
-                        self.run = Duration::ZERO;
-                    }
-                } else if self.run > Duration::ZERO || level == Loudness::Sound {
-                    self.run += FRAME_TIME + std::mem::take(&mut self.gap);
-                }
-                self.longest = self.longest.max(self.run);
-                (self.run >= wanted).then(|| "heard sound".to_owned())
-            }
-            Action::ExpectSilence(wanted) => {
-                if level == Loudness::Sound {
-                    self.run = Duration::ZERO;
-                } else {
-                    self.run += FRAME_TIME;
-                }
-                self.longest = self.longest.max(self.run);
-                (self.run >= wanted).then(|| "heard silence".to_owned())
-            }
-            _ => None,
-        }
-    }
-
-    /// Why the step failed, from what was heard.
-    fn verdict(&self, waited: &impl std::fmt::Display) -> String {
-        let mostly = self
-            .heard
-            .iter()
-            .max_by_key(|(_, n)| *n)
-            .map(|(hz, _)| format!("mostly {hz} Hz"));
-        let heard = match (self.sounded, mostly) {
-            (0, _) => "only silence".to_owned(),
-            (_, Some(mostly)) => format!("sound, {mostly}"),
-            (_, None) => "sound".to_owned(),
-        };
-        match &self.action {
-            Action::WaitForSilence { quiet } if self.spoke => format!(
-                "the far end spoke but did not stay silent for {} within {waited}",
-                humantime::format_duration(*quiet)
-            ),
-            Action::WaitForSilence { .. } => {
-                format!("the far end said nothing within {waited}")
-            }
-            Action::ExpectTone { hz, hold } => format!(
-                "no {hz} Hz tone for {} within {waited}: heard {heard}",
-                humantime::format_duration(*hold)
-            ),
-            Action::ExpectAudio(wanted) => format!(
-                "no {} of sound within {waited} (the longest was {:.1} s): heard {heard}",
-                humantime::format_duration(*wanted),
-                self.longest.as_secs_f64()
-            ),
-            Action::ExpectSilence(wanted) => format!(
-                "no {} of silence within {waited} (the longest was {:.1} s): heard {heard}",
-                humantime::format_duration(*wanted),
-                self.longest.as_secs_f64()
-            ),
-            _ => "nothing to listen for".to_owned(),
         }
     }
 }
