@@ -63,33 +63,8 @@ impl Plan {
                 "NUMBER is empty: give a number such as +14155552671, or client:NAME".to_owned(),
             ));
         }
-        let mut steps = match &args.scenario {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|err| {
-                    Error::Input(format!(
-                        "--scenario {}: cannot read it: {err}",
-                        path.display()
-                    ))
-                })?;
-                steps::parse_scenario(&text)
-                    .map_err(|why| Error::Input(format!("--scenario {}: {why}", path.display())))?
-            }
-            None => Vec::new(),
-        };
-        for text in &args.steps {
-            steps.push(
-                steps::parse(text)
-                    .map_err(|why| Error::Input(format!("--step {text:?}: {why}")))?,
-            );
-        }
-        let mut sounds = Vec::new();
-        for step in &steps {
-            if let Action::Play(path) = &step.action
-                && !sounds.iter().any(|(p, _)| p == path)
-            {
-                sounds.push((path.clone(), read_sound(path, "--step play")?));
-            }
-        }
+        let steps = scenario(args)?;
+        let sounds = sounds_of(&steps)?;
         let play = args
             .play
             .as_deref()
@@ -105,18 +80,7 @@ impl Plan {
             .as_deref()
             .map(|text| duration("--hangup-after", text))
             .transpose()?;
-        for (flag, path) in [("--record", &args.record), ("--junit", &args.junit)] {
-            if let Some(dir) = path.as_deref().and_then(Path::parent)
-                && !dir.as_os_str().is_empty()
-                && !dir.is_dir()
-            {
-                return Err(Error::Input(format!(
-                    "{flag} {}: the folder {} does not exist",
-                    path.as_deref().unwrap_or(dir).display(),
-                    dir.display()
-                )));
-            }
-        }
+        check_outputs(args)?;
         Ok(Plan {
             target,
             play,
@@ -134,6 +98,59 @@ impl Plan {
     fn sound(&self, path: &Path) -> Option<&Sound> {
         self.sounds.iter().find(|(p, _)| p == path).map(|(_, s)| s)
     }
+}
+
+/// The steps: the `--scenario` file's, then each `--step`.
+fn scenario(args: &CallArgs) -> Result<Vec<Step>, Error> {
+    let mut steps = match &args.scenario {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|err| {
+                Error::Input(format!(
+                    "--scenario {}: cannot read it: {err}",
+                    path.display()
+                ))
+            })?;
+            steps::parse_scenario(&text)
+                .map_err(|why| Error::Input(format!("--scenario {}: {why}", path.display())))?
+        }
+        None => Vec::new(),
+    };
+    for text in &args.steps {
+        steps.push(
+            steps::parse(text).map_err(|why| Error::Input(format!("--step {text:?}: {why}")))?,
+        );
+    }
+    Ok(steps)
+}
+
+/// The files `play` steps play, each read once.
+fn sounds_of(steps: &[Step]) -> Result<Vec<(PathBuf, Sound)>, Error> {
+    let mut sounds: Vec<(PathBuf, Sound)> = Vec::new();
+    for step in steps {
+        if let Action::Play(path) = &step.action
+            && !sounds.iter().any(|(p, _)| p == path)
+        {
+            sounds.push((path.clone(), read_sound(path, "--step play")?));
+        }
+    }
+    Ok(sounds)
+}
+
+/// The folders `--record` and `--junit` write into must exist before the call, not after it.
+fn check_outputs(args: &CallArgs) -> Result<(), Error> {
+    for (flag, path) in [("--record", &args.record), ("--junit", &args.junit)] {
+        if let Some(dir) = path.as_deref().and_then(Path::parent)
+            && !dir.as_os_str().is_empty()
+            && !dir.is_dir()
+        {
+            return Err(Error::Input(format!(
+                "{flag} {}: the folder {} does not exist",
+                path.as_deref().unwrap_or(dir).display(),
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn read_sound(path: &Path, flag: &str) -> Result<Sound, Error> {
@@ -218,20 +235,40 @@ fn report(
     known: Option<serde_json::Value>,
     recording: Option<PathBuf>,
 ) -> Report {
-    let said = |key: &str| {
-        known
-            .as_ref()
-            .and_then(|k| k[key].as_str())
-            .map(str::to_owned)
-    };
-    let answered = lived.answered_at.is_some();
     let duration = match (lived.answered_at, lived.ended_at) {
         (Some(start), Some(end)) => end.duration_since(start).as_secs_f64(),
         (Some(start), None) => start.elapsed().as_secs_f64(),
         _ => 0.0,
     };
+    let (outcome, message) = classify(plan, &lived, known.as_ref(), duration);
+    let mut report = Report {
+        target: plan.target.clone(),
+        call_sid: Some(lived.call_sid).filter(|s| !s.is_empty()),
+        outcome,
+        exit_status: 0,
+        answered: lived.answered_at.is_some(),
+        duration,
+        message,
+        // Code 0 is the page's own trouble, not Twilio's.
+        error: lived.error.filter(|e| e.code != 0),
+        steps: lived.steps,
+        recording,
+    };
+    report.exit_status = outcome.exit_code(report.a_step_failed());
+    report
+}
+
+/// How the call ended, and in words. c2c's account (`known`, from `/calls/CA…`) comes first: the
+/// page only saw its own call end.
+fn classify(
+    plan: &Plan,
+    lived: &session::Lived,
+    known: Option<&serde_json::Value>,
+    duration: f64,
+) -> (Outcome, String) {
+    let said = |key: &str| known.and_then(|k| k[key].as_str()).map(str::to_owned);
     let target = &plan.target;
-    let (outcome, message) = match (said("outcome").as_deref(), &lived.error) {
+    match (said("outcome").as_deref(), &lived.error) {
         _ if lived.interrupted => (Outcome::Interrupted, "interrupted: hung up".to_owned()),
         (Some("refused"), _) => (Outcome::Refused, said("message").unwrap_or_default()),
         (Some("rejected-webhook"), _) => (Outcome::Failed, said("message").unwrap_or_default()),
@@ -257,33 +294,18 @@ fn report(
         (_, Some(TwilioError { code, message })) => {
             (Outcome::Failed, format!("Twilio error {code}: {message}"))
         }
-        _ if answered => (
+        _ if lived.answered_at.is_some() => (
             Outcome::Completed,
             format!("answered; the call lasted {duration:.1} s"),
         ),
-        _ => match &lived.gone {
-            Some(gone) => (Outcome::Failed, gone.clone()),
-            None => (
-                Outcome::Failed,
-                "the call ended before anyone answered".to_owned(),
-            ),
-        },
-    };
-    let mut report = Report {
-        target: target.clone(),
-        call_sid: Some(lived.call_sid).filter(|s| !s.is_empty()),
-        outcome,
-        exit_status: 0,
-        answered,
-        duration,
-        message,
-        // Code 0 is the page's own trouble, not Twilio's.
-        error: lived.error.filter(|e| e.code != 0),
-        steps: lived.steps,
-        recording,
-    };
-    report.exit_status = outcome.exit_code(report.a_step_failed());
-    report
+        _ => (
+            Outcome::Failed,
+            lived
+                .gone
+                .clone()
+                .unwrap_or_else(|| "the call ended before anyone answered".to_owned()),
+        ),
+    }
 }
 
 /// What the user reads: the report as JSON on standard output, or the outcome on standard error;
