@@ -270,6 +270,7 @@ fn classify(
     let target = &plan.target;
     match (said("outcome").as_deref(), &lived.error) {
         _ if lived.interrupted => (Outcome::Interrupted, "interrupted: hung up".to_owned()),
+        _ if lived.unreachable => (Outcome::Unreachable, lived.gone.clone().unwrap_or_default()),
         (Some("refused"), _) => (Outcome::Refused, said("message").unwrap_or_default()),
         (Some("rejected-webhook"), _) => (Outcome::Failed, said("message").unwrap_or_default()),
         (Some("busy"), _) => (Outcome::Busy, format!("{target} was busy")),

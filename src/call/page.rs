@@ -18,9 +18,11 @@ const DRIVER: &str = include_str!("driver.js");
 /// What the page said.
 #[derive(Debug)]
 pub enum Said {
-    /// Its state: `phase` is idle, connecting, ringing, in-call or ended.
+    /// Its state: `phase` is idle, connecting, ringing, in-call or ended; `device` is the
+    /// Device's (registering, ready, offline, unreachable).
     State {
         phase: String,
+        device: String,
         status: String,
         call_sid: String,
     },
@@ -225,6 +227,7 @@ fn binding(params: &Value) -> Option<Said> {
             }
             Some(Said::State {
                 phase: report["phase"].as_str()?.to_owned(),
+                device: report["device"].as_str().unwrap_or_default().to_owned(),
                 status: report["status"].as_str().unwrap_or_default().to_owned(),
                 call_sid: report["callSid"].as_str().unwrap_or_default().to_owned(),
             })

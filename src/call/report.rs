@@ -21,6 +21,8 @@ pub enum Outcome {
     Failed,
     /// Ctrl-C: hung up first.
     Interrupted,
+    /// Twilio could not be reached at all.
+    Unreachable,
 }
 
 impl Outcome {
@@ -34,6 +36,7 @@ impl Outcome {
             Outcome::Refused => 7,
             Outcome::Failed => 8,
             Outcome::Interrupted => 130,
+            Outcome::Unreachable => 4,
         }
     }
 }

@@ -26,6 +26,8 @@ pub struct Lived {
     pub ended_at: Option<Instant>,
     pub timed_out: bool,
     pub interrupted: bool,
+    /// The page found Twilio out of reach before the call was answered.
+    pub unreachable: bool,
     pub gone: Option<String>,
     pub error: Option<TwilioError>,
     pub steps: Vec<StepResult>,
@@ -58,6 +60,7 @@ impl<'a> Session<'a> {
                 ended_at: None,
                 timed_out: false,
                 interrupted: false,
+                unreachable: false,
                 gone: None,
                 error: None,
                 steps: Vec::new(),
@@ -123,9 +126,16 @@ impl<'a> Session<'a> {
             Said::Audio(at, samples) => self.lived.heard.push(at, &samples),
             Said::State {
                 phase,
+                device,
                 status,
                 call_sid,
             } => {
+                if device == "unreachable" && self.lived.answered_at.is_none() {
+                    self.lived.unreachable = true;
+                    self.lived.gone.get_or_insert_with(|| {
+                        "Twilio cannot be reached from here: the page's Voice SDK got no answer from Twilio's signalling. Check this machine's internet connection (or firewall).".to_owned()
+                    });
+                }
                 if !call_sid.is_empty() {
                     self.lived.call_sid = call_sid;
                 }

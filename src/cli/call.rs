@@ -37,7 +37,7 @@ Examples:
   c2c call client:alice --server http://127.0.0.1:5000/ --play hello.wav
 
 Exit status: 0 answered and every step passed, 1 a step failed, 2 usage error, 3 settings
-error (Chromium missing, say), 4 Twilio or ngrok error, 5 busy, 6 no answer, 7 refused by the
+error (Chromium missing, say), 4 Twilio or ngrok out of reach, 5 busy, 6 no answer, 7 refused by the
 dial policy, 8 the call failed (Twilio's error code is printed), 130 interrupted (after hanging
 up).")]
 pub struct CallArgs {

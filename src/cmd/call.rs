@@ -38,6 +38,14 @@ async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Rep
     tokio::spawn(async move { app.load_policy().await });
     let page = format!("http://{local}/");
     tracing::debug!("c2c's page for the call is at {page}");
+    // Twilio asks the TwiML App's Voice URL what to do: without a tunnel or a public address
+    // that is not this c2c (unless a stand-in edge, --signalling, plays Twilio).
+    let app = server.app();
+    if bringup.is_none() && app.public_url().is_none() && app.signalling.is_none() {
+        tracing::warn!(
+            "Twilio cannot reach this c2c's webhook, so the call follows the TwiML App's current Voice URL. Add --tunnel, or --server with a c2c serve that Twilio reaches."
+        );
+    }
     let mut up = match bringup {
         Some(bringup) => match bring_up::bring_up(*bringup, &mut stop).await? {
             Some(up) => {

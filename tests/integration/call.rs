@@ -404,3 +404,22 @@ fn with_tunnel_the_app_points_at_the_call_and_is_put_back() {
     assert_eq!(mock.voice_url(), before);
     assert_eq!(edge.next("call")["dials"][0]["status"], "completed");
 }
+
+#[test]
+fn twilio_out_of_reach_is_said_in_ten_seconds_not_thirty() {
+    // Nothing listens at port 9: the SDK's signalling cannot connect, as on a machine offline.
+    let started = std::time::Instant::now();
+    let run = c2c(&["call", IVR, "--json"])
+        .all_env()
+        .env("C2C_SIGNALLING", "127.0.0.1:9")
+        .run();
+    run.assert_code(4);
+    assert!(started.elapsed() < std::time::Duration::from_secs(25));
+    assert_eq!(json(&run.stdout)["outcome"], "unreachable");
+    assert!(
+        run.stderr
+            .contains("error: Twilio cannot be reached from here"),
+        "{}",
+        run.stderr
+    );
+}
