@@ -35,6 +35,15 @@ pub struct Step {
 }
 
 impl Step {
+    /// Pressing `digits` (already checked), with the default timeout.
+    pub fn press(digits: &str) -> Step {
+        Step {
+            text: format!("press {digits}"),
+            action: Action::Press(digits.to_owned()),
+            timeout: None,
+        }
+    }
+
     /// How long the step may take: its `timeout=`, or a default that leaves room for the work.
     pub fn timeout(&self, play_length: Duration) -> Duration {
         self.timeout.unwrap_or(match &self.action {

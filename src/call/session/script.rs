@@ -1,0 +1,183 @@
+//! The answered call's script: `--play` and `--digits`, then each step in order against what
+//! the page hears, stopping at the first that fails.
+
+use std::time::{Duration, Instant};
+
+use super::Session;
+use crate::call::Sound;
+use crate::call::ear::Ear;
+use crate::call::report::{StepResult, StepStatus};
+use crate::call::steps::{Action, Step};
+
+impl Session<'_> {
+    pub(super) async fn in_call(&mut self) {
+        if let Some(sound) = &self.plan.play {
+            self.play(sound).await;
+        }
+        if let Some(digits) = &self.plan.digits {
+            // --digits is a press step of its own, with no line in the report.
+            let _ = self.step(&Step::press(digits)).await;
+        }
+        let steps = &self.plan.steps;
+        for (i, step) in steps.iter().enumerate() {
+            if self.over() || self.cut {
+                let why = if self.lived.interrupted {
+                    "interrupted"
+                } else {
+                    "the call had ended"
+                };
+                self.skip(step, why);
+                continue;
+            }
+            if self
+                .lived
+                .steps
+                .iter()
+                .any(|s| s.status == StepStatus::Failed)
+            {
+                self.skip(step, "an earlier step failed");
+                continue;
+            }
+            let started = Instant::now();
+            if let Some(clock) = &self.clock {
+                clock.set_message(format!("· step {}/{} {}", i + 1, steps.len(), step.text));
+            }
+            let result = self.step(step).await;
+            let seconds = started.elapsed().as_secs_f64();
+            let (status, detail) = match result {
+                Ok(found) => (StepStatus::Passed, found),
+                Err(why) => (StepStatus::Failed, why),
+            };
+            self.say(&format!(
+                "step {}/{} {}: {} ({:.1} s){}",
+                i + 1,
+                steps.len(),
+                step.text,
+                if status == StepStatus::Passed {
+                    "passed"
+                } else {
+                    "FAILED"
+                },
+                seconds,
+                if detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {detail}")
+                }
+            ));
+            self.lived.steps.push(StepResult {
+                step: step.text.clone(),
+                status,
+                seconds,
+                detail,
+            });
+        }
+        if steps.is_empty() {
+            // A call with nothing to do lasts until the far end hangs up, --hangup-after, or
+            // Ctrl-C.
+            while !self.over() && !self.cut {
+                self.pump(Instant::now() + Duration::from_secs(3600)).await;
+            }
+        }
+    }
+
+    fn skip(&mut self, step: &Step, why: &str) {
+        self.lived.steps.push(StepResult {
+            step: step.text.clone(),
+            status: StepStatus::Skipped,
+            seconds: 0.0,
+            detail: why.to_owned(),
+        });
+    }
+
+    async fn play(&mut self, sound: &Sound) {
+        if let Err(err) = self.page.play(&sound.samples).await {
+            tracing::error!("cannot play into the call: {err}");
+            self.lived.gone.get_or_insert(err.to_string());
+        }
+    }
+
+    async fn step(&mut self, step: &Step) -> Result<String, String> {
+        let play_length = match &step.action {
+            Action::Play(path) => self.plan.sound(path).map_or(Duration::ZERO, |s| s.length()),
+            _ => Duration::ZERO,
+        };
+        let timeout = step.timeout(play_length);
+        let started = Instant::now();
+        let deadline = started + timeout;
+        let waited = humantime::format_duration(timeout);
+        match &step.action {
+            Action::Press(digits) => {
+                self.digits_sent = false;
+                self.page.press(digits).await.map_err(|e| e.to_string())?;
+                self.until(deadline, |s| {
+                    s.digits_sent.then(|| Ok(format!("sent {digits}")))
+                })
+                .await
+                .unwrap_or_else(|| Err(format!("the page had not sent them within {waited}")))
+            }
+            Action::Play(path) => {
+                let Some(sound) = self.plan.sound(path) else {
+                    return Err(format!("{} was not loaded", path.display()));
+                };
+                self.play(sound).await;
+                let done = started + sound.length();
+                if done > deadline {
+                    return Err(format!(
+                        "the file is longer than the step's timeout ({waited})"
+                    ));
+                }
+                self.until(done, |_| None)
+                    .await
+                    .unwrap_or(Ok(format!("played {:.1} s", sound.length().as_secs_f64())))
+            }
+            Action::Wait(duration) => {
+                let until = started + *duration;
+                self.until(until, |_| None)
+                    .await
+                    .unwrap_or(Ok(String::new()))
+            }
+            Action::HangUp => {
+                self.hang_up().await;
+                self.until(deadline, |s| {
+                    s.lived.ended_at.map(|_| Ok("hung up".to_owned()))
+                })
+                .await
+                .unwrap_or_else(|| Err(format!("the page had not hung up within {waited}")))
+            }
+            listening => {
+                let mut ear = Ear::new(listening);
+                let outcome = self
+                    .until(deadline, |s| ear.listen(s.lived.heard.since(started)))
+                    .await;
+                outcome
+                    .unwrap_or_else(|| Err(ear.verdict(self.lived.heard.since(started), &waited)))
+            }
+        }
+    }
+
+    /// Pumps until `decide` says something, the deadline passes (`None`), or the call ends.
+    async fn until(
+        &mut self,
+        deadline: Instant,
+        mut decide: impl FnMut(&Self) -> Option<Result<String, String>>,
+    ) -> Option<Result<String, String>> {
+        loop {
+            if let Some(decided) = decide(self) {
+                return Some(decided);
+            }
+            if self.over() || self.cut {
+                let why = match (&self.lived.gone, self.lived.interrupted, self.cut) {
+                    (Some(gone), _, _) => gone.clone(),
+                    (_, true, _) => "interrupted".to_owned(),
+                    (_, _, true) => "--hangup-after ended the call first".to_owned(),
+                    _ => "the call ended first".to_owned(),
+                };
+                return Some(Err(why));
+            }
+            if !self.pump(deadline).await {
+                return decide(self);
+            }
+        }
+    }
+}
