@@ -28,6 +28,17 @@ pub struct Outcome {
     pub duration: Option<u64>,
 }
 
+impl Outcome {
+    /// An outcome c2c decided, in its own words.
+    pub fn explained(outcome: &str, message: &str) -> Self {
+        Outcome {
+            outcome: outcome.to_owned(),
+            message: Some(message.to_owned()),
+            duration: None,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Outcomes {
     recent: Mutex<VecDeque<(Instant, String, Outcome)>>,
@@ -90,11 +101,7 @@ mod tests {
         let outcomes = Outcomes::default();
         let now = Instant::now();
         outcomes.record(SID, busy(), now);
-        let refused = Outcome {
-            outcome: "refused".into(),
-            message: Some("why".into()),
-            duration: None,
-        };
+        let refused = Outcome::explained("refused", "why");
         outcomes.record(SID, refused.clone(), now);
         assert_eq!(outcomes.get(SID, now), Some(refused));
         outcomes.record("CA<script>", busy(), now);

@@ -8,7 +8,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{ALLOW, CONTENT_TYPE, HOST, HeaderValue, WWW_AUTHENTICATE};
+use hyper::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HOST, HeaderValue, WWW_AUTHENTICATE};
 use hyper::{HeaderMap, Method, Request, Response, StatusCode, Uri};
 
 use super::access::{self, Trust};
@@ -153,15 +153,16 @@ fn outcome(app: &App, sid: &str) -> Resp {
     let Some(outcome) = app.outcomes.get(sid, Instant::now()) else {
         return text(StatusCode::NOT_FOUND, "c2c knows nothing of that call.");
     };
-    let mut response = Response::new(Full::new(Bytes::from(
-        serde_json::to_vec(&outcome).unwrap_or_default(),
-    )));
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
-        .headers_mut()
-        .insert("cache-control", HeaderValue::from_static("no-store"));
+    json(&outcome)
+}
+
+/// `value` as JSON that no cache keeps: a token, a call's outcome.
+pub(super) fn json(value: &impl serde::Serialize) -> Resp {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

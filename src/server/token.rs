@@ -7,10 +7,10 @@ use std::time::Instant;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use hyper::header::{CONTENT_TYPE, RETRY_AFTER};
 use hyper::{Request, Response, StatusCode};
 
-use super::routes::{Resp, text};
+use super::routes::{Resp, json, text};
 use super::{App, body};
 use crate::clock;
 use crate::identity;
@@ -80,19 +80,13 @@ fn json_body(app: &App, minted: &Minted) -> Resp {
         #[serde(skip_serializing_if = "Option::is_none")]
         signalling: Option<&'a str>,
     }
-    let body = serde_json::to_vec(&Body {
+    json(&Body {
         identity: &minted.identity,
         token: &minted.token,
         expires_at: minted.expires_at_rfc3339(),
         caller_id: &app.caller_id,
         signalling: app.signalling.as_deref(),
     })
-    .unwrap_or_default();
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 /// `POST /registered` with `{"token": …}`: the page's Device registered with Twilio using this

@@ -64,13 +64,7 @@ pub async fn answer(app: &Arc<App>, trust: Trust, hook: Hook, request: Request<I
             );
         }
         if let Some(words) = refusal.for_the_page() {
-            let outcome = Outcome {
-                outcome: "rejected-webhook".to_owned(),
-                message: Some(words.to_owned()),
-                duration: None,
-            };
-            app.outcomes
-                .record(form::param(&params, "CallSid"), outcome, Instant::now());
+            keep(app, &params, Outcome::explained("rejected-webhook", words));
         }
         return text(
             StatusCode::FORBIDDEN,
@@ -107,8 +101,7 @@ fn answer_dial_status(app: &App, params: &[(String, String)]) -> Resp {
             message: None,
             duration: form::param(params, "DialCallDuration").parse().ok(),
         };
-        app.outcomes
-            .record(form::param(params, "CallSid"), outcome, Instant::now());
+        keep(app, params, outcome);
     }
     twiml_response(twiml::hang_up())
 }
@@ -123,15 +116,15 @@ async fn answer_voice(app: &Arc<App>, params: &[(String, String)]) -> Resp {
         tracing::warn!("{}", answer.log);
     }
     if let Some(words) = answer.for_the_page {
-        let outcome = Outcome {
-            outcome: "refused".to_owned(),
-            message: Some(words),
-            duration: None,
-        };
-        app.outcomes
-            .record(form::param(params, "CallSid"), outcome, Instant::now());
+        keep(app, params, Outcome::explained("refused", &words));
     }
     twiml_response(answer.twiml)
+}
+
+/// Keeps how the call Twilio's request names ended, for its page.
+fn keep(app: &App, params: &[(String, String)], outcome: Outcome) {
+    app.outcomes
+        .record(form::param(params, "CallSid"), outcome, Instant::now());
 }
 
 fn twiml_response(twiml: String) -> Resp {
