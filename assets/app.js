@@ -267,11 +267,6 @@ async function explainEnd(c) {
 }
 
 window.c2c = {
-  /** Places a call to `to` (a number or client:NAME), as typing it and pressing Call does. */
-  call(to) {
-    el.number.value = to;
-    return placeCall();
-  },
   hangUp,
   /** Sends `digits` (0-9, *, #; w waits half a second, as in Twilio's sendDigits). */
   sendDigits(digits) {

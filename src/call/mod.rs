@@ -159,10 +159,10 @@ fn read_sound(path: &Path, flag: &str) -> Result<Sound, Error> {
         .map_err(|err| Error::Input(format!("{flag}: {err}")))
 }
 
+/// A flag's duration, read as a step's are; zero is no duration for these.
 fn duration(flag: &str, text: &str) -> Result<Duration, Error> {
-    humantime::parse_duration(text)
+    steps::duration(text)
         .ok()
-        .or_else(|| text.parse::<u64>().ok().map(Duration::from_secs))
         .filter(|d| !d.is_zero())
         .ok_or_else(|| {
             Error::Input(format!(

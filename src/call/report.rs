@@ -92,11 +92,6 @@ impl Report {
 /// call itself when it has no steps), the recording attached as CI servers read it.
 pub fn junit(report: &Report) -> String {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let failures = report
-        .steps
-        .iter()
-        .filter(|s| s.status == StepStatus::Failed)
-        .count();
     let call_case = StepResult {
         step: format!("call {}", report.target),
         status: if report.outcome == Outcome::Completed {
@@ -112,15 +107,8 @@ pub fn junit(report: &Report) -> String {
     } else {
         report.steps.iter().collect()
     };
-    let failures = if report.steps.is_empty() {
-        usize::from(call_case.status == StepStatus::Failed)
-    } else {
-        failures
-    };
-    let skipped = cases
-        .iter()
-        .filter(|s| s.status == StepStatus::Skipped)
-        .count();
+    let count = |status| cases.iter().filter(|s| s.status == status).count();
+    let (failures, skipped) = (count(StepStatus::Failed), count(StepStatus::Skipped));
     let total: f64 = cases.iter().map(|s| s.seconds).sum();
     let name = format!("c2c call {}", report.target);
     let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));

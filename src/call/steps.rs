@@ -156,7 +156,7 @@ fn example(name: &str) -> &'static str {
 }
 
 /// `2s`, `500ms`, `1m`; a bare number is seconds.
-fn duration(text: &str) -> Result<Duration, String> {
+pub fn duration(text: &str) -> Result<Duration, String> {
     if let Ok(seconds) = text.parse::<f64>()
         && seconds.is_finite()
         && seconds >= 0.0
