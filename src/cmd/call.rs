@@ -1,13 +1,11 @@
 //! `c2c call`: a call from headless Chromium, through c2c's own server (in process, or one
 //! already running) and, with `--tunnel`, its tunnel.
 
-use std::sync::Arc;
-
 use crate::bring_up;
 use crate::call::{self, Plan};
 use crate::cli::CallArgs;
 use crate::error::Error;
-use crate::server::{self, App, Server, Side};
+use crate::server::Side;
 use crate::settings::call::{Call, Serving};
 use crate::shutdown::Shutdown;
 
@@ -29,14 +27,7 @@ async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Rep
             bringup,
         } => (listen, server, bringup),
     };
-    let listener = server::bind(listen).await.map_err(Error::Failed)?;
-    let local = listener
-        .local_addr()
-        .map_err(|err| Error::Failed(format!("cannot read the bound address: {err}")))?;
-    let server = Server::new(Arc::new(App::new(*server_settings)));
-    let app = Arc::clone(server.app());
-    tokio::spawn(async move { app.load_policy().await });
-    let page = format!("http://{local}/");
+    let (listener, server, page) = super::start_server(listen, *server_settings).await?;
     tracing::debug!("c2c's page for the call is at {page}");
     // Twilio asks the TwiML App's Voice URL what to do: without a tunnel or a public address
     // that is not this c2c (unless a stand-in edge, --signalling, plays Twilio).

@@ -1,12 +1,10 @@
 //! `c2c serve`: the page, /token and the /voice webhook on a local address.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::bring_up;
 use crate::error::Error;
-use crate::server::{self, App, Server, Side};
+use crate::server::{self, App, Side};
 use crate::settings::serve::Serve;
 use crate::shutdown::Shutdown;
 use crate::state_file;
@@ -23,14 +21,7 @@ async fn serve(settings: Serve) -> Result<(), Error> {
     if let Some(files) = server::raise_open_files() {
         tracing::debug!("up to {files} open files");
     }
-    let listener = server::bind(settings.listen).await.map_err(Error::Failed)?;
-    let local = listener
-        .local_addr()
-        .map_err(|err| Error::Failed(format!("cannot read the bound address: {err}")))?;
-    let server = Server::new(Arc::new(App::new(settings.server)));
-    let app = Arc::clone(server.app());
-    tokio::spawn(async move { app.load_policy().await });
-    let page = format!("http://{}/", display_addr(local));
+    let (listener, server, page) = super::start_server(settings.listen, settings.server).await?;
     let up = match settings.bringup {
         Some(bringup) => {
             let Some(up) = bring_up::bring_up(bringup, &mut stop).await? else {
@@ -81,14 +72,6 @@ async fn serve(settings: Serve) -> Result<(), Error> {
     match up {
         Some(up) => up.tear_down(failure).await,
         None => Ok(()),
-    }
-}
-
-fn display_addr(addr: SocketAddr) -> String {
-    // The page must be opened under an address the local-host guard accepts.
-    match addr.ip() {
-        ip if ip.is_unspecified() => format!("127.0.0.1:{}", addr.port()),
-        _ => addr.to_string(),
     }
 }
 
