@@ -67,6 +67,10 @@ pub fn command() -> clap::Command {
     })
 }
 
+/// `serve`'s defaults for its token flags; `call`, which does not show them, takes them too.
+pub const DEFAULT_TOKEN_RATE: &str = "60";
+pub const DEFAULT_TOKEN_TTL: &str = "1h";
+
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Log more: -v for debug lines from c2c, -vv for its dependencies too
@@ -174,7 +178,7 @@ pub struct ServeArgs {
     pub insecure_unsigned_webhooks: bool,
 
     /// Tokens each client may get per minute from /token (0: no limit)
-    #[arg(long, env = "C2C_TOKEN_RATE", value_name = "N", default_value = "60")]
+    #[arg(long, env = "C2C_TOKEN_RATE", value_name = "N", default_value = DEFAULT_TOKEN_RATE)]
     pub token_rate: String,
 
     /// How long the page's access tokens last (the page fetches a fresh one before expiry)
@@ -182,7 +186,7 @@ pub struct ServeArgs {
         long,
         env = "C2C_TOKEN_TTL",
         value_name = "DURATION",
-        default_value = "1h"
+        default_value = DEFAULT_TOKEN_TTL
     )]
     pub token_ttl: String,
 

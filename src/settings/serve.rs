@@ -8,7 +8,7 @@ use super::{
     ALLOW_COUNTRY, AUTH_TOKEN, CALLER_ID, HOST, Origin, PORT, PUBLIC_URL, Resolver, SIGNALLING,
     SettingsError, Sources, TOKEN_RATE, TOKEN_TTL,
 };
-use crate::cli::ServeArgs;
+use crate::cli::{DEFAULT_TOKEN_RATE, DEFAULT_TOKEN_TTL, ServeArgs};
 use crate::dial::{self, Allowed};
 use crate::identity;
 use crate::secret::Secret;
@@ -94,15 +94,15 @@ pub(super) fn server(r: &mut Resolver, share: bool, insecure_unsigned: bool) -> 
     let caller_id = r.require(&CALLER_ID, dial::e164_shape);
     let caller_id_origin = r.lookup(&CALLER_ID).map(|found| found.origin);
     let auth_token = r.optional_secret(&AUTH_TOKEN);
+    // `call` shows neither flag: it takes serve's defaults, read from the same text.
     let token_rate = r
-        .optional(&TOKEN_RATE, |v| {
-            v.parse::<u32>()
-                .map_err(|_| format!("{v:?} is not a whole number"))
-        })
-        .unwrap_or(DEFAULT_TOKEN_RATE);
+        .optional(&TOKEN_RATE, token_rate)
+        .or_else(|| token_rate(DEFAULT_TOKEN_RATE).ok())
+        .unwrap_or_default();
     let token_ttl = r
         .optional(&TOKEN_TTL, page_token_ttl)
-        .unwrap_or(DEFAULT_TOKEN_TTL_SECS);
+        .or_else(|| page_token_ttl(DEFAULT_TOKEN_TTL).ok())
+        .unwrap_or_default();
     let public_url = r.optional(&PUBLIC_URL, super::twilio::web_address);
     let signalling = r.optional(&SIGNALLING, signalling_address);
     let allowed = allowed_countries(r);
@@ -131,9 +131,10 @@ pub(super) fn server(r: &mut Resolver, share: bool, insecure_unsigned: bool) -> 
     })
 }
 
-/// `--token-rate`'s and `--token-ttl`'s defaults, for a command that does not show them.
-const DEFAULT_TOKEN_RATE: u32 = 60;
-const DEFAULT_TOKEN_TTL_SECS: u64 = 60 * 60;
+fn token_rate(text: &str) -> Result<u32, String> {
+    text.parse::<u32>()
+        .map_err(|_| format!("{text:?} is not a whole number"))
+}
 
 /// `--signalling`: where the SDK connects instead of Twilio, `HOST[:PORT]` as its `chunderw`
 /// option takes it (it adds `wss://` and `/signal`).
@@ -190,6 +191,15 @@ pub fn allowed_countries(r: &mut Resolver) -> Vec<Allowed> {
 #[cfg(test)]
 mod tests {
     use super::signalling_address;
+
+    #[test]
+    fn the_token_defaults_read_as_settings() {
+        assert_eq!(super::token_rate(crate::cli::DEFAULT_TOKEN_RATE), Ok(60));
+        assert_eq!(
+            super::page_token_ttl(crate::cli::DEFAULT_TOKEN_TTL),
+            Ok(3600)
+        );
+    }
 
     #[test]
     fn signalling_addresses_are_a_host_and_maybe_a_port() {
