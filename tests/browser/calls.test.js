@@ -9,7 +9,17 @@ import { after, before, describe, test } from "node:test";
 import { VoiceEdge } from "../edge/index.js";
 import { level, loudest, Peer, toneWav } from "../edge/media.js";
 import { keepRemoteAudio, pageHears } from "../edge/page-audio.js";
-import { ACCOUNT, CALLER_ID, launchChromium, openPage, screenshotPath, startC2c } from "./harness.js";
+import {
+  ACCOUNT,
+  CALLER_ID,
+  launchChromium,
+  openPage,
+  screenshotPath,
+  sleep,
+  startC2c,
+  text,
+  until,
+} from "./harness.js";
 
 // What Twilio knows c2c by: webhooks are signed over this address.
 const PUBLIC = "https://c2c-calls.example/";
@@ -35,17 +45,6 @@ after(async () => {
   await c2c?.stop();
 });
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const text = (page, selector) => page.locator(selector).textContent();
-
-/** Polls `done` for up to ten seconds; `why` says what was seen if it never comes true. */
-async function until(done, why) {
-  const deadline = Date.now() + 10_000;
-  while (!done()) {
-    assert.ok(Date.now() < deadline, `timed out: ${why()}`);
-    await sleep(50);
-  }
-}
 
 /**
  * A fresh edge and a page registered through it, closed when test `t` ends; the page's call

@@ -1,5 +1,6 @@
 // Runs the real `c2c serve` on port 0 and Debian's Chromium (never a downloaded browser), for the
 // page's end-to-end tests.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -111,4 +112,18 @@ export async function openPage(browser, url, { fake = true, viewport = { width: 
 export function screenshotPath(name) {
   mkdirSync(OUTPUT, { recursive: true });
   return path.join(OUTPUT, name);
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The text of the first element `selector` finds. */
+export const text = (page, selector) => page.locator(selector).textContent();
+
+/** Polls `done` for up to ten seconds; `why` says what was seen if it never comes true. */
+export async function until(done, why) {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    assert.ok(Date.now() < deadline, `timed out: ${why()}`);
+    await sleep(50);
+  }
 }

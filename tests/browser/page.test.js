@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { VoiceEdge } from "../edge/index.js";
-import { ACCOUNT, CALLER_ID, launchChromium, openPage, startC2c } from "./harness.js";
+import { ACCOUNT, CALLER_ID, launchChromium, openPage, startC2c, text, until } from "./harness.js";
 
 let c2c;
 let browser;
@@ -20,16 +20,6 @@ after(async () => {
   await c2c?.stop();
 });
 
-/** Polls `done` for up to ten seconds; `why` says what was seen if it never comes true. */
-async function until(done, why) {
-  const deadline = Date.now() + 10_000;
-  while (!done()) {
-    assert.ok(Date.now() < deadline, `timed out: ${why()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const text = (page, selector) => page.locator(selector).textContent();
 const emit = (page, target, name, ...args) =>
   page.evaluate(([t, n, a]) => window.__twilio[t].emit(n, ...a), [target, name, args]);
 /** The Device reports Twilio's error `code`, as the SDK's TwilioError. */
