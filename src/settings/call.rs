@@ -54,15 +54,28 @@ pub fn resolve(args: &CallArgs, sources: &Sources) -> Result<Call, SettingsError
 
 /// `--chrome` or `CHROME_PATH` when set (it must be a program), else the first on PATH.
 fn chrome(r: &mut Resolver) -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH").and_then(|path| find_chrome(&path));
     if r.lookup(&CHROME).is_some() {
-        return r.optional(&CHROME, |v| {
-            let path = PathBuf::from(v);
-            is_executable(&path)
-                .then_some(path)
-                .ok_or_else(|| format!("{v:?} is not a program this user can run"))
-        });
+        let same = |given: &PathBuf| {
+            let real = |p: &Path| std::fs::canonicalize(p).ok();
+            on_path
+                .as_deref()
+                .and_then(real)
+                .is_some_and(|p| real(given) == Some(p))
+        };
+        return r.endpoint(
+            &CHROME,
+            |v| {
+                let path = PathBuf::from(v);
+                is_executable(&path)
+                    .then_some(path)
+                    .ok_or_else(|| format!("{v:?} is not a program this user can run"))
+            },
+            same,
+            "not the browser c2c finds on PATH",
+        );
     }
-    let found = std::env::var_os("PATH").and_then(|path| find_chrome(&path));
+    let found = on_path;
     if found.is_none() {
         r.missing(
             "Chromium",

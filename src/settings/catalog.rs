@@ -18,16 +18,24 @@ pub struct Setting {
     pub what: &'static str,
     /// Where to find or how to make a value, for the "missing" and "invalid" messages.
     pub hint: &'static str,
+    /// An address c2c sends credentials or tokens to, or a program it runs. Never read from a
+    /// `.env` file: any cloned repository can carry one, and it must not be able to send the
+    /// API Key secret elsewhere or run a program of its choosing (flags, the environment and
+    /// the user's own config file only).
+    pub endpoint: bool,
 }
 
 macro_rules! settings {
-    ($($name:ident = $id:literal, $flag:expr, $env:literal, $key:expr, $what:literal, $hint:literal;)*) => {
+    ($($name:ident = $id:literal, $flag:expr, $env:literal, $key:expr, $what:literal, $hint:literal $(, $reach:ident)?;)*) => {
         $(pub const $name: Setting = Setting {
             id: $id, flag: $flag, env: $env, key: $key, what: $what, hint: $hint,
+            endpoint: settings!(@endpoint $($reach)?),
         };)*
         /// Every setting, for checking the keys of a config file.
         pub const ALL: &[&Setting] = &[$(&$name),*];
     };
+    (@endpoint) => { false };
+    (@endpoint Endpoint) => { true };
 }
 
 settings! {
@@ -48,11 +56,11 @@ settings! {
     EDGE = "edge", Some("--edge"), "TWILIO_EDGE", Some("edge"),
         "Twilio edge", "Leave it unset for the default edge.";
     API_BASE = "api_base", Some("--api-base"), "C2C_TWILIO_API_BASE", Some("api_base"),
-        "Twilio REST API base URL", "Leave it unset to use Twilio's.";
+        "Twilio REST API base URL", "Leave it unset to use Twilio's.", Endpoint;
     VOICE_BASE = "", None, "C2C_TWILIO_VOICE_BASE", Some("voice_base"),
-        "Twilio Voice API base URL", "Leave it unset to use Twilio's (voice.twilio.com).";
+        "Twilio Voice API base URL", "Leave it unset to use Twilio's (voice.twilio.com).", Endpoint;
     MONITOR_BASE = "", None, "C2C_TWILIO_MONITOR_BASE", Some("monitor_base"),
-        "Twilio Monitor API base URL", "Leave it unset to use Twilio's (monitor.twilio.com).";
+        "Twilio Monitor API base URL", "Leave it unset to use Twilio's (monitor.twilio.com).", Endpoint;
     TWILIO_TIMEOUT = "", None, "C2C_TWILIO_TIMEOUT", Some("twilio_timeout"),
         "Twilio timeout", "Use a whole number of seconds above 0, such as 20.";
     NGROK_AUTHTOKEN = "ngrok_authtoken", Some("--authtoken"), "NGROK_AUTHTOKEN", Some("ngrok_authtoken"),
@@ -60,7 +68,7 @@ settings! {
     NGROK_DOMAIN = "domain", Some("--domain"), "C2C_NGROK_DOMAIN", Some("ngrok_domain"),
         "ngrok domain", "Reserve one at dashboard.ngrok.com > Domains.";
     NGROK_AGENT_API = "", None, "C2C_NGROK_AGENT_API", Some("ngrok_agent_api"),
-        "ngrok agent API address", "Use the URL of the agent's tunnel list, such as http://127.0.0.1:4040/api/tunnels.";
+        "ngrok agent API address", "Use the URL of the agent's tunnel list, such as http://127.0.0.1:4040/api/tunnels.", Endpoint;
     NGROK_TEST_EDGE = "", None, "C2C_NGROK_TEST_EDGE", None,
         "stand-in ngrok edge", "It is a test hook: unset it.";
     NGROK_TEST_CA = "", None, "C2C_NGROK_TEST_CA", None,
@@ -78,9 +86,9 @@ settings! {
     TOKEN_TTL = "token_ttl", Some("--token-ttl"), "C2C_TOKEN_TTL", Some("token_ttl"),
         "page token lifetime", "Use seconds or a duration such as 10m or 1h, from 20s to 24h.";
     SIGNALLING = "signalling", Some("--signalling"), "C2C_SIGNALLING", Some("signalling"),
-        "signalling address", "Use HOST or HOST:PORT with no scheme or path, such as edge.example:8443 (the SDK adds wss:// and /signal).";
+        "signalling address", "Use HOST or HOST:PORT with no scheme or path, such as edge.example:8443 (the SDK adds wss:// and /signal).", Endpoint;
     CHROME = "chrome", Some("--chrome"), "CHROME_PATH", Some("chrome"),
-        "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.";
+        "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.", Endpoint;
     IDENTITY = "identity", Some("--identity"), "C2C_IDENTITY", Some("identity"),
         "client identity", "Use letters, digits, _, - and . only.";
 }

@@ -86,7 +86,12 @@ fn action(args: &ConfigureArgs, r: &mut Resolver) -> Option<Action> {
             .map(Action::SetUrl);
     }
     if args.from_ngrok_agent {
-        let api = r.optional(&NGROK_AGENT_API, |v| Ok(v.to_owned()));
+        let api = r.endpoint(
+            &NGROK_AGENT_API,
+            super::twilio::endpoint_address,
+            |api| api == ngrok_agent::LOCAL_API,
+            "not the agent's usual local address",
+        );
         return Some(Action::FromNgrokAgent(
             api.unwrap_or_else(|| ngrok_agent::LOCAL_API.to_owned()),
         ));

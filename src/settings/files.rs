@@ -83,8 +83,12 @@ impl Files {
             format!(", or add {key} = \"…\" to {config}")
         });
         let set = if flag.is_empty() { "Set" } else { "set" };
+        let dotenv = match setting.endpoint {
+            true => String::new(),
+            false => format!(" or in {dotenv}"),
+        };
         format!(
-            "{flag}{set} {} in the environment or in {dotenv}{key}. {}",
+            "{flag}{set} {} in the environment{dotenv}{key}. {}",
             setting.env, setting.hint
         )
     }
@@ -110,7 +114,26 @@ fn read_dotenv(path: &Path) -> Result<(PathBuf, HashMap<String, String>), Settin
         vars.insert(name, value);
     }
     warn_misspelt(path, &vars);
+    warn_endpoints(path, &vars);
     Ok((path.to_owned(), vars))
+}
+
+/// Says so when the `.env` file names an address or a program, which c2c does not take from
+/// there (`Setting::endpoint`): silently ignoring it would puzzle whoever put it there.
+fn warn_endpoints(path: &Path, vars: &HashMap<String, String>) {
+    for setting in ALL
+        .iter()
+        .filter(|s| s.endpoint && vars.contains_key(s.env))
+    {
+        let flag = setting
+            .flag
+            .map_or_else(String::new, |flag| format!("{flag}, "));
+        tracing::warn!(
+            "{}: {} is ignored: c2c takes addresses and programs only from {flag}the environment or its config file, so that a project's .env cannot send your credentials elsewhere or run a program",
+            path.display(),
+            setting.env
+        );
+    }
 }
 
 /// The known name `name` is most likely a misspelling of: two edits away at most.

@@ -45,6 +45,8 @@ pub struct Resolver<'a> {
     matches: &'a ArgMatches,
     files: &'a Files,
     problems: Vec<Problem>,
+    /// The endpoint settings already warned of, so that a setting two jobs read is named once.
+    warned: Vec<&'static str>,
 }
 
 impl<'a> Resolver<'a> {
@@ -54,6 +56,7 @@ impl<'a> Resolver<'a> {
             matches,
             files,
             problems: Vec::new(),
+            warned: Vec::new(),
         }
     }
 
@@ -80,7 +83,13 @@ impl<'a> Resolver<'a> {
         };
         given
             .filter(non_empty)
-            .or_else(|| self.files.dotenv(setting.env).filter(non_empty))
+            .or_else(|| {
+                // See `Setting::endpoint`: `read_dotenv` warns of one found there.
+                (!setting.endpoint)
+                    .then(|| self.files.dotenv(setting.env))
+                    .flatten()
+                    .filter(non_empty)
+            })
             .or_else(|| self.files.config(key).filter(non_empty))
             .or_else(|| {
                 let flag = setting.flag?;
@@ -141,6 +150,30 @@ impl<'a> Resolver<'a> {
     ) -> Option<T> {
         let found = self.lookup(setting)?;
         self.check(setting, found, parse)
+    }
+
+    /// An endpoint setting (`Setting::endpoint`) that may be absent. When it is set and
+    /// `official` says the value is not Twilio's own (or not what c2c would find by itself), a
+    /// warning names it, where it came from, and `unlike` (what it is not): a redirected
+    /// connection or a program c2c did not find itself is never silent.
+    pub fn endpoint<T>(
+        &mut self,
+        setting: &Setting,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+        official: impl FnOnce(&T) -> bool,
+        unlike: &str,
+    ) -> Option<T> {
+        let found = self.lookup(setting)?;
+        let (text, origin) = (found.value.trim().to_owned(), found.origin.clone());
+        let value = self.check(setting, found, parse)?;
+        if !official(&value) && !self.warned.contains(&setting.env) {
+            self.warned.push(setting.env);
+            tracing::warn!(
+                "the {} is {text:?}, set by {origin}: {unlike} (leave it unset unless you meant it)",
+                setting.what,
+            );
+        }
+        Some(value)
     }
 
     pub fn require_sid(&mut self, setting: &Setting, kind: SidKind) -> Option<Sid> {

@@ -39,6 +39,10 @@ pub struct Server {
     pub insecure_unsigned: bool,
     /// `--share`: the password that opens the page and /token to the public side.
     pub share_password: Option<Secret>,
+    /// The page places a call as it opens only with `autocall=` this key, made afresh each run:
+    /// a link in an e-mail or a chat (which a browser opens as `Sec-Fetch-Site: none`, like an
+    /// address typed by hand) cannot carry it.
+    pub autocall_key: Secret,
     /// Tokens per minute per client; 0 for no limit.
     pub token_rate: u32,
     /// What Twilio signs, when it is known before the tunnel opens (`--public-url`).
@@ -104,10 +108,23 @@ pub(super) fn server(r: &mut Resolver, share: bool, insecure_unsigned: bool) -> 
         .or_else(|| page_token_ttl(DEFAULT_TOKEN_TTL).ok())
         .unwrap_or_default();
     let public_url = r.optional(&PUBLIC_URL, super::twilio::web_address);
-    let signalling = r.optional(&SIGNALLING, signalling_address);
+    // The page's SDK sends its Access Token there.
+    let signalling = r.endpoint(
+        &SIGNALLING,
+        signalling_address,
+        |address| is_twilio_host(address),
+        super::twilio::NOT_TWILIO,
+    );
     let allowed = allowed_countries(r);
+    let autocall_key = match random_secret() {
+        Ok(key) => key,
+        Err(why) => {
+            r.missing("key for autocall", why);
+            return None;
+        }
+    };
     let share_password = match share {
-        true => match share_password() {
+        true => match random_secret() {
             Ok(password) => Some(password),
             Err(why) => {
                 r.missing("password for --share", why);
@@ -125,6 +142,7 @@ pub(super) fn server(r: &mut Resolver, share: bool, insecure_unsigned: bool) -> 
         auth_token,
         insecure_unsigned,
         share_password,
+        autocall_key,
         token_rate,
         public_url,
         signalling,
@@ -157,6 +175,11 @@ fn signalling_address(text: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+/// Whether `HOST[:PORT]` is one of Twilio's own hosts.
+fn is_twilio_host(address: &str) -> bool {
+    super::twilio::is_twilio(&format!("https://{address}"))
+}
+
 /// `--token-ttl`: a token's lifetime as `c2c token --ttl` reads it, but long enough for the page to
 /// use it: the SDK asks for a fresh one 10 s before the old one expires.
 fn page_token_ttl(text: &str) -> Result<u64, String> {
@@ -170,8 +193,8 @@ fn page_token_ttl(text: &str) -> Result<u64, String> {
 
 const MIN_PAGE_TTL_SECS: u64 = 20;
 
-/// 20 characters of 5 bits: a password nobody guesses through the tunnel.
-fn share_password() -> Result<Secret, String> {
+/// 20 characters of 5 bits: a password (or key) nobody guesses through the tunnel.
+fn random_secret() -> Result<Secret, String> {
     identity::random_text(20)
         .map(Secret::new)
         .map_err(|err| format!("c2c could not make one: the system has no randomness ({err})."))

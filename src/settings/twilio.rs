@@ -21,7 +21,7 @@ pub fn minter(r: &mut Resolver) -> Option<Minter> {
     let api_key = r.require_sid(&API_KEY, SidKind::ApiKey);
     let api_secret = r.require_secret(&API_SECRET);
     let app_sid = r.require_sid(&APP_SID, SidKind::Application);
-    let region = r.optional(&REGION, |v| Ok(v.to_owned()));
+    let region = r.optional(&REGION, region);
     Some(Minter::new(
         account_sid?,
         api_key?,
@@ -86,11 +86,13 @@ pub fn rest(r: &mut Resolver) -> Option<Rest> {
             None
         }
     };
-    let region = r.optional(&REGION, |v| Ok(v.to_owned()));
-    let edge = r.optional(&EDGE, |v| Ok(v.to_owned()));
-    let api_base = r.optional(&API_BASE, web_address);
-    let voice_base = r.optional(&VOICE_BASE, web_address);
-    let monitor_base = r.optional(&MONITOR_BASE, web_address);
+    let region = r.optional(&REGION, region);
+    let edge = r.optional(&EDGE, edge);
+    let mut base =
+        |setting| r.endpoint(setting, endpoint_address, |url| is_twilio(url), NOT_TWILIO);
+    let api_base = base(&API_BASE);
+    let voice_base = base(&VOICE_BASE);
+    let monitor_base = base(&MONITOR_BASE);
     let timeout = r
         .optional(&TWILIO_TIMEOUT, |v| match v.parse::<u64>() {
             Ok(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
@@ -111,6 +113,91 @@ pub fn rest(r: &mut Resolver) -> Option<Rest> {
         credentials: credentials?,
         timeout,
     })
+}
+
+/// Twilio's processing regions (Twilio Regions): each names a host, `api.EDGE.REGION.twilio.com`,
+/// and the region the page's SDK registers in.
+const REGIONS: &[&str] = &["us1", "ie1", "au1", "jp1"];
+/// Twilio's edge locations, public and Interconnect, as its SDKs and hosts name them.
+const EDGES: &[&str] = &[
+    "ashburn",
+    "dublin",
+    "frankfurt",
+    "sao-paulo",
+    "singapore",
+    "sydney",
+    "tokyo",
+    "umatilla",
+    "roaming",
+    "ashburn-ix",
+    "frankfurt-ix",
+    "london-ix",
+    "san-jose-ix",
+    "singapore-ix",
+    "sydney-ix",
+    "tokyo-ix",
+];
+
+/// `--region`: one of Twilio's, so that a typo (or a `.env` with a host in it) cannot end up in
+/// a host name or a token.
+fn region(v: &str) -> Result<String, String> {
+    one_of(v, REGIONS, "region")
+}
+
+fn edge(v: &str) -> Result<String, String> {
+    one_of(v, EDGES, "edge location")
+}
+
+fn one_of(v: &str, known: &[&str], what: &str) -> Result<String, String> {
+    let lower = v.to_ascii_lowercase();
+    if known.contains(&lower.as_str()) {
+        Ok(lower)
+    } else {
+        Err(format!(
+            "{v:?} is not a Twilio {what}; Twilio's are {}",
+            known.join(", ")
+        ))
+    }
+}
+
+/// What the warning for an address that is not Twilio's says it is not.
+pub const NOT_TWILIO: &str = "not Twilio's own";
+
+/// An `https://` address, or `http://` on this machine (a proxy or a stand-in of the user's
+/// own): anywhere else, plain HTTP would show the credentials c2c sends to whoever is on the way.
+pub fn endpoint_address(v: &str) -> Result<String, String> {
+    let url = web_address(v)?;
+    match url.strip_prefix("http://") {
+        Some(rest) if !is_loopback_authority(rest) => Err(format!(
+            "{v:?} is plain http:// to another machine; use https://, or http:// only to 127.0.0.1 or localhost"
+        )),
+        _ => Ok(url),
+    }
+}
+
+/// Whether `rest` (what follows `http://`) names this machine: a loopback address or localhost.
+fn is_loopback_authority(rest: &str) -> bool {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether `url` is one of Twilio's own hosts, over https.
+pub fn is_twilio(url: &str) -> bool {
+    url.strip_prefix("https://")
+        .map(|rest| rest.split(['/', ':', '?', '#']).next().unwrap_or_default())
+        .is_some_and(|host| host == "twilio.com" || host.ends_with(".twilio.com"))
 }
 
 /// An `https://` (or, for proxies and tests, `http://`) address.
