@@ -64,7 +64,11 @@ pub async fn answer(app: &Arc<App>, trust: Trust, hook: Hook, request: Request<I
             );
         }
         if let Some(words) = refusal.for_the_page() {
-            keep(app, &params, Outcome::explained("rejected-webhook", words));
+            app.outcomes.note_refusal(
+                form::param(&params, "CallSid"),
+                Outcome::explained("rejected-webhook", words),
+                Instant::now(),
+            );
         }
         return text(
             StatusCode::FORBIDDEN,

@@ -9,7 +9,10 @@ use crate::signature;
 #[derive(Debug, thiserror::Error)]
 pub enum Refused {
     #[error("no Auth Token is set, so signatures cannot be checked (set TWILIO_AUTH_TOKEN)")]
-    NoAuthToken,
+    NoAuthToken {
+        /// Whether the request carried a signature, as Twilio's always do.
+        signed: bool,
+    },
     #[error("no X-Twilio-Signature header")]
     NoSignature,
     #[error("the public URL is not known, so the signed URL cannot be rebuilt (pass --public-url)")]
@@ -23,13 +26,15 @@ impl Refused {
     /// Twilio's gets one: an unsigned request is nobody's call.
     pub fn for_the_page(&self) -> Option<&'static str> {
         match self {
-            Refused::NoAuthToken => Some(
+            Refused::NoAuthToken { signed: true } => Some(
                 "c2c could not check that Twilio's request for this call was genuine, so it did not answer it: set TWILIO_AUTH_TOKEN to your account's Auth Token (Twilio Console home page) and restart c2c.",
             ),
             Refused::Mismatch { .. } => Some(
                 "c2c refused Twilio's request for this call: its signature does not match c2c's Auth Token. Set TWILIO_AUTH_TOKEN to the Auth Token of the account the TwiML App belongs to, and restart c2c.",
             ),
-            Refused::NoSignature | Refused::NoPublicUrl => None,
+            Refused::NoAuthToken { signed: false }
+            | Refused::NoSignature
+            | Refused::NoPublicUrl => None,
         }
     }
 }
@@ -57,7 +62,9 @@ pub fn check(
     let (Some(auth_token), Some(signature)) = (&app.auth_token, header) else {
         return match (unsigned_ok, &app.auth_token) {
             (true, _) => Ok(()),
-            (false, None) => Err(Refused::NoAuthToken),
+            (false, None) => Err(Refused::NoAuthToken {
+                signed: header.is_some(),
+            }),
             (false, Some(_)) => Err(Refused::NoSignature),
         };
     };

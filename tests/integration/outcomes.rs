@@ -186,3 +186,76 @@ fn the_pages_token_lifetime_is_a_setting_with_a_floor() {
         run.stderr
     );
 }
+
+#[test]
+fn refused_requests_never_overwrite_or_evict_what_twilio_said() {
+    let c2c = public_c2c();
+    assert_eq!(
+        from_twilio(
+            &c2c,
+            "/dial-status",
+            &[("CallSid", SID), ("DialCallStatus", "busy")]
+        )
+        .status,
+        200
+    );
+    let forge = |sid: &str, headers: &[(&str, &str)]| {
+        let params = [("CallSid", sid), ("To", "+14155552671")];
+        c2c.post_form("/voice", headers, &params).status
+    };
+    let bogus = [
+        FROM_TWILIO,
+        ("Host", "c2c.example.test"),
+        ("X-Twilio-Signature", "Zm9yZ2Vk"),
+    ];
+    // A bogus signature for the real call, and from a rebinding page's Host on loopback.
+    assert_eq!(forge(SID, &bogus), 403);
+    assert_eq!(
+        forge(
+            SID,
+            &[
+                ("Host", "evil.example:5000"),
+                ("X-Twilio-Signature", "eA==")
+            ]
+        ),
+        403
+    );
+    assert_eq!(
+        outcome(&c2c, SID).1,
+        r#"{"outcome":"busy"}"#,
+        "not replaced"
+    );
+    // A flood of them, each for another call.
+    for i in 0..300 {
+        forge(&format!("CA{i:032x}"), &bogus);
+    }
+    assert_eq!(outcome(&c2c, SID).1, r#"{"outcome":"busy"}"#, "not evicted");
+}
+
+#[test]
+fn without_an_auth_token_an_unsigned_request_writes_nothing() {
+    // No TWILIO_AUTH_TOKEN: a plain form another site (or anyone) posts is refused, silently.
+    let c2c = serve(&["--public-url", PUBLIC], &[]);
+    let params = [("CallSid", SID), ("To", "+14155552671")];
+    let reply = c2c.post_form(
+        "/voice",
+        &[FROM_TWILIO, ("Host", "c2c.example.test")],
+        &params,
+    );
+    assert_eq!(reply.status, 403);
+    assert_eq!(outcome(&c2c, SID).0, 404, "{}", outcome(&c2c, SID).1);
+    // A request that claims to be Twilio's is explained: it may be the user's own call.
+    let reply = c2c.post_form(
+        "/voice",
+        &[
+            FROM_TWILIO,
+            ("Host", "c2c.example.test"),
+            ("X-Twilio-Signature", "eA=="),
+        ],
+        &params,
+    );
+    assert_eq!(reply.status, 403);
+    let (status, body) = outcome(&c2c, SID);
+    assert_eq!(status, 200);
+    assert!(body.contains("set TWILIO_AUTH_TOKEN"), "{body}");
+}
