@@ -26,7 +26,11 @@ const PROXY_HEADERS: &[&str] = &[
     "x-forwarded-port",
     "x-real-ip",
     "x-client-ip",
+    "x-original-forwarded-for",
+    "x-cluster-client-ip",
+    "fastly-client-ip",
     "cf-connecting-ip",
+    "cf-ray",
     "true-client-ip",
 ];
 
@@ -43,11 +47,17 @@ pub enum Trust {
 
 pub fn judge(side: Side, peer: IpAddr, headers: &HeaderMap) -> Trust {
     let direct = !headers.keys().any(|name| is_proxy_header(name.as_str()));
-    if side == Side::Local && peer.is_loopback() && direct {
+    if side == Side::Local && is_loopback(peer) && direct {
         Trust::Local
     } else {
         Trust::Public
     }
+}
+
+/// A loopback address, also as an IPv4-mapped IPv6 one: with `--host ::` IPv4 clients come in
+/// as `::ffff:127.0.0.1`.
+fn is_loopback(ip: IpAddr) -> bool {
+    ip.to_canonical().is_loopback()
 }
 
 /// The authority the request was sent to: an absolute-form target's own (RFC 9112 3.2.2: it wins
@@ -66,7 +76,9 @@ pub fn authority<'a>(uri: &'a Uri, headers: &'a HeaderMap) -> Option<&'a str> {
 
 /// Whether the request was sent to a name of this machine. A web page elsewhere can point its
 /// own domain at 127.0.0.1 (DNS rebinding) and so reach a loopback server; it cannot make the
-/// browser send an IP address or `localhost` as the Host.
+/// browser send a loopback address or `localhost` as the Host. Another address is no local
+/// name: a plain TCP forwarder (ssh -R, socat, a port-forward) delivers remote clients from
+/// loopback, and they would send the forwarder's address.
 pub fn host_is_local(uri: &Uri, headers: &HeaderMap) -> bool {
     let Some(authority) = authority(uri, headers) else {
         return false;
@@ -81,7 +93,10 @@ pub fn host_is_local(uri: &Uri, headers: &HeaderMap) -> bool {
         let Some((address, rest)) = v6.split_once(']') else {
             return false;
         };
-        return address.parse::<Ipv6Addr>().is_ok() && port_ok(rest);
+        return address
+            .parse::<Ipv6Addr>()
+            .is_ok_and(|ip| is_loopback(IpAddr::V6(ip)))
+            && port_ok(rest);
     }
     let (name, rest) = match authority.find(':') {
         Some(colon) => authority.split_at(colon),
@@ -89,7 +104,9 @@ pub fn host_is_local(uri: &Uri, headers: &HeaderMap) -> bool {
     };
     let name = name.to_ascii_lowercase();
     port_ok(rest)
-        && (name == "localhost" || name.ends_with(".localhost") || name.parse::<Ipv4Addr>().is_ok())
+        && (name == "localhost"
+            || name.ends_with(".localhost")
+            || name.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback()))
 }
 
 /// Whether a browser sent this request on behalf of another site: its `Sec-Fetch-Site` says so,
@@ -112,10 +129,11 @@ pub fn from_another_site(uri: &Uri, headers: &HeaderMap) -> bool {
 }
 
 /// The client a rate limit should count. Through c2c's own tunnel the peer is the real client
-/// (ngrok reports its address), and any X-Forwarded-For is the client's own claim. Behind a proxy
-/// of the user's own on the local side, the last X-Forwarded-For entry is what that proxy wrote.
+/// (ngrok reports its address), and any X-Forwarded-For is the client's own claim; so it is from
+/// any other machine (`--host 0.0.0.0`). Behind a proxy of the user's own on this machine, the
+/// last X-Forwarded-For entry is what that proxy wrote.
 pub fn client_ip(side: Side, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
-    if side == Side::Public {
+    if side == Side::Public || !is_loopback(peer) {
         return peer;
     }
     headers
@@ -168,6 +186,12 @@ mod tests {
         );
         assert_eq!(judge(Side::Local, lan, &headers(&[])), Trust::Public);
         assert_eq!(judge(Side::Public, lo, &headers(&[])), Trust::Public);
+        let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
+        assert_eq!(
+            judge(Side::Local, mapped, &headers(&[])),
+            Trust::Local,
+            "an IPv4 loopback client of --host ::"
+        );
         assert_eq!(
             judge(Side::Local, lo, &headers(&[("x-forwarded-for", "1.2.3.4")])),
             Trust::Public
@@ -189,8 +213,10 @@ mod tests {
             "127.0.0.1:5000",
             "[::1]:5000",
             "[::1]",
+            "[::ffff:127.0.0.1]:5000",
             "app.localhost",
             "127.0.0.1",
+            "127.0.0.2:5000",
         ] {
             assert!(local(&headers(&[("host", ok)])), "{ok}");
         }
@@ -202,6 +228,11 @@ mod tests {
             "[::1]evil.com",
             "[::1]:",
             "127.0.0.1:5000:1",
+            "1.2.3.4",
+            "0.0.0.0:5000",
+            "192.168.1.10:5000",
+            "[2001:db8::1]:5000",
+            "[::]:5000",
         ] {
             assert!(!local(&headers(&[("host", bad)])), "{bad}");
         }
@@ -234,6 +265,12 @@ mod tests {
             "x-forwarded-port",
             "x-client-ip",
             "ngrok-skip-browser-warning",
+            "fastly-client-ip",
+            "x-cluster-client-ip",
+            "x-original-forwarded-for",
+            "cf-connecting-ip",
+            "true-client-ip",
+            "cf-ray",
         ] {
             let h: HeaderMap = [(name.parse().unwrap(), HeaderValue::from_static("x"))]
                 .into_iter()
@@ -275,6 +312,9 @@ mod tests {
         // Through the tunnel, X-Forwarded-For is whatever the client wrote.
         let real: IpAddr = "198.51.100.4".parse().unwrap();
         assert_eq!(client_ip(Side::Public, real, &h), real);
+        // From another machine on the local side (--host 0.0.0.0), likewise.
+        let lan: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(client_ip(Side::Local, lan, &h), lan);
     }
 
     #[test]
