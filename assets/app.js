@@ -102,8 +102,13 @@ function tick() {
   if (state.phase === "in-call") el.timer.textContent = duration(Date.now() - state.since);
 }
 
+// This tab's identity: a renewed token keeps it (Twilio expects the same identity, and c2c
+// keeps the tab's place among the registrations an incoming call rings).
+let identity = "";
+
 async function fetchToken() {
-  const response = await fetch("/token", { cache: "no-store" });
+  const query = identity ? `?identity=${encodeURIComponent(identity)}` : "";
+  const response = await fetch(`/token${query}`, { cache: "no-store" });
   if (!response.ok) {
     const why = (await response.text()).trim();
     throw new Error(`c2c refused a token (HTTP ${response.status}): ${why}`);
@@ -120,7 +125,7 @@ async function announce(token) {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ token }),
     });
-    if (!response.ok) log(`c2c did not take the registration (HTTP ${response.status})`);
+    if (!response.ok) log(`c2c did not take the registration (HTTP ${response.status}): ${(await response.text()).trim()}`);
   } catch (error) {
     log(`could not tell c2c this tab registered: ${error.message}`);
   }
@@ -395,6 +400,7 @@ async function start() {
     report({ error: { code: 0, message: error.message }, fatal: true });
     return;
   }
+  identity = first.identity;
   defaultCode = callingCodeOf(first.caller_id);
   el.identity.textContent = `Signed in as ${first.identity}; calls show ${first.caller_id}.`;
   log(`access token for ${first.identity}`);
@@ -438,7 +444,9 @@ async function start() {
   if (to) {
     el.number.value = formatAsTyped(to, defaultCode);
     updateHint();
-    if (params.get("autocall") === "1") placeCall();
+    // c2c answers an address with autocall only when it carries this run's key; `c2c call`
+    // drives the page and says so through its driver instead.
+    if (params.get("autocall") || window.c2cAutocall === true) placeCall();
   }
 }
 

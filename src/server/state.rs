@@ -30,6 +30,8 @@ pub struct App {
     pub insecure_unsigned: bool,
     /// `--share`: the password that opens the page and /token to the public side.
     pub share_password: Option<Secret>,
+    /// What `autocall=` must be for the page to place a call as it opens.
+    pub autocall_key: Secret,
     pub token_limit: RateLimit,
     pub identities: Identities,
     /// Refused webhooks are logged at a bounded rate.
@@ -55,6 +57,7 @@ impl App {
             auth_token: settings.auth_token,
             insecure_unsigned: settings.insecure_unsigned,
             share_password: settings.share_password,
+            autocall_key: settings.autocall_key,
             token_limit: RateLimit::per_minute(settings.token_rate),
             identities: Identities::default(),
             refusals: Throttle::default(),
@@ -128,31 +131,34 @@ impl App {
 }
 
 /// The browser identities whose page registered with an unexpired token: the ones an incoming
-/// call rings.
+/// call rings. Twilio rings at most ten `<Client>` nouns in one `<Dial>`, so at most ten are kept;
+/// once ten live pages are registered, a new identity waits for one of their tokens to expire
+/// rather than pushing a page out: registrations it did not make cannot take the ringing from a
+/// page that is open (a local process can still fill free places first; README, "local").
 #[derive(Default)]
 pub struct Identities {
     expiry: Mutex<HashMap<String, u64>>,
 }
 
-/// Twilio rings at most ten `<Client>` nouns in one `<Dial>`; more are pointless to keep.
+/// How many identities an incoming call rings.
 const MAX_RINGING: usize = 10;
-/// Bounds memory when many tokens are handed out (a shared page, a benchmark).
-const MAX_TRACKED: usize = 1000;
+
+/// Ten pages are registered already.
+#[derive(Debug, PartialEq, Eq)]
+pub struct AllTaken;
 
 impl Identities {
-    pub fn record(&self, identity: &str, expires_at: u64, now: u64) {
+    /// Records that `identity`'s page registered, until `expires_at`. A page renewing its own
+    /// registration is always taken.
+    pub fn record(&self, identity: &str, expires_at: u64, now: u64) -> Result<(), AllTaken> {
         let mut expiry = self.expiry.lock().unwrap_or_else(PoisonError::into_inner);
-        if expiry.len() >= MAX_TRACKED {
-            expiry.retain(|_, &mut exp| exp > now);
-            if expiry.len() >= MAX_TRACKED {
-                // Still full of live identities (a busy shared page, a benchmark): keep the newer
-                // half, so that this scan happens once per MAX_TRACKED / 2 tokens, not per token.
-                let mut by_expiry: Vec<u64> = expiry.values().copied().collect();
-                let (_, &mut median, _) = by_expiry.select_nth_unstable(MAX_TRACKED / 2);
-                expiry.retain(|_, &mut exp| exp > median);
-            }
+        expiry.retain(|_, &mut exp| exp > now);
+        if expiry.len() >= MAX_RINGING && !expiry.contains_key(identity) {
+            return Err(AllTaken);
         }
-        expiry.insert(identity.to_owned(), expires_at);
+        let kept = expiry.entry(identity.to_owned()).or_insert(expires_at);
+        *kept = (*kept).max(expires_at);
+        Ok(())
     }
 
     /// The identities to ring, latest token first.
@@ -160,10 +166,7 @@ impl Identities {
         let expiry = self.expiry.lock().unwrap_or_else(PoisonError::into_inner);
         let mut live: Vec<(&String, &u64)> = expiry.iter().filter(|(_, exp)| **exp > now).collect();
         live.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-        live.into_iter()
-            .take(MAX_RINGING)
-            .map(|(id, _)| id.clone())
-            .collect()
+        live.into_iter().map(|(id, _)| id.clone()).collect()
     }
 }
 
@@ -172,24 +175,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rings_live_identities_latest_first_and_at_most_ten() {
+    fn rings_live_identities_latest_first() {
         let ids = Identities::default();
-        ids.record("old", 50, 0);
-        for i in 0..12 {
-            ids.record(&format!("tab{i:02}"), 200 + i, 0);
+        ids.record("old", 50, 0).unwrap();
+        for i in 0..9 {
+            ids.record(&format!("tab{i:02}"), 200 + i, 0).unwrap();
         }
         let ringing = ids.ringing(100);
-        assert_eq!(ringing.len(), 10);
-        assert_eq!(ringing[0], "tab11");
+        assert_eq!(ringing.len(), 9);
+        assert_eq!(ringing[0], "tab08");
         assert!(!ringing.contains(&"old".to_owned()));
     }
 
     #[test]
-    fn memory_stays_bounded() {
+    fn registrations_never_push_out_a_live_page() {
         let ids = Identities::default();
-        for i in 0..(MAX_TRACKED as u64 + 50) {
-            ids.record(&format!("id{i}"), 1000 + i, 0);
+        ids.record("the-tab", 1000, 0).unwrap();
+        let mut refused = 0;
+        for i in 0..50 {
+            if ids.record(&format!("other{i}"), 2000, 10) == Err(AllTaken) {
+                refused += 1;
+            }
         }
-        assert!(ids.expiry.lock().unwrap().len() <= MAX_TRACKED);
+        assert_eq!(refused, 50 - (MAX_RINGING - 1));
+        assert!(ids.ringing(10).contains(&"the-tab".to_owned()));
+        // The page renews its registration with a fresh token: still taken.
+        assert_eq!(ids.record("the-tab", 3000, 20), Ok(()));
+        // Once the others' tokens expire, a new page gets a place.
+        assert_eq!(ids.record("new", 5000, 2500), Ok(()));
+        assert!(ids.expiry.lock().unwrap().len() <= MAX_RINGING);
     }
 }

@@ -11,6 +11,7 @@ use hyper::header::{CONTENT_TYPE, RETRY_AFTER};
 use hyper::{Request, Response, StatusCode};
 
 use super::routes::{Resp, json, text};
+use super::state::AllTaken;
 use super::{App, body};
 use crate::clock;
 use crate::identity;
@@ -120,14 +121,19 @@ pub async fn registered(app: &App, request: Request<Incoming>) -> Resp {
         .ok()
         .and_then(|registered| app.minter.verify(&registered.token, now));
     match verified {
-        Some((identity, expires_at)) => {
-            app.identities.record(&identity, expires_at, now);
-            tracing::debug!("{identity} registered: calls to the caller ID ring it");
-            Response::builder()
-                .status(StatusCode::NO_CONTENT)
-                .body(Full::new(Bytes::new()))
-                .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""))
-        }
+        Some((identity, expires_at)) => match app.identities.record(&identity, expires_at, now) {
+            Ok(()) => {
+                tracing::debug!("{identity} registered: calls to the caller ID ring it");
+                Response::builder()
+                    .status(StatusCode::NO_CONTENT)
+                    .body(Full::new(Bytes::new()))
+                    .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""))
+            }
+            Err(AllTaken) => text(
+                StatusCode::CONFLICT,
+                "Ten pages are registered already, the most a call rings; this one will ring once one of their tokens expires.",
+            ),
+        },
         None => text(
             StatusCode::BAD_REQUEST,
             "That is not a live token from this c2c.",
