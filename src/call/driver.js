@@ -2,6 +2,8 @@
 // (Page.addScriptToEvaluateOnNewDocument). The page's microphone becomes what c2c plays, and what
 // the page hears goes back to c2c through the c2cAudio binding, 16 kHz mono 16-bit PCM in base64.
 (() => {
+  // The page places the call as it opens: c2c drives it, which no link can ask for.
+  window.c2cAutocall = true;
   const RATE = 16000;
   const context = new AudioContext({ sampleRate: RATE });
   const microphone = context.createMediaStreamDestination();

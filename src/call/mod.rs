@@ -188,7 +188,6 @@ pub async fn place(
 ) -> Result<Report, Error> {
     let query: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("to", &plan.target)
-        .append_pair("autocall", "1")
         .finish();
     let url = format!("{page_url}?{query}");
     tracing::info!("calling {} from headless Chromium", plan.target);

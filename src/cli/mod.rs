@@ -139,8 +139,9 @@ Examples:
 
 The page:
   http://127.0.0.1:5000/                   Type a number, press Enter; calls to this tab ring it
-  http://127.0.0.1:5000/?to=%2B14155552671&autocall=1
-                                           Call on load, for a headless browser (see README)")]
+  http://127.0.0.1:5000/?to=%2B14155552671&autocall=KEY
+                                           Call on load, for a headless browser: serve prints
+                                           the address with this run's KEY (see README)")]
 pub struct ServeArgs {
     /// Local address to listen on
     #[arg(

@@ -76,8 +76,14 @@ async fn serve(settings: Serve) -> Result<(), Error> {
 }
 
 fn announce(app: &App, page: &str) {
-    tracing::info!("listening on {page}: open it in a browser to call");
+    tracing::info!("listening on {page} (open it in a browser to call)");
     tracing::info!("calls come from {}", app.caller_id);
+    // Not a credential of the account: it lets this machine's headless browsers place a call as
+    // the page opens, and changes each run.
+    tracing::info!(
+        "to call as the page opens, without a person: {page}?to=NUMBER&autocall={}",
+        app.autocall_key.expose()
+    );
     match app.public_url() {
         Some(url) => tracing::info!("Twilio reaches the webhook at {url}/voice"),
         None => tracing::info!(

@@ -126,6 +126,9 @@ async fn route(
     if let Some(refused) = check_site(&route, &request) {
         return refused;
     }
+    if let Some(refused) = check_autocall(app, &route, request.uri()) {
+        return refused;
+    }
     match route {
         Route::Page => assets::serve("index.html", request.headers()).unwrap_or_else(|| {
             text(
@@ -193,6 +196,27 @@ fn check_page_access(app: &App, trust: Trust, uri: &Uri, headers: &HeaderMap) ->
             )),
         },
     }
+}
+
+/// A page that places a call as it opens only with this run's key (`App::autocall_key`).
+fn check_autocall(app: &App, route: &Route, uri: &Uri) -> Option<Resp> {
+    if !matches!(route, Route::Page) {
+        return None;
+    }
+    let given = uri.query().and_then(|query| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(name, _)| name == "autocall")
+            .map(|(_, value)| value.into_owned())
+    })?;
+    let key = app.autocall_key.expose().as_bytes();
+    // In constant time, so that the answer's timing says nothing about how much was right.
+    if bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), key)) {
+        return None;
+    }
+    Some(text(
+        StatusCode::FORBIDDEN,
+        "This address would place a call as the page opens, which needs the autocall key c2c serve printed at start (a link from elsewhere cannot carry it). Open the page without autocall and press Call, or use the address c2c serve printed.",
+    ))
 }
 
 /// Tokens, and a call placed as the page opens, only for c2c's own page: another site the user

@@ -316,10 +316,10 @@ describe("real calls through a stand-in Twilio edge", () => {
     assert.deepEqual(call.dials.map((d) => [d.to, d.status]), [[`client:${callee.identity}`, "completed"]]);
   });
 
-  test("/?to=…&autocall=1 places the call on load", async (t) => {
+  test("/?to=…&autocall=KEY places the call on load", async (t) => {
     const edge = newEdge();
     const placed = edge.nextCall();
-    const { page } = await phonePage(t, edge, `${c2c.url}?to=%2B14155550123&autocall=1`);
+    const { page } = await phonePage(t, edge, `${c2c.url}?to=%2B14155550123&autocall=${c2c.autocallKey}`);
     const call = await placed;
     assert.equal(call.params.To, NUMBER);
     assert.equal(await page.locator("#number").inputValue(), SHOWN);

@@ -52,10 +52,12 @@ export function startC2c({ args = [], env = {} } = {}) {
     child.stderr.setEncoding("utf8").on("data", (chunk) => {
       log += chunk;
       const found = log.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (found) {
+      const key = log.match(/&autocall=([a-z0-9]+)/);
+      if (found && key) {
         clearTimeout(timer);
         resolve({
           url: found[1],
+          autocallKey: key[1],
           log: () => log,
           stop: () => new Promise((done) => { child.once("exit", done); child.kill("SIGTERM"); }),
         });

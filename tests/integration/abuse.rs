@@ -43,14 +43,29 @@ fn another_site_gets_no_token_and_cannot_place_a_call_as_the_page_opens() {
         c2c.get("/?to=%2B14155552671&autocall=1", &cross).status,
         403
     );
+    // A link opened from an e-mail, a chat or a bookmark comes as `Sec-Fetch-Site: none`, like
+    // an address typed by hand: only this run's key, which serve printed, makes the page call.
+    let link = [("Sec-Fetch-Site", "none")];
+    let refused = c2c.get("/?to=%2B14155552671&autocall=1", &link);
+    assert_eq!(refused.status, 403);
+    assert!(
+        refused.text().contains("autocall key"),
+        "{}",
+        refused.text()
+    );
+    let printed = c2c.wait_for_log("&autocall=");
+    let key = printed
+        .split("&autocall=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("serve prints the autocall key");
+    assert_eq!(key.len(), 20, "{printed}");
+    let with_key = format!("/?to=%2B14155552671&autocall={key}");
+    assert_eq!(c2c.get(&with_key, &link).status, 200, "the printed address");
     assert_eq!(
-        c2c.get(
-            "/?to=%2B14155552671&autocall=1",
-            &[("Sec-Fetch-Site", "none")]
-        )
-        .status,
-        200,
-        "typed or bookmarked"
+        c2c.get(&with_key, &cross).status,
+        403,
+        "not from another site, even with the key"
     );
     // A form another site posts to the local webhook, or a registration it makes up.
     assert_eq!(c2c.post_form("/voice", &cross, BROWSER_CALL).status, 403);
@@ -201,4 +216,22 @@ fn a_body_that_trickles_in_is_cut_off() {
     );
     // Meanwhile the page's own requests were answered.
     assert_eq!(c2c.get("/token", &[]).status, 200);
+}
+
+#[test]
+fn with_host_ipv6_any_the_printed_address_still_gets_a_token() {
+    // IPv4 clients of a dual-stack socket arrive as ::ffff:127.0.0.1: still this machine.
+    let c2c = serve(&["--host", "::"], &[]);
+    assert_eq!(c2c.get("/token", &[]).status, 200, "{}", c2c.log());
+}
+
+#[test]
+fn a_forwarders_address_in_host_is_no_local_name() {
+    // ssh -R or socat deliver remote clients from loopback; they name the forwarded address.
+    let c2c = serve(&[], &[]);
+    for host in ["1.2.3.4:5000", "0.0.0.0:5000", "192.168.1.20"] {
+        let reply = c2c.get("/token", &[("Host", host)]);
+        assert_eq!(reply.status, 403, "{host}: {}", reply.text());
+    }
+    assert_eq!(c2c.get("/token", &[("Host", "localhost:5000")]).status, 200);
 }
