@@ -67,7 +67,7 @@ function dispatch(event) {
   state = next(state, event);
   if (state !== before) {
     render();
-    report({ phase: state.phase, device: state.device, status: callStatus(state) });
+    report({ phase: state.phase, device: state.device, status: callStatus(state), audioClock: window.c2cAudioClock?.() });
   }
 }
 

@@ -2,7 +2,7 @@
 //! for loudness (sound or silence) and for the strength of one frequency (Goertzel).
 
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The rate the page sends and c2c records at: telephone audio needs no more.
 pub const RATE: u32 = 16_000;
@@ -15,31 +15,68 @@ const SILENCE: f64 = 0.003;
 /// A frequency is "the tone" when it holds at least this share of a frame's energy.
 const TONE_SHARE: f64 = 0.5;
 
-/// Everything the page heard, with when each piece arrived.
+/// How far ahead of real time the page may be with its audio (its first pieces come in a burst).
+const AHEAD: f64 = 1.0;
+
+/// Everything the page heard, timed where it was captured: on the page's audio clock, the clock
+/// the answer is marked on too (a piece can reach c2c well after it was heard, and early media
+/// such as ringback must not count as heard after the answer).
 #[derive(Default)]
 pub struct Heard {
     samples: Vec<i16>,
-    arrivals: Vec<(Instant, usize)>,
+    /// Each piece: its first sample's time on the audio clock (seconds), and its index.
+    pieces: Vec<(f64, usize)>,
+    /// The instant of audio clock zero, from the piece that came fastest: how this process's
+    /// clock maps onto the page's.
+    zero: Option<Instant>,
+    /// When the first piece arrived: no more audio than real time allows since then is taken.
+    first: Option<Instant>,
+    /// Samples refused for coming faster than real time.
+    pub refused: usize,
 }
 
 impl Heard {
-    pub fn push(&mut self, at: Instant, pcm: &[i16]) {
-        self.arrivals.push((at, self.samples.len()));
-        self.samples.extend_from_slice(pcm);
+    /// Takes a piece that arrived at `arrived` and whose first sample the page captured at
+    /// `captured` on its audio clock.
+    pub fn push(&mut self, arrived: Instant, captured: f64, pcm: &[i16]) {
+        let first = *self.first.get_or_insert(arrived);
+        let due = (arrived.duration_since(first).as_secs_f64() + AHEAD) * f64::from(RATE);
+        let room = (due as usize).saturating_sub(self.samples.len());
+        let taken = &pcm[..pcm.len().min(room)];
+        self.refused += pcm.len() - taken.len();
+        if taken.is_empty() {
+            return;
+        }
+        let end = captured + taken.len() as f64 / f64::from(RATE);
+        if let Some(zero) = Duration::try_from_secs_f64(end)
+            .ok()
+            .and_then(|end| arrived.checked_sub(end))
+        {
+            self.zero = Some(self.zero.map_or(zero, |z| z.min(zero)));
+        }
+        self.pieces.push((captured, self.samples.len()));
+        self.samples.extend_from_slice(taken);
     }
 
     pub fn all(&self) -> &[i16] {
         &self.samples
     }
 
-    /// The samples that arrived at `at` or later.
-    pub fn since(&self, at: Instant) -> &[i16] {
-        let start = self
-            .arrivals
-            .iter()
-            .find(|(arrived, _)| *arrived >= at)
-            .map_or(self.samples.len(), |(_, index)| *index);
-        &self.samples[start..]
+    /// `at` on the page's audio clock.
+    pub fn clock_at(&self, at: Instant) -> f64 {
+        self.zero
+            .map_or(0.0, |zero| at.saturating_duration_since(zero).as_secs_f64())
+    }
+
+    /// The samples captured at `clock` (on the page's audio clock) or later.
+    pub fn since(&self, clock: f64) -> &[i16] {
+        let Some(i) = self.pieces.iter().rposition(|(start, _)| *start <= clock) else {
+            return &self.samples;
+        };
+        let (start, index) = self.pieces[i];
+        let end = self.pieces.get(i + 1).map_or(self.samples.len(), |p| p.1);
+        let offset = ((clock - start) * f64::from(RATE)).round() as usize;
+        &self.samples[(index + offset).min(end)..]
     }
 }
 
@@ -96,25 +133,49 @@ fn goertzel_power(frame: &[i16], hz: f64) -> f64 {
     s1 * s1 + s2 * s2 - coefficient * s1 * s2
 }
 
-/// Whether `frame` is a tone of `hz` (within 2%): sound, mostly at that frequency.
-pub fn is_tone(frame: &[i16], hz: f64) -> bool {
-    loudness(frame) == Loudness::Sound
-        && [hz * 0.98, hz, hz * 1.02]
-            .iter()
-            .any(|&f| tone_share(frame, f) >= TONE_SHARE)
+/// How far a tone may be from the frequency asked for: 2%, as the README says.
+pub const TOLERANCE: f64 = 0.02;
+
+/// The frequency of the tone in `frame` when it is one near `hz` (within `TOLERANCE`): sound,
+/// mostly at one frequency, measured to a fraction of a hertz.
+pub fn tone_near(frame: &[i16], hz: f64) -> Option<f64> {
+    if loudness(frame) != Loudness::Sound {
+        return None;
+    }
+    // Look a little wider than the tolerance, so that a tone just outside it is measured as
+    // outside, not as the nearest frequency inside.
+    let measured = peak(
+        frame,
+        hz * (1.0 - 2.0 * TOLERANCE),
+        hz * (1.0 + 2.0 * TOLERANCE),
+    )?;
+    ((measured - hz).abs() <= hz * TOLERANCE && tone_share(frame, measured) >= TONE_SHARE)
+        .then_some(measured)
 }
 
-/// The strongest frequency in `frame` between 100 Hz and 4 kHz, to 10 Hz: for saying what was
-/// heard instead of an expected tone.
+/// The strongest frequency in `frame` between 100 Hz and 4 kHz: for saying what was heard
+/// instead of an expected tone.
 pub fn dominant(frame: &[i16]) -> Option<f64> {
     if loudness(frame) != Loudness::Sound {
         return None;
     }
-    (10..=400)
-        .map(|tenth| f64::from(tenth) * 10.0)
-        .map(|hz| (hz, goertzel_power(frame, hz)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(hz, _)| hz)
+    peak(frame, 100.0, 4000.0)
+}
+
+/// Where between `low` and `high` Hz `frame` is strongest: a coarse search, then a fine one
+/// around the best. A 40 ms frame's peak sits at the tone's frequency (its spectrum is the
+/// window's, centred there), so it is found to well under a hertz.
+fn peak(frame: &[i16], low: f64, high: f64) -> Option<f64> {
+    let strongest = |from: f64, to: f64, step: f64| {
+        let count = ((to - from) / step).ceil() as usize;
+        (0..=count)
+            .map(|i| (from + i as f64 * step).min(to))
+            .map(|hz| (hz, goertzel_power(frame, hz)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    };
+    let (coarse, _) = strongest(low, high, 5.0)?;
+    let (fine, _) = strongest((coarse - 5.0).max(low), (coarse + 5.0).min(high), 0.25)?;
+    Some(fine)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -212,13 +273,32 @@ mod tests {
     #[test]
     fn a_tone_is_told_by_its_frequency_within_two_percent() {
         let frame = tone(1000.0, 0.3, FRAME);
-        assert!(is_tone(&frame, 1000.0));
-        assert!(is_tone(&frame, 1015.0), "1.5% off");
-        assert!(!is_tone(&frame, 1100.0));
-        assert!(!is_tone(&frame, 440.0));
-        assert_eq!(dominant(&frame), Some(1000.0));
+        assert!(tone_near(&frame, 1000.0).is_some());
+        assert!(tone_near(&frame, 1015.0).is_some(), "1.5% off");
+        assert!(tone_near(&frame, 1100.0).is_none());
+        assert!(tone_near(&frame, 440.0).is_none());
+        assert_eq!(dominant(&frame).map(f64::round), Some(1000.0));
         // A tone between two analysis bins still counts.
-        assert!(is_tone(&tone(712.0, 0.3, FRAME), 712.0));
+        assert!(tone_near(&tone(712.0, 0.3, FRAME), 712.0).is_some());
+    }
+
+    #[test]
+    fn the_tolerance_is_what_the_readme_says_and_the_frequency_is_measured() {
+        let frame = tone(1333.0, 0.3, FRAME);
+        for (asked, passes) in [
+            (1333.0, true),
+            (1310.0, true),  // -1.7%
+            (1358.0, true),  // +1.9%
+            (1300.0, false), // -2.5%
+            (1290.0, false), // -3.2%
+            (1380.0, false), // +3.5%
+        ] {
+            let heard = tone_near(&frame, asked);
+            assert_eq!(heard.is_some(), passes, "{asked} Hz: {heard:?}");
+            if let Some(hz) = heard {
+                assert!((hz - 1333.0).abs() < 1.0, "measured {hz} Hz");
+            }
+        }
     }
 
     #[test]
@@ -228,7 +308,7 @@ mod tests {
             .zip(tone(1000.0, 0.2, FRAME))
             .map(|(a, b)| a + b)
             .collect();
-        assert!(!is_tone(&mixed, 1000.0) || tone_share(&mixed, 1000.0) < 0.6);
+        assert!(tone_near(&mixed, 1000.0).is_none() || tone_share(&mixed, 1000.0) < 0.6);
         let mut seed = 12345u32;
         let noise: Vec<i16> = (0..FRAME)
             .map(|_| {
@@ -237,7 +317,36 @@ mod tests {
             })
             .collect();
         assert_eq!(loudness(&noise), Loudness::Sound);
-        assert!(!is_tone(&noise, 1000.0));
+        assert!(tone_near(&noise, 1000.0).is_none());
+    }
+
+    #[test]
+    fn heard_audio_is_timed_where_it_was_captured() {
+        let mut heard = Heard::default();
+        let start = Instant::now();
+        // Two pieces of 0.1 s captured at 1.0 s and 1.1 s on the page's clock, the second
+        // arriving late: where a step starts is told by the page's clock, not by arrival.
+        heard.push(start, 1.0, &vec![1; 1600]);
+        heard.push(start + Duration::from_millis(300), 1.1, &vec![2; 1600]);
+        assert_eq!(heard.since(1.1), &vec![2; 1600][..]);
+        assert_eq!(heard.since(1.15).len(), 800, "cut inside a piece");
+        assert_eq!(heard.since(0.5).len(), 3200);
+        assert!(heard.since(5.0).is_empty());
+        // This process's clock maps onto the page's by the piece that came fastest.
+        assert!((heard.clock_at(start) - 1.1).abs() < 1e-6);
+    }
+
+    #[test]
+    fn no_more_audio_than_real_time_allows_is_taken() {
+        let mut heard = Heard::default();
+        let start = Instant::now();
+        // 52 MB pushed within a second: a page that is not c2c's.
+        for i in 0..100 {
+            heard.push(start + Duration::from_millis(i * 10), 0.0, &vec![7; 16_000]);
+        }
+        let taken = heard.all().len();
+        assert!(taken <= 2 * RATE as usize + 160, "{taken} samples taken");
+        assert!(heard.refused > 90 * 16_000);
     }
 
     #[test]
@@ -278,7 +387,7 @@ mod tests {
         writer.finalize().unwrap();
         let read = read_wav(&stereo).unwrap();
         assert_eq!(read.len(), RATE as usize);
-        assert!(is_tone(&read[1000..1000 + FRAME], 800.0));
+        assert!(tone_near(&read[1000..1000 + FRAME], 800.0).is_some());
         assert!(read_wav(&dir.path().join("missing.wav")).is_err());
     }
 }

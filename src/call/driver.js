@@ -1,6 +1,9 @@
 // Injected by `c2c call` into its page before the page's own scripts run
 // (Page.addScriptToEvaluateOnNewDocument). The page's microphone becomes what c2c plays, and what
-// the page hears goes back to c2c through the c2cAudio binding, 16 kHz mono 16-bit PCM in base64.
+// the page hears goes back to c2c through the c2cAudio binding, 16 kHz mono 16-bit PCM in base64,
+// after the time its first sample was captured on the audio clock ("SECONDS BASE64"). The page
+// marks its states on the same clock (window.c2cAudioClock), so c2c can tell what was heard
+// before the answer (ringback played as early media) from what came after it.
 (() => {
   // The page places the call as it opens: c2c drives it, which no link can ask for.
   window.c2cAutocall = true;
@@ -36,13 +39,45 @@
     return buffer.duration;
   };
 
+  // What the far end sends now is heard later by the receiver's playout (jitter buffer) delay,
+  // which WebRTC's statistics measure: kept up to date while audio flows.
+  const connections = new Set();
+  let playout = 0;
+  const seen = new Map();
+  setInterval(async () => {
+    for (const pc of connections) {
+      if (pc.connectionState === "closed") {
+        connections.delete(pc);
+        continue;
+      }
+      const stats = await pc.getStats().catch(() => null);
+      stats?.forEach((report) => {
+        if (report.type !== "inbound-rtp" || report.kind !== "audio") return;
+        const before = seen.get(report.id) ?? { delay: 0, emitted: 0 };
+        const emitted = report.jitterBufferEmittedCount - before.emitted;
+        if (emitted > 0) playout = (report.jitterBufferDelay - before.delay) / emitted;
+        seen.set(report.id, { delay: report.jitterBufferDelay, emitted: report.jitterBufferEmittedCount });
+      });
+    }
+  }, 200);
+
+  // The audio clock at which what the far end sends from now on is captured.
+  window.c2cAudioClock = () => context.currentTime + playout;
+
   const listen = (stream) => {
     const source = context.createMediaStreamSource(stream);
     // ScriptProcessor, not an AudioWorklet: a worklet's module would need a URL the page's
     // policy allows, and 128 ms of latency is nothing here.
     const tap = context.createScriptProcessor(2048, 1, 1);
+    // The processor hands over every sample, in order: counting them is the audio clock, once
+    // anchored (its first block ended about when it is handed over).
+    let anchor;
+    let counted = 0;
     tap.onaudioprocess = (event) => {
       const input = event.inputBuffer.getChannelData(0);
+      anchor ??= context.currentTime - input.length / RATE;
+      const captured = anchor + counted / RATE;
+      counted += input.length;
       const pcm = new Int16Array(input.length);
       for (let i = 0; i < input.length; i += 1) {
         pcm[i] = Math.max(-32768, Math.min(32767, Math.round(input[i] * 32767)));
@@ -50,7 +85,7 @@
       const bytes = new Uint8Array(pcm.buffer);
       let text = "";
       for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      window.c2cAudio?.(btoa(text));
+      window.c2cAudio?.(`${captured.toFixed(6)} ${btoa(text)}`);
     };
     // A processor runs only when connected onwards; through a muted gain, nothing is played.
     const silent = context.createGain();
@@ -64,6 +99,7 @@
   window.RTCPeerConnection = class extends Native {
     constructor(...args) {
       super(...args);
+      connections.add(this);
       this.addEventListener("track", (event) => {
         if (event.track.kind === "audio") listen(event.streams[0] ?? new MediaStream([event.track]));
       });

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::audio::{FRAME, Loudness, RATE, dominant, is_tone, loudness};
+use super::audio::{FRAME, Loudness, RATE, dominant, loudness, tone_near};
 use super::steps::Action;
 
 /// How long a gap in speech may be for `expect-audio` to count it as one stretch of sound.
@@ -20,6 +20,8 @@ pub struct Ear {
     run: Duration,
     gap: Duration,
     longest: Duration,
+    /// The frequencies measured in the tone's frames so far, to say what was heard.
+    measured: Vec<f64>,
 }
 
 impl Ear {
@@ -31,6 +33,7 @@ impl Ear {
             run: Duration::ZERO,
             gap: Duration::ZERO,
             longest: Duration::ZERO,
+            measured: Vec::new(),
         }
     }
 
@@ -61,12 +64,20 @@ impl Ear {
                 (self.spoke && self.run >= quiet).then(|| "spoke, then fell silent".to_owned())
             }
             Action::ExpectTone { hz, hold } => {
-                if is_tone(frame, hz) {
-                    self.run += FRAME_TIME;
-                } else {
-                    self.run = Duration::ZERO;
+                match tone_near(frame, hz) {
+                    Some(measured) => {
+                        self.run += FRAME_TIME;
+                        self.measured.push(measured);
+                    }
+                    None => {
+                        self.run = Duration::ZERO;
+                        self.measured.clear();
+                    }
                 }
-                (self.run >= hold).then(|| format!("heard {hz} Hz"))
+                (self.run >= hold).then(|| {
+                    let mean = self.measured.iter().sum::<f64>() / self.measured.len() as f64;
+                    format!("heard {mean:.0} Hz")
+                })
             }
             Action::ExpectAudio(wanted) => {
                 if level == Loudness::Silence {
@@ -102,7 +113,7 @@ impl Ear {
             .take(self.seen)
             .filter_map(dominant)
         {
-            let hz = (hz / 10.0).round() as u32 * 10;
+            let hz = hz.round() as u32;
             match counts.iter_mut().find(|(f, _)| *f == hz) {
                 Some((_, n)) => *n += 1,
                 None => counts.push((hz, 1)),
@@ -191,6 +202,14 @@ mod tests {
         let want = |hz| Action::ExpectTone { hz, hold };
         assert!(hear(want(700.0), &[tone(700.0, 400)]).0.is_some());
         assert_eq!(hear(want(700.0), &[tone(700.0, 200)]).0, None, "too short");
+        assert_eq!(
+            hear(want(1320.0), &[tone(1333.0, 400)]).0,
+            Some(Ok("heard 1333 Hz".into())),
+            "the frequency measured, not the one asked for"
+        );
+        let (heard, verdict) = hear(want(1290.0), &[tone(1333.0, 1000)]);
+        assert_eq!(heard, None, "3.2% off");
+        assert!(verdict.ends_with("mostly 1333 Hz"), "{verdict}");
         let (heard, verdict) = hear(want(1000.0), &[tone(800.0, 1000)]);
         assert_eq!(heard, None);
         assert_eq!(

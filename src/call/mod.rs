@@ -16,7 +16,7 @@ mod session;
 mod steps;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use chrome::Chrome;
 pub use report::{Outcome, Report};
@@ -40,6 +40,9 @@ impl Sound {
 
 /// What the call is to do, checked before anything starts.
 pub struct Plan {
+    /// When c2c call began: the promise that an unreachable Twilio is said within 10 s counts
+    /// from here.
+    started: Instant,
     pub target: String,
     play: Option<Sound>,
     digits: Option<String>,
@@ -82,6 +85,7 @@ impl Plan {
             .transpose()?;
         check_outputs(args)?;
         Ok(Plan {
+            started: Instant::now(),
             target,
             play,
             digits: args.digits.clone(),
@@ -240,12 +244,28 @@ fn report(
         _ => 0.0,
     };
     let (outcome, message) = classify(plan, &lived, known.as_ref(), duration);
+    // Twilio answers the browser's leg to speak a refusal or an error, or before it dials: the
+    // far end answered only when c2c's account of the call does not say it never did.
+    let far_end_never = known
+        .as_ref()
+        .and_then(|k| k["outcome"].as_str())
+        .is_some_and(|o| {
+            [
+                "refused",
+                "rejected-webhook",
+                "busy",
+                "no-answer",
+                "failed",
+                "canceled",
+            ]
+            .contains(&o)
+        });
     let mut report = Report {
         target: plan.target.clone(),
         call_sid: Some(lived.call_sid).filter(|s| !s.is_empty()),
         outcome,
         exit_status: 0,
-        answered: lived.answered_at.is_some(),
+        answered: lived.answered_at.is_some() && !far_end_never,
         duration,
         message,
         // Code 0 is the page's own trouble, not Twilio's.

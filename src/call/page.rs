@@ -19,12 +19,14 @@ const DRIVER: &str = include_str!("driver.js");
 #[derive(Debug)]
 pub enum Said {
     /// Its state: `phase` is idle, connecting, ringing, in-call or ended; `device` is the
-    /// Device's (registering, ready, offline, unreachable).
+    /// Device's (registering, ready, offline, unreachable). `audio_clock` is the page's audio
+    /// clock when it changed, so that an answer is placed among the audio heard.
     State {
         phase: String,
         device: String,
         status: String,
         call_sid: String,
+        audio_clock: Option<f64>,
     },
     /// A Twilio error on the call, in the page's words; `fatal` when the page cannot place a
     /// call at all (no SDK, no token).
@@ -35,8 +37,13 @@ pub enum Said {
     },
     /// The keys it was given have all been sent.
     DigitsSent,
-    /// Audio it heard (16 kHz mono), and when it arrived.
-    Audio(Instant, Vec<i16>),
+    /// Audio it heard (16 kHz mono): when it arrived here, and when its first sample was
+    /// captured on the page's audio clock (seconds).
+    Audio {
+        arrived: Instant,
+        captured: f64,
+        samples: Vec<i16>,
+    },
     /// The browser closed or the page crashed.
     Gone(String),
 }
@@ -45,6 +52,12 @@ pub struct Page {
     pub chrome: Chrome,
     session: String,
     events: mpsc::UnboundedReceiver<Event>,
+    /// The tab, and the origin c2c opened in it: only its top document speaks for c2c's page.
+    target: String,
+    origin: String,
+    /// The execution context of that document, once it exists; bindings called from any other
+    /// (a frame, another site the page went to) are not listened to.
+    context: Option<i64>,
 }
 
 impl Page {
@@ -54,11 +67,17 @@ impl Page {
         events: mpsc::UnboundedReceiver<Event>,
         url: &str,
     ) -> Result<Page, String> {
+        let origin = url::Url::parse(url)
+            .map(|u| u.origin().ascii_serialization())
+            .map_err(|err| format!("{url} is not an address: {err}"))?;
         match Self::attach(&chrome, url).await {
-            Ok(session) => Ok(Page {
+            Ok((target, session)) => Ok(Page {
                 chrome,
                 session,
                 events,
+                target,
+                origin,
+                context: None,
             }),
             Err(err) => Err(match chrome.log_tail() {
                 tail if tail.is_empty() => err.to_string(),
@@ -67,8 +86,9 @@ impl Page {
         }
     }
 
-    /// Attaches to the first tab, sets up the driver and loads `url`: the session's id.
-    async fn attach(chrome: &Chrome, url: &str) -> Result<String, CdpError> {
+    /// Attaches to the first tab, sets up the driver and loads `url`: the tab's id and the
+    /// session's.
+    async fn attach(chrome: &Chrome, url: &str) -> Result<(String, String), CdpError> {
         let cdp = &chrome.cdp;
         let targets = cdp.send(None, "Target.getTargets", json!({})).await?;
         let target = targets["targetInfos"]
@@ -110,7 +130,7 @@ impl Page {
         )
         .await?;
         cdp.send(s, "Page.navigate", json!({ "url": url })).await?;
-        Ok(session)
+        Ok((target, session))
     }
 
     /// The next thing the page says; `Gone` once the browser has closed.
@@ -126,7 +146,13 @@ impl Page {
                 ));
             };
             match event.method.as_str() {
+                "Runtime.executionContextCreated" => self.note_context(&event.params["context"]),
                 "Runtime.bindingCalled" => {
+                    let from = event.params["executionContextId"].as_i64();
+                    if from.is_none() || from != self.context {
+                        tracing::debug!("page: a binding called from another document, ignored");
+                        continue;
+                    }
                     if let Some(said) = binding(&event.params) {
                         return said;
                     }
@@ -152,6 +178,19 @@ impl Page {
                 _ => {}
             }
         }
+    }
+
+    /// Keeps the context of the tab's top document when it is at c2c's origin. A navigation
+    /// elsewhere makes a new one, which is not kept: from then on the page says nothing.
+    fn note_context(&mut self, context: &Value) {
+        let aux = &context["auxData"];
+        if aux["frameId"].as_str() != Some(&self.target) || aux["isDefault"].as_bool() != Some(true)
+        {
+            return;
+        }
+        self.context = (context["origin"].as_str() == Some(self.origin.as_str()))
+            .then(|| context["id"].as_i64())
+            .flatten();
     }
 
     /// Runs `expression` in the page (not waiting for a promise it returns).
@@ -199,39 +238,130 @@ impl Page {
     }
 }
 
+/// The longest piece of the page's text c2c repeats.
+const MAX_TEXT: usize = 300;
+
 fn binding(params: &Value) -> Option<Said> {
     let payload = params["payload"].as_str()?;
     match params["name"].as_str()? {
         "c2cAudio" => {
-            let bytes = STANDARD.decode(payload).ok()?;
+            // "CAPTURED BASE64": see driver.js.
+            let (captured, base64) = payload.split_once(' ')?;
+            let captured: f64 = captured.parse().ok().filter(|t: &f64| t.is_finite())?;
+            let bytes = STANDARD.decode(base64).ok()?;
             let samples = bytes
                 .chunks_exact(2)
                 .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
                 .collect();
-            Some(Said::Audio(Instant::now(), samples))
+            Some(Said::Audio {
+                arrived: Instant::now(),
+                captured,
+                samples,
+            })
         }
         "c2cReport" => {
             let report: Value = serde_json::from_str(payload).ok()?;
+            let text = |value: &Value| page_text(value.as_str().unwrap_or_default());
             if let Some(error) = report.get("error") {
                 return Some(Said::Error {
                     code: error["code"]
                         .as_u64()
                         .and_then(|c| u32::try_from(c).ok())
                         .unwrap_or(0),
-                    message: error["message"].as_str().unwrap_or_default().to_owned(),
+                    message: text(&error["message"]),
                     fatal: report["fatal"].as_bool().unwrap_or(false),
                 });
             }
             if report.get("digitsSent").is_some() {
                 return Some(Said::DigitsSent);
             }
+            let call_sid = report["callSid"].as_str().unwrap_or_default();
             Some(Said::State {
-                phase: report["phase"].as_str()?.to_owned(),
-                device: report["device"].as_str().unwrap_or_default().to_owned(),
-                status: report["status"].as_str().unwrap_or_default().to_owned(),
-                call_sid: report["callSid"].as_str().unwrap_or_default().to_owned(),
+                phase: text(&report["phase"]),
+                device: text(&report["device"]),
+                status: text(&report["status"]),
+                // c2c asks its server about this call by this SID: nothing else goes in a path.
+                call_sid: if is_call_sid(call_sid) {
+                    call_sid.to_owned()
+                } else {
+                    String::new()
+                },
+                audio_clock: report["audioClock"].as_f64().filter(|t| t.is_finite()),
             })
         }
         _ => None,
+    }
+}
+
+/// `CA` and 32 hex digits, as Twilio writes a CallSid.
+fn is_call_sid(text: &str) -> bool {
+    text.len() == 34 && text.starts_with("CA") && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Text from the page, as c2c may repeat it in its log, its JSON and its JUnit report: no control
+/// characters (a newline would forge a log line; most are not even allowed in XML), no `[[` or
+/// `]]` (a CI server reads `[[ATTACHMENT|path]]` in a report as a file to attach), and short.
+fn page_text(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_TEXT)
+        .collect();
+    clean.replace("[[", "[ [").replace("]]", "] ]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(payload: Value) -> Option<Said> {
+        binding(&json!({ "name": "c2cReport", "payload": payload.to_string() }))
+    }
+
+    #[test]
+    fn page_text_cannot_forge_lines_break_xml_or_attach_files() {
+        let Some(Said::State { status, .. }) = report(json!({
+            "phase": "in-call",
+            "status": "ok\n INFO forged line\u{1b}[31m\u{0}[[ATTACHMENT|/etc/passwd]]",
+        })) else {
+            panic!("a state");
+        };
+        assert!(!status.chars().any(char::is_control), "{status:?}");
+        assert!(!status.contains("[[ATTACHMENT|"), "{status:?}");
+        let Some(Said::Error { message, .. }) =
+            report(json!({ "error": { "code": 1, "message": "x".repeat(100_000) } }))
+        else {
+            panic!("an error");
+        };
+        assert_eq!(message.chars().count(), MAX_TEXT);
+    }
+
+    #[test]
+    fn only_call_sids_are_taken_as_call_sids() {
+        for (sid, kept) in [
+            ("CA0123456789abcdef0123456789abcdef", true),
+            ("../../../x?y=1", false),
+            ("CA0123456789abcdef0123456789abcde/", false),
+        ] {
+            let Some(Said::State { call_sid, .. }) =
+                report(json!({ "phase": "ringing", "callSid": sid }))
+            else {
+                panic!("a state");
+            };
+            assert_eq!(call_sid.is_empty(), !kept, "{sid}");
+        }
+    }
+
+    #[test]
+    fn audio_comes_with_when_it_was_captured() {
+        let said = binding(&json!({ "name": "c2cAudio", "payload": "1.5 AAABAA==" }));
+        let Some(Said::Audio {
+            captured, samples, ..
+        }) = said
+        else {
+            panic!("audio");
+        };
+        assert_eq!((captured, samples), (1.5, vec![0, 1]));
+        assert!(binding(&json!({ "name": "c2cAudio", "payload": "AAABAA==" })).is_none());
     }
 }

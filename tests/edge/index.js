@@ -204,7 +204,9 @@ export class VoiceEdge {
   /**
    * How `number` answers when dialled: `answer` is "answer" (default), "busy", "no-answer" or
    * "failed"; `after` ms of ringing first; `tone` Hz it plays once answered, or with `ivr: true`
-   * a phone tree's prompt of `prompt` ms and then a tone per key (media.js).
+   * a phone tree's prompt of `prompt` ms (after `lead` ms of silence) and then a tone per key
+   * (media.js); `ringback` Hz played as early media while it rings, when c2c dials with
+   * answerOnBridge.
    */
   phone(number, behaviour) {
     this.phones.set(number, behaviour);
@@ -344,11 +346,32 @@ export class VoiceEdge {
     call.answered = true;
     call.status = "in-progress";
     if (call.fromPhone) return;
+    if (call.earlySdp) {
+      // Media flows already (early media): the answer only says the call is up, and the far
+      // end stops its ringback.
+      call.media.tone = tone;
+      call.caller.send("answer", { sdp: call.earlySdp });
+      call.note("answered");
+      return;
+    }
     call.media = new Peer({ tone });
     const sdp = await call.media.answer(call.offer);
     call.caller.send("answer", { sdp });
     call.media.play();
     call.note("answered");
+  }
+
+  /**
+   * Early media, as Twilio sends it for a `<Dial answerOnBridge>` to a phone whose network plays
+   * ringback: `ringing` carries the SDP (the SDK starts its media on it) and the far end plays
+   * `hz` until it answers.
+   */
+  async #earlyMedia(call, hz) {
+    call.media = new Peer({ tone: hz });
+    call.earlySdp = await call.media.answer(call.offer);
+    call.caller.send("ringing", { sdp: call.earlySdp });
+    call.media.play();
+    call.note(`early media: ringback at ${hz} Hz`);
   }
 
   async #say(call, text) {
@@ -361,7 +384,9 @@ export class VoiceEdge {
   async #dial(call, verb, current) {
     const { action, timeout = "30", answerOnBridge } = verb.attributes;
     const nouns = verb.children.length ? verb.children : [{ name: "Number", text: verb.text }];
+    const ringback = nouns.length === 1 && nouns[0].name !== "Client" && this.phones.get(nouns[0].text.trim())?.ringback;
     if (answerOnBridge !== "true") await this.#answer(call);
+    else if (!call.fromPhone && ringback) await this.#earlyMedia(call, ringback);
     else if (!call.fromPhone) call.caller.send("ringing");
     call.note("ringing");
     const seconds = Number(timeout);
@@ -392,7 +417,7 @@ export class VoiceEdge {
     if (phone.answer !== "answer") return { to: number, sid, status: phone.answer };
     await this.#answer(call, phone.tone);
     call.media.tone = phone.tone;
-    if (phone.ivr) call.media.ivr(phone.prompt);
+    if (phone.ivr) call.media.ivr(phone.prompt, phone.lead);
     call.note(`${number} answered`);
     const at = Date.now();
     const hangUpAfter = phone.hangUpAfter ? sleep(phone.hangUpAfter) : new Promise(() => {});

@@ -136,9 +136,12 @@ export class Peer {
    * Plays as a small phone tree does: a spoken-length prompt, then silence, then a tone for each
    * key it receives (`ivrTone`). `promptEnded` is when the prompt's last frame was sent.
    */
-  ivr(promptMs = 1500) {
+  ivr(promptMs = 1500, leadMs = 0) {
     this.tone = 0;
-    this.segments = [{ kind: "speech", ms: promptMs, at: 0 }];
+    this.segments = [
+      ...(leadMs > 0 ? [{ kind: "silence", ms: leadMs, at: 0 }] : []),
+      { kind: "speech", ms: promptMs, at: 0 },
+    ];
     this.promptEnded = null;
     this.onDigit = (digit) => this.segments.push({ kind: "tone", hz: ivrTone(digit), ms: 1000, at: 0 });
   }
@@ -196,6 +199,7 @@ export class Peer {
   #segmentSample(segment) {
     const t = segment.at / RATE;
     segment.at += 1;
+    if (segment.kind === "silence") return 0;
     if (segment.kind === "tone") return this.amplitude * Math.sin(2 * Math.PI * segment.hz * t);
     const envelope = Math.abs(Math.sin(2 * Math.PI * 4 * t));
     return (this.amplitude / 2) * envelope * [300, 470, 820].reduce((sum, hz) => sum + Math.sin(2 * Math.PI * hz * t), 0) / 1.5;

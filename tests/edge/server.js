@@ -6,7 +6,10 @@
 // its port: the stand-in takes it from the signalling socket's Origin (the page's address) and
 // posts there directly, signed over that URL.
 //
-//   node tests/edge/server.js [--phone NUMBER=answer|busy|no-answer|failed|ivr ...]
+//   node tests/edge/server.js [--phone NUMBER=answer|busy|no-answer|failed|ivr[+ringback][+tone=HZ] ...]
+//
+// `+ringback`: the phone plays 440 Hz as early media while it rings (2 s), and its phone tree
+// waits 1.5 s after answering before its prompt. `+tone=HZ`: it plays HZ once answered.
 //
 // The account is read from the TWILIO_* variables, as c2c reads it. Standard output carries one
 // JSON object a line: {"ready": {signalling, spki}} first, {"invite": {at, sid, to}} when a page
@@ -29,8 +32,15 @@ const phones = new Map();
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i += 1) {
   if (args[i] !== "--phone") throw new Error(`unknown argument ${args[i]}`);
-  const [number, behaviour] = args[(i += 1)].split("=");
-  phones.set(number, behaviour === "ivr" ? { ivr: true, prompt: 1500, after: 300 } : { answer: behaviour });
+  const [number, spec] = args[(i += 1)].split(/=(.*)/s);
+  const [behaviour, ...options] = spec.split("+");
+  const phone = behaviour === "ivr" ? { ivr: true, prompt: 1500, after: 300 } : { answer: behaviour };
+  for (const option of options) {
+    if (option === "ringback") Object.assign(phone, { ringback: 440, after: 2000, lead: 1500 });
+    else if (option.startsWith("tone=")) phone.tone = Number(option.slice(5));
+    else throw new Error(`unknown phone option ${option}`);
+  }
+  phones.set(number, phone);
 }
 
 const edge = new VoiceEdge({

@@ -226,6 +226,8 @@ fn each_way_a_call_can_fail_has_its_exit_status_and_json() {
         run.assert_code(code);
         let report = json(&run.stdout);
         assert_eq!(report["outcome"], outcome, "{number}");
+        // Twilio answers the browser's leg to speak a refusal: the far end never did.
+        assert_eq!(report["answered"], false, "{number}: {report}");
         assert_eq!(report["exit_status"], code);
         assert!(
             report["message"].as_str().unwrap().contains(says),
@@ -414,12 +416,181 @@ fn twilio_out_of_reach_is_said_in_ten_seconds_not_thirty() {
         .env("C2C_SIGNALLING", "127.0.0.1:9")
         .run();
     run.assert_code(4);
-    assert!(started.elapsed() < std::time::Duration::from_secs(25));
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(10),
+        "said after {took:?}, not within the 10 s the README promises"
+    );
     assert_eq!(json(&run.stdout)["outcome"], "unreachable");
     assert!(
         run.stderr
             .contains("error: Twilio cannot be reached from here"),
         "{}",
         run.stderr
+    );
+    // The page's words for a person say it keeps retrying; a scripted call does not.
+    assert!(!run.stderr.contains("keeps retrying"), "{}", run.stderr);
+}
+
+#[test]
+fn ringback_before_the_answer_is_not_heard_as_the_answered_call() {
+    // The phone rings for 2 s with 440 Hz ringback as early media, answers, is silent for
+    // 1.5 s, then says its prompt.
+    let ivr = format!("{IVR}=ivr+ringback");
+    let edge = VoiceEdge::start(&[&ivr]);
+    let run = edge
+        .call(&[
+            IVR,
+            "--json",
+            "--step",
+            "wait-for-silence",
+            "--step",
+            "press 2",
+            "--step",
+            "expect-tone 700",
+        ])
+        .run();
+    run.assert_code(0);
+    let call = edge.next("call");
+    assert!(
+        call["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t.as_str().unwrap().starts_with("early media")),
+        "{call}"
+    );
+    let after = call["digitsAfterPrompt"][0].as_f64().unwrap();
+    assert!(
+        after >= 900.0,
+        "the key came {after} ms after the prompt ended: the ringback's tail was taken for the prompt"
+    );
+
+    // A tone that stopped before the answer is not heard after it.
+    let run = edge
+        .call(&[
+            IVR,
+            "--json",
+            "--step",
+            "expect-tone 440 for=160ms timeout=1s",
+        ])
+        .run();
+    run.assert_code(1);
+    let report = json(&run.stdout);
+    let detail = report["steps"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("no 440 Hz tone for 160ms within 1s: heard only silence"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn expect_tone_holds_to_two_percent_and_names_the_frequency_it_measured() {
+    let phone = format!("{IVR}=answer+tone=1333");
+    let edge = VoiceEdge::start(&[&phone]);
+    let run = edge
+        .call(&[
+            IVR,
+            "--json",
+            "--step",
+            "expect-tone 1310 timeout=3s",
+            "--step",
+            "expect-tone 1380 timeout=2s",
+        ])
+        .run();
+    run.assert_code(1);
+    let report = json(&run.stdout);
+    let steps = report["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["status"], "passed", "{report}");
+    let heard = steps[0]["detail"].as_str().unwrap();
+    let hz: f64 = heard
+        .strip_prefix("heard ")
+        .and_then(|rest| rest.strip_suffix(" Hz"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{heard}"));
+    assert!((hz - 1333.0).abs() <= 3.0, "{heard}");
+    assert_eq!(steps[1]["status"], "failed", "+3.5% is not within 2%");
+    assert!(
+        steps[1]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("heard sound, mostly 13"),
+        "{report}"
+    );
+}
+
+/// A page at the --server address that is not c2c's and abuses what c2c listens to.
+const HOSTILE_PAGE: &str = r#"<!doctype html><script>
+const say = (o) => window.c2cReport(JSON.stringify(o));
+say({ phase: "connecting", device: "ready", status: "calling\n INFO forged line", callSid: "../../../x?y=1" });
+say({ phase: "ringing", device: "ready", status: "[[ATTACHMENT|/etc/passwd]]\u0007" });
+say({ phase: "in-call", device: "ready", status: "in call\u0000\u001b[2J" });
+say({ error: { code: 1, message: "bad\n WARN forged\u0001" } });
+const second = btoa(String.fromCharCode(...new Uint8Array(32000)));
+for (let i = 0; i < 60; i += 1) window.c2cAudio(`0 ${second}`);
+setTimeout(() => say({ phase: "ended", device: "ready", status: "ended" }), 1500);
+</script>"#;
+
+/// Serves `page` to every request until the test ends.
+fn serve_page(page: &'static str) -> std::net::SocketAddr {
+    use std::io::{BufRead, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().map_while(Result::ok) {
+            let mut reader = std::io::BufReader::new(conn);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let _ = write!(
+                reader.get_mut(),
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_page_that_is_not_c2cs_cannot_forge_lines_break_reports_or_flood_audio() {
+    let addr = serve_page(HOSTILE_PAGE);
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let record = dir.path().join("heard.wav");
+    let run = c2c(&[
+        "call",
+        IVR,
+        "--server",
+        &format!("http://{addr}/"),
+        "--json",
+        "--junit",
+        junit.to_str().unwrap(),
+        "--record",
+        record.to_str().unwrap(),
+    ])
+    .all_env()
+    .run();
+    for line in run.stderr.lines() {
+        let line = line.trim_start();
+        assert!(
+            !line.starts_with("INFO forged") && !line.starts_with("WARN forged"),
+            "a forged log line: {}",
+            run.stderr
+        );
+        assert!(!line.contains('\u{1b}'), "{line:?}");
+    }
+    let report = json(&run.stdout);
+    assert!(report["call_sid"].is_null(), "{report}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    junit_cases(&xml);
+    assert!(!xml.contains("[[ATTACHMENT|/etc/passwd"), "{xml}");
+    assert!(!xml.chars().any(|c| c.is_control() && c != '\n'), "{xml:?}");
+    // 60 s of "audio" pushed at once: no more is taken than real time allows.
+    let samples = hound::WavReader::open(&record).unwrap().duration();
+    assert!(
+        samples < 16_000 * 4,
+        "{samples} samples kept from a call of about 1.5 s"
     );
 }

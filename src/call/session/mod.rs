@@ -16,13 +16,26 @@ use crate::shutdown::Shutdown;
 
 /// How long c2c's page may take to say its first word (its token fetched, its Device made).
 const PAGE_START: Duration = Duration::from_secs(15);
+/// How long after the answer (on the page's audio clock, its playout delay included) the
+/// answered call is listened to: early media's last packets (20 ms each) may still be arriving,
+/// and a step looks at 40 ms frames, so a few milliseconds of ringback would count as sound.
+const ANSWER_GUARD: f64 = 0.06;
 /// How long a page that was told to hang up has to say it did.
 const HANG_UP_GRACE: Duration = Duration::from_secs(5);
+/// From c2c call's start: Twilio answers a registration or a call within a second or two, so
+/// this long with neither means it cannot be reached. The page's own watchdog starts only once
+/// it has loaded; the README promises 10 s from the command.
+const REACH_TWILIO: Duration = Duration::from_secs(8);
+const UNREACHABLE: &str = "Twilio cannot be reached from here: the page's Voice SDK got no answer from Twilio's signalling. Check this machine's internet connection (or firewall).";
+/// The SDK's codes for Twilio out of reach (the page's errors.js lists the same).
+const UNREACHABLE_CODES: [u32; 4] = [31005, 31009, 53000, 53001];
 
 /// What happened, for the report.
 pub struct Lived {
     pub call_sid: String,
     pub answered_at: Option<Instant>,
+    /// The answer on the page's audio clock: no step hears what came before it.
+    pub answered_clock: Option<f64>,
     pub ended_at: Option<Instant>,
     pub timed_out: bool,
     pub interrupted: bool,
@@ -40,6 +53,8 @@ pub struct Session<'a> {
     plan: &'a Plan,
     lived: Lived,
     phase: String,
+    /// The Device's state, as the page last said it.
+    device: String,
     digits_sent: bool,
     /// `--hangup-after`, from the answer.
     cut_off: Option<Instant>,
@@ -57,6 +72,7 @@ impl<'a> Session<'a> {
             lived: Lived {
                 call_sid: String::new(),
                 answered_at: None,
+                answered_clock: None,
                 ended_at: None,
                 timed_out: false,
                 interrupted: false,
@@ -67,6 +83,7 @@ impl<'a> Session<'a> {
                 heard: Heard::default(),
             },
             phase: String::new(),
+            device: String::new(),
             digits_sent: false,
             cut_off: None,
             cut: false,
@@ -123,19 +140,22 @@ impl<'a> Session<'a> {
 
     fn hear(&mut self, said: Said) {
         match said {
-            Said::Audio(at, samples) => self.lived.heard.push(at, &samples),
+            Said::Audio {
+                arrived,
+                captured,
+                samples,
+            } => self.lived.heard.push(arrived, captured, &samples),
             Said::State {
                 phase,
                 device,
                 status,
                 call_sid,
+                audio_clock,
             } => {
                 if device == "unreachable" && self.lived.answered_at.is_none() {
-                    self.lived.unreachable = true;
-                    self.lived.gone.get_or_insert_with(|| {
-                        "Twilio cannot be reached from here: the page's Voice SDK got no answer from Twilio's signalling. Check this machine's internet connection (or firewall).".to_owned()
-                    });
+                    self.unreachable();
                 }
+                self.device = device;
                 if !call_sid.is_empty() {
                     self.lived.call_sid = call_sid;
                 }
@@ -146,6 +166,8 @@ impl<'a> Session<'a> {
                     "in-call" if self.lived.answered_at.is_none() => {
                         let now = Instant::now();
                         self.lived.answered_at = Some(now);
+                        let clock = audio_clock.unwrap_or_else(|| self.lived.heard.clock_at(now));
+                        self.lived.answered_clock = Some(clock + ANSWER_GUARD);
                         self.cut_off = self.plan.hangup_after.map(|after| now + after);
                         self.start_clock();
                     }
@@ -164,6 +186,11 @@ impl<'a> Session<'a> {
                 message,
                 fatal,
             } => {
+                // The page's words say it keeps retrying; a scripted call does not.
+                let message = match UNREACHABLE_CODES.contains(&code) {
+                    true => format!("{UNREACHABLE} (Twilio error {code})"),
+                    false => message,
+                };
                 self.say(&message);
                 if fatal {
                     self.lived.gone = Some(format!("the page cannot place the call: {message}"));
@@ -173,6 +200,14 @@ impl<'a> Session<'a> {
             Said::DigitsSent => self.digits_sent = true,
             Said::Gone(why) => self.lived.gone = Some(why),
         }
+    }
+
+    /// Twilio is out of reach, as the page found or as c2c's own watchdog did.
+    fn unreachable(&mut self) {
+        self.lived.unreachable = true;
+        self.lived
+            .gone
+            .get_or_insert_with(|| UNREACHABLE.to_owned());
     }
 
     async fn hang_up(&mut self) {
@@ -187,11 +222,22 @@ impl<'a> Session<'a> {
         // no-answer timeout counts from then, with a minute's bound on getting there.
         let mut give_up = Instant::now() + Duration::from_secs(60) + self.plan.timeout;
         let page_started = Instant::now() + PAGE_START;
+        let reach_twilio = self.plan.started + REACH_TWILIO;
         let mut placed = false;
         while self.lived.answered_at.is_none() && !self.over() {
             if !placed && self.phase == "connecting" {
                 placed = true;
                 give_up = Instant::now() + self.plan.timeout;
+            }
+            // Twilio has said something once the Device is ready or the call rings.
+            let heard_from_twilio = self.device == "ready" || self.phase == "ringing";
+            if !heard_from_twilio && Instant::now() >= reach_twilio && !self.phase.is_empty() {
+                tracing::debug!(
+                    "no word from Twilio {} s after the start",
+                    REACH_TWILIO.as_secs_f32()
+                );
+                self.unreachable();
+                break;
             }
             if self.phase.is_empty() {
                 // Not a word from the page yet: it may not be c2c's page at all (--server).
@@ -203,7 +249,14 @@ impl<'a> Session<'a> {
                 }
                 continue;
             }
-            if !self.pump(give_up).await {
+            let wake = match heard_from_twilio {
+                true => give_up,
+                false => give_up.min(reach_twilio),
+            };
+            if !self.pump(wake).await {
+                if Instant::now() < give_up {
+                    continue;
+                }
                 tracing::info!(
                     "nobody answered within {}; hanging up",
                     humantime::format_duration(self.plan.timeout)

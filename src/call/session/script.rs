@@ -146,12 +146,18 @@ impl Session<'_> {
                 .unwrap_or_else(|| Err(format!("the page had not hung up within {waited}")))
             }
             listening => {
+                // On the page's audio clock: what was captured once the step began, and never
+                // before the answer (ringback played as early media is no answer).
+                let from = self
+                    .lived
+                    .heard
+                    .clock_at(started)
+                    .max(self.lived.answered_clock.unwrap_or(0.0));
                 let mut ear = Ear::new(listening);
                 let outcome = self
-                    .until(deadline, |s| ear.listen(s.lived.heard.since(started)))
+                    .until(deadline, |s| ear.listen(s.lived.heard.since(from)))
                     .await;
-                outcome
-                    .unwrap_or_else(|| Err(ear.verdict(self.lived.heard.since(started), &waited)))
+                outcome.unwrap_or_else(|| Err(ear.verdict(self.lived.heard.since(from), &waited)))
             }
         }
     }
