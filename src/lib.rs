@@ -11,7 +11,7 @@
 //! - domain: `token` (Access Tokens), `identity`, `twiml`, `dial` (the dial policy), `signature`
 //!   (X-Twilio-Signature), `twilio_api` (REST client), `ngrok_agent`, `state_file`
 //! - primitives: `secret`, `sid`, `clock`, `crypto` (ring for TLS, tokens and signatures),
-//!   `error`, `logging`
+//!   `error`, `logging`, `stdout` (output a closed pipe ends quietly)
 
 pub mod cli;
 pub mod cmd;
@@ -42,3 +42,4 @@ pub mod error;
 pub mod logging;
 pub mod secret;
 pub mod sid;
+pub mod stdout;

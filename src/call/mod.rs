@@ -332,10 +332,7 @@ fn classify(
 /// the JUnit file when asked for. The exit status comes back as the error.
 pub fn finish(plan: &Plan, report: &Report) -> Result<(), Error> {
     if plan.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(report).unwrap_or_default()
-        );
+        crate::stdout::line(serde_json::to_string_pretty(report).unwrap_or_default())?;
     }
     if let Some(path) = &plan.junit {
         std::fs::write(path, report::junit(report)).map_err(|err| {

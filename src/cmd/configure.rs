@@ -57,11 +57,10 @@ struct Output {
 }
 
 impl Output {
-    fn say(&self, text: &str, json: serde_json::Value) {
-        if self.json {
-            println!("{json}");
-        } else {
-            println!("{text}");
+    fn say(&self, text: &str, json: serde_json::Value) -> Result<(), Error> {
+        match self.json {
+            true => crate::stdout::line(json),
+            false => crate::stdout::line(text),
         }
     }
 }
@@ -96,7 +95,7 @@ async fn show(client: &Client, state_dir: &Path, app_sid: &str, out: &Output) ->
     }
     let mut json = serde_json::to_value(&app).unwrap_or_default();
     json["left_behind"] = json!(record.map(|r| r.previous));
-    out.say(text.trim_end(), json);
+    out.say(text.trim_end(), json)?;
     Ok(())
 }
 
@@ -122,7 +121,7 @@ async fn set_url(
             describe(&app.voice.voice_url)
         ),
         json!({"app_sid": app_sid, "from": app.voice.voice_url, "to": url, "dry_run": dry_run}),
-    );
+    )?;
     Ok(())
 }
 
@@ -131,7 +130,7 @@ async fn create(client: &Client, name: &str, dry_run: bool, out: &Output) -> Res
         out.say(
             &format!("would create a TwiML App named {name:?}"),
             json!({"create": name, "dry_run": true}),
-        );
+        )?;
         return Ok(String::new());
     }
     let app: Application = client
@@ -144,7 +143,7 @@ async fn create(client: &Client, name: &str, dry_run: bool, out: &Output) -> Res
             app.sid, app.sid
         ),
         serde_json::to_value(&app).unwrap_or_default(),
-    );
+    )?;
     Ok(app.sid)
 }
 
@@ -170,7 +169,7 @@ async fn restore(
             describe(&record.previous.voice_url)
         ),
         json!({"app_sid": app_sid, "from": record.ours, "to": record.previous.voice_url, "dry_run": dry_run}),
-    );
+    )?;
     Ok(())
 }
 
@@ -192,6 +191,6 @@ async fn attach(
     out.say(
         &format!("{number} {verb} its calls to the TwiML App {app_sid}"),
         json!({"number": number, "number_sid": found.sid, "app_sid": app_sid, "dry_run": dry_run}),
-    );
+    )?;
     Ok(())
 }

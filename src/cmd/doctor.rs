@@ -4,18 +4,25 @@ use crate::doctor;
 use crate::error::Error;
 use crate::progress::Progress;
 use crate::settings::doctor::Doctor;
+use crate::stdout;
 
 pub fn run(settings: Doctor) -> Result<(), Error> {
     super::runtime()?.block_on(async {
         let progress = Progress::default();
         let checking = progress.start("Checking the account with Twilio");
         let client = settings.rest.clone().client()?;
-        let report = doctor::run(&settings, &client).await;
-        checking.done(format!("{} checks", report.checks.len()));
+        let report = match doctor::run(&settings, &client).await {
+            Ok(report) => report,
+            Err(unreachable) => {
+                checking.failed();
+                return Err(Error::Remote(unreachable.to_string()));
+            }
+        };
+        checking.clear();
         if settings.json {
-            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            stdout::line(serde_json::to_string_pretty(&report).unwrap_or_default())?;
         } else {
-            print!("{}", report.text());
+            stdout::write(report.text().as_bytes())?;
         }
         match report.failed() {
             0 => Ok(()),

@@ -9,6 +9,7 @@ use crate::clock;
 use crate::error::Error;
 use crate::identity;
 use crate::settings::token::{Decode, Mint, Token};
+use crate::stdout;
 use crate::token::{self, SignatureCheck};
 
 pub fn run(settings: Token) -> Result<(), Error> {
@@ -28,9 +29,9 @@ fn mint(settings: Mint) -> Result<(), Error> {
     if settings.json {
         let out =
             json!({"token": minted.token, "identity": minted.identity, "expires_at": expires_at});
-        println!("{out}");
+        stdout::line(out)?;
     } else {
-        println!("{}", minted.token);
+        stdout::line(&minted.token)?;
     }
     tracing::info!("token for identity {identity}, valid until {expires_at}");
     Ok(())
@@ -44,7 +45,7 @@ fn decode(settings: Decode) -> Result<(), Error> {
     let (secret, secret_origin) = settings.secret.unzip();
     let decoded = token::decode(&text, secret.as_ref())?;
     let out = json!({"header": decoded.header, "claims": decoded.claims});
-    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    stdout::line(serde_json::to_string_pretty(&out).unwrap_or_default())?;
 
     for (name, claim) in [("valid from", "nbf"), ("expires", "exp")] {
         if let Some(time) = decoded.claims[claim].as_u64() {

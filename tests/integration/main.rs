@@ -18,6 +18,7 @@ mod examples;
 mod faults;
 mod help;
 mod outcomes;
+mod pipes;
 mod project_folder;
 mod secrets;
 mod serve;

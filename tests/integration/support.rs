@@ -142,6 +142,25 @@ impl C2c {
     }
 }
 
+impl C2c {
+    /// Runs c2c with its standard output already closed by the reader, as `| head -c 1` does
+    /// once it has its byte: what c2c says on standard error, and its exit status.
+    pub fn run_with_stdout_closed(mut self) -> Run {
+        self.command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.command.spawn().expect("c2c starts");
+        drop(child.stdout.take());
+        let Output { status, stderr, .. } = child.wait_with_output().expect("c2c ends");
+        Run {
+            code: status.code().expect("c2c exits, not killed by a signal"),
+            stdout: String::new(),
+            stderr: String::from_utf8(stderr).expect("UTF-8 errors"),
+        }
+    }
+}
+
 /// A c2c that keeps running (`c2c tunnel`, say) until the test stops it.
 pub struct Running {
     child: std::process::Child,
