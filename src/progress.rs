@@ -52,6 +52,13 @@ impl Step {
         }
     }
 
+    /// Ends the step with nothing more to say: what it found is shown right after.
+    pub fn clear(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
     /// The error itself is reported by whoever handles it; the spinner only stops.
     pub fn failed(self) {
         if let Some(bar) = self.bar {

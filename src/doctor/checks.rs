@@ -14,8 +14,9 @@ const CLOCK_FAIL: Duration = Duration::from_secs(300);
 const CLOCK_WARN: Duration = Duration::from_secs(30);
 
 /// The credentials (and that the API Key is the account's), the account's status and type, and
-/// this machine's clock against Twilio's.
-pub async fn account(settings: &Doctor, client: &Client) -> Vec<Check> {
+/// this machine's clock against Twilio's. Twilio out of reach is no check's failure but the
+/// whole report's (`Err`): it says nothing about the credentials.
+pub async fn account(settings: &Doctor, client: &Client) -> Result<Vec<Check>, ApiError> {
     let key = settings.rest.api_key();
     let (account, key_check) = tokio::join!(client.account(), async {
         match key {
@@ -29,13 +30,14 @@ pub async fn account(settings: &Doctor, client: &Client) -> Vec<Check> {
     };
     let (account, date) = match account {
         Ok(answer) => answer,
+        Err(err @ (ApiError::Unreachable { .. } | ApiError::Timeout { .. })) => return Err(err),
         Err(err) => {
-            return vec![Check::new(
+            return Ok(vec![Check::new(
                 "credentials",
                 Status::Fail,
                 failed(&kind),
                 err.to_string(),
-            )];
+            )]);
         }
     };
     let mut checks = vec![match key_check {
@@ -55,7 +57,7 @@ pub async fn account(settings: &Doctor, client: &Client) -> Vec<Check> {
     };
     checks.push(account_kind(&account, verified.as_deref()));
     checks.push(clock(date.as_deref()));
-    checks
+    Ok(checks)
 }
 
 fn failed(kind: &str) -> String {

@@ -8,7 +8,7 @@ mod checks;
 use serde::Serialize;
 
 use crate::settings::doctor::Doctor;
-use crate::twilio_api::Client;
+use crate::twilio_api::{ApiError, Client};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -53,8 +53,9 @@ pub struct Report {
     pub checks: Vec<Check>,
 }
 
-/// Runs every check.
-pub async fn run(settings: &Doctor, client: &Client) -> Report {
+/// Runs every check; `Err` when Twilio could not be reached at all (the account's own request
+/// did not get through), which is said once rather than as every check's failure.
+pub async fn run(settings: &Doctor, client: &Client) -> Result<Report, ApiError> {
     let (account, app, caller, dialing, alerts) = tokio::join!(
         checks::account(settings, client),
         checks::app(settings, client),
@@ -62,16 +63,16 @@ pub async fn run(settings: &Doctor, client: &Client) -> Report {
         checks::dialing(settings, client),
         checks::alerts(client),
     );
-    let mut all = account;
+    let mut all = account?;
     all.extend(app);
     all.extend(caller);
     all.extend(dialing);
     all.push(checks::ngrok(settings));
     all.extend(alerts);
-    Report {
+    Ok(Report {
         ok: all.iter().all(|check| check.status != Status::Fail),
         checks: all,
-    }
+    })
 }
 
 impl Report {

@@ -137,3 +137,30 @@ fn wrong_credentials_or_an_unknown_app_fail_with_the_fix() {
         run.stdout
     );
 }
+
+#[test]
+fn twilio_out_of_reach_is_said_once_and_blames_no_credential() {
+    // Nothing listens at port 9, as on a machine with no network.
+    let run = crate::support::c2c(&["doctor"])
+        .all_env()
+        .env("C2C_TWILIO_API_BASE", "http://127.0.0.1:9")
+        .env("C2C_TWILIO_TIMEOUT", "2")
+        .run();
+    run.assert_code(4);
+    assert!(!run.stdout.contains("refused"), "{}", run.stdout);
+    assert!(!run.stdout.contains("FAIL"), "{}", run.stdout);
+    assert_eq!(
+        run.stderr.matches("Twilio could not be reached").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr
+            .matches("Checking the account with Twilio")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
