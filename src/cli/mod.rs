@@ -46,7 +46,37 @@ pub struct Cli {
 /// only what applies to it. It reads no settings and logs nothing, so the global flags are
 /// defined on it again, hidden (clap does not spread a global flag over a subcommand's own).
 pub fn command() -> clap::Command {
-    Cli::command().mut_subcommand("completions", |completions| {
+    let mut command = Cli::command();
+    // clap's own usage line lists every flag that has a value, from the environment too: with
+    // the TWILIO_* variables set, `c2c call` without a number showed six settings (secrets
+    // among them) as if they were required flags.
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(&name, |sub| {
+            let positionals: String = sub
+                .get_positionals()
+                .map(|arg| {
+                    let names: Vec<String> = arg
+                        .get_value_names()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
+                    let name = names.join(" ");
+                    match arg.is_required_set() {
+                        true => format!(" <{name}>"),
+                        false => format!(" [{name}]"),
+                    }
+                })
+                .collect();
+            let usage = format!("c2c {name} [OPTIONS]{positionals}");
+            sub.override_usage(usage)
+        });
+    }
+    command.mut_subcommand("completions", |completions| {
         completions
             .arg(Arg::new("config").long("config").hide(true))
             .arg(Arg::new("env_file").long("env-file").hide(true))

@@ -151,9 +151,11 @@ describe("with the SDK's stand-in", () => {
   test("tokens are refreshed before they expire, and after 20104 the Device registers again", async () => {
     const page = await readyPage();
     const first = await page.evaluate(() => window.__twilio.device.token);
-    const refreshed = page.waitForResponse((r) => r.url().endsWith("/token"));
+    const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === "/token");
     await emit(page, "device", "tokenWillExpire");
-    await refreshed;
+    // The renewed token keeps the tab's identity, and with it its place among those that ring.
+    const identity = new URL((await refreshed).url()).searchParams.get("identity");
+    assert.match(await text(page, "#identity"), new RegExp(`Signed in as ${identity};`));
     await page.waitForFunction(() => window.__twilio.device.tokens.length === 2);
     const second = await page.evaluate(() => window.__twilio.device.token);
     assert.notEqual(second, first);
