@@ -15,6 +15,9 @@ pub enum Error {
     /// Twilio or ngrok refused, or could not be reached.
     #[error("{0}")]
     Remote(String),
+    /// The c2c server `c2c call --server` names could not be reached.
+    #[error("{0}")]
+    Server(String),
     /// Anything else that stopped the command, already phrased for the user.
     #[error("{0}")]
     Failed(String),
@@ -40,6 +43,7 @@ impl Error {
             Error::Input(_) => 2,
             Error::Settings(_) => 3,
             Error::Remote(_) => 4,
+            Error::Server(_) => 9,
             Error::Outcome { code, .. } => *code,
         }
     }

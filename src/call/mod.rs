@@ -175,6 +175,33 @@ fn duration(flag: &str, text: &str) -> Result<Duration, Error> {
         })
 }
 
+/// The report of a call c2c would not place at all (its dial policy refuses the number): said
+/// before a browser starts, with every step skipped.
+pub fn refused_up_front(plan: &Plan, message: String) -> Report {
+    let steps = plan
+        .steps
+        .iter()
+        .map(|step| report::StepResult {
+            step: step.text.clone(),
+            status: report::StepStatus::Skipped,
+            seconds: 0.0,
+            detail: "the call was not placed".to_owned(),
+        })
+        .collect();
+    Report {
+        target: plan.target.clone(),
+        call_sid: None,
+        outcome: Outcome::Refused,
+        exit_status: Outcome::Refused.exit_code(false),
+        answered: false,
+        duration: 0.0,
+        message,
+        error: None,
+        steps,
+        recording: None,
+    }
+}
+
 /// Starts the browser: first, since it takes the longest to be ready.
 pub fn launch(
     path: &Path,

@@ -594,3 +594,49 @@ fn a_page_that_is_not_c2cs_cannot_forge_lines_break_reports_or_flood_audio() {
         "{samples} samples kept from a call of about 1.5 s"
     );
 }
+
+#[test]
+fn a_number_the_dial_policy_refuses_is_refused_before_a_browser_starts() {
+    let started = std::time::Instant::now();
+    // /bin/false as the browser: had c2c started it, the call would have failed otherwise.
+    let run = c2c(&[
+        "call",
+        "+442079460958",
+        "--json",
+        "--chrome",
+        "/bin/false",
+        "--step",
+        "wait 1s",
+    ])
+    .all_env()
+    .run();
+    run.assert_code(7);
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    let report = json(&run.stdout);
+    assert_eq!(report["outcome"], "refused");
+    assert_eq!(report["answered"], false);
+    assert_eq!(report["steps"][0]["status"], "skipped");
+    assert!(
+        run.stderr.contains(
+            "error: c2c did not dial: +442079460958 is in GB, which the dial policy does not allow (add it with --allow-country)."
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_server_address_where_nothing_listens_is_said_at_once() {
+    let started = std::time::Instant::now();
+    let run = c2c(&["call", IVR, "--server", "http://127.0.0.1:9/"])
+        .all_env()
+        .run();
+    run.assert_code(9);
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    assert!(
+        run.stderr
+            .contains("error: nothing answers at http://127.0.0.1:9/ ("),
+        "{}",
+        run.stderr
+    );
+}
