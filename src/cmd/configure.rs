@@ -154,9 +154,19 @@ async fn restore(
     dry_run: bool,
     out: &Output,
 ) -> Result<(), Error> {
-    let record = repoint::restore_left_behind(client, state_dir.to_owned(), app_sid, dry_run)
+    let record = match repoint::restore_left_behind(client, state_dir.to_owned(), app_sid, dry_run)
         .await
-        .map_err(repoint_error)?;
+    {
+        Ok(record) => record,
+        // Nothing was left changed: what --restore is for is already true.
+        Err(repoint::RepointError::NothingToRestore { .. }) => {
+            return out.say(
+                &format!("nothing to put back: no c2c run left the TwiML App {app_sid} changed"),
+                json!({"app_sid": app_sid, "restored": false}),
+            );
+        }
+        Err(err) => return Err(repoint_error(err)),
+    };
     let verb = if dry_run {
         "would put back"
     } else {

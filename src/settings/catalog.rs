@@ -90,7 +90,7 @@ settings! {
     CHROME = "chrome", Some("--chrome"), "CHROME_PATH", Some("chrome"),
         "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.", Endpoint;
     IDENTITY = "identity", Some("--identity"), "C2C_IDENTITY", Some("identity"),
-        "client identity", "Use letters, digits, _, - and . only.";
+        "client identity", "Choose another, such as alice or browser-1.";
 }
 
 #[cfg(test)]

@@ -107,7 +107,9 @@ fn check_url(url: &str) -> Result<String, String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("{url:?} does not start with https://"))?;
+        .ok_or_else(|| {
+            format!("{url:?} is not a web address: it must start with https:// (or http://)")
+        })?;
     if rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
         return Err(format!("{url:?} has no host name"));
     }

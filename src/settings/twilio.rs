@@ -205,7 +205,9 @@ pub fn web_address(v: &str) -> Result<String, String> {
     if v.starts_with("https://") || v.starts_with("http://") {
         Ok(v.to_owned())
     } else {
-        Err(format!("{v:?} does not start with https://"))
+        Err(format!(
+            "{v:?} is not a web address: it must start with https:// (or http://)"
+        ))
     }
 }
 

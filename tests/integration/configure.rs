@@ -195,7 +195,21 @@ fn takes_the_url_from_a_running_ngrok_agent() {
 fn restore_without_a_record_says_there_is_nothing_to_do() {
     let mock = TwilioMock::start();
     let run = configure(&mock, &["--restore"]).run();
-    run.assert_code(1);
-    assert!(run.stderr.contains("Nothing to put back"), "{}", run.stderr);
+    // What --restore is for is already true: not an error.
+    run.assert_code(0);
+    assert!(run.stdout.contains("nothing to put back"), "{}", run.stdout);
     assert!(mock.writes().is_empty());
+}
+
+#[test]
+fn a_url_without_a_scheme_says_what_a_web_address_starts_with() {
+    let mock = TwilioMock::start();
+    let run = configure(&mock, &["--url", "x.example/voice"]).run();
+    run.assert_code(3);
+    assert!(
+        run.stderr
+            .contains("is not a web address: it must start with https:// (or http://)"),
+        "{}",
+        run.stderr
+    );
 }

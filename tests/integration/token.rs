@@ -163,3 +163,22 @@ fn decode_of_something_that_is_not_a_token_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn an_identity_with_a_space_is_explained_once() {
+    let run = c2c(&["token", "--identity", "a b"]).token_env().run();
+    run.assert_code(3);
+    assert!(
+        run.stderr.contains(
+            "it contains ' ', and calls to a browser identity work reliably only with letters, digits, _, - and ."
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("letters, digits").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
