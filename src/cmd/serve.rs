@@ -32,7 +32,8 @@ async fn serve(settings: Serve) -> Result<(), Error> {
         }
         None => None,
     };
-    announce(server.app(), &page);
+    let public = up.is_some() || server.app().public_url().is_some();
+    announce(server.app(), &page, reach(&settings.listen, public));
     if up.is_none() {
         check_app_record(server.app().minter.app_sid());
     }
@@ -75,7 +76,17 @@ async fn serve(settings: Serve) -> Result<(), Error> {
     }
 }
 
-fn announce(app: &App, page: &str) {
+/// Who, besides this machine, can reach the page: `--share`'s password is only worth printing
+/// to someone who can. `public`: a tunnel, c2c's own or one `--public-url` names.
+fn reach(listen: &std::net::SocketAddr, public: bool) -> Option<&'static str> {
+    match (public, listen.ip().is_loopback()) {
+        (true, _) => Some("through the tunnel"),
+        (false, false) => Some("from your network"),
+        (false, true) => None,
+    }
+}
+
+fn announce(app: &App, page: &str, reach: Option<&str>) {
     tracing::info!("listening on {page} (open it in a browser to call)");
     tracing::info!("calls come from {}", app.caller_id);
     // Not a credential of the account: it lets this machine's headless browsers place a call as
@@ -90,11 +101,15 @@ fn announce(app: &App, page: &str) {
             "Twilio cannot reach this server yet: add --tunnel, or give it a public address with --public-url"
         ),
     }
-    if let Some(password) = &app.share_password {
-        tracing::info!(
-            "shared: the page and /token answer from outside with the password {}",
+    match (&app.share_password, reach) {
+        (Some(password), Some(reach)) => tracing::info!(
+            "shared: the page and /token answer {reach} with the password {}",
             password.expose()
-        );
+        ),
+        (Some(_), None) => tracing::warn!(
+            "--share: nothing outside this machine can reach {page}, so there is nothing to share yet: add --tunnel (or --host 0.0.0.0 for your network)"
+        ),
+        (None, _) => {}
     }
     if app.auth_token.is_none() {
         if app.insecure_unsigned {
@@ -130,24 +145,19 @@ fn check_app_record(app_sid: &str) {
     }
 }
 
+/// Opens `url` in the default browser, on a thread of its own: an opener may wait until the
+/// browser has started (or, for some, closed), and serving must not. Says so when it failed.
 fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        ("open", vec![url])
-    } else if cfg!(windows) {
-        ("cmd", vec!["/C", "start", "", url])
-    } else {
-        ("xdg-open", vec![url])
-    };
-    match std::process::Command::new(opener.0)
-        .args(&opener.1)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        Ok(_) => tracing::info!("opened {url} in the default browser"),
-        Err(err) => tracing::warn!(
-            "could not open a browser ({}: {err}); open {url} yourself",
-            opener.0
-        ),
-    }
+    let url = url.to_owned();
+    std::thread::spawn(move || match open::that(&url) {
+        Ok(()) => tracing::info!("opened {url} in the default browser"),
+        Err(err) => {
+            tracing::debug!("opening {url}: {err}");
+            let why = match err.kind() {
+                std::io::ErrorKind::NotFound => "no opener is installed (xdg-open on Linux)",
+                _ => "the desktop's opener failed (is there a display?)",
+            };
+            tracing::warn!("could not open a browser: {why}; open {url} yourself");
+        }
+    });
 }

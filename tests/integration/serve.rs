@@ -450,6 +450,26 @@ fn open_hands_the_page_to_the_desktop_opener_or_says_to_open_it() {
         std::thread::sleep(Duration::from_millis(20));
     }
 
+    // An opener that fails, as xdg-open does with no display (exit 3): said, not "opened".
+    let failing = tempfile::tempdir().unwrap();
+    let opener = failing.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        "#!/bin/sh
+echo 'no display' >&2
+exit 3
+",
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let c2c = serve(&["--open"], &[("PATH", failing.path().to_str().unwrap())]);
+    let log = c2c.wait_for_log("could not open a browser");
+    assert!(!log.contains("opened http"), "{log}");
+    assert!(
+        log.contains(&format!("open http://127.0.0.1:{}/ yourself", c2c.port)),
+        "{log}"
+    );
+
     // No opener on this machine: the address to open by hand, and c2c keeps serving.
     let empty = tempfile::tempdir().unwrap();
     let c2c = serve(&["--open"], &[("PATH", empty.path().to_str().unwrap())]);
@@ -484,4 +504,12 @@ fn a_tunnel_a_dead_run_left_on_the_app_is_reported_at_start() {
         "{log}"
     );
     assert_eq!(c2c.get("/healthz", &[]).status, 200, "it still starts");
+}
+
+#[test]
+fn share_with_nothing_outside_to_share_with_says_so() {
+    let c2c = serve(&["--share"], &[]);
+    let log = c2c.wait_for_log("--share: nothing outside this machine can reach");
+    assert!(!log.contains("with the password"), "{log}");
+    assert!(log.contains("add --tunnel"), "{log}");
 }
