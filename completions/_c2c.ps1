@@ -169,7 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('--hangup-after', '--hangup-after', [CompletionResultType]::ParameterName, 'Hang up this long after the answer, whatever the steps are doing')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Use this running c2c serve (its page, token and webhook) instead of starting one')
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own')
-            [CompletionResult]::new('--chrome', '--chrome', [CompletionResultType]::ParameterName, 'Chromium (or Chrome) to run. Default: chromium, chromium-browser, google-chrome or google-chrome-stable from PATH')
+            [CompletionResult]::new('--chrome', '--chrome', [CompletionResultType]::ParameterName, 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)')
             [CompletionResult]::new('--chrome-arg', '--chrome-arg', [CompletionResultType]::ParameterName, 'One more flag for Chromium (a proxy, a certificate to trust); repeatable')
             [CompletionResult]::new('--signalling', '--signalling', [CompletionResultType]::ParameterName, 'Point the page''s Voice SDK at this signalling address instead of Twilio''s (a staging or test stand-in), as HOST[:PORT]')
             [CompletionResult]::new('--allow-country', '--allow-country', [CompletionResultType]::ParameterName, 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country')

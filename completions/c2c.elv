@@ -161,7 +161,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --hangup-after 'Hang up this long after the answer, whatever the steps are doing'
             cand --server 'Use this running c2c serve (its page, token and webhook) instead of starting one'
             cand --public-url 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own'
-            cand --chrome 'Chromium (or Chrome) to run. Default: chromium, chromium-browser, google-chrome or google-chrome-stable from PATH'
+            cand --chrome 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)'
             cand --chrome-arg 'One more flag for Chromium (a proxy, a certificate to trust); repeatable'
             cand --signalling 'Point the page''s Voice SDK at this signalling address instead of Twilio''s (a staging or test stand-in), as HOST[:PORT]'
             cand --allow-country 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID''s country'

@@ -137,7 +137,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l timeout -d 'Give up whe
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l hangup-after -d 'Hang up this long after the answer, whatever the steps are doing' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l server -d 'Use this running c2c serve (its page, token and webhook) instead of starting one' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l public-url -d 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own' -r
-complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome -d 'Chromium (or Chrome) to run. Default: chromium, chromium-browser, google-chrome or google-chrome-stable from PATH' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome-arg -d 'One more flag for Chromium (a proxy, a certificate to trust); repeatable' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l signalling -d 'Point the page\'s Voice SDK at this signalling address instead of Twilio\'s (a staging or test stand-in), as HOST[:PORT]' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r

@@ -15,6 +15,9 @@ pub enum Error {
     /// Twilio or ngrok refused, or could not be reached.
     #[error("{0}")]
     Remote(String),
+    /// The browser `c2c call` would drive cannot be used (too old, not Chromium-based).
+    #[error("{0}")]
+    Browser(String),
     /// The c2c server `c2c call --server` names could not be reached.
     #[error("{0}")]
     Server(String),
@@ -41,7 +44,7 @@ impl Error {
         match self {
             Error::Failed(_) | Error::Token(_) => 1,
             Error::Input(_) => 2,
-            Error::Settings(_) => 3,
+            Error::Settings(_) | Error::Browser(_) => 3,
             Error::Remote(_) => 4,
             Error::Server(_) => 9,
             Error::Outcome { code, .. } => *code,

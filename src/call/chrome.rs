@@ -35,6 +35,10 @@ const FLAGS: &[&str] = &[
     "--autoplay-policy=no-user-gesture-required",
 ];
 
+/// How long a browser may take to answer its first DevTools command: it starts in well under a
+/// second, but a cold start on a busy CI machine can take several.
+const FIRST_ANSWER: Duration = Duration::from_secs(20);
+
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
     #[error("cannot make a profile folder for Chromium in {dir}: {err}")]
@@ -112,6 +116,50 @@ impl Chrome {
             },
             events,
         ))
+    }
+
+    /// Checks that the browser speaks the DevTools protocol and is new enough for c2c call
+    /// (`browsers::OLDEST_MAJOR`); its product and version (`HeadlessChrome/156.0.8078.73`).
+    pub async fn check_version(&self, path: &Path) -> Result<String, String> {
+        let asked = self
+            .cdp
+            .send(None, "Browser.getVersion", serde_json::json!({}));
+        let product = match tokio::time::timeout(FIRST_ANSWER, asked).await {
+            Ok(Ok(version)) => version["product"].as_str().unwrap_or_default().to_owned(),
+            Ok(Err(err)) => {
+                return Err(format!(
+                    "{} ended before it answered: {err}{}",
+                    path.display(),
+                    self.tail()
+                ));
+            }
+            Err(_) => {
+                return Err(format!(
+                    "{} did not answer over the DevTools pipe within {} s: is it Chromium, Chrome, Edge or Brave?",
+                    path.display(),
+                    FIRST_ANSWER.as_secs()
+                ));
+            }
+        };
+        match crate::browsers::major_version(&product) {
+            Some(major) if major >= crate::browsers::OLDEST_MAJOR => Ok(product),
+            found => Err(format!(
+                "{} is {}; c2c call needs version {} or newer (its new headless mode). Update it, or give another with --chrome.",
+                path.display(),
+                found.map_or_else(
+                    || format!("{product:?}"),
+                    |major| format!("version {major} ({product})")
+                ),
+                crate::browsers::OLDEST_MAJOR
+            )),
+        }
+    }
+
+    fn tail(&self) -> String {
+        match self.log_tail() {
+            tail if tail.is_empty() => String::new(),
+            tail => format!(" ({tail})"),
+        }
     }
 
     /// What Chromium wrote to standard error, last lines first cut: for an error message.

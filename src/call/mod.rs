@@ -213,10 +213,16 @@ pub fn launch(
 /// Places the call from `page` (c2c's page, at `page_url`) and follows it to its end.
 pub async fn place(
     (chrome, events): (Chrome, tokio::sync::mpsc::UnboundedReceiver<cdp::Event>),
+    chrome_path: &Path,
     plan: &Plan,
     page_url: &str,
     stop: &mut Shutdown,
 ) -> Result<Report, Error> {
+    let product = chrome
+        .check_version(chrome_path)
+        .await
+        .map_err(Error::Browser)?;
+    tracing::debug!("{} is {product}", chrome_path.display());
     let query: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("to", &plan.target)
         .finish();

@@ -18,6 +18,12 @@ use super::{BringupArgs, DialArgs, PageArgs};
 /// expect a tone of a given frequency, or audio, or silence; the run stops at the first step that
 /// fails and says which and why. Twilio must reach the webhook, so use --tunnel (or --server with
 /// a c2c serve that Twilio reaches).
+///
+/// The browser is --chrome (or CHROME_PATH), else the first Chromium-based browser found: on macOS
+/// Google Chrome, Chromium, Chrome Beta or Canary, Microsoft Edge or Brave in /Applications or
+/// ~/Applications, then PATH; on Linux chromium, google-chrome, microsoft-edge or brave-browser on
+/// PATH, then where their packages install. Version 112 or newer. c2c call runs on Linux and macOS;
+/// on Windows use WSL, or c2c serve with the page's autocall address in a headless browser.
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 Steps (--step, repeatable, or a list under `steps:` in a --scenario YAML file):
@@ -98,8 +104,7 @@ pub struct CallArgs {
     )]
     pub public_url: Option<String>,
 
-    /// Chromium (or Chrome) to run. Default: chromium, chromium-browser, google-chrome or
-    /// google-chrome-stable from PATH
+    /// Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)
     #[arg(
         long,
         env = "CHROME_PATH",

@@ -61,7 +61,9 @@ async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Rep
     // The browser takes longest to be ready, so it starts first.
     let browser = call::launch(&settings.chrome, &args.chrome_args)?;
     let (listen, server_settings, bringup) = match settings.serving {
-        Serving::Existing { page } => return call::place(browser, plan, &page, &mut stop).await,
+        Serving::Existing { page } => {
+            return call::place(browser, &settings.chrome, plan, &page, &mut stop).await;
+        }
         Serving::InProcess {
             listen,
             server,
@@ -95,7 +97,7 @@ async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Rep
             // and then stops taking requests; the call hangs up and ends by itself.
             let (over, call_over) = tokio::sync::oneshot::channel::<()>();
             let placed = async {
-                let report = call::place(browser, plan, &page, &mut stop).await;
+                let report = call::place(browser, &settings.chrome, plan, &page, &mut stop).await;
                 let _ = over.send(());
                 report
             };
@@ -119,7 +121,7 @@ async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Rep
             }
         }
         None => tokio::select! {
-            report = call::place(browser, plan, &page, &mut stop) => report,
+            report = call::place(browser, &settings.chrome, plan, &page, &mut stop) => report,
             () = serve_local => Err(Error::Failed("c2c's server stopped during the call".to_owned())),
         },
     };

@@ -70,7 +70,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Error> {
         Command::Call(args) => call::run(&args, settings::call::resolve(&args, &sources)?),
         #[cfg(not(unix))]
         Command::Call(_) => Err(Error::Failed(
-            "c2c call runs on Linux and macOS: it hands Chromium its DevTools pipe as Unix file descriptors".to_owned(),
+            "c2c call runs on Linux and macOS (it hands the browser its DevTools pipe as Unix file descriptors). On Windows, run it in WSL, or run c2c serve and open the address it prints for calling without a person (…?to=NUMBER&autocall=KEY) in a headless browser.".to_owned(),
         )),
         Command::Completions(_) => Ok(()),
     }

@@ -300,6 +300,56 @@ pub fn ngrok(settings: &Doctor) -> Check {
     }
 }
 
+/// The browser `c2c call` would drive, and its version from its own `--version`.
+pub async fn browser(settings: &Doctor) -> Check {
+    const NAME: &str = "browser";
+    let path = match &settings.browser {
+        Ok(path) => path,
+        Err(why) => {
+            return Check::new(
+                NAME,
+                Status::Warn,
+                "none found: c2c call needs one",
+                why.clone(),
+            );
+        }
+    };
+    let asked = tokio::process::Command::new(path)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let said = match tokio::time::timeout(Duration::from_secs(10), asked).await {
+        Ok(Ok(output)) => String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+        _ => String::new(),
+    };
+    let shown = path.display();
+    let chromium_based = ["Chrom", "Edge", "Brave"].iter().any(|n| said.contains(n));
+    match crate::browsers::major_version(&said) {
+        Some(major) if chromium_based && major >= crate::browsers::OLDEST_MAJOR => {
+            Check::ok(NAME, format!("c2c call would use {shown} ({said})"))
+        }
+        Some(major) if chromium_based => Check::new(
+            NAME,
+            Status::Warn,
+            format!("c2c call would use {shown}, version {major}: too old"),
+            format!(
+                "Update it to version {} or newer, or give another with --chrome.",
+                crate::browsers::OLDEST_MAJOR
+            ),
+        ),
+        _ => Check::new(
+            NAME,
+            Status::Warn,
+            format!(
+                "c2c call would use {shown}, which did not say it is Chromium, Chrome, Edge or Brave"
+            ),
+            "Give a Chromium-based browser with --chrome (or CHROME_PATH).",
+        ),
+    }
+}
+
 /// The errors Twilio recorded for the account in the last 24 hours, with what each means.
 pub async fn alerts(client: &Client) -> Vec<Check> {
     let since = crate::clock::rfc3339(crate::clock::unix_now().saturating_sub(24 * 60 * 60));

@@ -56,18 +56,20 @@ pub struct Report {
 /// Runs every check; `Err` when Twilio could not be reached at all (the account's own request
 /// did not get through), which is said once rather than as every check's failure.
 pub async fn run(settings: &Doctor, client: &Client) -> Result<Report, ApiError> {
-    let (account, app, caller, dialing, alerts) = tokio::join!(
+    let (account, app, caller, dialing, alerts, browser) = tokio::join!(
         checks::account(settings, client),
         checks::app(settings, client),
         checks::caller_id(settings, client),
         checks::dialing(settings, client),
         checks::alerts(client),
+        checks::browser(settings),
     );
     let mut all = account?;
     all.extend(app);
     all.extend(caller);
     all.extend(dialing);
     all.push(checks::ngrok(settings));
+    all.push(browser);
     all.extend(alerts);
     Ok(Report {
         ok: all.iter().all(|check| check.status != Status::Fail),

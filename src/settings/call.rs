@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::serve::{self, Server};
 use super::tunnel::{self, Bringup, Plan};
 use super::{CHROME, Resolver, SettingsError, Sources};
+use crate::browsers::{self, Layout};
 use crate::cli::CallArgs;
 
 pub struct Call {
@@ -52,13 +53,18 @@ pub fn resolve(args: &CallArgs, sources: &Sources) -> Result<Call, SettingsError
     r.finish(call)
 }
 
-/// `--chrome` or `CHROME_PATH` when set (it must be a program), else the first on PATH.
-fn chrome(r: &mut Resolver) -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH").and_then(|path| find_chrome(&path));
+/// `--chrome` or `CHROME_PATH` when set (it must be a program), else the first browser found
+/// where this platform's browsers live (`browsers`).
+pub fn chrome(r: &mut Resolver) -> Option<PathBuf> {
+    chrome_in(r, &Layout::this_machine())
+}
+
+fn chrome_in(r: &mut Resolver, layout: &Layout) -> Option<PathBuf> {
+    let found = browsers::find(layout);
     if r.lookup(&CHROME).is_some() {
         let same = |given: &PathBuf| {
             let real = |p: &Path| std::fs::canonicalize(p).ok();
-            on_path
+            found
                 .as_deref()
                 .and_then(real)
                 .is_some_and(|p| real(given) == Some(p))
@@ -67,22 +73,21 @@ fn chrome(r: &mut Resolver) -> Option<PathBuf> {
             &CHROME,
             |v| {
                 let path = PathBuf::from(v);
-                is_executable(&path)
+                browsers::is_executable(&path)
                     .then_some(path)
                     .ok_or_else(|| format!("{v:?} is not a program this user can run"))
             },
             same,
-            "not the browser c2c finds on PATH",
+            "not the browser c2c finds by itself",
         );
     }
-    let found = on_path;
     if found.is_none() {
-        r.missing(
+        r.not_found(
             "Chromium",
             format!(
-                "c2c call runs the page in headless Chromium, and none was found on PATH (looked for {}). {}",
-                CHROME_NAMES.join(", "),
-                CHROME.hint
+                "c2c call runs the page in a headless Chromium-based browser (Chromium, Chrome, Edge or Brave), and {}. {}",
+                browsers::looked(layout),
+                layout.platform.install_hint()
             ),
         );
     }
@@ -110,50 +115,33 @@ fn in_process(args: &CallArgs, r: &mut Resolver) -> Option<Serving> {
     })
 }
 
-/// The names Chromium and Chrome install under, in the order they are tried.
-const CHROME_NAMES: &[&str] = &[
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-];
-
-/// Chromium on `path` (a PATH-style list), when `--chrome` and `CHROME_PATH` say nothing.
-pub fn find_chrome(path: &std::ffi::OsStr) -> Option<PathBuf> {
-    std::env::split_paths(path)
-        .flat_map(|dir| CHROME_NAMES.iter().map(move |name| dir.join(name)))
-        .find(|candidate| is_executable(candidate))
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        path.metadata()
-            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::browsers::Platform;
+    use crate::settings::Files;
 
     #[test]
-    fn chromium_is_found_on_path_under_its_usual_names() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(find_chrome(dir.path().as_os_str()), None);
-        let chrome = dir.path().join("google-chrome");
-        std::fs::write(&chrome, "#!/bin/sh\n").unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            assert_eq!(find_chrome(dir.path().as_os_str()), None, "not executable");
-            std::fs::set_permissions(&chrome, std::fs::Permissions::from_mode(0o755)).unwrap();
+    fn no_browser_anywhere_says_where_c2c_looked_and_how_to_install_one() {
+        let root = tempfile::tempdir().unwrap();
+        let matches = clap::Command::new("t").get_matches_from(["t"]);
+        let files = Files::default();
+        for (platform, install) in [
+            (Platform::Linux, "sudo apt install chromium"),
+            (Platform::Mac, "brew install --cask chromium"),
+        ] {
+            let mut r = Resolver::new(&matches, &files);
+            let layout = Layout {
+                platform,
+                path: Some(root.path().as_os_str().to_owned()),
+                home: Some(root.path().to_owned()),
+                root: root.path().to_owned(),
+            };
+            assert_eq!(chrome_in(&mut r, &layout), None);
+            let err = r.finish(Some(())).unwrap_err().to_string();
+            assert!(err.starts_with("Chromium was not found."), "{err}");
+            assert!(err.contains("looked "), "{err}");
+            assert!(err.contains(install), "{err}");
         }
-        assert_eq!(find_chrome(dir.path().as_os_str()), Some(chrome));
     }
 }

@@ -21,6 +21,8 @@ pub struct Doctor {
     pub to: Option<String>,
     /// Where the ngrok authtoken comes from, or why none was found.
     pub ngrok: Result<String, String>,
+    /// The browser `c2c call` would drive, or why there is none.
+    pub browser: Result<PathBuf, String>,
     pub state_dir: Option<PathBuf>,
     pub json: bool,
 }
@@ -63,6 +65,13 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
                 .err()
                 .map_or_else(String::new, |err| err.to_string())
         });
+    let mut scratch = sources.resolver();
+    let browser = super::call::chrome(&mut scratch).ok_or_else(|| {
+        scratch
+            .finish(None::<()>)
+            .err()
+            .map_or_else(String::new, |err| err.to_string())
+    });
     let doctor = rest.map(|rest| Doctor {
         rest,
         app_sid,
@@ -70,6 +79,7 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
         allowed,
         to,
         ngrok,
+        browser,
         state_dir: state_file::dir(),
         json: args.json,
     });

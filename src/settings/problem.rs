@@ -12,6 +12,11 @@ pub enum Problem {
         setting: &'static str,
         how: String,
     },
+    /// A program c2c looks for by itself, such as Chromium, was found nowhere.
+    NotFound {
+        what: &'static str,
+        how: String,
+    },
     Invalid {
         origin: Origin,
         what: &'static str,
@@ -28,6 +33,7 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Missing { setting, how } => write!(f, "The {setting} is not set. {how}"),
+            Problem::NotFound { what, how } => write!(f, "{what} was not found. {how}"),
             Problem::Invalid {
                 origin,
                 what,

@@ -104,7 +104,15 @@ impl<'a> Resolver<'a> {
         // from the files.
         let source = match self.matches.try_get_raw(setting.id) {
             Ok(Some(_)) => self.matches.value_source(setting.id),
-            _ => None,
+            // Not a flag of this command (doctor reads CHROME_PATH, say): clap did not read its
+            // variable, so it is read here.
+            Err(_) => {
+                return std::env::var(setting.env).ok().map(|value| Found {
+                    value,
+                    origin: Origin::Env(setting.env),
+                });
+            }
+            Ok(None) => None,
         };
         match source {
             Some(ValueSource::CommandLine) => self.clap_value(setting, Origin::Flag(flag)),
@@ -201,6 +209,11 @@ impl<'a> Resolver<'a> {
     /// Records that none of several settings that could do a job is set.
     pub fn missing(&mut self, setting: &'static str, how: String) {
         self.record(Problem::Missing { setting, how });
+    }
+
+    /// Records that a program c2c looks for by itself was found nowhere.
+    pub fn not_found(&mut self, what: &'static str, how: String) {
+        self.record(Problem::NotFound { what, how });
     }
 
     /// Keeps each problem once: a command that reads a setting for two jobs reports it once.

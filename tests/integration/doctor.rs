@@ -164,3 +164,27 @@ fn twilio_out_of_reach_is_said_once_and_blames_no_credential() {
         run.stderr
     );
 }
+
+#[test]
+fn the_browser_c2c_call_would_use_is_named_and_an_old_one_is_warned_of() {
+    let mock = TwilioMock::start();
+    let old = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/old-chromium.mjs"
+    );
+    let run = doctor(&mock, &["--json"]).env("CHROME_PATH", old).run();
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let browser = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "browser")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(browser["status"], "warn", "{browser}");
+    let found = browser["found"].as_str().unwrap();
+    assert!(
+        found.contains(old) && found.contains("version 99: too old"),
+        "{found}"
+    );
+    assert!(browser["fix"].as_str().unwrap().contains("112 or newer"));
+}
