@@ -38,18 +38,18 @@ complete -c c2c -n "__fish_c2c_needs_command" -f -a "call" -d 'Place a call from
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "token" -d 'Print an Access Token for the browser softphone'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c c2c -n "__fish_c2c_using_subcommand serve" -l host -d 'Local address to listen on' -r
-complete -c c2c -n "__fish_c2c_using_subcommand serve" -l port -d 'Local port to listen on (0 picks a free one)' -r
-complete -c c2c -n "__fish_c2c_using_subcommand serve" -l public-url -d 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy' -r
-complete -c c2c -n "__fish_c2c_using_subcommand serve" -l token-rate -d 'Tokens each client may get per minute from /token (0: no limit)' -r
-complete -c c2c -n "__fish_c2c_using_subcommand serve" -l token-ttl -d 'How long the page\'s access tokens last (the page fetches a fresh one before expiry)' -r
-complete -c c2c -n "__fish_c2c_using_subcommand serve" -l signalling -d 'Point the page\'s Voice SDK at this signalling address instead of Twilio\'s (a staging or test stand-in), as HOST[:PORT]' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l port -d 'Local port to listen on (0 picks a free one)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l host -d 'Local address to listen on' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l public-url -d 'The public URL Twilio reaches this server through, when you run your own tunnel or proxy' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l signalling -d 'Point the page\'s Voice SDK at this signalling address instead of Twilio\'s (a staging or test stand-in), as HOST[:PORT]' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l token-ttl -d 'How long the page\'s access tokens last (the page fetches a fresh one before expiry)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l token-rate -d 'Tokens each client may get per minute from /token (0: no limit)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
-complete -c c2c -n "__fish_c2c_using_subcommand serve" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1, jp1)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l auth-token -d 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l edge -d 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)' -r
@@ -59,9 +59,9 @@ complete -c c2c -n "__fish_c2c_using_subcommand serve" -l domain -d 'Reserved or
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l tunnel -d 'Open an ngrok tunnel and point the TwiML App\'s Voice URL at it until c2c exits'
+complete -c c2c -n "__fish_c2c_using_subcommand serve" -l open -d 'Open the page in the default browser once the server is ready'
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l share -d 'Also serve the page and /token through the tunnel, behind a password that c2c prints'
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l insecure-unsigned-webhooks -d 'Answer public webhooks without checking X-Twilio-Signature (unsafe: anyone could place calls on your account)'
-complete -c c2c -n "__fish_c2c_using_subcommand serve" -l open -d 'Open the page in the default browser once the server is ready'
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -l force -d 'Replace the TwiML App\'s Voice URL even when it points somewhere c2c did not set'
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
 complete -c c2c -n "__fish_c2c_using_subcommand serve" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
@@ -72,7 +72,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l path -d 'Path of the 
 complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
 complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
 complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
-complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1, jp1)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l auth-token -d 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand tunnel" -l edge -d 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)' -r
@@ -92,7 +92,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand configure" -l number -d 'Send ca
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
-complete -c c2c -n "__fish_c2c_using_subcommand configure" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1, jp1)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l auth-token -d 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l edge -d 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)' -r
@@ -113,7 +113,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l caller-id -d 'The pho
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
-complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1, jp1)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l auth-token -d 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -l edge -d 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)' -r
@@ -145,7 +145,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l caller-id -d 'The phone
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
-complete -c c2c -n "__fish_c2c_using_subcommand call" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1, jp1)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l auth-token -d 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l edge -d 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)' -r
@@ -168,7 +168,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand token" -l decode -d 'Show the he
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
-complete -c c2c -n "__fish_c2c_using_subcommand token" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand token" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1, jp1)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F

@@ -73,7 +73,12 @@ pub fn command() -> clap::Command {
                 })
                 .collect();
             let usage = format!("c2c {name} [OPTIONS]{positionals}");
-            sub.override_usage(usage)
+            let has_account = sub.get_arguments().any(|arg| arg.get_id() == "account_sid");
+            let sub = sub.override_usage(usage);
+            match has_account {
+                true => sub.after_help(ACCOUNT_IN_SHORT),
+                false => sub,
+            }
         });
     }
     command.mut_subcommand("completions", |completions| {
@@ -96,6 +101,11 @@ pub fn command() -> clap::Command {
             )
     })
 }
+
+/// What `-h` says of the account's flags, which only `--help` lists.
+const ACCOUNT_IN_SHORT: &str = "\
+Twilio account: --account-sid, --api-key, --api-secret, --auth-token, --app-sid, --caller-id and
+more, or the TWILIO_* variables (also from .env and the config file): --help lists them all.";
 
 /// `serve`'s defaults for its token flags; `call`, which does not show them, takes them too.
 pub const DEFAULT_TOKEN_RATE: &str = "60";
@@ -173,6 +183,21 @@ The page:
                                            Call on load, for a headless browser: serve prints
                                            the address with this run's KEY (see README)")]
 pub struct ServeArgs {
+    /// Open an ngrok tunnel and point the TwiML App's Voice URL at it until c2c exits
+    #[arg(long)]
+    pub tunnel: bool,
+
+    /// Open the page in the default browser once the server is ready
+    #[arg(long)]
+    pub open: bool,
+
+    #[command(flatten)]
+    pub dial: DialArgs,
+
+    /// Local port to listen on (0 picks a free one)
+    #[arg(long, env = "C2C_PORT", value_name = "PORT", default_value = "5000")]
+    pub port: String,
+
     /// Local address to listen on
     #[arg(
         long,
@@ -181,14 +206,6 @@ pub struct ServeArgs {
         default_value = "127.0.0.1"
     )]
     pub host: String,
-
-    /// Local port to listen on (0 picks a free one)
-    #[arg(long, env = "C2C_PORT", value_name = "PORT", default_value = "5000")]
-    pub port: String,
-
-    /// Open an ngrok tunnel and point the TwiML App's Voice URL at it until c2c exits
-    #[arg(long)]
-    pub tunnel: bool,
 
     /// The public URL Twilio reaches this server through, when you run your own tunnel or proxy
     #[arg(
@@ -203,14 +220,8 @@ pub struct ServeArgs {
     #[arg(long)]
     pub share: bool,
 
-    /// Answer public webhooks without checking X-Twilio-Signature (unsafe: anyone could place
-    /// calls on your account)
-    #[arg(long)]
-    pub insecure_unsigned_webhooks: bool,
-
-    /// Tokens each client may get per minute from /token (0: no limit)
-    #[arg(long, env = "C2C_TOKEN_RATE", value_name = "N", default_value = DEFAULT_TOKEN_RATE)]
-    pub token_rate: String,
+    #[command(flatten)]
+    pub page: PageArgs,
 
     /// How long the page's access tokens last (the page fetches a fresh one before expiry)
     #[arg(
@@ -221,15 +232,14 @@ pub struct ServeArgs {
     )]
     pub token_ttl: String,
 
-    /// Open the page in the default browser once the server is ready
+    /// Tokens each client may get per minute from /token (0: no limit)
+    #[arg(long, env = "C2C_TOKEN_RATE", value_name = "N", default_value = DEFAULT_TOKEN_RATE)]
+    pub token_rate: String,
+
+    /// Answer public webhooks without checking X-Twilio-Signature (unsafe: anyone could place
+    /// calls on your account)
     #[arg(long)]
-    pub open: bool,
-
-    #[command(flatten)]
-    pub page: PageArgs,
-
-    #[command(flatten)]
-    pub dial: DialArgs,
+    pub insecure_unsigned_webhooks: bool,
 
     #[command(flatten)]
     pub bringup: BringupArgs,
@@ -395,8 +405,10 @@ pub struct TokenArgs {
 #[command(after_long_help = "\
 Examples:
   c2c completions bash > ~/.local/share/bash-completion/completions/c2c
-  c2c completions zsh > ~/.zfunc/_c2c
-  c2c completions fish > ~/.config/fish/completions/c2c.fish")]
+  c2c completions zsh > ~/.zfunc/_c2c      then in ~/.zshrc, before compinit: fpath+=~/.zfunc
+  c2c completions fish > ~/.config/fish/completions/c2c.fish
+
+Each folder must exist first: mkdir -p it.")]
 pub struct CompletionsArgs {
     /// The shell to write completions for
     #[arg(value_enum)]

@@ -145,3 +145,94 @@ fn shell_words(line: &str) -> Vec<String> {
     }
     words
 }
+
+/// The README's "First call" path, in its order, from a scratch HOME: the variables it exports
+/// (with the test account's values in place of the placeholders), the TwiML App made by the
+/// line that makes it, doctor, and serve --tunnel up and back down.
+#[test]
+fn the_first_call_path_works_in_order() {
+    use crate::fixtures::{ACCOUNT_SID, API_KEY, API_SECRET, AUTH_TOKEN, NGROK_AUTHTOKEN};
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## First call")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh").nth(1))
+        .and_then(|block| block.split("```").next())
+        .expect("the README has a First call block");
+    let mock = crate::twilio_mock::TwilioMock::start();
+    mock.verify_caller_id("+14155552671");
+    let edge = crate::ngrok_edge::Edge::start(NGROK_AUTHTOKEN, &[crate::tunnel::URL]);
+    let placeholder = |name: &str, value: &str| -> String {
+        match (name, value.contains('…')) {
+            ("TWILIO_ACCOUNT_SID", true) => ACCOUNT_SID.to_owned(),
+            ("TWILIO_AUTH_TOKEN", true) => AUTH_TOKEN.to_owned(),
+            ("TWILIO_API_KEY", true) => API_KEY.to_owned(),
+            ("TWILIO_API_SECRET", true) => API_SECRET.to_owned(),
+            ("NGROK_AUTHTOKEN", true) => NGROK_AUTHTOKEN.to_owned(),
+            _ => value.to_owned(),
+        }
+    };
+    let mut env: Vec<(String, String)> = Vec::new();
+    let mut made_app = None;
+    let mut steps = Vec::new();
+    for line in section
+        .lines()
+        .map(|l| l.split(" # ").next().unwrap().trim())
+    {
+        if let Some(exports) = line.strip_prefix("export ") {
+            for pair in exports.split_whitespace() {
+                let (name, value) = pair.split_once('=').unwrap();
+                let value = match (name, &made_app) {
+                    ("TWILIO_TWIML_APP_SID", Some(sid)) => String::clone(sid),
+                    _ => placeholder(name, value),
+                };
+                env.push((name.to_owned(), value));
+            }
+            continue;
+        }
+        let Some(command) = line.strip_prefix("c2c ") else {
+            continue;
+        };
+        let words = shell_words(command);
+        let args: Vec<&str> = words.iter().map(String::as_str).collect();
+        let mut cmd = c2c(&args)
+            .env("C2C_TWILIO_API_BASE", &mock.base)
+            .env("C2C_NGROK_TEST_EDGE", &edge.addr)
+            .env("C2C_NGROK_TEST_CA", crate::ngrok_edge::CA);
+        for (name, value) in &env {
+            cmd = cmd.env(name, value);
+        }
+        if args[0] == "serve" {
+            // Up, the app pointed at the tunnel, then Ctrl-C puts it back; --open finds no
+            // desktop here and says so, which is no reason to stop.
+            let app = made_app.clone().expect("the app was made first");
+            let before = mock.voice_url_of(&app);
+            let running = cmd.spawn();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while mock.voice_url_of(&app) != Some(format!("{}/voice", crate::tunnel::URL)) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "serve never pointed the app"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            assert_eq!(running.stop_with("INT"), Some(0));
+            assert_eq!(mock.voice_url_of(&app), before, "put back");
+        } else {
+            let run = cmd.run();
+            assert_eq!(run.code, 0, "c2c {command}\n{}{}", run.stdout, run.stderr);
+            if let Some(sid) = run
+                .stdout
+                .split("TWILIO_TWIML_APP_SID=")
+                .nth(1)
+                .and_then(|rest| rest.split_whitespace().next())
+            {
+                made_app = Some(sid.to_owned());
+            }
+        }
+        steps.push(args[0].to_owned());
+    }
+    assert_eq!(steps, ["configure", "doctor", "serve"]);
+    assert!(made_app.is_some_and(|sid| sid.starts_with("AP")));
+}

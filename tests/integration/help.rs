@@ -59,3 +59,25 @@ fn completions_help_shows_only_what_applies() {
     let serve = c2c(&["serve", "--help"]).run();
     assert!(serve.stdout.contains("--config"), "{}", serve.stdout);
 }
+
+#[test]
+fn options_come_in_the_order_people_need_them_and_short_help_names_the_account_once() {
+    let long = c2c(&["serve", "--help"]).run().stdout;
+    let at = |flag: &str| {
+        long.find(&format!("      {flag}"))
+            .unwrap_or_else(|| panic!("{flag} is not in serve --help"))
+    };
+    assert!(at("--tunnel") < at("--open") && at("--open") < at("--allow-country"));
+    assert!(at("--allow-country") < at("--token-rate"));
+    assert!(at("--token-rate") < at("-v, --verbose"), "globals last");
+    assert!(at("--account-sid") < at("--caller-id") && at("--caller-id") < at("--region"));
+    assert!(long.contains("Twilio account (or the TWILIO_* variables"), "{long}");
+
+    let short = c2c(&["serve", "-h"]).run().stdout;
+    assert!(!short.contains("--account-sid <SID>"), "{short}");
+    assert!(
+        short.contains("Twilio account: --account-sid, --api-key"),
+        "{short}"
+    );
+    assert!(short.lines().count() < 60, "{} lines", short.lines().count());
+}

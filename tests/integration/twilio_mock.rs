@@ -127,6 +127,13 @@ impl TwilioMock {
             .to_owned()
     }
 
+    /// The Voice URL of the app `sid` (one `configure --create` made, say).
+    pub fn voice_url_of(&self, sid: &str) -> Option<String> {
+        let state = self.state.lock().unwrap();
+        let app = state.apps.iter().find(|app| app["sid"] == sid)?;
+        app["voice_url"].as_str().map(str::to_owned)
+    }
+
     pub fn status_callback(&self) -> String {
         self.state.lock().unwrap().apps[0]["status_callback"]
             .as_str()
