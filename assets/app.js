@@ -2,7 +2,7 @@
 // calls through the TwiML App (c2c's /voice webhook) and answers calls to this tab's identity.
 // The rules live in ./phone/ (tested with node's test runner); this file joins them to the page
 // and to the SDK's events.
-import { callingCodeOf, formatAsTyped, hintFor, readNumber } from "./phone/number.js";
+import { countryOf, formatAsTyped, formatInternational, hintFor, readNumber } from "./phone/number.js";
 import { explain, TOKEN_EXPIRED, UNREACHABLE } from "./phone/errors.js";
 import { describeOutcome } from "./phone/outcome.js";
 import { busy, callStatus, deviceLabel, duration, hangable, initial, isDtmfKey, next } from "./phone/call-state.js";
@@ -34,8 +34,10 @@ let device;
 let call;
 // The token the Device holds now, announced to c2c when the Device registers.
 let currentToken = "";
-// The caller ID's country calling code: numbers typed without + are read as in that country.
-let defaultCode = "";
+// The caller ID's country: numbers typed without + are read as in that country.
+let defaultCountry = "";
+// What c2c's dial policy calls (["US", "+44"]), for the hint under the number.
+let allowed = [];
 // Set when the message on show says Twilio is unreachable, so that registering clears it.
 let unreachableShown = false;
 
@@ -85,7 +87,8 @@ function render() {
   el.callStatus.textContent = callStatus(state);
   el.hangup.hidden = !hangable(state);
   el.call.hidden = hangable(state);
-  el.call.disabled = !device || busy(state);
+  // Out of reach, a call would only sit at "Calling…": the message above says why.
+  el.call.disabled = !device || busy(state) || state.device === "unreachable";
   el.number.disabled = busy(state);
   el.incoming.hidden = state.phase !== "incoming";
   el.incomingFrom.textContent = state.phase === "incoming" ? state.peer : "";
@@ -281,7 +284,7 @@ window.c2c = {
 
 async function placeCall() {
   if (!device || busy(state)) return;
-  const read = readNumber(el.number.value, defaultCode);
+  const read = readNumber(el.number.value, defaultCountry);
   const problem = {
     empty: "Type a number to call, with + and the country code (or client:NAME for a browser).",
     invalid: read.problem,
@@ -292,7 +295,7 @@ async function placeCall() {
     return;
   }
   showMessage("");
-  const shown = read.kind === "client" ? read.identity : formatAsTyped(read.to, defaultCode);
+  const shown = read.kind === "client" ? read.identity : formatAsTyped(read.to, defaultCountry);
   dispatch({ type: "dial", to: shown });
   el.hangup.focus();
   log(`calling ${read.to}`);
@@ -380,7 +383,7 @@ function fillAudioDevices() {
 }
 
 function updateHint() {
-  el.hint.textContent = hintFor(readNumber(el.number.value, defaultCode));
+  el.hint.textContent = hintFor(readNumber(el.number.value, defaultCountry), allowed);
 }
 
 async function start() {
@@ -401,8 +404,9 @@ async function start() {
     return;
   }
   identity = first.identity;
-  defaultCode = callingCodeOf(first.caller_id);
-  el.identity.textContent = `Signed in as ${first.identity}; calls show ${first.caller_id}.`;
+  defaultCountry = countryOf(first.caller_id);
+  allowed = Array.isArray(first.allowed) ? first.allowed : [];
+  el.identity.textContent = `Signed in as ${first.identity}; calls show ${formatInternational(first.caller_id).replaceAll(" ", "\u00a0")}.`;
   log(`access token for ${first.identity}`);
   device = new window.Twilio.Device(first.token, {
     logLevel: "warn",
@@ -442,7 +446,7 @@ async function start() {
   const params = new URLSearchParams(location.search);
   const to = params.get("to");
   if (to) {
-    el.number.value = formatAsTyped(to, defaultCode);
+    el.number.value = formatAsTyped(to, defaultCountry);
     updateHint();
     // c2c answers an address with autocall only when it carries this run's key; `c2c call`
     // drives the page and says so through its driver instead.
@@ -457,7 +461,7 @@ el.form.addEventListener("submit", (event) => {
 el.number.addEventListener("input", () => {
   const atEnd = el.number.selectionStart === el.number.value.length;
   // Regrouping under the caret would move it; only the end is safe.
-  if (atEnd) el.number.value = formatAsTyped(el.number.value, defaultCode);
+  if (atEnd) el.number.value = formatAsTyped(el.number.value, defaultCountry);
   updateHint();
 });
 el.hangup.addEventListener("click", hangUp);

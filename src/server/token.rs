@@ -80,13 +80,21 @@ fn json_body(app: &App, minted: &Minted) -> Resp {
         /// `--signalling`, for the Device's `chunderw` option; absent: Twilio's own.
         #[serde(skip_serializing_if = "Option::is_none")]
         signalling: Option<&'a str>,
+        /// What the dial policy calls (`US`, `+44`), so that the page can say before a call
+        /// that c2c would refuse it; empty when the policy could not be built.
+        allowed: Vec<String>,
     }
+    let allowed = app.policy().map_or_else(
+        |_| Vec::new(),
+        |policy| policy.allowed().iter().map(ToString::to_string).collect(),
+    );
     json(&Body {
         identity: &minted.identity,
         token: &minted.token,
         expires_at: minted.expires_at_rfc3339(),
         caller_id: &app.caller_id,
         signalling: app.signalling.as_deref(),
+        allowed,
     })
 }
 

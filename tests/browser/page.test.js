@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { VoiceEdge } from "../edge/index.js";
-import { ACCOUNT, CALLER_ID, launchChromium, openPage, startC2c, text, until } from "./harness.js";
+import { ACCOUNT, launchChromium, openPage, startC2c, text, until } from "./harness.js";
 
 let c2c;
 let browser;
@@ -41,7 +41,22 @@ describe("with the real Voice SDK", () => {
     assert.equal(body.token.split(".").length, 3);
     await page.locator("#device[data-state=unreachable]").waitFor({ timeout: 30_000 });
     assert.match(await text(page, "#message"), /^Cannot reach Twilio: check this computer's internet connection/);
-    assert.match(await text(page, "#identity"), new RegExp(`Signed in as ${body.identity}; calls show \\${CALLER_ID}`));
+    // The caller ID as people write it (CALLER_ID is +14155550100).
+    // Kept on one line: no-break spaces between the groups.
+    assert.equal(await text(page, "#identity"), `Signed in as ${body.identity}; calls show +1\u00a0415\u00a0555\u00a00100.`);
+    // Out of reach, Call would only sit at "Calling…": it waits until Twilio answers again.
+    assert.ok(await page.locator("#call").isDisabled(), "Call is disabled while Twilio is out of reach");
+    // The number field is where the cursor is on load; and what the dial policy calls came too.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "number");
+    assert.deepEqual(body.allowed, ["US"]);
+    await page.locator("#number").pressSequentially("+442079460958");
+    assert.equal(await page.locator("#number").inputValue(), "+44 20 7946 0958");
+    assert.equal(
+      await text(page, "#number-hint"),
+      "United Kingdom (+44): c2c's dial policy does not call it (it calls US; add GB with --allow-country)",
+    );
+    // The event log's lines are whole: no list numbers hanging off the left edge.
+    assert.equal(await page.locator("#log").evaluate((log) => getComputedStyle(log).listStyleType), "none");
     const log = await text(page, "#log");
     assert.match(log, /access token for browser-/);
     assert.match(log, /registering with Twilio|no registration yet/);
