@@ -69,12 +69,13 @@ function dispatch(event) {
   state = next(state, event);
   if (state !== before) {
     render();
-    report({ phase: state.phase, device: state.device, status: callStatus(state), audioClock: window.c2cAudioClock?.() });
+    report({ type: "state", phase: state.phase, device: state.device, status: callStatus(state), audioClock: window.c2cAudioClock?.() });
   }
 }
 
 // Scripted use: `c2c call` drives this page over the DevTools protocol. It adds a binding named
-// c2cReport to hear the page's states and errors, and acts through window.c2c. A page opened by a
+// c2cReport to hear the page's states and errors (each a JSON object tagged by `type`: "state",
+// "error" or "digits-sent", read by src/call/page.rs), and acts through window.c2c. A page opened by a
 // person has neither, and nothing here changes what it does.
 let lastCallSid = "";
 function report(event) {
@@ -233,7 +234,7 @@ function follow(c) {
     log(`call error ${error?.code ?? ""}: ${error?.message ?? error}`);
     failure = explain(error);
     showMessage(failure);
-    report({ error: { code: Number(error?.code) || 0, message: failure } });
+    report({ type: "error", code: Number(error?.code) || 0, message: failure });
   });
   c.on("cancel", () => {
     log("the caller hung up");
@@ -310,7 +311,7 @@ async function placeCall() {
   } catch (error) {
     log(`the call did not start: ${error?.code ?? ""} ${error?.message ?? error}`);
     showMessage(explain(error));
-    report({ error: { code: Number(error?.code) || 0, message: explain(error) } });
+    report({ type: "error", code: Number(error?.code) || 0, message: explain(error) });
     finish("Call failed.");
   }
 }
@@ -343,7 +344,7 @@ function playQueuedDigit() {
   if (!queuedDigits || !call) {
     queuedDigits = "";
     digitTimer = undefined;
-    report({ digitsSent: true });
+    report({ type: "digits-sent" });
     return;
   }
   const digit = queuedDigits[0];
@@ -391,7 +392,7 @@ async function start() {
   if (!window.Twilio?.Device) {
     showMessage("The Twilio Voice SDK did not load: reload the page; if that does not help, restart c2c.");
     log("the Voice SDK is missing");
-    report({ error: { code: 0, message: "the Voice SDK did not load in the page" }, fatal: true });
+    report({ type: "error", code: 0, message: "the Voice SDK did not load in the page", fatal: true });
     return;
   }
   let first;
@@ -400,7 +401,7 @@ async function start() {
   } catch (error) {
     log(error.message);
     showMessage(`${error.message} Check the terminal where c2c runs.`);
-    report({ error: { code: 0, message: error.message }, fatal: true });
+    report({ type: "error", code: 0, message: error.message, fatal: true });
     return;
   }
   identity = first.identity;

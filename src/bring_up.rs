@@ -34,6 +34,10 @@ pub struct Up {
     client: Client,
     repointed: Repointed,
     target: Target,
+    /// Whether a tunnel that dropped and did not come back ends the run (`c2c call`: its call
+    /// cannot finish without Twilio's callbacks) or is only reported (`serve`, which the agent
+    /// may still reconnect).
+    ends_when_gone: bool,
 }
 
 /// Opens the tunnel and points the app at it. `Ok(None)` when `stop` came before anything
@@ -98,6 +102,7 @@ pub async fn bring_up(bringup: Bringup, stop: &mut Shutdown) -> Result<Option<Up
         client,
         repointed,
         target,
+        ends_when_gone: false,
     }))
 }
 
@@ -171,13 +176,13 @@ impl Up {
     /// address (`moved` hears of it). `alongside` runs meanwhile (a local listener, say).
     pub async fn serve_until_stopped(
         &mut self,
-        stop: &mut Shutdown,
+        stop: impl Future<Output = ()>,
         alongside: impl Future<Output = ()>,
         serve: impl FnMut(EndpointConn, IpAddr),
         moved: impl FnMut(&str),
     ) -> Option<Error> {
         tokio::select! {
-            () = stop.requested() => None,
+            () = stop => None,
             () = alongside => None,
             failure = self.run(serve, moved) => Some(failure),
         }
@@ -199,26 +204,34 @@ impl Up {
                         )
                     }
                 },
-                () = reconnects.next() => {
-                    if let Some(url) = self.follow().await {
-                        moved(&url);
-                    }
-                }
+                () = reconnects.next() => match self.follow().await {
+                    Ok(Some(url)) => moved(&url),
+                    Ok(None) => {}
+                    Err(gone) if self.ends_when_gone => return gone,
+                    Err(gone) => tracing::error!("{gone}"),
+                },
             }
         }
     }
 
+    /// A tunnel that drops and does not come back ends `serve_until_stopped` with that failure.
+    pub fn end_when_gone(&mut self) {
+        self.ends_when_gone = true;
+    }
+
     /// After the session reconnected: follows the tunnel to its new address, if it has one.
-    /// `Some(url)` when the address changed.
-    async fn follow(&mut self) -> Option<String> {
+    /// `Ok(Some(url))` when the address changed; `Err` when the tunnel did not come back.
+    async fn follow(&mut self) -> Result<Option<String>, Error> {
         // The session needs a moment to come back; ask a few times before giving up.
         let mut wait = Duration::from_millis(250);
         let url = loop {
             match self.tunnel.refresh().await {
-                Ok(url) => break url?,
+                Ok(Some(url)) => break url,
+                Ok(None) => return Ok(None),
                 Err(err) if wait > Duration::from_secs(8) => {
-                    tracing::error!("the tunnel did not come back: {err}");
-                    return None;
+                    return Err(Error::Remote(format!(
+                        "the ngrok tunnel dropped and did not come back ({err})"
+                    )));
                 }
                 Err(_) => {
                     tokio::time::sleep(wait).await;
@@ -228,7 +241,7 @@ impl Up {
         };
         let ours = voice_settings(&self.target, &url, self.repointed.ours());
         if ours.voice_url == self.voice_url() {
-            return None;
+            return Ok(None);
         }
         let voice_url = ours.voice_url.clone();
         match self.repointed.follow(&self.client, ours).await {
@@ -237,7 +250,7 @@ impl Up {
             ),
             Err(err) => tracing::error!("{}", repoint_error(err)),
         }
-        Some(url)
+        Ok(Some(url))
     }
 
     /// Puts the app back and closes the tunnel: the one tear-down of `serve` and `tunnel`.

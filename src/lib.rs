@@ -9,7 +9,8 @@
 //! - settings: `settings` (every setting declared once, resolved once into each command's typed
 //!   settings)
 //! - domain: `token` (Access Tokens), `identity`, `twiml`, `dial` (the dial policy), `signature`
-//!   (X-Twilio-Signature), `twilio_api` (REST client), `ngrok_agent`, `state_file`, `browsers`
+//!   (X-Twilio-Signature), `twilio_api` (REST client), `ngrok_agent`, `state_file`, `outcome`
+//!   (how a call ended, one type for the server and c2c call), `browsers`
 //!   (where `c2c call` finds one)
 //! - primitives: `secret`, `sid`, `clock`, `crypto` (ring for TLS, tokens and signatures),
 //!   `error`, `logging`, `stdout` (output a closed pipe ends quietly)
@@ -32,6 +33,7 @@ pub mod browsers;
 pub mod dial;
 pub mod identity;
 pub mod ngrok_agent;
+pub mod outcome;
 pub mod signature;
 pub mod state_file;
 pub mod token;

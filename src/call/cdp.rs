@@ -31,29 +31,53 @@ pub struct Event {
 }
 
 type Waiting = Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Value, String>>>>>;
+/// Where each page's events go, by the session the browser names in them.
+type Routes = Arc<Mutex<HashMap<String, mpsc::UnboundedSender<Event>>>>;
 
 pub struct Cdp {
     writer: tokio::sync::Mutex<pipe::Sender>,
     waiting: Waiting,
+    routes: Routes,
     next_id: AtomicU64,
 }
 
 impl Cdp {
-    /// Talks to the browser through `to_browser` and `from_browser`; events arrive on the
-    /// returned channel, which closes when the browser does.
-    pub fn start(
-        to_browser: pipe::Sender,
-        from_browser: pipe::Receiver,
-    ) -> (Cdp, mpsc::UnboundedReceiver<Event>) {
+    /// Talks to the browser through `to_browser` and `from_browser`. Events of a page go to
+    /// whoever `listen`s to its session; the browser's own are dropped (c2c asks, it does not
+    /// watch the browser).
+    pub fn start(to_browser: pipe::Sender, from_browser: pipe::Receiver) -> Cdp {
         let waiting: Waiting = Arc::default();
-        let (events, received) = mpsc::unbounded_channel();
-        tokio::spawn(read(from_browser, Arc::clone(&waiting), events));
-        let cdp = Cdp {
+        let routes: Routes = Arc::default();
+        tokio::spawn(read(
+            from_browser,
+            Arc::clone(&waiting),
+            Arc::clone(&routes),
+        ));
+        Cdp {
             writer: tokio::sync::Mutex::new(to_browser),
             waiting,
+            routes,
             next_id: AtomicU64::new(1),
-        };
-        (cdp, received)
+        }
+    }
+
+    /// The events of the page attached as `session`, from now on; the channel closes when the
+    /// browser does, or when `forget` is called.
+    pub fn listen(&self, session: &str) -> mpsc::UnboundedReceiver<Event> {
+        let (events, received) = mpsc::unbounded_channel();
+        self.routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(session.to_owned(), events);
+        received
+    }
+
+    /// Stops routing `session`'s events (its page is closed).
+    pub fn forget(&self, session: &str) {
+        self.routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(session);
     }
 
     /// Sends `method` to the browser (or, with `session`, to one of its pages) and waits for
@@ -91,11 +115,7 @@ impl Cdp {
     }
 }
 
-async fn read(
-    mut from_browser: pipe::Receiver,
-    waiting: Waiting,
-    events: mpsc::UnboundedSender<Event>,
-) {
+async fn read(mut from_browser: pipe::Receiver, waiting: Waiting, routes: Routes) {
     let mut buffer = Vec::with_capacity(64 * 1024);
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
@@ -106,17 +126,21 @@ async fn read(
         buffer.extend_from_slice(&chunk[..read]);
         while let Some(end) = buffer.iter().position(|&b| b == 0) {
             let message: Vec<u8> = buffer.drain(..=end).collect();
-            dispatch(&message[..end], &waiting, &events);
+            dispatch(&message[..end], &waiting, &routes);
         }
     }
-    // Whoever still waits learns the browser is gone.
+    // Whoever still waits, or listens, learns the browser is gone.
     waiting
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
+    routes
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .clear();
 }
 
-fn dispatch(message: &[u8], waiting: &Waiting, events: &mpsc::UnboundedSender<Event>) {
+fn dispatch(message: &[u8], waiting: &Waiting, routes: &Routes) {
     let Ok(mut value) = serde_json::from_slice::<Value>(message) else {
         return;
     };
@@ -137,9 +161,19 @@ fn dispatch(message: &[u8], waiting: &Waiting, events: &mpsc::UnboundedSender<Ev
             let _ = waiter.send(answer);
         }
     } else if let Some(method) = value.get("method").and_then(Value::as_str) {
-        let _ = events.send(Event {
-            method: method.to_owned(),
-            params: value.get_mut("params").map(Value::take).unwrap_or_default(),
-        });
+        let Some(session) = value.get("sessionId").and_then(Value::as_str) else {
+            return;
+        };
+        let route = routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(session)
+            .cloned();
+        if let Some(route) = route {
+            let _ = route.send(Event {
+                method: method.to_owned(),
+                params: value.get_mut("params").map(Value::take).unwrap_or_default(),
+            });
+        }
     }
 }

@@ -1,10 +1,11 @@
 //! The listening steps (`wait-for-silence`, `expect-tone`, `expect-audio`, `expect-silence`):
-//! each is fed the frames heard since it started, decides when it has heard enough, and says
-//! what it heard instead when it has not.
+//! each is fed the audio heard since it started (on a thread of its own, see `listening`),
+//! decides when it has heard enough, and says what it heard instead when it has not.
 
 use std::time::Duration;
 
 use super::audio::{FRAME, Loudness, RATE, dominant, loudness, tone_near};
+use super::listening::Listener;
 use super::steps::Action;
 
 /// How long a gap in speech may be for `expect-audio` to count it as one stretch of sound.
@@ -14,6 +15,8 @@ const FRAME_TIME: Duration = Duration::from_millis(1000 * FRAME as u64 / RATE as
 /// A listening step, fed the frames heard since it started.
 pub struct Ear {
     action: Action,
+    /// Everything heard since the step began.
+    heard: Vec<i16>,
     /// Frames already looked at.
     seen: usize,
     spoke: bool,
@@ -28,6 +31,7 @@ impl Ear {
     pub fn new(action: &Action) -> Self {
         Ear {
             action: action.clone(),
+            heard: Vec::new(),
             seen: 0,
             spoke: false,
             run: Duration::ZERO,
@@ -35,18 +39,6 @@ impl Ear {
             longest: Duration::ZERO,
             measured: Vec::new(),
         }
-    }
-
-    pub fn listen(&mut self, samples: &[i16]) -> Option<Result<String, String>> {
-        let frames = samples.len() / FRAME;
-        while self.seen < frames {
-            let frame = &samples[self.seen * FRAME..(self.seen + 1) * FRAME];
-            self.seen += 1;
-            if let Some(done) = self.frame(frame) {
-                return Some(Ok(done));
-            }
-        }
-        None
     }
 
     fn frame(&mut self, frame: &[i16]) -> Option<String> {
@@ -103,12 +95,28 @@ impl Ear {
             _ => None,
         }
     }
+}
 
-    /// Why the step failed, from `samples`, what was heard since it started. The frequencies
-    /// are looked for only here: a step that passes never needs them.
-    pub fn verdict(&self, samples: &[i16], waited: &impl std::fmt::Display) -> String {
+impl Listener for Ear {
+    fn hear(&mut self, samples: &[i16]) -> Option<String> {
+        self.heard.extend_from_slice(samples);
+        while (self.seen + 1) * FRAME <= self.heard.len() {
+            let at = self.seen * FRAME;
+            self.seen += 1;
+            let frame: Vec<i16> = self.heard[at..at + FRAME].to_vec();
+            if let Some(done) = self.frame(&frame) {
+                return Some(done);
+            }
+        }
+        None
+    }
+
+    /// Why the step failed, from what was heard since it started. The frequencies are looked for
+    /// only here: a step that passes never needs them.
+    fn verdict(&self, waited: &str) -> String {
         let mut counts: Vec<(u32, usize)> = Vec::new();
-        for hz in samples
+        for hz in self
+            .heard
             .chunks_exact(FRAME)
             .take(self.seen)
             .filter_map(dominant)
@@ -172,9 +180,8 @@ mod tests {
     /// What the ear decided, and what it would say had it failed.
     fn hear(action: Action, parts: &[Vec<i16>]) -> (Option<Result<String, String>>, String) {
         let mut ear = Ear::new(&action);
-        let audio: Vec<i16> = parts.concat();
-        let decided = ear.listen(&audio);
-        (decided, ear.verdict(&audio, &"WAIT"))
+        let decided = parts.iter().find_map(|part| ear.hear(part)).map(Ok);
+        (decided, ear.verdict("WAIT"))
     }
 
     #[test]

@@ -1,29 +1,35 @@
 //! `c2c call`: a real call placed by c2c's own page in headless Chromium, for scripts and CI.
 //!
-//! - `chrome`: starts the browser; `cdp`: the DevTools protocol over its pipe
+//! - `browser`: starts the browser, which carries many calls; `cdp`: the DevTools protocol over
+//!   its pipe, each page's events routed to it; `cancel`: how a call is told to stop
 //! - `page`: the page as c2c drives it (`driver.js` is injected into it)
 //! - `session`: one call's life, steps included; `steps`: the scenario's language
-//! - `audio`: what the page heard and how to measure it; `ear`: the steps that listen
+//! - `audio`: what the page heard and how to measure it; `ear`: the steps that listen, each on a
+//!   thread of its own (`listening`)
 //! - `report`: outcome, JSON, JUnit
 
 mod audio;
+mod browser;
+mod cancel;
 mod cdp;
-mod chrome;
 mod ear;
+mod listening;
 mod page;
 mod report;
 mod session;
 mod steps;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use chrome::Chrome;
+pub use browser::Browser;
+pub use cancel::Cancel;
 pub use report::{Outcome, Report};
 
 use crate::cli::CallArgs;
 use crate::error::Error;
-use crate::shutdown::Shutdown;
+use crate::outcome::{CallOutcome, OutcomeKind};
 use report::TwilioError;
 use steps::{Action, Step};
 
@@ -202,37 +208,37 @@ pub fn refused_up_front(plan: &Plan, message: String) -> Report {
     }
 }
 
-/// Starts the browser: first, since it takes the longest to be ready.
-pub fn launch(
-    path: &Path,
-    extra: &[String],
-) -> Result<(Chrome, tokio::sync::mpsc::UnboundedReceiver<cdp::Event>), Error> {
-    Chrome::launch(path, extra).map_err(|err| Error::Failed(err.to_string()))
+/// Starts the browser: first, since it takes the longest to be ready. It carries every call of
+/// the run, each in a page of its own.
+pub fn launch(path: &Path, extra: &[String]) -> Result<Arc<Browser>, Error> {
+    Browser::launch(path, extra)
+        .map(Arc::new)
+        .map_err(|err| Error::Failed(err.to_string()))
 }
 
-/// Places the call from `page` (c2c's page, at `page_url`) and follows it to its end.
+/// Places the call from a page of its own in `browser` (c2c's page, at `page_url`) and follows it
+/// to its end, or until `cancel` ends it.
 pub async fn place(
-    (chrome, events): (Chrome, tokio::sync::mpsc::UnboundedReceiver<cdp::Event>),
-    chrome_path: &Path,
+    browser: &Arc<Browser>,
     plan: &Plan,
     page_url: &str,
-    stop: &mut Shutdown,
+    cancel: Cancel,
 ) -> Result<Report, Error> {
-    let product = chrome
-        .check_version(chrome_path)
+    let product = browser
+        .ready()
         .await
-        .map_err(Error::Browser)?;
-    tracing::debug!("{} is {product}", chrome_path.display());
+        .map_err(|why| Error::Browser(why.to_owned()))?;
+    tracing::debug!("the browser is {product}");
     let query: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("to", &plan.target)
         .finish();
     let url = format!("{page_url}?{query}");
     tracing::info!("calling {} from headless Chromium", plan.target);
-    let mut page = page::Page::open(chrome, events, &url)
+    let mut page = page::Page::open(browser, &url)
         .await
         .map_err(|err| Error::Failed(format!("cannot open c2c's page in Chromium: {err}")))?;
-    let lived = session::Session::new(&mut page, stop, plan).run().await;
-    page.chrome.close().await;
+    let lived = session::Session::new(&mut page, cancel, plan).run().await;
+    page.close().await;
     let known = match lived.call_sid.as_str() {
         "" => None,
         sid => ask_outcome(page_url, sid).await,
@@ -249,7 +255,7 @@ pub async fn place(
 }
 
 /// c2c's own account of how the call ended (`GET /calls/CA…`), as the page gets it.
-async fn ask_outcome(page_url: &str, sid: &str) -> Option<serde_json::Value> {
+async fn ask_outcome(page_url: &str, sid: &str) -> Option<CallOutcome> {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
@@ -268,7 +274,7 @@ async fn ask_outcome(page_url: &str, sid: &str) -> Option<serde_json::Value> {
 fn report(
     plan: &Plan,
     lived: session::Lived,
-    known: Option<serde_json::Value>,
+    known: Option<CallOutcome>,
     recording: Option<PathBuf>,
 ) -> Report {
     let duration = match (lived.answered_at, lived.ended_at) {
@@ -281,18 +287,7 @@ fn report(
     // far end answered only when c2c's account of the call does not say it never did.
     let far_end_never = known
         .as_ref()
-        .and_then(|k| k["outcome"].as_str())
-        .is_some_and(|o| {
-            [
-                "refused",
-                "rejected-webhook",
-                "busy",
-                "no-answer",
-                "failed",
-                "canceled",
-            ]
-            .contains(&o)
-        });
+        .is_some_and(|k| !k.outcome.far_end_answered());
     let mut report = Report {
         target: plan.target.clone(),
         call_sid: Some(lived.call_sid).filter(|s| !s.is_empty()),
@@ -315,19 +310,23 @@ fn report(
 fn classify(
     plan: &Plan,
     lived: &session::Lived,
-    known: Option<&serde_json::Value>,
+    known: Option<&CallOutcome>,
     duration: f64,
 ) -> (Outcome, String) {
-    let said = |key: &str| known.and_then(|k| k[key].as_str()).map(str::to_owned);
+    let message = || known.and_then(|k| k.message.clone()).unwrap_or_default();
     let target = &plan.target;
-    match (said("outcome").as_deref(), &lived.error) {
+    match (known.map(|k| k.outcome), &lived.error) {
         _ if lived.interrupted => (Outcome::Interrupted, "interrupted: hung up".to_owned()),
+        _ if lived.ended_by.is_some() => (
+            Outcome::Failed,
+            format!("{}: hung up", lived.ended_by.as_deref().unwrap_or_default()),
+        ),
         _ if lived.unreachable => (Outcome::Unreachable, lived.gone.clone().unwrap_or_default()),
-        (Some("refused"), _) => (Outcome::Refused, said("message").unwrap_or_default()),
-        (Some("rejected-webhook"), _) => (Outcome::Failed, said("message").unwrap_or_default()),
-        (Some("busy"), _) => (Outcome::Busy, format!("{target} was busy")),
-        (Some("no-answer"), _) => (Outcome::NoAnswer, format!("{target} did not answer")),
-        (Some("failed"), _) => (
+        (Some(OutcomeKind::Refused), _) => (Outcome::Refused, message()),
+        (Some(OutcomeKind::RejectedWebhook), _) => (Outcome::Failed, message()),
+        (Some(OutcomeKind::Busy), _) => (Outcome::Busy, format!("{target} was busy")),
+        (Some(OutcomeKind::NoAnswer), _) => (Outcome::NoAnswer, format!("{target} did not answer")),
+        (Some(OutcomeKind::Failed), _) => (
             Outcome::Failed,
             format!(
                 "Twilio could not connect the call to {target} (its call log says why; c2c doctor checks the account)"

@@ -2,6 +2,7 @@
 //! (the page's own `autocall`), heard through two bindings (`c2cReport`: the page's states and
 //! errors; `c2cAudio`: what it hears, from `driver.js`), and acted on through `window.c2c`.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use base64::Engine;
@@ -10,20 +11,67 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::audio::RATE;
+use super::browser::Browser;
 use super::cdp::{CdpError, Event};
-use super::chrome::Chrome;
 
 const DRIVER: &str = include_str!("driver.js");
+
+/// The call's phase, as the page names it (`assets/phone/call-state.js`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    Idle,
+    Connecting,
+    Ringing,
+    InCall,
+    Ended,
+    Incoming,
+}
+
+/// The page's Device, as it names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Device {
+    Starting,
+    Registering,
+    Ready,
+    Offline,
+    Unreachable,
+}
+
+/// What the page reports through `c2cReport`, tagged by `type` (see `report` in assets/app.js).
+#[derive(Debug, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+enum Report {
+    State {
+        phase: Phase,
+        device: Device,
+        #[serde(default)]
+        status: String,
+        #[serde(default, rename = "callSid")]
+        call_sid: String,
+        #[serde(default, rename = "audioClock")]
+        audio_clock: Option<f64>,
+    },
+    Error {
+        #[serde(default)]
+        code: u32,
+        #[serde(default)]
+        message: String,
+        #[serde(default)]
+        fatal: bool,
+    },
+    DigitsSent,
+}
 
 /// What the page said.
 #[derive(Debug)]
 pub enum Said {
-    /// Its state: `phase` is idle, connecting, ringing, in-call or ended; `device` is the
-    /// Device's (registering, ready, offline, unreachable). `audio_clock` is the page's audio
-    /// clock when it changed, so that an answer is placed among the audio heard.
+    /// Its state, marked on its audio clock (`audio_clock`) so that an answer is placed among
+    /// the audio heard; `call_sid` is empty until Twilio has named the call.
     State {
-        phase: String,
-        device: String,
+        phase: Phase,
+        device: Device,
         status: String,
         call_sid: String,
         audio_clock: Option<f64>,
@@ -49,7 +97,7 @@ pub enum Said {
 }
 
 pub struct Page {
-    pub chrome: Chrome,
+    browser: Arc<Browser>,
     session: String,
     events: mpsc::UnboundedReceiver<Event>,
     /// The tab, and the origin c2c opened in it: only its top document speaks for c2c's page.
@@ -61,50 +109,40 @@ pub struct Page {
 }
 
 impl Page {
-    /// Opens `url` in the browser's first tab with c2c's driver in place.
-    pub async fn open(
-        chrome: Chrome,
-        events: mpsc::UnboundedReceiver<Event>,
-        url: &str,
-    ) -> Result<Page, String> {
+    /// Opens `url` in a tab of its own in `browser`, with c2c's driver in place.
+    pub async fn open(browser: &Arc<Browser>, url: &str) -> Result<Page, String> {
         let origin = url::Url::parse(url)
             .map(|u| u.origin().ascii_serialization())
             .map_err(|err| format!("{url} is not an address: {err}"))?;
-        match Self::attach(&chrome, url).await {
-            Ok((target, session)) => Ok(Page {
-                chrome,
+        match Self::attach(browser, url).await {
+            Ok((target, session, events)) => Ok(Page {
+                browser: Arc::clone(browser),
                 session,
                 events,
                 target,
                 origin,
                 context: None,
             }),
-            Err(err) => Err(match chrome.log_tail() {
+            Err(err) => Err(match browser.log_tail() {
                 tail if tail.is_empty() => err.to_string(),
                 tail => format!("{err} ({tail})"),
             }),
         }
     }
 
-    /// Attaches to the first tab, sets up the driver and loads `url`: the tab's id and the
-    /// session's.
-    async fn attach(chrome: &Chrome, url: &str) -> Result<(String, String), CdpError> {
-        let cdp = &chrome.cdp;
-        let targets = cdp.send(None, "Target.getTargets", json!({})).await?;
-        let target = targets["targetInfos"]
-            .as_array()
-            .and_then(|all| all.iter().find(|t| t["type"] == "page"))
-            .and_then(|t| t["targetId"].as_str())
-            .map(str::to_owned);
-        let target = match target {
-            Some(target) => target,
-            None => cdp
-                .send(None, "Target.createTarget", json!({ "url": "about:blank" }))
-                .await?["targetId"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-        };
+    /// Opens a tab, attaches to it, sets up the driver and loads `url`: the tab's id, the
+    /// session's, and the session's events.
+    async fn attach(
+        browser: &Browser,
+        url: &str,
+    ) -> Result<(String, String, mpsc::UnboundedReceiver<Event>), CdpError> {
+        let cdp = &browser.cdp;
+        let target = cdp
+            .send(None, "Target.createTarget", json!({ "url": "about:blank" }))
+            .await?["targetId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let attached = cdp
             .send(
                 None,
@@ -116,6 +154,8 @@ impl Page {
             .as_str()
             .unwrap_or_default()
             .to_owned();
+        // Listened to before the first command on it, so that no event is missed.
+        let events = cdp.listen(&session);
         let s = Some(session.as_str());
         for name in ["c2cReport", "c2cAudio"] {
             cdp.send(s, "Runtime.addBinding", json!({ "name": name }))
@@ -130,7 +170,19 @@ impl Page {
         )
         .await?;
         cdp.send(s, "Page.navigate", json!({ "url": url })).await?;
-        Ok((target, session))
+        Ok((target, session, events))
+    }
+
+    /// Closes the tab: the call's page is done, the browser goes on.
+    pub async fn close(self) {
+        let cdp = &self.browser.cdp;
+        cdp.forget(&self.session);
+        let closing = cdp.send(
+            None,
+            "Target.closeTarget",
+            json!({ "targetId": self.target }),
+        );
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), closing).await;
     }
 
     /// The next thing the page says; `Gone` once the browser has closed.
@@ -139,7 +191,7 @@ impl Page {
             let Some(event) = self.events.recv().await else {
                 return Said::Gone(format!(
                     "Chromium closed unexpectedly{}",
-                    match self.chrome.log_tail() {
+                    match self.browser.log_tail() {
                         tail if tail.is_empty() => String::new(),
                         tail => format!(" ({tail})"),
                     }
@@ -196,7 +248,7 @@ impl Page {
     /// Runs `expression` in the page (not waiting for a promise it returns).
     pub async fn run(&self, expression: &str) -> Result<Value, CdpError> {
         let result = self
-            .chrome
+            .browser
             .cdp
             .send(
                 Some(&self.session),
@@ -259,36 +311,36 @@ fn binding(params: &Value) -> Option<Said> {
                 samples,
             })
         }
-        "c2cReport" => {
-            let report: Value = serde_json::from_str(payload).ok()?;
-            let text = |value: &Value| page_text(value.as_str().unwrap_or_default());
-            if let Some(error) = report.get("error") {
-                return Some(Said::Error {
-                    code: error["code"]
-                        .as_u64()
-                        .and_then(|c| u32::try_from(c).ok())
-                        .unwrap_or(0),
-                    message: text(&error["message"]),
-                    fatal: report["fatal"].as_bool().unwrap_or(false),
-                });
-            }
-            if report.get("digitsSent").is_some() {
-                return Some(Said::DigitsSent);
-            }
-            let call_sid = report["callSid"].as_str().unwrap_or_default();
-            Some(Said::State {
-                phase: text(&report["phase"]),
-                device: text(&report["device"]),
-                status: text(&report["status"]),
+        "c2cReport" => Some(match serde_json::from_str::<Report>(payload).ok()? {
+            Report::State {
+                phase,
+                device,
+                status,
+                call_sid,
+                audio_clock,
+            } => Said::State {
+                phase,
+                device,
+                status: page_text(&status),
                 // c2c asks its server about this call by this SID: nothing else goes in a path.
-                call_sid: if is_call_sid(call_sid) {
-                    call_sid.to_owned()
+                call_sid: if is_call_sid(&call_sid) {
+                    call_sid
                 } else {
                     String::new()
                 },
-                audio_clock: report["audioClock"].as_f64().filter(|t| t.is_finite()),
-            })
-        }
+                audio_clock: audio_clock.filter(|t| t.is_finite()),
+            },
+            Report::Error {
+                code,
+                message,
+                fatal,
+            } => Said::Error {
+                code,
+                message: page_text(&message),
+                fatal,
+            },
+            Report::DigitsSent => Said::DigitsSent,
+        }),
         _ => None,
     }
 }
@@ -321,7 +373,9 @@ mod tests {
     #[test]
     fn page_text_cannot_forge_lines_break_xml_or_attach_files() {
         let Some(Said::State { status, .. }) = report(json!({
+            "type": "state",
             "phase": "in-call",
+            "device": "ready",
             "status": "ok\n INFO forged line\u{1b}[31m\u{0}[[ATTACHMENT|/etc/passwd]]",
         })) else {
             panic!("a state");
@@ -329,7 +383,7 @@ mod tests {
         assert!(!status.chars().any(char::is_control), "{status:?}");
         assert!(!status.contains("[[ATTACHMENT|"), "{status:?}");
         let Some(Said::Error { message, .. }) =
-            report(json!({ "error": { "code": 1, "message": "x".repeat(100_000) } }))
+            report(json!({ "type": "error", "code": 1, "message": "x".repeat(100_000) }))
         else {
             panic!("an error");
         };
@@ -343,9 +397,9 @@ mod tests {
             ("../../../x?y=1", false),
             ("CA0123456789abcdef0123456789abcde/", false),
         ] {
-            let Some(Said::State { call_sid, .. }) =
-                report(json!({ "phase": "ringing", "callSid": sid }))
-            else {
+            let Some(Said::State { call_sid, .. }) = report(
+                json!({ "type": "state", "phase": "ringing", "device": "ready", "callSid": sid }),
+            ) else {
                 panic!("a state");
             };
             assert_eq!(call_sid.is_empty(), !kept, "{sid}");

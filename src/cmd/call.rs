@@ -2,12 +2,19 @@
 //! already running) and, with `--tunnel`, its tunnel.
 
 use crate::bring_up;
-use crate::call::{self, Plan};
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::call::{self, Browser, Cancel, Plan};
 use crate::cli::CallArgs;
 use crate::dial::DialPolicy;
 use crate::error::Error;
 use crate::server::Side;
-use crate::settings::call::{Call, Serving};
+use crate::settings::{
+    self,
+    call::{Call, Serving},
+};
 use crate::shutdown::Shutdown;
 
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
@@ -54,23 +61,54 @@ async fn check_server(page: &str) -> Result<(), Error> {
 }
 
 async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Report, Error> {
-    let mut stop = Shutdown::listen()?;
+    let signals = Shutdown::listen()?;
     if let Serving::Existing { page } = &settings.serving {
         check_server(page).await?;
     }
     // The browser takes longest to be ready, so it starts first.
     let browser = call::launch(&settings.chrome, &args.chrome_args)?;
-    let (listen, server_settings, bringup) = match settings.serving {
+    // One token for the run: the signals cancel it, and with it the call (its child).
+    let run = CancellationToken::new();
+    let report = match settings.serving {
         Serving::Existing { page } => {
-            return call::place(browser, &settings.chrome, plan, &page, &mut stop).await;
+            let _feeding = feed(signals, run.clone());
+            call::place(&browser, plan, &page, Cancel::child_of(&run)).await
         }
         Serving::InProcess {
             listen,
             server,
             bringup,
-        } => (listen, server, bringup),
+        } => in_process(&browser, plan, listen, *server, bringup, signals, run).await,
     };
-    let (listener, server, page) = super::start_server(listen, *server_settings).await?;
+    browser.close().await;
+    report
+}
+
+/// Cancels `run` when a signal comes, for as long as the returned guard is kept.
+fn feed(mut signals: Shutdown, run: CancellationToken) -> tokio_util::sync::DropGuard {
+    let guard = CancellationToken::new();
+    let stopped = guard.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            () = signals.requested() => run.cancel(),
+            () = stopped.cancelled() => {}
+        }
+    });
+    guard.drop_guard()
+}
+
+/// The call through c2c's own server, and with --tunnel its tunnel: the tunnel closing for good
+/// ends the call, with that reason.
+async fn in_process(
+    browser: &Arc<Browser>,
+    plan: &Plan,
+    listen: std::net::SocketAddr,
+    server_settings: settings::serve::Server,
+    bringup: Option<Box<settings::tunnel::Bringup>>,
+    mut signals: Shutdown,
+    run: CancellationToken,
+) -> Result<call::Report, Error> {
+    let (listener, server, page) = super::start_server(listen, server_settings).await?;
     tracing::debug!("c2c's page for the call is at {page}");
     // Twilio asks the TwiML App's Voice URL what to do: without a tunnel or a public address
     // that is not this c2c (unless a stand-in edge, --signalling, plays Twilio).
@@ -81,7 +119,7 @@ async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Rep
         );
     }
     let mut up = match bringup {
-        Some(bringup) => match bring_up::bring_up(*bringup, &mut stop).await? {
+        Some(bringup) => match bring_up::bring_up(*bringup, &mut signals).await? {
             Some(up) => {
                 server.app().set_public_url(up.tunnel.url());
                 Some(up)
@@ -90,39 +128,45 @@ async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Rep
         },
         None => None,
     };
-    let serve_local = server.run(listener, Side::Local, std::future::pending());
+    let _feeding = feed(signals, run.clone());
+    let cancel = Cancel::child_of(&run);
+    if let Some(up) = &mut up {
+        up.end_when_gone();
+    }
+    let serve_local = server.run(listener, Side::Local);
     let report = match &mut up {
         Some(up) => {
-            // The tunnel serves until the call is over. It hears Ctrl-C on its own listener too,
-            // and then stops taking requests; the call hangs up and ends by itself.
             let (over, call_over) = tokio::sync::oneshot::channel::<()>();
             let placed = async {
-                let report = call::place(browser, &settings.chrome, plan, &page, &mut stop).await;
+                let report = call::place(browser, plan, &page, cancel.clone()).await;
                 let _ = over.send(());
                 report
             };
-            let mut tunnel_stop = Shutdown::listen()?;
             let alongside = async {
                 tokio::select! {
-                    () = serve_local => {},
+                    never = serve_local => match never {},
                     _ = call_over => {},
                 }
             };
-            let serving = up.serve_until_stopped(
-                &mut tunnel_stop,
-                alongside,
-                |conn, peer| server.accept(conn, Side::Public, peer),
-                |url| server.app().set_public_url(url),
-            );
-            let (report, failure) = tokio::join!(placed, serving);
-            match (report, failure) {
-                (Err(err), _) | (Ok(_), Some(err)) => Err(err),
-                (Ok(report), None) => Ok(report),
-            }
+            let tunnel = async {
+                let failure = up
+                    .serve_until_stopped(
+                        run.cancelled(),
+                        alongside,
+                        |conn, peer| server.accept(conn, Side::Public, peer),
+                        |url| server.app().set_public_url(url),
+                    )
+                    .await;
+                if let Some(failure) = &failure {
+                    cancel.end(format!("Twilio can no longer reach this c2c: {failure}"));
+                }
+                failure
+            };
+            tokio::join!(placed, tunnel).0
         }
         None => tokio::select! {
-            report = call::place(browser, &settings.chrome, plan, &page, &mut stop) => report,
-            () = serve_local => Err(Error::Failed("c2c's server stopped during the call".to_owned())),
+            report = call::place(browser, plan, &page, cancel) => report,
+            never = serve_local => match never {},
         },
     };
     server.shutdown(std::time::Duration::from_millis(500)).await;

@@ -47,12 +47,12 @@ async fn serve(settings: Serve) -> Result<(), Error> {
     if settings.open {
         open_browser(&page);
     }
-    let serve_local = server.run(listener, Side::Local, std::future::pending());
+    let serve_local = async { match server.run(listener, Side::Local).await {} };
     let (up, failure) = match up {
         Some(mut up) => {
             let failure = up
                 .serve_until_stopped(
-                    &mut stop,
+                    stop.requested(),
                     serve_local,
                     |conn, peer| server.accept(conn, Side::Public, peer),
                     |url| server.app().set_public_url(url),

@@ -25,7 +25,7 @@ pub fn run(settings: Tunnel) -> Result<(), Error> {
         );
         let failure = up
             .serve_until_stopped(
-                &mut stop,
+                stop.requested(),
                 std::future::pending(),
                 |conn, peer| tunnel::forward(conn, peer, local),
                 |_| {},

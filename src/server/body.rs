@@ -9,7 +9,7 @@ use hyper::body::Incoming;
 use hyper::header::CONTENT_LENGTH;
 use hyper::{HeaderMap, StatusCode};
 
-use super::routes::{Resp, text};
+use super::respond::{Resp, text};
 
 /// Twilio's webhook requests are a few kilobytes; anything this big is not one.
 const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -12,6 +12,7 @@ mod limits;
 mod logged;
 mod outcomes;
 mod rate_limit;
+mod respond;
 mod routes;
 mod state;
 mod token;
@@ -93,23 +94,19 @@ impl Server {
         });
     }
 
-    /// Accepts connections on `listener` until `stop` resolves.
-    pub async fn run(&self, listener: TcpListener, side: Side, stop: impl Future<Output = ()>) {
-        tokio::pin!(stop);
+    /// Serves `listener` for as long as the caller keeps this future: it never ends by itself.
+    pub async fn run(&self, listener: TcpListener, side: Side) -> std::convert::Infallible {
         loop {
-            tokio::select! {
-                accepted = listener.accept() => match accepted {
-                    Ok((stream, peer)) => {
-                        let _ = stream.set_nodelay(true);
-                        self.accept(stream, side, peer.ip());
-                    }
-                    // Running out of file descriptors, say: wait instead of spinning.
-                    Err(err) => {
-                        tracing::warn!("accepting a connection failed: {err}");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
-                },
-                () = &mut stop => break,
+            match listener.accept().await {
+                Ok((stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    self.accept(stream, side, peer.ip());
+                }
+                // Running out of file descriptors, say: wait instead of spinning.
+                Err(err) => {
+                    tracing::warn!("accepting a connection failed: {err}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
             }
         }
     }

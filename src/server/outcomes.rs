@@ -12,35 +12,10 @@ use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+pub use crate::outcome::{CallOutcome as Outcome, OutcomeKind};
 
 const CAPACITY: usize = 256;
 const KEPT_FOR: Duration = Duration::from_secs(10 * 60);
-
-/// What the page shows when a call ends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Outcome {
-    /// `refused`, `rejected-webhook`, or Twilio's `DialCallStatus`: `completed`, `busy`,
-    /// `no-answer`, `failed`, `canceled`.
-    pub outcome: String,
-    /// c2c's words for the user, when it knows more than the status says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Seconds the far end was connected (`DialCallDuration`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<u64>,
-}
-
-impl Outcome {
-    /// An outcome c2c decided, in its own words.
-    pub fn explained(outcome: &str, message: &str) -> Self {
-        Outcome {
-            outcome: outcome.to_owned(),
-            message: Some(message.to_owned()),
-            duration: None,
-        }
-    }
-}
 
 /// How many refusal notes are kept, and how many may be written a minute.
 const REFUSAL_CAPACITY: usize = 32;
@@ -140,7 +115,7 @@ mod tests {
 
     fn busy() -> Outcome {
         Outcome {
-            outcome: "busy".into(),
+            outcome: OutcomeKind::Busy,
             message: None,
             duration: None,
         }
@@ -161,7 +136,7 @@ mod tests {
         let outcomes = Outcomes::default();
         let now = Instant::now();
         outcomes.record(SID, busy(), now);
-        let refused = Outcome::explained("refused", "why");
+        let refused = Outcome::explained(OutcomeKind::Refused, "why");
         outcomes.record(SID, refused.clone(), now);
         assert_eq!(outcomes.get(SID, now), Some(refused));
         outcomes.record("CA<script>", busy(), now);
@@ -185,7 +160,7 @@ mod tests {
         let outcomes = Outcomes::default();
         let now = Instant::now();
         outcomes.record(SID, busy(), now);
-        let forged = Outcome::explained("rejected-webhook", "forged");
+        let forged = Outcome::explained(OutcomeKind::RejectedWebhook, "forged");
         assert!(outcomes.note_refusal(SID, forged.clone(), now));
         assert_eq!(outcomes.get(SID, now), Some(busy()), "not replaced");
         for i in 0..1000 {
@@ -199,7 +174,7 @@ mod tests {
     fn refusal_notes_are_shown_when_nothing_verified_says_more_and_are_rate_limited() {
         let outcomes = Outcomes::default();
         let now = Instant::now();
-        let note = Outcome::explained("rejected-webhook", "wrong Auth Token");
+        let note = Outcome::explained(OutcomeKind::RejectedWebhook, "wrong Auth Token");
         assert!(outcomes.note_refusal(SID, note.clone(), now));
         assert_eq!(outcomes.get(SID, now), Some(note.clone()));
         let kept = (0..100)

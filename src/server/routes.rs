@@ -5,17 +5,14 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use bytes::Bytes;
-use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HOST, HeaderValue, WWW_AUTHENTICATE};
-use hyper::{HeaderMap, Method, Request, Response, StatusCode, Uri};
+use hyper::header::{ALLOW, HOST, HeaderValue, WWW_AUTHENTICATE};
+use hyper::{HeaderMap, Method, Request, StatusCode, Uri};
 
 use super::access::{self, Trust};
+use super::respond::{Resp, json, text};
 use super::webhook::{self, Hook};
 use super::{App, Side, assets, logged, token};
-
-pub(super) type Resp = Response<Full<Bytes>>;
 
 pub async fn handle(app: &Arc<App>, side: Side, peer: IpAddr, request: Request<Incoming>) -> Resp {
     let started = Instant::now();
@@ -55,27 +52,21 @@ pub async fn handle(app: &Arc<App>, side: Side, peer: IpAddr, request: Request<I
     response
 }
 
+/// What answers a path: one of Twilio's webhooks, whose rules are their own (signatures, see
+/// `webhook_auth`), or the page's side, for local clients and `--share`.
 enum Route {
+    Webhook(Hook),
+    Page(PageRoute),
+}
+
+enum PageRoute {
     Page,
     Asset(String),
     Token,
     Registered,
-    Voice,
-    DialStatus,
-    Status,
     Health,
     /// `/calls/CA…`: how that call ended.
     Outcome(String),
-}
-
-pub(super) fn text(status: StatusCode, message: &str) -> Resp {
-    let mut response = Response::new(Full::new(Bytes::from(format!("{message}\n"))));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
 }
 
 async fn route(
@@ -85,18 +76,25 @@ async fn route(
     peer: IpAddr,
     request: Request<Incoming>,
 ) -> Resp {
+    // The route table: each path, what answers it, and the methods it takes.
     let path = request.uri().path();
     let (route, allowed): (Route, &[Method]) = match path {
-        "/" | "/index.html" => (Route::Page, &[Method::GET, Method::HEAD]),
-        "/token" => (Route::Token, &[Method::GET]),
-        "/registered" => (Route::Registered, &[Method::POST]),
-        "/voice" => (Route::Voice, &[Method::POST]),
-        "/dial-status" => (Route::DialStatus, &[Method::POST]),
-        "/status" => (Route::Status, &[Method::POST]),
-        "/healthz" => (Route::Health, &[Method::GET, Method::HEAD]),
+        "/" | "/index.html" => (Route::Page(PageRoute::Page), &[Method::GET, Method::HEAD]),
+        "/token" => (Route::Page(PageRoute::Token), &[Method::GET]),
+        "/registered" => (Route::Page(PageRoute::Registered), &[Method::POST]),
+        "/voice" => (Route::Webhook(Hook::Voice), &[Method::POST]),
+        "/dial-status" => (Route::Webhook(Hook::DialStatus), &[Method::POST]),
+        "/status" => (Route::Webhook(Hook::Status), &[Method::POST]),
+        "/healthz" => (Route::Page(PageRoute::Health), &[Method::GET, Method::HEAD]),
         p => match (p.strip_prefix("/assets/"), p.strip_prefix("/calls/")) {
-            (Some(asset), _) => (Route::Asset(asset.to_owned()), &[Method::GET, Method::HEAD]),
-            (_, Some(sid)) => (Route::Outcome(sid.to_owned()), &[Method::GET]),
+            (Some(asset), _) => (
+                Route::Page(PageRoute::Asset(asset.to_owned())),
+                &[Method::GET, Method::HEAD],
+            ),
+            (_, Some(sid)) => (
+                Route::Page(PageRoute::Outcome(sid.to_owned())),
+                &[Method::GET],
+            ),
             _ => return text(StatusCode::NOT_FOUND, "Not found."),
         },
     };
@@ -111,15 +109,21 @@ async fn route(
         }
         return response;
     }
-    let hook = match route {
-        Route::Voice => Some(Hook::Voice),
-        Route::DialStatus => Some(Hook::DialStatus),
-        Route::Status => Some(Hook::Status),
-        _ => None,
-    };
-    if let Some(hook) = hook {
-        return webhook::answer(app, trust, hook, request).await;
+    match route {
+        Route::Webhook(hook) => webhook::answer(app, trust, hook, request).await,
+        Route::Page(route) => page_side(app, side, trust, peer, route, request).await,
     }
+}
+
+/// The page's side: local clients (or `--share`'s), and only for c2c's own page.
+async fn page_side(
+    app: &Arc<App>,
+    side: Side,
+    trust: Trust,
+    peer: IpAddr,
+    route: PageRoute,
+    request: Request<Incoming>,
+) -> Resp {
     if let Some(refused) = check_page_access(app, trust, request.uri(), request.headers()) {
         return refused;
     }
@@ -130,24 +134,21 @@ async fn route(
         return refused;
     }
     match route {
-        Route::Page => assets::serve("index.html", request.headers()).unwrap_or_else(|| {
+        PageRoute::Page => assets::serve("index.html", request.headers()).unwrap_or_else(|| {
             text(
                 StatusCode::NOT_FOUND,
                 "This c2c was built without its page.",
             )
         }),
-        Route::Asset(asset) => assets::serve(&asset, request.headers())
+        PageRoute::Asset(asset) => assets::serve(&asset, request.headers())
             .unwrap_or_else(|| text(StatusCode::NOT_FOUND, "Not found.")),
-        Route::Token => {
+        PageRoute::Token => {
             let client = access::client_ip(side, peer, request.headers());
             token::answer(app, client, &request)
         }
-        Route::Registered => token::registered(app, request).await,
-        Route::Health => text(StatusCode::OK, "ok"),
-        Route::Outcome(sid) => outcome(app, &sid),
-        Route::Voice | Route::DialStatus | Route::Status => {
-            text(StatusCode::NOT_FOUND, "Not found.")
-        }
+        PageRoute::Registered => token::registered(app, request).await,
+        PageRoute::Health => text(StatusCode::OK, "ok"),
+        PageRoute::Outcome(sid) => outcome(app, &sid),
     }
 }
 
@@ -157,16 +158,6 @@ fn outcome(app: &App, sid: &str) -> Resp {
         return text(StatusCode::NOT_FOUND, "c2c knows nothing of that call.");
     };
     json(&outcome)
-}
-
-/// `value` as JSON that no cache keeps: a token, a call's outcome.
-pub(super) fn json(value: &impl serde::Serialize) -> Resp {
-    let body = serde_json::to_vec(value).unwrap_or_default();
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 /// The page, its files and /token: local clients, or public ones with `--share`'s password.
@@ -199,8 +190,8 @@ fn check_page_access(app: &App, trust: Trust, uri: &Uri, headers: &HeaderMap) ->
 }
 
 /// A page that places a call as it opens only with this run's key (`App::autocall_key`).
-fn check_autocall(app: &App, route: &Route, uri: &Uri) -> Option<Resp> {
-    if !matches!(route, Route::Page) {
+fn check_autocall(app: &App, route: &PageRoute, uri: &Uri) -> Option<Resp> {
+    if !matches!(route, PageRoute::Page) {
         return None;
     }
     let given = uri.query().and_then(|query| {
@@ -221,15 +212,15 @@ fn check_autocall(app: &App, route: &Route, uri: &Uri) -> Option<Resp> {
 
 /// Tokens, and a call placed as the page opens, only for c2c's own page: another site the user
 /// visits can make the browser ask for either (an image tag will do), and must not get them.
-fn check_site(route: &Route, request: &Request<Incoming>) -> Option<Resp> {
+fn check_site(route: &PageRoute, request: &Request<Incoming>) -> Option<Resp> {
     let autocall = || {
         request.uri().query().is_some_and(|query| {
             form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "autocall")
         })
     };
     let guarded = match route {
-        Route::Token | Route::Registered | Route::Outcome(_) => true,
-        Route::Page => autocall(),
+        PageRoute::Token | PageRoute::Registered | PageRoute::Outcome(_) => true,
+        PageRoute::Page => autocall(),
         _ => false,
     };
     (guarded && access::from_another_site(request.uri(), request.headers())).then(|| {

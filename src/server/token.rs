@@ -4,13 +4,11 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
-use bytes::Bytes;
-use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_TYPE, RETRY_AFTER};
-use hyper::{Request, Response, StatusCode};
+use hyper::{Request, StatusCode};
 
-use super::routes::{Resp, json, text};
+use super::respond::{Resp, json, no_content, text};
 use super::state::AllTaken;
 use super::{App, body};
 use crate::clock;
@@ -132,10 +130,7 @@ pub async fn registered(app: &App, request: Request<Incoming>) -> Resp {
         Some((identity, expires_at)) => match app.identities.record(&identity, expires_at, now) {
             Ok(()) => {
                 tracing::debug!("{identity} registered: calls to the caller ID ring it");
-                Response::builder()
-                    .status(StatusCode::NO_CONTENT)
-                    .body(Full::new(Bytes::new()))
-                    .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""))
+                no_content()
             }
             Err(AllTaken) => text(
                 StatusCode::CONFLICT,

@@ -11,8 +11,8 @@ use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 
 use super::access::Trust;
-use super::outcomes::Outcome;
-use super::routes::{Resp, text};
+use super::outcomes::{Outcome, OutcomeKind};
+use super::respond::{Resp, no_content, text};
 use super::{App, body, form, logged, voice, webhook_auth};
 use crate::{clock, twiml};
 
@@ -66,7 +66,7 @@ pub async fn answer(app: &Arc<App>, trust: Trust, hook: Hook, request: Request<I
         if let Some(words) = refusal.for_the_page() {
             app.outcomes.note_refusal(
                 form::param(&params, "CallSid"),
-                Outcome::explained("rejected-webhook", words),
+                Outcome::explained(OutcomeKind::RejectedWebhook, words),
                 Instant::now(),
             );
         }
@@ -86,10 +86,7 @@ pub async fn answer(app: &Arc<App>, trust: Trust, hook: Hook, request: Request<I
         Hook::DialStatus => answer_dial_status(app, &params),
         Hook::Status => {
             tracing::info!("{}", voice::status_line(&params));
-            Response::builder()
-                .status(StatusCode::NO_CONTENT)
-                .body(Full::new(Bytes::new()))
-                .unwrap_or_else(|_| text(StatusCode::NO_CONTENT, ""))
+            no_content()
         }
     }
 }
@@ -97,11 +94,10 @@ pub async fn answer(app: &Arc<App>, trust: Trust, hook: Hook, request: Request<I
 /// Keeps how the far end answered for the page, and ends the call: nothing follows a dial.
 fn answer_dial_status(app: &App, params: &[(String, String)]) -> Resp {
     tracing::info!("{}", voice::dial_line(params));
-    let status = form::param(params, "DialCallStatus");
     // Twilio's five; anything else is not a status the page could explain.
-    if ["completed", "busy", "no-answer", "failed", "canceled"].contains(&status) {
+    if let Some(kind) = OutcomeKind::from_dial_status(form::param(params, "DialCallStatus")) {
         let outcome = Outcome {
-            outcome: status.to_owned(),
+            outcome: kind,
             message: None,
             duration: form::param(params, "DialCallDuration").parse().ok(),
         };
@@ -120,7 +116,11 @@ async fn answer_voice(app: &Arc<App>, params: &[(String, String)]) -> Resp {
         tracing::warn!("{}", answer.log);
     }
     if let Some(words) = answer.for_the_page {
-        keep(app, params, Outcome::explained("refused", &words));
+        keep(
+            app,
+            params,
+            Outcome::explained(OutcomeKind::Refused, &words),
+        );
     }
     twiml_response(answer.twiml)
 }

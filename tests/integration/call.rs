@@ -659,3 +659,96 @@ fn a_program_that_is_no_browser_is_said_to_be_none() {
         run.stderr
     );
 }
+
+/// `c2c call NUMBER ARGS` as the library reads it.
+fn plan(number: &str, args: &[&str]) -> c2c::call::Plan {
+    use clap::FromArgMatches;
+    let mut all = vec!["c2c", "call", number];
+    all.extend_from_slice(args);
+    let matches = c2c::cli::command().get_matches_from(all);
+    match c2c::cli::Cli::from_arg_matches(&matches).unwrap().command {
+        c2c::cli::Command::Call(args) => c2c::call::Plan::from_args(&args).unwrap(),
+        _ => unreachable!("a call"),
+    }
+}
+
+#[test]
+fn one_browser_carries_two_calls_at_once_each_with_its_own_outcome() {
+    let edge = VoiceEdge::start(&["+14155550101=answer+tone=700", "+14155550102=busy"]);
+    let serve = crate::server::serve(
+        &[],
+        &[
+            ("C2C_SIGNALLING", edge.signalling.as_str()),
+            ("TWILIO_AUTH_TOKEN", crate::fixtures::AUTH_TOKEN),
+        ],
+    );
+    let page = format!("http://127.0.0.1:{}/", serve.port);
+    let chromium = c2c::browsers::find(&c2c::browsers::Layout::this_machine())
+        .expect("the tests need Chromium: ./scripts/setup installs it");
+    let answered = plan(
+        "+14155550101",
+        &["--step", "expect-tone 700", "--step", "hangup"],
+    );
+    let busy = plan("+14155550102", &[]);
+    // As c2c's main does: one crypto provider for every TLS client, ring.
+    c2c::crypto::install();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (first, second) = runtime.block_on(async {
+        let trust = format!("--ignore-certificate-errors-spki-list={}", edge.spki);
+        let browser = c2c::call::launch(&chromium, &[trust]).unwrap();
+        let both = tokio::join!(
+            c2c::call::place(&browser, &answered, &page, c2c::call::Cancel::default()),
+            c2c::call::place(&browser, &busy, &page, c2c::call::Cancel::default()),
+        );
+        browser.close().await;
+        both
+    });
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(first.outcome, c2c::call::Outcome::Completed, "{first:?}");
+    assert_eq!(first.steps[0].detail, "heard 700 Hz", "{first:?}");
+    assert_eq!(second.outcome, c2c::call::Outcome::Busy, "{second:?}");
+    assert_ne!(first.call_sid, second.call_sid);
+    // Both went through the same c2c, from two pages of one browser.
+    let calls = [edge.next("call"), edge.next("call")];
+    let mut dialled: Vec<&str> = calls
+        .iter()
+        .map(|c| c["dials"][0]["to"].as_str().unwrap())
+        .collect();
+    dialled.sort_unstable();
+    assert_eq!(dialled, ["+14155550101", "+14155550102"]);
+}
+
+#[test]
+fn the_tunnel_going_away_during_a_call_ends_it_with_that_reason() {
+    use crate::ngrok_edge::{self, Edge};
+    let mock = crate::twilio_mock::TwilioMock::start();
+    let ngrok = Edge::start(crate::fixtures::NGROK_AUTHTOKEN, &[crate::tunnel::URL]);
+    let edge = VoiceEdge::start(&[&format!("{IVR}=answer")]);
+    let running = edge
+        .call(&[IVR, "--tunnel", "--hangup-after", "60s", "--json"])
+        .against(&mock)
+        .env("C2C_NGROK_TEST_EDGE", &ngrok.addr)
+        .env("C2C_NGROK_TEST_CA", ngrok_edge::CA)
+        .spawn_capturing();
+    edge.next("invite");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let gone = std::time::Instant::now();
+    ngrok.go_away();
+    let run = running.wait();
+    let took = gone.elapsed();
+    // The agent is given about 16 s to come back (a drop it recovers from must not end a call),
+    // not the 60 s the call had left.
+    assert!(
+        took < std::time::Duration::from_secs(30),
+        "ended {took:?} after the tunnel went"
+    );
+    let report = json(&run.stdout);
+    assert_eq!(report["outcome"], "failed", "{report}");
+    assert!(
+        report["message"]
+            .as_str()
+            .unwrap()
+            .contains("Twilio can no longer reach this c2c"),
+        "{report}"
+    );
+}

@@ -44,6 +44,8 @@ struct State {
     session: Option<(Arc<tokio::sync::Mutex<Opener>>, String)>,
     /// Sessions to end at once (to make the agent reconnect).
     drop_session: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Refuse every new session (`go_away`): the tunnel is gone for good.
+    refusing: bool,
 }
 
 pub struct Edge {
@@ -92,6 +94,13 @@ impl Edge {
     /// Every Bind request so far (its `Opts` say what the agent asked of the edge).
     pub fn binds(&self) -> Vec<Value> {
         self.state.lock().unwrap().binds.clone()
+    }
+
+    /// Ends the current session and refuses the agent's every attempt to come back, as an
+    /// account suspended or a network gone for good would.
+    pub fn go_away(&self) {
+        self.state.lock().unwrap().refusing = true;
+        self.drop_session();
     }
 
     /// Ends the current session, as a network drop would.
@@ -155,6 +164,10 @@ fn tls_acceptor() -> tokio_rustls::TlsAcceptor {
     tokio_rustls::TlsAcceptor::from(Arc::new(config))
 }
 
+fn state_refusing(state: &Arc<Mutex<State>>) -> bool {
+    state.lock().unwrap().refusing
+}
+
 async fn session(
     stream: tokio_rustls::server::TlsStream<tokio::net::TcpStream>,
     authtoken: String,
@@ -184,7 +197,9 @@ async fn session(
         let typ = stream.typ();
         if typ == AUTH {
             rpc(stream, |req| {
-                if req["Extra"]["AuthToken"] == authtoken.as_str() {
+                if state_refusing(&state) {
+                    json!({"Error": "Your account is suspended.\n\nERR_NGROK_103\n"})
+                } else if req["Extra"]["AuthToken"] == authtoken.as_str() {
                     json!({"Version": "3", "ClientId": "stand-in-agent", "Extra": {}})
                 } else {
                     json!({"Error": "The authtoken you specified is properly formed, but it is invalid.\n\nERR_NGROK_107\n"})

@@ -161,6 +161,41 @@ impl C2c {
     }
 }
 
+/// A c2c started in the background whose output is kept for when it ends.
+pub struct Capturing {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl C2c {
+    pub fn spawn_capturing(mut self) -> Capturing {
+        self.command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        Capturing {
+            child: self.command.spawn().expect("c2c starts"),
+            _dir: self.dir,
+        }
+    }
+}
+
+impl Capturing {
+    /// Waits for c2c to end: its output and exit status.
+    pub fn wait(self) -> Run {
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = self.child.wait_with_output().expect("c2c ends");
+        Run {
+            code: status.code().expect("c2c exits, not killed by a signal"),
+            stdout: String::from_utf8(stdout).expect("UTF-8 output"),
+            stderr: String::from_utf8(stderr).expect("UTF-8 errors"),
+        }
+    }
+}
+
 /// A c2c that keeps running (`c2c tunnel`, say) until the test stops it.
 pub struct Running {
     child: std::process::Child,

@@ -15,7 +15,8 @@ pub struct VoiceEdge {
     child: Child,
     lines: mpsc::Receiver<Value>,
     pub signalling: String,
-    spki: String,
+    /// The hash of its certificate's key, for Chromium's --ignore-certificate-errors-spki-list.
+    pub spki: String,
 }
 
 impl VoiceEdge {

@@ -10,9 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Plan;
 use super::audio::{Heard, RATE};
-use super::page::{Page, Said};
+use super::page::{Device, Page, Phase, Said};
 use super::report::{StepResult, TwilioError};
-use crate::shutdown::Shutdown;
+use crate::call::Cancel;
 
 /// How long c2c's page may take to say its first word (its token fetched, its Device made).
 const PAGE_START: Duration = Duration::from_secs(15);
@@ -39,6 +39,8 @@ pub struct Lived {
     pub ended_at: Option<Instant>,
     pub timed_out: bool,
     pub interrupted: bool,
+    /// Ended from outside, and why (the tunnel it needed closed, say).
+    pub ended_by: Option<String>,
     /// The page found Twilio out of reach before the call was answered.
     pub unreachable: bool,
     pub gone: Option<String>,
@@ -49,12 +51,13 @@ pub struct Lived {
 
 pub struct Session<'a> {
     page: &'a mut Page,
-    stop: &'a mut Shutdown,
+    cancel: Cancel,
     plan: &'a Plan,
     lived: Lived,
-    phase: String,
-    /// The Device's state, as the page last said it.
-    device: String,
+    /// The call's phase and the Device's state, as the page last said them; `None` before its
+    /// first word.
+    phase: Option<Phase>,
+    device: Option<Device>,
     digits_sent: bool,
     /// `--hangup-after`, from the answer.
     cut_off: Option<Instant>,
@@ -64,10 +67,10 @@ pub struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    pub fn new(page: &'a mut Page, stop: &'a mut Shutdown, plan: &'a Plan) -> Self {
+    pub fn new(page: &'a mut Page, cancel: Cancel, plan: &'a Plan) -> Self {
         Session {
             page,
-            stop,
+            cancel,
             plan,
             lived: Lived {
                 call_sid: String::new(),
@@ -76,14 +79,15 @@ impl<'a> Session<'a> {
                 ended_at: None,
                 timed_out: false,
                 interrupted: false,
+                ended_by: None,
                 unreachable: false,
                 gone: None,
                 error: None,
                 steps: Vec::new(),
                 heard: Heard::default(),
             },
-            phase: String::new(),
-            device: String::new(),
+            phase: None,
+            device: None,
             digits_sent: false,
             cut_off: None,
             cut: false,
@@ -112,7 +116,12 @@ impl<'a> Session<'a> {
     }
 
     fn over(&self) -> bool {
-        self.lived.ended_at.is_some() || self.lived.gone.is_some() || self.lived.interrupted
+        self.lived.ended_at.is_some() || self.lived.gone.is_some() || self.cancelled()
+    }
+
+    /// Told to stop, by Ctrl-C or from outside.
+    fn cancelled(&self) -> bool {
+        self.lived.interrupted || self.lived.ended_by.is_some()
     }
 
     /// Handles what the page says until `until`; `false` once `until` has passed. Ctrl-C and
@@ -129,9 +138,17 @@ impl<'a> Session<'a> {
                     self.hang_up().await;
                 }
             }
-            () = self.stop.requested() => {
-                self.say("interrupted: hanging up");
-                self.lived.interrupted = true;
+            () = self.cancel.cancelled(), if !self.cancelled() => {
+                match self.cancel.why().map(str::to_owned) {
+                    Some(why) => {
+                        self.say(&format!("{why}: hanging up"));
+                        self.lived.ended_by = Some(why);
+                    }
+                    None => {
+                        self.say("interrupted: hanging up");
+                        self.lived.interrupted = true;
+                    }
+                }
                 self.hang_up().await;
             }
         }
@@ -152,18 +169,18 @@ impl<'a> Session<'a> {
                 call_sid,
                 audio_clock,
             } => {
-                if device == "unreachable" && self.lived.answered_at.is_none() {
+                if device == Device::Unreachable && self.lived.answered_at.is_none() {
                     self.unreachable();
                 }
-                self.device = device;
+                self.device = Some(device);
                 if !call_sid.is_empty() {
                     self.lived.call_sid = call_sid;
                 }
-                if phase != self.phase && !status.is_empty() {
+                if Some(phase) != self.phase && !status.is_empty() {
                     self.say(&status);
                 }
-                match phase.as_str() {
-                    "in-call" if self.lived.answered_at.is_none() => {
+                match phase {
+                    Phase::InCall if self.lived.answered_at.is_none() => {
                         let now = Instant::now();
                         self.lived.answered_at = Some(now);
                         let clock = audio_clock.unwrap_or_else(|| self.lived.heard.clock_at(now));
@@ -171,7 +188,7 @@ impl<'a> Session<'a> {
                         self.cut_off = self.plan.hangup_after.map(|after| now + after);
                         self.start_clock();
                     }
-                    "ended" if self.lived.ended_at.is_none() => {
+                    Phase::Ended if self.lived.ended_at.is_none() => {
                         self.lived.ended_at = Some(Instant::now());
                         if let Some(clock) = self.clock.take() {
                             clock.finish_and_clear();
@@ -179,7 +196,7 @@ impl<'a> Session<'a> {
                     }
                     _ => {}
                 }
-                self.phase = phase;
+                self.phase = Some(phase);
             }
             Said::Error {
                 code,
@@ -225,13 +242,14 @@ impl<'a> Session<'a> {
         let reach_twilio = self.plan.started + REACH_TWILIO;
         let mut placed = false;
         while self.lived.answered_at.is_none() && !self.over() {
-            if !placed && self.phase == "connecting" {
+            if !placed && self.phase == Some(Phase::Connecting) {
                 placed = true;
                 give_up = Instant::now() + self.plan.timeout;
             }
             // Twilio has said something once the Device is ready or the call rings.
-            let heard_from_twilio = self.device == "ready" || self.phase == "ringing";
-            if !heard_from_twilio && Instant::now() >= reach_twilio && !self.phase.is_empty() {
+            let heard_from_twilio =
+                self.device == Some(Device::Ready) || self.phase == Some(Phase::Ringing);
+            if !heard_from_twilio && Instant::now() >= reach_twilio && self.phase.is_some() {
                 tracing::debug!(
                     "no word from Twilio {} s after the start",
                     REACH_TWILIO.as_secs_f32()
@@ -239,9 +257,9 @@ impl<'a> Session<'a> {
                 self.unreachable();
                 break;
             }
-            if self.phase.is_empty() {
+            if self.phase.is_none() {
                 // Not a word from the page yet: it may not be c2c's page at all (--server).
-                if !self.pump(page_started).await && self.phase.is_empty() {
+                if !self.pump(page_started).await && self.phase.is_none() {
                     self.lived.gone = Some(format!(
                         "the page did not start within {}s: is the address c2c's page?",
                         PAGE_START.as_secs()

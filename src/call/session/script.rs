@@ -4,8 +4,13 @@
 use std::time::{Duration, Instant};
 
 use super::Session;
+
+/// How long a listener that is still catching up may take to give its verdict once its step's
+/// time is up.
+const VERDICT_WAIT: Duration = Duration::from_secs(2);
 use crate::call::Sound;
 use crate::call::ear::Ear;
+use crate::call::listening::{Decision, Listening};
 use crate::call::report::{StepResult, StepStatus};
 use crate::call::steps::{Action, Step};
 
@@ -21,12 +26,12 @@ impl Session<'_> {
         let steps = &self.plan.steps;
         for (i, step) in steps.iter().enumerate() {
             if self.over() || self.cut {
-                let why = if self.lived.interrupted {
-                    "interrupted"
-                } else {
-                    "the call had ended"
+                let why = match (&self.lived.ended_by, self.lived.interrupted) {
+                    (Some(why), _) => why.clone(),
+                    (None, true) => "interrupted".to_owned(),
+                    (None, false) => "the call had ended".to_owned(),
                 };
-                self.skip(step, why);
+                self.skip(step, &why);
                 continue;
             }
             if self
@@ -153,13 +158,57 @@ impl Session<'_> {
                     .heard
                     .clock_at(started)
                     .max(self.lived.answered_clock.unwrap_or(0.0));
-                let mut ear = Ear::new(listening);
-                let outcome = self
-                    .until(deadline, |s| ear.listen(s.lived.heard.since(from)))
-                    .await;
-                outcome.unwrap_or_else(|| Err(ear.verdict(self.lived.heard.since(from), &waited)))
+                let listening = Listening::start(Ear::new(listening), waited.to_string());
+                self.listen(listening, from, deadline).await
             }
         }
+    }
+
+    /// Feeds `listening` what the page hears from `from` (its audio clock) until it is
+    /// satisfied, the deadline passes, or the call ends. The listener works on a thread of its
+    /// own: the page's words, hang-up and Ctrl-C never wait for it.
+    async fn listen(
+        &mut self,
+        mut listening: Listening,
+        from: f64,
+        deadline: Instant,
+    ) -> Result<String, String> {
+        loop {
+            listening.feed(self.lived.heard.since(from));
+            if let Some(why) = self.why_over() {
+                return Err(why);
+            }
+            tokio::select! {
+                found = listening.heard() => return Ok(found),
+                more = self.pump(deadline) => if !more { break },
+            }
+        }
+        listening.feed(self.lived.heard.since(from));
+        match listening.finish(VERDICT_WAIT).await {
+            Decision::Heard(found) => Ok(found),
+            Decision::NotHeard(why) => Err(why),
+        }
+    }
+
+    /// Why the call is over for the steps, if it is.
+    fn why_over(&self) -> Option<String> {
+        if !(self.over() || self.cut) {
+            return None;
+        }
+        Some(
+            match (
+                &self.lived.gone,
+                &self.lived.ended_by,
+                self.lived.interrupted,
+                self.cut,
+            ) {
+                (Some(gone), _, _, _) => gone.clone(),
+                (_, Some(why), _, _) => why.clone(),
+                (_, _, true, _) => "interrupted".to_owned(),
+                (_, _, _, true) => "--hangup-after ended the call first".to_owned(),
+                _ => "the call ended first".to_owned(),
+            },
+        )
     }
 
     /// Pumps until `decide` says something, the deadline passes (`None`), or the call ends.
@@ -172,13 +221,7 @@ impl Session<'_> {
             if let Some(decided) = decide(self) {
                 return Some(decided);
             }
-            if self.over() || self.cut {
-                let why = match (&self.lived.gone, self.lived.interrupted, self.cut) {
-                    (Some(gone), _, _) => gone.clone(),
-                    (_, true, _) => "interrupted".to_owned(),
-                    (_, _, true) => "--hangup-after ended the call first".to_owned(),
-                    _ => "the call ended first".to_owned(),
-                };
+            if let Some(why) = self.why_over() {
                 return Some(Err(why));
             }
             if !self.pump(deadline).await {

@@ -1,6 +1,7 @@
-//! Headless Chromium for one call: started with only what a call needs (no extensions, no
-//! first-run work, no background networking, a throwaway profile, fake media devices whose
-//! permission prompts are answered yes) and spoken to over a DevTools pipe.
+//! Headless Chromium, started with only what calls need (no extensions, no first-run work, no
+//! background networking, a throwaway profile, fake media devices whose permission prompts are
+//! answered yes) and spoken to over a DevTools pipe. One browser carries many calls: each is a
+//! page of its own (`page`), whose events the pipe routes to it.
 
 use std::fs::File;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -8,12 +9,13 @@ use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::net::unix::pipe;
-use tokio::sync::mpsc;
+use tokio::sync::OnceCell;
 
-use super::cdp::{Cdp, Event};
+use super::cdp::Cdp;
 
 const FLAGS: &[&str] = &[
     "--headless",
@@ -35,6 +37,9 @@ const FLAGS: &[&str] = &[
     "--autoplay-policy=no-user-gesture-required",
 ];
 
+/// How long a browser has to close once asked.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
 /// How long a browser may take to answer its first DevTools command: it starts in well under a
 /// second, but a cold start on a busy CI machine can take several.
 const FIRST_ANSWER: Duration = Duration::from_secs(20);
@@ -49,20 +54,20 @@ pub enum LaunchError {
     Spawn { path: String, err: std::io::Error },
 }
 
-pub struct Chrome {
+pub struct Browser {
+    path: PathBuf,
     /// Taken out when the browser has been reaped.
-    child: Option<Child>,
+    child: Mutex<Option<Child>>,
     profile: PathBuf,
     pub cdp: Cdp,
+    /// Its product and version once checked, or why it cannot be used: asked once, however many
+    /// calls it carries.
+    checked: OnceCell<Result<String, String>>,
 }
 
-impl Chrome {
-    /// Starts `path` with c2c's flags and `extra` ones; events from the browser come on the
-    /// receiver.
-    pub fn launch(
-        path: &Path,
-        extra: &[String],
-    ) -> Result<(Chrome, mpsc::UnboundedReceiver<Event>), LaunchError> {
+impl Browser {
+    /// Starts `path` with c2c's flags and `extra` ones.
+    pub fn launch(path: &Path, extra: &[String]) -> Result<Browser, LaunchError> {
         let profile = std::env::temp_dir().join(format!(
             "c2c-chrome-{}-{}",
             std::process::id(),
@@ -107,20 +112,29 @@ impl Chrome {
         // The child has its own copies now; c2c's must go, or it would never see the browser's
         // end of the pipe close when the browser dies.
         drop((browser_reads, browser_writes));
-        let (cdp, events) = Cdp::start(to_browser, from_browser);
-        Ok((
-            Chrome {
-                child: Some(child),
-                profile,
-                cdp,
-            },
-            events,
-        ))
+        Ok(Browser {
+            path: path.to_owned(),
+            child: Mutex::new(Some(child)),
+            profile,
+            cdp: Cdp::start(to_browser, from_browser),
+            checked: OnceCell::new(),
+        })
+    }
+
+    /// Waits until the browser answers, and checks it is one `c2c call` can drive: its product
+    /// and version (`HeadlessChrome/156.0.8078.73`), or why not.
+    pub async fn ready(&self) -> Result<&str, &str> {
+        self.checked
+            .get_or_init(|| self.check_version())
+            .await
+            .as_deref()
+            .map_err(String::as_str)
     }
 
     /// Checks that the browser speaks the DevTools protocol and is new enough for c2c call
     /// (`browsers::OLDEST_MAJOR`); its product and version (`HeadlessChrome/156.0.8078.73`).
-    pub async fn check_version(&self, path: &Path) -> Result<String, String> {
+    async fn check_version(&self) -> Result<String, String> {
+        let path = &self.path;
         let asked = self
             .cdp
             .send(None, "Browser.getVersion", serde_json::json!({}));
@@ -169,26 +183,44 @@ impl Chrome {
         lines[lines.len().saturating_sub(3)..].join(" | ")
     }
 
-    /// Asks the browser to close, and makes sure it has.
-    pub async fn close(mut self) {
-        let closed = tokio::time::timeout(
-            Duration::from_secs(2),
+    /// Asks the browser to close, and makes sure it has: one that has not gone within a few
+    /// seconds of being asked is killed.
+    pub async fn close(&self) {
+        let _ = tokio::time::timeout(
+            CLOSE_GRACE,
             self.cdp.send(None, "Browser.close", serde_json::json!({})),
         )
         .await;
-        if let Some(mut child) = self.child.take() {
-            if closed.is_err() {
+        let child = self
+            .child
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some(mut child) = child else {
+            return;
+        };
+        let deadline = tokio::time::Instant::now() + CLOSE_GRACE;
+        // Chromium takes a moment to exit after Browser.close; polled, so that no thread is
+        // kept waiting on a browser that never exits.
+        while matches!(child.try_wait(), Ok(None)) {
+            if tokio::time::Instant::now() >= deadline {
                 let _ = child.kill();
+                let _ = tokio::task::spawn_blocking(move || child.wait()).await;
+                return;
             }
-            // Reaped on a blocking thread: Chromium takes a moment to exit after Browser.close.
-            let _ = tokio::task::spawn_blocking(move || child.wait()).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 }
 
-impl Drop for Chrome {
+impl Drop for Browser {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
+        let child = self
+            .child
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(mut child) = child {
             let _ = child.kill();
             let _ = child.wait();
         }
