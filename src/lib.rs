@@ -2,16 +2,18 @@
 //!
 //! Dependencies point one way, down this list:
 //!
-//! - commands: `cmd` (one module per subcommand; `main.rs` parses `cli` and dispatches to it)
-//! - services: `server` (the page, /token, /voice), `call` (a call from headless Chromium), `doctor` (the account's preflight), `bring_up` (tunnel + TwiML App for a run,
-//!   one tear-down), `tunnel` (the in-process ngrok session), `repoint` (point the app, put it
-//!   back), `shutdown` (Ctrl-C and SIGTERM), `progress`
+//! - commands: `cmd` (one module per subcommand; `main.rs` parses `cli` and dispatches to it;
+//!   `cmd::call` reads its flags into a call, shows its events and writes its reports)
+//! - services: `server` (the page, /token, /voice), `call` (calls from headless Chromium: one
+//!   browser, a page per call, one cancellation token), `doctor` (the account's preflight),
+//!   `bring_up` (tunnel + TwiML App for a run, one tear-down), `tunnel` (the in-process ngrok
+//!   session), `repoint` (point the app, put it back), `shutdown` (Ctrl-C and SIGTERM), `progress`
 //! - settings: `settings` (every setting declared once, resolved once into each command's typed
 //!   settings)
 //! - domain: `token` (Access Tokens), `identity`, `twiml`, `dial` (the dial policy), `signature`
 //!   (X-Twilio-Signature), `twilio_api` (REST client), `ngrok_agent`, `state_file`, `outcome`
-//!   (how a call ended, one type for the server and c2c call), `browsers`
-//!   (where `c2c call` finds one)
+//!   (how a call ended: one type for the server, c2c call and the page), `scenario` (c2c call's
+//!   steps: one `StepSpec` for `--step` text and YAML), `browsers` (where c2c call finds one)
 //! - primitives: `secret`, `sid`, `clock`, `crypto` (ring for TLS, tokens and signatures),
 //!   `error`, `logging`, `stdout` (output a closed pipe ends quietly)
 
@@ -34,6 +36,7 @@ pub mod dial;
 pub mod identity;
 pub mod ngrok_agent;
 pub mod outcome;
+pub mod scenario;
 pub mod signature;
 pub mod state_file;
 pub mod token;

@@ -31,7 +31,7 @@ pub enum RepointError {
 /// What the app will be changed from: decided, before any change, from the app as it is now
 /// and the record a previous run may have left.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Plan {
+pub struct Starting {
     /// What a restore puts back.
     pub previous: VoiceSettings,
     /// Set when a previous run died without putting the app back.
@@ -43,7 +43,7 @@ pub fn plan(
     record: Option<Record>,
     ours: &str,
     force: bool,
-) -> Result<Plan, RepointError> {
+) -> Result<Starting, RepointError> {
     if let Some(record) = record {
         if record.owner_is_running() {
             return Err(RepointError::Busy {
@@ -53,7 +53,7 @@ pub fn plan(
         }
         if app.voice.voice_url == record.ours {
             // Still as the dead run left it: what it replaced is what this run must put back.
-            return Ok(Plan {
+            return Ok(Starting {
                 previous: record.previous,
                 left_behind_by: Some(record.pid),
             });
@@ -66,7 +66,7 @@ pub fn plan(
             url: current.clone(),
         });
     }
-    Ok(Plan {
+    Ok(Starting {
         previous: app.voice.clone(),
         left_behind_by: None,
     })
@@ -87,7 +87,7 @@ impl Repointed {
         client: &Client,
         dir: PathBuf,
         app_sid: &str,
-        plan: Plan,
+        plan: Starting,
         ours: VoiceSettings,
     ) -> Result<Self, RepointError> {
         let repointed = Repointed {

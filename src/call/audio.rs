@@ -62,6 +62,11 @@ impl Heard {
         &self.samples
     }
 
+    /// Everything heard, handed over once the call is done.
+    pub fn take(&mut self) -> Vec<i16> {
+        std::mem::take(&mut self.samples)
+    }
+
     /// `at` on the page's audio clock.
     pub fn clock_at(&self, at: Instant) -> f64 {
         self.zero

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::audio::{FRAME, Loudness, RATE, dominant, loudness, tone_near};
 use super::listening::Listener;
-use super::steps::Action;
+use crate::scenario::Listen;
 
 /// How long a gap in speech may be for `expect-audio` to count it as one stretch of sound.
 const SPEECH_GAP: Duration = Duration::from_millis(300);
@@ -14,7 +14,7 @@ const FRAME_TIME: Duration = Duration::from_millis(1000 * FRAME as u64 / RATE as
 
 /// A listening step, fed the frames heard since it started.
 pub struct Ear {
-    action: Action,
+    action: Listen,
     /// Everything heard since the step began.
     heard: Vec<i16>,
     /// Frames already looked at.
@@ -28,7 +28,7 @@ pub struct Ear {
 }
 
 impl Ear {
-    pub fn new(action: &Action) -> Self {
+    pub fn new(action: &Listen) -> Self {
         Ear {
             action: action.clone(),
             heard: Vec::new(),
@@ -44,7 +44,7 @@ impl Ear {
     fn frame(&mut self, frame: &[i16]) -> Option<String> {
         let level = loudness(frame);
         match self.action {
-            Action::WaitForSilence { quiet } => {
+            Listen::WaitForSilence { quiet } => {
                 match level {
                     Loudness::Sound => {
                         self.spoke = true;
@@ -55,7 +55,7 @@ impl Ear {
                 }
                 (self.spoke && self.run >= quiet).then(|| "spoke, then fell silent".to_owned())
             }
-            Action::ExpectTone { hz, hold } => {
+            Listen::ExpectTone { hz, hold } => {
                 match tone_near(frame, hz) {
                     Some(measured) => {
                         self.run += FRAME_TIME;
@@ -71,7 +71,7 @@ impl Ear {
                     format!("heard {mean:.0} Hz")
                 })
             }
-            Action::ExpectAudio(wanted) => {
+            Listen::ExpectAudio(wanted) => {
                 if level == Loudness::Silence {
                     self.gap += FRAME_TIME;
                     if self.gap >= SPEECH_GAP {
@@ -83,7 +83,7 @@ impl Ear {
                 self.longest = self.longest.max(self.run);
                 (self.run >= wanted).then(|| "heard sound".to_owned())
             }
-            Action::ExpectSilence(wanted) => {
+            Listen::ExpectSilence(wanted) => {
                 if level == Loudness::Sound {
                     self.run = Duration::ZERO;
                 } else {
@@ -92,7 +92,6 @@ impl Ear {
                 self.longest = self.longest.max(self.run);
                 (self.run >= wanted).then(|| "heard silence".to_owned())
             }
-            _ => None,
         }
     }
 }
@@ -133,28 +132,27 @@ impl Listener for Ear {
             None => "only silence".to_owned(),
         };
         match &self.action {
-            Action::WaitForSilence { quiet } if self.spoke => format!(
+            Listen::WaitForSilence { quiet } if self.spoke => format!(
                 "the far end spoke but did not stay silent for {} within {waited}",
                 humantime::format_duration(*quiet)
             ),
-            Action::WaitForSilence { .. } => {
+            Listen::WaitForSilence { .. } => {
                 format!("the far end said nothing within {waited}")
             }
-            Action::ExpectTone { hz, hold } => format!(
+            Listen::ExpectTone { hz, hold } => format!(
                 "no {hz} Hz tone for {} within {waited}: heard {heard}",
                 humantime::format_duration(*hold)
             ),
-            Action::ExpectAudio(wanted) => format!(
+            Listen::ExpectAudio(wanted) => format!(
                 "no {} of sound within {waited} (the longest was {:.1} s): heard {heard}",
                 humantime::format_duration(*wanted),
                 self.longest.as_secs_f64()
             ),
-            Action::ExpectSilence(wanted) => format!(
+            Listen::ExpectSilence(wanted) => format!(
                 "no {} of silence within {waited} (the longest was {:.1} s): heard {heard}",
                 humantime::format_duration(*wanted),
                 self.longest.as_secs_f64()
             ),
-            _ => "nothing to listen for".to_owned(),
         }
     }
 }
@@ -178,7 +176,7 @@ mod tests {
     }
 
     /// What the ear decided, and what it would say had it failed.
-    fn hear(action: Action, parts: &[Vec<i16>]) -> (Option<Result<String, String>>, String) {
+    fn hear(action: Listen, parts: &[Vec<i16>]) -> (Option<Result<String, String>>, String) {
         let mut ear = Ear::new(&action);
         let decided = parts.iter().find_map(|part| ear.hear(part)).map(Ok);
         (decided, ear.verdict("WAIT"))
@@ -187,16 +185,16 @@ mod tests {
     #[test]
     fn silence_counts_only_after_speech() {
         let quiet = Duration::from_secs(1);
-        let (heard, verdict) = hear(Action::WaitForSilence { quiet }, &[silence(2000)]);
+        let (heard, verdict) = hear(Listen::WaitForSilence { quiet }, &[silence(2000)]);
         assert_eq!(heard, None);
         assert!(verdict.contains("said nothing"));
         let (heard, _) = hear(
-            Action::WaitForSilence { quiet },
+            Listen::WaitForSilence { quiet },
             &[tone(300.0, 800), silence(1040)],
         );
         assert_eq!(heard, Some(Ok("spoke, then fell silent".into())));
         let (heard, verdict) = hear(
-            Action::WaitForSilence { quiet },
+            Listen::WaitForSilence { quiet },
             &[tone(300.0, 800), silence(600), tone(300.0, 200)],
         );
         assert_eq!(heard, None);
@@ -206,7 +204,7 @@ mod tests {
     #[test]
     fn a_tone_must_hold_and_anything_else_is_named() {
         let hold = Duration::from_millis(300);
-        let want = |hz| Action::ExpectTone { hz, hold };
+        let want = |hz| Listen::ExpectTone { hz, hold };
         assert!(hear(want(700.0), &[tone(700.0, 400)]).0.is_some());
         assert_eq!(hear(want(700.0), &[tone(700.0, 200)]).0, None, "too short");
         assert_eq!(
@@ -230,18 +228,18 @@ mod tests {
         let two = Duration::from_secs(2);
         let speech = [tone(300.0, 900), silence(200), tone(300.0, 1000)];
         assert!(
-            hear(Action::ExpectAudio(two), &speech).0.is_some(),
+            hear(Listen::ExpectAudio(two), &speech).0.is_some(),
             "a 0.2 s gap is speech"
         );
         let broken = [tone(300.0, 900), silence(600), tone(300.0, 1000)];
-        assert_eq!(hear(Action::ExpectAudio(two), &broken).0, None);
+        assert_eq!(hear(Listen::ExpectAudio(two), &broken).0, None);
         assert!(
-            hear(Action::ExpectSilence(two), &[silence(2100)])
+            hear(Listen::ExpectSilence(two), &[silence(2100)])
                 .0
                 .is_some()
         );
         let (heard, verdict) = hear(
-            Action::ExpectSilence(two),
+            Listen::ExpectSilence(two),
             &[silence(1000), tone(500.0, 100), silence(1000)],
         );
         assert_eq!(heard, None);

@@ -1,11 +1,16 @@
-//! `c2c call`: a real call placed by c2c's own page in headless Chromium, for scripts and CI.
+//! `c2c call`: real calls placed by c2c's own page in headless Chromium, for scripts and CI.
+//!
+//! A run: `launch` one `Browser`, then `place` each call (a `CallSpec`) in a page of its own,
+//! with a `Cancel` (a child of the run's token) and a channel for its `RunEvent`s; each returns
+//! the call's `Report` and what its page heard. The command layer (`cmd::call`) shows the events
+//! and writes the reports: nothing here prints.
 //!
 //! - `browser`: starts the browser, which carries many calls; `cdp`: the DevTools protocol over
 //!   its pipe, each page's events routed to it; `cancel`: how a call is told to stop
-//! - `page`: the page as c2c drives it (`driver.js` is injected into it)
-//! - `session`: one call's life, steps included; `steps`: the scenario's language
-//! - `audio`: what the page heard and how to measure it; `ear`: the steps that listen, each on a
-//!   thread of its own (`listening`)
+//! - `page`: a page as c2c drives it (`driver.js` is injected into it), its reports typed
+//! - `spec`: what a call is to do; `session`: one call's life, its steps included
+//! - `audio`: what the page heard, timed on its audio clock, and how to measure it; `ear`: the
+//!   steps that listen, each on a thread of its own (`listening`)
 //! - `report`: outcome, JSON, JUnit
 
 mod audio;
@@ -17,173 +22,49 @@ mod listening;
 mod page;
 mod report;
 mod session;
-mod steps;
+mod spec;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+pub use audio::write_wav;
 pub use browser::Browser;
 pub use cancel::Cancel;
-pub use report::{Outcome, Report};
+pub use report::{Outcome, Report, StepStatus, junit};
+pub use spec::{CallSpec, Sound};
 
-use crate::cli::CallArgs;
 use crate::error::Error;
 use crate::outcome::{CallOutcome, OutcomeKind};
 use report::TwilioError;
-use steps::{Action, Step};
 
-/// A WAV file, read once before the call.
-pub struct Sound {
-    samples: Vec<i16>,
+/// What happens during a call, for whoever shows it (`cmd::call` prints it, with a clock on a
+/// terminal); the call never prints.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEvent {
+    /// A line of progress: the page's status ("Ringing …"), a step's result, a hang-up and why.
+    Said(String),
+    /// The far end answered.
+    Answered,
+    /// Step `index` (from 0) of `of` began.
+    Step {
+        index: usize,
+        of: usize,
+        step: String,
+    },
+    /// The call has ended.
+    Ended,
 }
 
-impl Sound {
-    fn length(&self) -> Duration {
-        Duration::from_secs_f64(self.samples.len() as f64 / f64::from(audio::RATE))
-    }
-}
-
-/// What the call is to do, checked before anything starts.
-pub struct Plan {
-    /// When c2c call began: the promise that an unreachable Twilio is said within 10 s counts
-    /// from here.
-    started: Instant,
-    pub target: String,
-    play: Option<Sound>,
-    digits: Option<String>,
-    steps: Vec<Step>,
-    /// The files the steps play, by the path they were given as.
-    sounds: Vec<(PathBuf, Sound)>,
-    timeout: Duration,
-    hangup_after: Option<Duration>,
-    pub record: Option<PathBuf>,
-    pub json: bool,
-    pub junit: Option<PathBuf>,
-}
-
-impl Plan {
-    /// Reads the call's inputs: every mistake is a usage error that names the flag, before a
-    /// browser or a tunnel is started.
-    pub fn from_args(args: &CallArgs) -> Result<Plan, Error> {
-        let target = args.target.trim().to_owned();
-        if target.is_empty() {
-            return Err(Error::Input(
-                "NUMBER is empty: give a number such as +14155552671, or client:NAME".to_owned(),
-            ));
-        }
-        let steps = scenario(args)?;
-        let sounds = sounds_of(&steps)?;
-        let play = args
-            .play
-            .as_deref()
-            .map(|path| read_sound(path, "--play"))
-            .transpose()?;
-        if let Some(digits) = &args.digits {
-            steps::check_digits(digits)
-                .map_err(|why| Error::Input(format!("--digits {digits:?}: {why}")))?;
-        }
-        let timeout = duration("--timeout", &args.timeout)?;
-        let hangup_after = args
-            .hangup_after
-            .as_deref()
-            .map(|text| duration("--hangup-after", text))
-            .transpose()?;
-        check_outputs(args)?;
-        Ok(Plan {
-            started: Instant::now(),
-            target,
-            play,
-            digits: args.digits.clone(),
-            steps,
-            sounds,
-            timeout,
-            hangup_after,
-            record: args.record.clone(),
-            json: args.json,
-            junit: args.junit.clone(),
-        })
-    }
-
-    fn sound(&self, path: &Path) -> Option<&Sound> {
-        self.sounds.iter().find(|(p, _)| p == path).map(|(_, s)| s)
-    }
-}
-
-/// The steps: the `--scenario` file's, then each `--step`.
-fn scenario(args: &CallArgs) -> Result<Vec<Step>, Error> {
-    let mut steps = match &args.scenario {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|err| {
-                Error::Input(format!(
-                    "--scenario {}: cannot read it: {err}",
-                    path.display()
-                ))
-            })?;
-            steps::parse_scenario(&text)
-                .map_err(|why| Error::Input(format!("--scenario {}: {why}", path.display())))?
-        }
-        None => Vec::new(),
-    };
-    for text in &args.steps {
-        steps.push(
-            steps::parse(text).map_err(|why| Error::Input(format!("--step {text:?}: {why}")))?,
-        );
-    }
-    Ok(steps)
-}
-
-/// The files `play` steps play, each read once.
-fn sounds_of(steps: &[Step]) -> Result<Vec<(PathBuf, Sound)>, Error> {
-    let mut sounds: Vec<(PathBuf, Sound)> = Vec::new();
-    for step in steps {
-        if let Action::Play(path) = &step.action
-            && !sounds.iter().any(|(p, _)| p == path)
-        {
-            sounds.push((path.clone(), read_sound(path, "--step play")?));
-        }
-    }
-    Ok(sounds)
-}
-
-/// The folders `--record` and `--junit` write into must exist before the call, not after it.
-fn check_outputs(args: &CallArgs) -> Result<(), Error> {
-    for (flag, path) in [("--record", &args.record), ("--junit", &args.junit)] {
-        if let Some(dir) = path.as_deref().and_then(Path::parent)
-            && !dir.as_os_str().is_empty()
-            && !dir.is_dir()
-        {
-            return Err(Error::Input(format!(
-                "{flag} {}: the folder {} does not exist",
-                path.as_deref().unwrap_or(dir).display(),
-                dir.display()
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn read_sound(path: &Path, flag: &str) -> Result<Sound, Error> {
-    audio::read_wav(path)
-        .map(|samples| Sound { samples })
-        .map_err(|err| Error::Input(format!("{flag}: {err}")))
-}
-
-/// A flag's duration, read as a step's are; zero is no duration for these.
-fn duration(flag: &str, text: &str) -> Result<Duration, Error> {
-    steps::duration(text)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            Error::Input(format!(
-                "{flag} {text:?} is not a duration: write it as 30s, 2m or 1m30s"
-            ))
-        })
+/// A call that ended: its report, and everything the page heard (16 kHz mono).
+pub struct Placed {
+    pub report: Report,
+    pub heard: Vec<i16>,
 }
 
 /// The report of a call c2c would not place at all (its dial policy refuses the number): said
 /// before a browser starts, with every step skipped.
-pub fn refused_up_front(plan: &Plan, message: String) -> Report {
+pub fn refused_up_front(plan: &CallSpec, message: String) -> Report {
     let steps = plan
         .steps
         .iter()
@@ -220,10 +101,11 @@ pub fn launch(path: &Path, extra: &[String]) -> Result<Arc<Browser>, Error> {
 /// to its end, or until `cancel` ends it.
 pub async fn place(
     browser: &Arc<Browser>,
-    plan: &Plan,
+    plan: &CallSpec,
     page_url: &str,
     cancel: Cancel,
-) -> Result<Report, Error> {
+    events: tokio::sync::mpsc::UnboundedSender<RunEvent>,
+) -> Result<Placed, Error> {
     let product = browser
         .ready()
         .await
@@ -237,21 +119,19 @@ pub async fn place(
     let mut page = page::Page::open(browser, &url)
         .await
         .map_err(|err| Error::Failed(format!("cannot open c2c's page in Chromium: {err}")))?;
-    let lived = session::Session::new(&mut page, cancel, plan).run().await;
+    let mut lived = session::Session::new(&mut page, cancel, plan, events)
+        .run()
+        .await;
     page.close().await;
     let known = match lived.call_sid.as_str() {
         "" => None,
         sid => ask_outcome(page_url, sid).await,
     };
-    let recording = match &plan.record {
-        Some(path) => {
-            audio::write_wav(path, lived.heard.all())
-                .map_err(|err| Error::Failed(err.to_string()))?;
-            Some(path.clone())
-        }
-        None => None,
-    };
-    Ok(report(plan, lived, known, recording))
+    let heard = lived.heard.take();
+    Ok(Placed {
+        report: report(plan, lived, known),
+        heard,
+    })
 }
 
 /// c2c's own account of how the call ended (`GET /calls/CA…`), as the page gets it.
@@ -271,12 +151,7 @@ async fn ask_outcome(page_url: &str, sid: &str) -> Option<CallOutcome> {
     response.json().await.ok()
 }
 
-fn report(
-    plan: &Plan,
-    lived: session::Lived,
-    known: Option<CallOutcome>,
-    recording: Option<PathBuf>,
-) -> Report {
+fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) -> Report {
     let duration = match (lived.answered_at, lived.ended_at) {
         (Some(start), Some(end)) => end.duration_since(start).as_secs_f64(),
         (Some(start), None) => start.elapsed().as_secs_f64(),
@@ -299,7 +174,7 @@ fn report(
         // Code 0 is the page's own trouble, not Twilio's.
         error: lived.error.filter(|e| e.code != 0),
         steps: lived.steps,
-        recording,
+        recording: None,
     };
     report.exit_status = outcome.exit_code(report.a_step_failed());
     report
@@ -308,7 +183,7 @@ fn report(
 /// How the call ended, and in words. c2c's account (`known`, from `/calls/CA…`) comes first: the
 /// page only saw its own call end.
 fn classify(
-    plan: &Plan,
+    plan: &CallSpec,
     lived: &session::Lived,
     known: Option<&CallOutcome>,
     duration: f64,
@@ -357,47 +232,5 @@ fn classify(
                 .clone()
                 .unwrap_or_else(|| "the call ended before anyone answered".to_owned()),
         ),
-    }
-}
-
-/// What the user reads: the report as JSON on standard output, or the outcome on standard error;
-/// the JUnit file when asked for. The exit status comes back as the error.
-pub fn finish(plan: &Plan, report: &Report) -> Result<(), Error> {
-    if plan.json {
-        crate::stdout::line(serde_json::to_string_pretty(report).unwrap_or_default())?;
-    }
-    if let Some(path) = &plan.junit {
-        std::fs::write(path, report::junit(report)).map_err(|err| {
-            Error::Failed(format!(
-                "cannot write the JUnit report {}: {err}",
-                path.display()
-            ))
-        })?;
-    }
-    if let Some(path) = &report.recording {
-        tracing::info!("recorded what the page heard in {}", path.display());
-    }
-    let failed_step = report
-        .steps
-        .iter()
-        .position(|s| s.status == report::StepStatus::Failed);
-    match (report.exit_status, failed_step) {
-        (0, _) => {
-            tracing::info!("{}", report.message);
-            Ok(())
-        }
-        (code, Some(i)) if report.outcome == Outcome::Completed => Err(Error::Outcome {
-            code,
-            message: format!(
-                "step {} ({}) failed: {}",
-                i + 1,
-                report.steps[i].step,
-                report.steps[i].detail
-            ),
-        }),
-        (code, _) => Err(Error::Outcome {
-            code,
-            message: report.message.clone(),
-        }),
     }
 }

@@ -25,17 +25,8 @@ use super::{BringupArgs, DialArgs, PageArgs};
 /// PATH, then where their packages install. Version 112 or newer. c2c call runs on Linux and macOS;
 /// on Windows use WSL, or c2c serve with the page's autocall address in a headless browser.
 #[derive(Debug, Args)]
+// The steps' list comes first, from their table (`cli::command` adds it).
 #[command(after_long_help = "\
-Steps (--step, repeatable, or a list under `steps:` in a --scenario YAML file):
-  wait-for-silence [quiet=1s] [timeout=30s]  The far end spoke, then stayed quiet this long
-  press DIGITS [timeout=10s]                 Press keys (0-9 * #; w waits half a second)
-  play FILE.wav [timeout=…]                  Play a file into the call, to its end
-  expect-tone HZ [for=300ms] [timeout=5s]    Hear HZ (within 2%) for that long
-  expect-audio DURATION [timeout=…]          Hear sound for DURATION
-  expect-silence DURATION [timeout=…]        Hear nothing for DURATION
-  wait DURATION                              Let time pass
-  hangup                                     Hang up (after the last step c2c hangs up anyway)
-
 Examples:
   c2c call +14155552671 --tunnel --hangup-after 10s --record call.wav
   c2c call +18005550199 --tunnel --step wait-for-silence --step 'press 2' \\

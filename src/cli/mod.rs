@@ -81,6 +81,16 @@ pub fn command() -> clap::Command {
             }
         });
     }
+    let command = command.mut_subcommand("call", |call| {
+        let rest = call
+            .get_after_long_help()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        call.after_long_help(format!(
+            "Steps (--step, repeatable, or a list under `steps:` in a --scenario YAML file; a value\nwith spaces in quotes):\n{}\n{rest}",
+            crate::scenario::help()
+        ))
+    });
     command.mut_subcommand("completions", |completions| {
         completions
             .arg(Arg::new("config").long("config").hide(true))

@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use super::serve::{self, Server};
-use super::tunnel::{self, Bringup, Plan};
+use super::tunnel::{self, Bringup, BringupAsk};
 use super::{CHROME, Resolver, SettingsError, Sources};
 use crate::browsers::{self, Layout};
 use crate::cli::CallArgs;
@@ -18,13 +18,15 @@ pub struct Call {
 
 pub enum Serving {
     /// c2c's own server, on a free loopback port, and the tunnel with `--tunnel`.
-    InProcess {
-        listen: SocketAddr,
-        server: Box<Server>,
-        bringup: Option<Box<Bringup>>,
-    },
+    InProcess(InProcess),
     /// `--server URL`: a c2c serve that already runs.
     Existing { page: String },
+}
+
+pub struct InProcess {
+    pub listen: SocketAddr,
+    pub server: Box<Server>,
+    pub bringup: Option<Box<Bringup>>,
 }
 
 pub fn resolve(args: &CallArgs, sources: &Sources) -> Result<Call, SettingsError> {
@@ -97,7 +99,7 @@ fn chrome_in(r: &mut Resolver, layout: &Layout) -> Option<PathBuf> {
 fn in_process(args: &CallArgs, r: &mut Resolver) -> Option<Serving> {
     let server = serve::server(r, false, false);
     let bringup = if args.tunnel {
-        let plan = Plan {
+        let plan = BringupAsk {
             force: args.bringup.force,
             voice_path: "/voice".to_owned(),
             status_path: Some("/status".to_owned()),
@@ -108,11 +110,11 @@ fn in_process(args: &CallArgs, r: &mut Resolver) -> Option<Serving> {
     } else {
         Some(None)
     };
-    Some(Serving::InProcess {
+    Some(Serving::InProcess(InProcess {
         listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         server: Box::new(server?),
         bringup: bringup?,
-    })
+    }))
 }
 
 #[cfg(test)]

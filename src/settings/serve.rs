@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use super::tunnel::{self, Bringup, Plan};
+use super::tunnel::{self, Bringup, BringupAsk};
 use super::{
     ALLOW_COUNTRY, AUTH_TOKEN, CALLER_ID, HOST, Origin, PORT, PUBLIC_URL, Resolver, SIGNALLING,
     SettingsError, Sources, TOKEN_RATE, TOKEN_TTL,
@@ -63,7 +63,7 @@ pub fn resolve(args: &ServeArgs, sources: &Sources) -> Result<Serve, SettingsErr
             .map_err(|_| format!("{v:?} is not a port number"))
     });
     let bringup = if args.tunnel {
-        let plan = Plan {
+        let plan = BringupAsk {
             force: args.bringup.force,
             voice_path: "/voice".to_owned(),
             status_path: Some("/status".to_owned()),

@@ -30,8 +30,8 @@ pub struct Target {
     pub status_path: Option<String>,
 }
 
-/// What one command adds to the shared settings of a bring-up.
-pub struct Plan {
+/// What one command asks of a bring-up, on top of the settings it shares.
+pub struct BringupAsk {
     pub force: bool,
     pub voice_path: String,
     pub status_path: Option<String>,
@@ -40,7 +40,7 @@ pub struct Plan {
 }
 
 /// `None` when something is missing (recorded in `r`).
-pub fn bringup(r: &mut Resolver, plan: Plan) -> Option<Bringup> {
+pub fn bringup(r: &mut Resolver, plan: BringupAsk) -> Option<Bringup> {
     let rest = twilio::rest(r);
     let app_sid = twilio::app_sid(r);
     let state_dir = twilio::state_dir(r);
@@ -83,7 +83,7 @@ pub fn resolve(args: &TunnelArgs, sources: &Sources) -> Result<Tunnel, SettingsE
     let local = port.map(|port| SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
     let bringup = bringup(
         &mut r,
-        Plan {
+        BringupAsk {
             force: args.bringup.force,
             voice_path: args.path.clone(),
             status_path: None,

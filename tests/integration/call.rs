@@ -660,16 +660,13 @@ fn a_program_that_is_no_browser_is_said_to_be_none() {
     );
 }
 
-/// `c2c call NUMBER ARGS` as the library reads it.
-fn plan(number: &str, args: &[&str]) -> c2c::call::Plan {
-    use clap::FromArgMatches;
-    let mut all = vec!["c2c", "call", number];
-    all.extend_from_slice(args);
-    let matches = c2c::cli::command().get_matches_from(all);
-    match c2c::cli::Cli::from_arg_matches(&matches).unwrap().command {
-        c2c::cli::Command::Call(args) => c2c::call::Plan::from_args(&args).unwrap(),
-        _ => unreachable!("a call"),
-    }
+/// A call to `number` running `steps`, as the library takes it: no command line involved.
+fn spec(number: &str, steps: &[&str]) -> c2c::call::CallSpec {
+    let steps = steps
+        .iter()
+        .map(|text| c2c::scenario::parse(text).unwrap())
+        .collect();
+    c2c::call::CallSpec::new(number.to_owned(), steps, std::time::Duration::from_secs(30)).unwrap()
 }
 
 #[test]
@@ -685,25 +682,45 @@ fn one_browser_carries_two_calls_at_once_each_with_its_own_outcome() {
     let page = format!("http://127.0.0.1:{}/", serve.port);
     let chromium = c2c::browsers::find(&c2c::browsers::Layout::this_machine())
         .expect("the tests need Chromium: ./scripts/setup installs it");
-    let answered = plan(
-        "+14155550101",
-        &["--step", "expect-tone 700", "--step", "hangup"],
-    );
-    let busy = plan("+14155550102", &[]);
+    let answered = spec("+14155550101", &["expect-tone 700", "hangup"]);
+    let busy = spec("+14155550102", &[]);
     // As c2c's main does: one crypto provider for every TLS client, ring.
     c2c::crypto::install();
     let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (events, mut told) = tokio::sync::mpsc::unbounded_channel();
     let (first, second) = runtime.block_on(async {
         let trust = format!("--ignore-certificate-errors-spki-list={}", edge.spki);
         let browser = c2c::call::launch(&chromium, &[trust]).unwrap();
+        let (ignored, _) = tokio::sync::mpsc::unbounded_channel();
         let both = tokio::join!(
-            c2c::call::place(&browser, &answered, &page, c2c::call::Cancel::default()),
-            c2c::call::place(&browser, &busy, &page, c2c::call::Cancel::default()),
+            c2c::call::place(&browser, &answered, &page, Default::default(), events),
+            c2c::call::place(&browser, &busy, &page, Default::default(), ignored),
         );
         browser.close().await;
         both
     });
-    let (first, second) = (first.unwrap(), second.unwrap());
+    let (first, second) = (first.unwrap().report, second.unwrap().report);
+    // The answered call told its watcher what happened, in order; it printed nothing itself.
+    let mut seen = Vec::new();
+    while let Ok(event) = told.try_recv() {
+        seen.push(event);
+    }
+    let answered_at = seen
+        .iter()
+        .position(|e| *e == c2c::call::RunEvent::Answered);
+    let step_at = seen.iter().position(|e| {
+        matches!(
+            e,
+            c2c::call::RunEvent::Step {
+                index: 0,
+                of: 2,
+                ..
+            }
+        )
+    });
+    assert!(answered_at.is_some() && answered_at < step_at, "{seen:?}");
+    let ended_at = seen.iter().position(|e| *e == c2c::call::RunEvent::Ended);
+    assert!(ended_at > step_at, "{seen:?}");
     assert_eq!(first.outcome, c2c::call::Outcome::Completed, "{first:?}");
     assert_eq!(first.steps[0].detail, "heard 700 Hz", "{first:?}");
     assert_eq!(second.outcome, c2c::call::Outcome::Busy, "{second:?}");

@@ -3,15 +3,14 @@
 
 mod script;
 
-use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::mpsc;
 
-use super::Plan;
 use super::audio::{Heard, RATE};
 use super::page::{Device, Page, Phase, Said};
 use super::report::{StepResult, TwilioError};
+use super::{CallSpec, RunEvent};
 use crate::call::Cancel;
 
 /// How long c2c's page may take to say its first word (its token fetched, its Device made).
@@ -52,7 +51,7 @@ pub struct Lived {
 pub struct Session<'a> {
     page: &'a mut Page,
     cancel: Cancel,
-    plan: &'a Plan,
+    plan: &'a CallSpec,
     lived: Lived,
     /// The call's phase and the Device's state, as the page last said them; `None` before its
     /// first word.
@@ -62,12 +61,17 @@ pub struct Session<'a> {
     /// `--hangup-after`, from the answer.
     cut_off: Option<Instant>,
     cut: bool,
-    /// On a terminal, from the answer to the end: how long the call has lasted, and its step.
-    clock: Option<ProgressBar>,
+    /// Where what happens goes, for whoever shows it (`RunEvent`).
+    events: mpsc::UnboundedSender<RunEvent>,
 }
 
 impl<'a> Session<'a> {
-    pub fn new(page: &'a mut Page, cancel: Cancel, plan: &'a Plan) -> Self {
+    pub fn new(
+        page: &'a mut Page,
+        cancel: Cancel,
+        plan: &'a CallSpec,
+        events: mpsc::UnboundedSender<RunEvent>,
+    ) -> Self {
         Session {
             page,
             cancel,
@@ -91,28 +95,18 @@ impl<'a> Session<'a> {
             digits_sent: false,
             cut_off: None,
             cut: false,
-            clock: None,
+            events,
         }
     }
 
-    /// A line of progress, above the running clock when there is one.
+    /// A line of progress, for whoever shows the call.
     fn say(&self, line: &str) {
-        match &self.clock {
-            Some(clock) => clock.suspend(|| tracing::info!("{line}")),
-            None => tracing::info!("{line}"),
-        }
+        self.tell(RunEvent::Said(line.to_owned()));
     }
 
-    fn start_clock(&mut self) {
-        if std::io::stderr().is_terminal() && tracing::enabled!(tracing::Level::INFO) {
-            let clock = ProgressBar::new_spinner();
-            clock.set_style(
-                ProgressStyle::with_template("{spinner} in call {elapsed} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            clock.enable_steady_tick(Duration::from_millis(100));
-            self.clock = Some(clock);
-        }
+    fn tell(&self, event: RunEvent) {
+        // Nobody listening is fine: the call goes on.
+        let _ = self.events.send(event);
     }
 
     fn over(&self) -> bool {
@@ -186,13 +180,11 @@ impl<'a> Session<'a> {
                         let clock = audio_clock.unwrap_or_else(|| self.lived.heard.clock_at(now));
                         self.lived.answered_clock = Some(clock + ANSWER_GUARD);
                         self.cut_off = self.plan.hangup_after.map(|after| now + after);
-                        self.start_clock();
+                        self.tell(RunEvent::Answered);
                     }
                     Phase::Ended if self.lived.ended_at.is_none() => {
                         self.lived.ended_at = Some(Instant::now());
-                        if let Some(clock) = self.clock.take() {
-                            clock.finish_and_clear();
-                        }
+                        self.tell(RunEvent::Ended);
                     }
                     _ => {}
                 }

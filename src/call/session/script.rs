@@ -8,11 +8,11 @@ use super::Session;
 /// How long a listener that is still catching up may take to give its verdict once its step's
 /// time is up.
 const VERDICT_WAIT: Duration = Duration::from_secs(2);
-use crate::call::Sound;
 use crate::call::ear::Ear;
 use crate::call::listening::{Decision, Listening};
 use crate::call::report::{StepResult, StepStatus};
-use crate::call::steps::{Action, Step};
+use crate::call::{RunEvent, Sound};
+use crate::scenario::{Action, Step};
 
 impl Session<'_> {
     pub(super) async fn in_call(&mut self) {
@@ -44,9 +44,11 @@ impl Session<'_> {
                 continue;
             }
             let started = Instant::now();
-            if let Some(clock) = &self.clock {
-                clock.set_message(format!("· step {}/{} {}", i + 1, steps.len(), step.text));
-            }
+            self.tell(RunEvent::Step {
+                index: i,
+                of: steps.len(),
+                step: step.text.clone(),
+            });
             let result = self.step(step).await;
             let seconds = started.elapsed().as_secs_f64();
             let (status, detail) = match result {
@@ -150,7 +152,7 @@ impl Session<'_> {
                 .await
                 .unwrap_or_else(|| Err(format!("the page had not hung up within {waited}")))
             }
-            listening => {
+            Action::Listen(listen) => {
                 // On the page's audio clock: what was captured once the step began, and never
                 // before the answer (ringback played as early media is no answer).
                 let from = self
@@ -158,7 +160,7 @@ impl Session<'_> {
                     .heard
                     .clock_at(started)
                     .max(self.lived.answered_clock.unwrap_or(0.0));
-                let listening = Listening::start(Ear::new(listening), waited.to_string());
+                let listening = Listening::start(Ear::new(listen), waited.to_string());
                 self.listen(listening, from, deadline).await
             }
         }

@@ -1,36 +1,45 @@
 //! `c2c call`: a call from headless Chromium, through c2c's own server (in process, or one
 //! already running) and, with `--tunnel`, its tunnel.
 
-use crate::bring_up;
+mod inputs;
+mod output;
+
 use std::sync::Arc;
 
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::call::{self, Browser, Cancel, Plan};
+use crate::bring_up;
+use crate::call::{self, Browser, CallSpec, Cancel, Placed, RunEvent};
 use crate::cli::CallArgs;
 use crate::dial::DialPolicy;
 use crate::error::Error;
 use crate::server::Side;
-use crate::settings::{
-    self,
-    call::{Call, Serving},
-};
+use crate::settings::call::{Call, InProcess, Serving};
 use crate::shutdown::Shutdown;
 
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
-    let plan = Plan::from_args(args)?;
-    if let Some(refusal) = refused_by_policy(&settings, &plan) {
-        return call::finish(&plan, &call::refused_up_front(&plan, refusal));
+    let (spec, outputs) = inputs::read(args)?;
+    if let Some(refusal) = refused_by_policy(&settings, &spec) {
+        return output::finish(&outputs, &call::refused_up_front(&spec, refusal));
     }
-    let report = super::runtime()?.block_on(place(args, settings, &plan))?;
-    call::finish(&plan, &report)
+    let placed = super::runtime()?.block_on(async {
+        let (events, shown) = mpsc::unbounded_channel();
+        let showing = tokio::spawn(output::show(shown));
+        let placed = place(args, settings, &spec, events).await;
+        // Every line of the call is out before its outcome.
+        let _ = showing.await;
+        placed
+    })?;
+    let report = output::keep(placed, &outputs)?;
+    output::finish(&outputs, &report)
 }
 
 /// What the in-process server would answer Twilio for this number, known at once (about 2 ms of
 /// loading the allowed countries' data) rather than after Chromium and a round trip to Twilio.
 /// A server given with --server has a policy of its own, and answers for itself.
-fn refused_by_policy(settings: &Call, plan: &Plan) -> Option<String> {
-    let Serving::InProcess { server, .. } = &settings.serving else {
+fn refused_by_policy(settings: &Call, plan: &CallSpec) -> Option<String> {
+    let Serving::InProcess(InProcess { server, .. }) = &settings.serving else {
         return None;
     };
     if plan.target.starts_with("client:") {
@@ -60,7 +69,12 @@ async fn check_server(page: &str) -> Result<(), Error> {
     }
 }
 
-async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Report, Error> {
+async fn place(
+    args: &CallArgs,
+    settings: Call,
+    plan: &CallSpec,
+    events: mpsc::UnboundedSender<RunEvent>,
+) -> Result<Placed, Error> {
     let signals = Shutdown::listen()?;
     if let Serving::Existing { page } = &settings.serving {
         check_server(page).await?;
@@ -72,13 +86,9 @@ async fn place(args: &CallArgs, settings: Call, plan: &Plan) -> Result<call::Rep
     let report = match settings.serving {
         Serving::Existing { page } => {
             let _feeding = feed(signals, run.clone());
-            call::place(&browser, plan, &page, Cancel::child_of(&run)).await
+            call::place(&browser, plan, &page, Cancel::child_of(&run), events).await
         }
-        Serving::InProcess {
-            listen,
-            server,
-            bringup,
-        } => in_process(&browser, plan, listen, *server, bringup, signals, run).await,
+        Serving::InProcess(own) => in_process(&browser, plan, own, signals, run, events).await,
     };
     browser.close().await;
     report
@@ -101,14 +111,18 @@ fn feed(mut signals: Shutdown, run: CancellationToken) -> tokio_util::sync::Drop
 /// ends the call, with that reason.
 async fn in_process(
     browser: &Arc<Browser>,
-    plan: &Plan,
-    listen: std::net::SocketAddr,
-    server_settings: settings::serve::Server,
-    bringup: Option<Box<settings::tunnel::Bringup>>,
+    plan: &CallSpec,
+    own: InProcess,
     mut signals: Shutdown,
     run: CancellationToken,
-) -> Result<call::Report, Error> {
-    let (listener, server, page) = super::start_server(listen, server_settings).await?;
+    events: mpsc::UnboundedSender<RunEvent>,
+) -> Result<Placed, Error> {
+    let InProcess {
+        listen,
+        server,
+        bringup,
+    } = own;
+    let (listener, server, page) = super::start_server(listen, *server).await?;
     tracing::debug!("c2c's page for the call is at {page}");
     // Twilio asks the TwiML App's Voice URL what to do: without a tunnel or a public address
     // that is not this c2c (unless a stand-in edge, --signalling, plays Twilio).
@@ -138,7 +152,7 @@ async fn in_process(
         Some(up) => {
             let (over, call_over) = tokio::sync::oneshot::channel::<()>();
             let placed = async {
-                let report = call::place(browser, plan, &page, cancel.clone()).await;
+                let report = call::place(browser, plan, &page, cancel.clone(), events).await;
                 let _ = over.send(());
                 report
             };
@@ -165,7 +179,7 @@ async fn in_process(
             tokio::join!(placed, tunnel).0
         }
         None => tokio::select! {
-            report = call::place(browser, plan, &page, cancel) => report,
+            report = call::place(browser, plan, &page, cancel, events) => report,
             never = serve_local => match never {},
         },
     };

@@ -1,0 +1,70 @@
+//! What a call is to do, checked before anything starts: whom to call, what to play and press,
+//! the steps and the timeouts. No output paths and no command-line types: `cmd::call` reads its
+//! flags into one, and a suite could read files into many.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::audio::{self, RATE, WavError};
+use crate::scenario::{Action, Step};
+
+/// A WAV file, read once before the call.
+pub struct Sound {
+    pub(super) samples: Vec<i16>,
+}
+
+impl Sound {
+    pub fn read(path: &Path) -> Result<Sound, WavError> {
+        audio::read_wav(path).map(|samples| Sound { samples })
+    }
+
+    pub(super) fn length(&self) -> Duration {
+        Duration::from_secs_f64(self.samples.len() as f64 / f64::from(RATE))
+    }
+}
+
+pub struct CallSpec {
+    /// A number (E.164, or as the page reads it) or `client:NAME`.
+    pub target: String,
+    /// The page's microphone from the answer on.
+    pub play: Option<Sound>,
+    /// Keys pressed once the far end answers.
+    pub digits: Option<String>,
+    pub steps: Vec<Step>,
+    /// The files the steps play, by the path they were given as.
+    sounds: Vec<(PathBuf, Sound)>,
+    /// No answer within this long after the call is placed ends it.
+    pub timeout: Duration,
+    pub hangup_after: Option<Duration>,
+    /// When the run began: the promise that an unreachable Twilio is said within 10 s counts
+    /// from here.
+    pub started: Instant,
+}
+
+impl CallSpec {
+    /// A call to `target` that runs `steps`, whose files are read now (each once).
+    pub fn new(target: String, steps: Vec<Step>, timeout: Duration) -> Result<CallSpec, WavError> {
+        let mut sounds: Vec<(PathBuf, Sound)> = Vec::new();
+        for step in &steps {
+            if let Action::Play(path) = &step.action
+                && !sounds.iter().any(|(p, _)| p == path)
+            {
+                sounds.push((path.clone(), Sound::read(path)?));
+            }
+        }
+        Ok(CallSpec {
+            target,
+            play: None,
+            digits: None,
+            steps,
+            sounds,
+            timeout,
+            hangup_after: None,
+            started: Instant::now(),
+        })
+    }
+
+    pub(super) fn sound(&self, path: &Path) -> Option<&Sound> {
+        self.sounds.iter().find(|(p, _)| p == path).map(|(_, s)| s)
+    }
+}

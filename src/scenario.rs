@@ -1,0 +1,552 @@
+//! A call's scenario: the steps of `c2c call`, written as `--step` text (`expect-tone 1000
+//! timeout=8s`; words as a shell splits them, so a value may be a quoted phrase) or as a YAML list
+//! under `steps:`. Both read into one `StepSpec` (a name, perhaps a value, options), which
+//! `Step::from_spec` checks against `KINDS`. Adding a step is a row of `KINDS`, its variant of
+//! `Action` (or of `Listen`, with its listener in call/ear.rs) and its arm in `action`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// What a step does once the call is answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Listens to the far end until it hears what it waits for (call/ear.rs).
+    Listen(Listen),
+    Press(String),
+    Play(PathBuf),
+    Wait(Duration),
+    HangUp,
+}
+
+/// The steps that listen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Listen {
+    /// The far end makes sound, then is silent for `quiet`: a prompt was spoken and ended.
+    WaitForSilence {
+        quiet: Duration,
+    },
+    /// `hz` (within 2%) for at least `hold`.
+    ExpectTone {
+        hz: f64,
+        hold: Duration,
+    },
+    ExpectAudio(Duration),
+    ExpectSilence(Duration),
+}
+
+/// One kind of step, as `--help` and the error messages describe it.
+struct Kind {
+    name: &'static str,
+    /// How it is written, options and their defaults included.
+    usage: &'static str,
+    /// What its value is (`None`: it takes none), and an example of one.
+    value: Option<(&'static str, &'static str)>,
+    /// The options it takes besides `timeout`.
+    options: &'static [&'static str],
+    help: &'static str,
+}
+
+const KINDS: &[Kind] = &[
+    Kind {
+        name: "wait-for-silence",
+        usage: "wait-for-silence [quiet=1s] [timeout=30s]",
+        value: None,
+        options: &["quiet"],
+        help: "The far end spoke, then stayed quiet this long",
+    },
+    Kind {
+        name: "press",
+        usage: "press DIGITS [timeout=10s]",
+        value: Some(("the keys", "1w23#")),
+        options: &[],
+        help: "Press keys (0-9 * #; w waits half a second)",
+    },
+    Kind {
+        name: "play",
+        usage: "play FILE.wav [timeout=…]",
+        value: Some(("a WAV file", "prompt.wav")),
+        options: &[],
+        help: "Play a file into the call, to its end",
+    },
+    Kind {
+        name: "expect-tone",
+        usage: "expect-tone HZ [for=300ms] [timeout=5s]",
+        value: Some(("a frequency in Hz", "1000")),
+        options: &["for"],
+        help: "Hear HZ (within 2%) for that long",
+    },
+    Kind {
+        name: "expect-audio",
+        usage: "expect-audio DURATION [timeout=…]",
+        value: Some(("a duration", "2s")),
+        options: &[],
+        help: "Hear sound for DURATION",
+    },
+    Kind {
+        name: "expect-silence",
+        usage: "expect-silence DURATION [timeout=…]",
+        value: Some(("a duration", "2s")),
+        options: &[],
+        help: "Hear nothing for DURATION",
+    },
+    Kind {
+        name: "wait",
+        usage: "wait DURATION",
+        value: Some(("a duration", "2s")),
+        options: &[],
+        help: "Let time pass",
+    },
+    Kind {
+        name: "hangup",
+        usage: "hangup",
+        value: None,
+        options: &[],
+        help: "Hang up (after the last step c2c hangs up anyway)",
+    },
+];
+
+/// The steps, one line each, for `c2c call --help`.
+pub fn help() -> String {
+    KINDS
+        .iter()
+        .map(|kind| format!("  {:<43}{}\n", kind.usage, kind.help))
+        .collect()
+}
+
+/// A step as written: its name, perhaps a value, then options, in the order given.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Written")]
+pub struct StepSpec {
+    pub name: String,
+    pub value: Option<String>,
+    pub options: Vec<(String, String)>,
+}
+
+impl std::str::FromStr for StepSpec {
+    type Err = String;
+
+    /// `--step` text: words as a shell splits them (`wait-for-prompt "press two"`), the first the
+    /// name, `key=value` words options, one other word the value.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let words = shell_words::split(text).map_err(|err| format!("{text:?}: {err}"))?;
+        let mut words = words.into_iter();
+        let name = words.next().ok_or("the step is empty")?;
+        let mut spec = StepSpec {
+            name,
+            value: None,
+            options: Vec::new(),
+        };
+        for word in words {
+            match word.split_once('=') {
+                Some((key, value)) if is_option_name(key) => {
+                    spec.options.push((key.to_owned(), value.to_owned()));
+                }
+                _ if spec.value.is_none() => spec.value = Some(word),
+                _ => return Err(format!("{word:?} is one word too many")),
+            }
+        }
+        Ok(spec)
+    }
+}
+
+fn is_option_name(key: &str) -> bool {
+    !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+}
+
+impl fmt::Display for StepSpec {
+    /// As written, spaces folded, a value with a space quoted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.name)?;
+        if let Some(value) = &self.value {
+            write!(f, " {}", shell_words::quote(value))?;
+        }
+        for (key, value) in &self.options {
+            write!(f, " {key}={}", shell_words::quote(value))?;
+        }
+        Ok(())
+    }
+}
+
+/// A YAML step: a line as `--step` writes it, or a one-key map (`- press: 12#`,
+/// `- expect-tone: {hz: 1000, timeout: 8s}`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Written {
+    Line(String),
+    Map(BTreeMap<String, serde_json::Value>),
+}
+
+/// The keys of a YAML step's map that give its value rather than an option.
+const VALUE_KEYS: &[&str] = &["hz", "digits", "file", "duration", "phrase"];
+
+impl TryFrom<Written> for StepSpec {
+    type Error = String;
+
+    fn try_from(written: Written) -> Result<Self, String> {
+        let map = match written {
+            Written::Line(text) => return text.parse(),
+            Written::Map(map) if map.len() == 1 => map,
+            Written::Map(_) => return Err(SHAPE.to_owned()),
+        };
+        let Some((name, value)) = map.into_iter().next() else {
+            return Err(SHAPE.to_owned());
+        };
+        let mut spec = StepSpec {
+            name,
+            value: None,
+            options: Vec::new(),
+        };
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(options) => {
+                for (key, value) in options {
+                    let value = scalar(&value)?;
+                    if VALUE_KEYS.contains(&key.as_str()) {
+                        spec.value = Some(value);
+                    } else {
+                        spec.options.push((key, value));
+                    }
+                }
+            }
+            value => spec.value = Some(scalar(&value)?),
+        }
+        Ok(spec)
+    }
+}
+
+const SHAPE: &str = "a step is a line such as `press 1` or a map such as `press: 1`";
+
+fn scalar(value: &serde_json::Value) -> Result<String, String> {
+    match value {
+        serde_json::Value::String(s) => Ok(s.clone()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        _ => Err("a step's name and values are words, phrases or numbers".to_owned()),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// As written, for the report and every message about it.
+    pub text: String,
+    pub action: Action,
+    /// `None`: the action's own default (see `Step::timeout`).
+    timeout: Option<Duration>,
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Step {
+    /// Pressing `digits` (already checked), with the default timeout.
+    pub fn press(digits: &str) -> Step {
+        Step {
+            text: format!("press {digits}"),
+            action: Action::Press(digits.to_owned()),
+            timeout: None,
+        }
+    }
+
+    /// Checks `spec` against its kind: its value, its options, and what they mean.
+    pub fn from_spec(spec: &StepSpec) -> Result<Step, String> {
+        let name = spec.name.as_str();
+        let kind = KINDS
+            .iter()
+            .find(|k| k.name == name || (name == "hang-up" && k.name == "hangup"))
+            .ok_or_else(|| {
+                let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+                format!(
+                    "{name:?} is not a step (the steps are: {})",
+                    names.join(", ")
+                )
+            })?;
+        let value = match (kind.value, spec.value.as_deref()) {
+            (None, Some(_)) => return Err(format!("{name} takes no value, only options")),
+            (Some((what, example)), None) => {
+                return Err(format!("{name} needs {what}, as in: {name} {example}"));
+            }
+            (_, value) => value.unwrap_or_default(),
+        };
+        let mut timeout = None;
+        let mut options = BTreeMap::new();
+        for (key, raw) in &spec.options {
+            let duration = duration(raw).map_err(|why| format!("{key}={raw}: {why}"))?;
+            match key.as_str() {
+                "timeout" => timeout = Some(duration),
+                key if kind.options.contains(&key) => {
+                    options.insert(key, duration);
+                }
+                _ => return Err(format!("{name} has no option {key:?}")),
+            }
+        }
+        let option = |key: &str, default: Duration| options.get(key).copied().unwrap_or(default);
+        let action = match kind.name {
+            "wait-for-silence" => Action::Listen(Listen::WaitForSilence {
+                quiet: option("quiet", Duration::from_secs(1)),
+            }),
+            "press" => {
+                check_digits(value)?;
+                Action::Press(value.to_owned())
+            }
+            "play" => Action::Play(PathBuf::from(value)),
+            "expect-tone" => Action::Listen(Listen::ExpectTone {
+                hz: frequency(value)?,
+                hold: option("for", Duration::from_millis(300)),
+            }),
+            "expect-audio" => Action::Listen(Listen::ExpectAudio(duration(value)?)),
+            "expect-silence" => Action::Listen(Listen::ExpectSilence(duration(value)?)),
+            "wait" => Action::Wait(duration(value)?),
+            _ => Action::HangUp,
+        };
+        Ok(Step {
+            text: spec.to_string(),
+            action,
+            timeout,
+        })
+    }
+
+    /// How long the step may take: its `timeout=`, or a default that leaves room for the work.
+    pub fn timeout(&self, play_length: Duration) -> Duration {
+        self.timeout.unwrap_or(match &self.action {
+            Action::Listen(Listen::WaitForSilence { .. }) => Duration::from_secs(30),
+            Action::Listen(Listen::ExpectTone { .. }) => Duration::from_secs(5),
+            Action::Listen(Listen::ExpectAudio(d) | Listen::ExpectSilence(d)) => {
+                *d + Duration::from_secs(5)
+            }
+            Action::Press(digits) => Duration::from_secs(10) + press_length(digits),
+            Action::Play(_) => play_length + Duration::from_secs(5),
+            Action::Wait(d) => *d + Duration::from_secs(1),
+            Action::HangUp => Duration::from_secs(5),
+        })
+    }
+}
+
+fn frequency(raw: &str) -> Result<f64, String> {
+    raw.trim_end_matches("Hz")
+        .trim_end_matches("hz")
+        .parse()
+        .ok()
+        .filter(|hz: &f64| (50.0..=7_000.0).contains(hz))
+        .ok_or_else(|| format!("{raw:?} is not a frequency from 50 to 7000 Hz"))
+}
+
+/// How long the page takes to send `digits`: a tone and its gap each, half a second per `w`.
+pub fn press_length(digits: &str) -> Duration {
+    digits
+        .chars()
+        .map(|c| Duration::from_millis(if c == 'w' { 500 } else { 240 }))
+        .sum()
+}
+
+/// Keys the page can press: 0-9, *, #, and w for a pause.
+pub fn check_digits(digits: &str) -> Result<(), String> {
+    match digits
+        .chars()
+        .find(|c| !matches!(c, '0'..='9' | '*' | '#' | 'w'))
+    {
+        _ if digits.is_empty() => Err("no keys are given".to_owned()),
+        Some(c) => Err(format!(
+            "{c:?} is not a key (use 0-9, *, # and w for a half-second pause)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Reads one `--step`.
+pub fn parse(text: &str) -> Result<Step, String> {
+    Step::from_spec(&text.parse()?)
+}
+
+/// `2s`, `500ms`, `1m`; a bare number is seconds.
+pub fn duration(text: &str) -> Result<Duration, String> {
+    if let Ok(seconds) = text.parse::<f64>()
+        && seconds.is_finite()
+        && seconds >= 0.0
+    {
+        return Ok(Duration::from_secs_f64(seconds));
+    }
+    humantime::parse_duration(text)
+        .map_err(|_| format!("{text:?} is not a duration such as 2s or 500ms"))
+}
+
+/// The `steps:` of a scenario file, each read as a `StepSpec` and checked.
+pub fn parse_scenario(yaml: &str) -> Result<Vec<Step>, String> {
+    let docs = YamlLoader::load_from_str(yaml).map_err(|err| {
+        let at = err.marker();
+        format!(
+            "line {}, column {}: {}",
+            at.line(),
+            at.col() + 1,
+            err.info()
+        )
+    })?;
+    let Some(steps) = docs.first().map(|doc| &doc["steps"]) else {
+        return Err("the file is empty: write the steps as a list under steps:".to_owned());
+    };
+    let Yaml::Array(items) = steps else {
+        return Err("there is no list under steps:".to_owned());
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value::<StepSpec>(json_of(item))
+                .map_err(|err| err.to_string())
+                .and_then(|spec| Step::from_spec(&spec))
+                .map_err(|why| format!("step {}: {why}", i + 1))
+        })
+        .collect()
+}
+
+/// YAML as JSON, for serde: yaml-rust2 reads YAML, serde reads the steps.
+fn json_of(yaml: &Yaml) -> serde_json::Value {
+    use serde_json::Value;
+    match yaml {
+        Yaml::String(s) | Yaml::Real(s) => Value::String(s.clone()),
+        Yaml::Integer(i) => Value::from(*i),
+        Yaml::Boolean(b) => Value::Bool(*b),
+        Yaml::Array(items) => Value::Array(items.iter().map(json_of).collect()),
+        Yaml::Hash(map) => Value::Object(
+            map.iter()
+                .filter_map(|(k, v)| match k {
+                    Yaml::String(k) => Some((k.clone(), json_of(v))),
+                    Yaml::Integer(i) => Some((i.to_string(), json_of(v))),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        _ => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_read_with_their_options() {
+        let step = parse("expect-tone 1000 for=200ms timeout=8s").unwrap();
+        assert_eq!(
+            step.action,
+            Action::Listen(Listen::ExpectTone {
+                hz: 1000.0,
+                hold: Duration::from_millis(200)
+            })
+        );
+        assert_eq!(step.timeout(Duration::ZERO), Duration::from_secs(8));
+        assert_eq!(
+            parse("press 1w2#").unwrap().action,
+            Action::Press("1w2#".into())
+        );
+        assert_eq!(
+            parse("wait-for-silence quiet=2s").unwrap().action,
+            Action::Listen(Listen::WaitForSilence {
+                quiet: Duration::from_secs(2)
+            })
+        );
+        assert_eq!(
+            parse("expect-silence 1.5").unwrap().action,
+            Action::Listen(Listen::ExpectSilence(Duration::from_millis(1500)))
+        );
+        assert_eq!(parse("hangup").unwrap().action, Action::HangUp);
+        assert_eq!(parse("play  a.wav").unwrap().text, "play a.wav");
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        for (text, says) in [
+            ("", "empty"),
+            ("dance", "is not a step"),
+            ("press", "needs the keys, as in: press 1w23#"),
+            ("press 12a", "'a' is not a key"),
+            ("expect-tone loud", "not a frequency"),
+            ("expect-tone 1000 timeout=soon", "timeout=soon"),
+            ("wait 2s 3s", "one word too many"),
+            ("hangup now", "takes no value"),
+            ("press 1 quiet=2s", "has no option \"quiet\""),
+        ] {
+            let why = parse(text).unwrap_err();
+            assert!(why.contains(says), "{text:?}: {why}");
+        }
+    }
+
+    #[test]
+    fn the_readmes_scenario_reads_as_it_says() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("# ivr.yaml\n").expect("the README's scenario");
+        let yaml = &readme[start..start + readme[start..].find("```").unwrap()];
+        let texts: Vec<String> = parse_scenario(yaml)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "wait-for-silence timeout=15s",
+                "press 2",
+                "expect-tone 1000 for=500ms timeout=8s",
+                "hangup"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_scenario_file_takes_lines_and_maps() {
+        let steps = parse_scenario(
+            "steps:\n  - wait-for-silence timeout=15s\n  - press: 2\n  - expect-tone: {hz: 1000, for: 200ms}\n  - hangup\n",
+        )
+        .unwrap();
+        let texts: Vec<&str> = steps.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "wait-for-silence timeout=15s",
+                "press 2",
+                "expect-tone 1000 for=200ms",
+                "hangup"
+            ]
+        );
+        assert!(parse_scenario("steps: 3").unwrap_err().contains("no list"));
+        assert!(
+            parse_scenario("steps:\n  - dance\n")
+                .unwrap_err()
+                .starts_with("step 1:")
+        );
+        assert!(parse_scenario("steps: [\n").unwrap_err().contains("line"));
+    }
+
+    #[test]
+    fn a_value_may_be_a_quoted_phrase_and_reads_back_as_written() {
+        let spec: StepSpec = r#"play "my prompt.wav" timeout=9s"#.parse().unwrap();
+        assert_eq!(spec.value.as_deref(), Some("my prompt.wav"));
+        assert_eq!(spec.to_string(), "play 'my prompt.wav' timeout=9s");
+        let step = Step::from_spec(&spec).unwrap();
+        assert_eq!(step.action, Action::Play(PathBuf::from("my prompt.wav")));
+        assert_eq!(step.to_string(), "play 'my prompt.wav' timeout=9s");
+        assert!(
+            parse(r#"play "unclosed"#)
+                .unwrap_err()
+                .contains("missing closing quote")
+        );
+        // The same step from YAML.
+        let steps =
+            parse_scenario("steps:\n  - play: {file: my prompt.wav, timeout: 9s}\n").unwrap();
+        assert_eq!(steps[0], step);
+    }
+
+    #[test]
+    fn the_help_lists_every_step() {
+        let help = help();
+        for kind in KINDS {
+            assert!(help.contains(kind.usage), "{}", kind.name);
+        }
+    }
+}
