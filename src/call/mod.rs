@@ -37,6 +37,7 @@ pub use spec::{CallSpec, Sound};
 use crate::error::Error;
 use crate::outcome::{CallOutcome, OutcomeKind};
 use report::TwilioError;
+use session::Ending;
 
 /// What happens during a call, for whoever shows it (`cmd::call` prints it, with a clock on a
 /// terminal); the call never prints.
@@ -190,47 +191,48 @@ fn classify(
 ) -> (Outcome, String) {
     let message = || known.and_then(|k| k.message.clone()).unwrap_or_default();
     let target = &plan.target;
-    match (known.map(|k| k.outcome), &lived.error) {
-        _ if lived.interrupted => (Outcome::Interrupted, "interrupted: hung up".to_owned()),
-        _ if lived.ended_by.is_some() => (
-            Outcome::Failed,
-            format!("{}: hung up", lived.ended_by.as_deref().unwrap_or_default()),
-        ),
-        _ if lived.unreachable => (Outcome::Unreachable, lived.gone.clone().unwrap_or_default()),
-        (Some(OutcomeKind::Refused), _) => (Outcome::Refused, message()),
-        (Some(OutcomeKind::RejectedWebhook), _) => (Outcome::Failed, message()),
-        (Some(OutcomeKind::Busy), _) => (Outcome::Busy, format!("{target} was busy")),
-        (Some(OutcomeKind::NoAnswer), _) => (Outcome::NoAnswer, format!("{target} did not answer")),
-        (Some(OutcomeKind::Failed), _) => (
+    let gone = match &lived.ending {
+        Some(Ending::Gone(why)) => Some(why.clone()),
+        _ => None,
+    };
+    match (&lived.ending, known.map(|k| k.outcome), &lived.error) {
+        (Some(Ending::Interrupted), ..) => {
+            (Outcome::Interrupted, "interrupted: hung up".to_owned())
+        }
+        (Some(Ending::EndedBy(why)), ..) => (Outcome::Failed, format!("{why}: hung up")),
+        (Some(Ending::Unreachable(why)), ..) => (Outcome::Unreachable, why.clone()),
+        (_, Some(OutcomeKind::Refused), _) => (Outcome::Refused, message()),
+        (_, Some(OutcomeKind::RejectedWebhook), _) => (Outcome::Failed, message()),
+        (_, Some(OutcomeKind::Busy), _) => (Outcome::Busy, format!("{target} was busy")),
+        (_, Some(OutcomeKind::NoAnswer), _) => {
+            (Outcome::NoAnswer, format!("{target} did not answer"))
+        }
+        (_, Some(OutcomeKind::Failed), _) => (
             Outcome::Failed,
             format!(
                 "Twilio could not connect the call to {target} (its call log says why; c2c doctor checks the account)"
             ),
         ),
-        _ if lived.timed_out => (
+        (Some(Ending::TimedOut), ..) => (
             Outcome::NoAnswer,
             format!(
                 "nobody answered within {}",
                 humantime::format_duration(plan.timeout)
             ),
         ),
-        (_, Some(TwilioError { code: 0, message })) => (
-            Outcome::Failed,
-            lived.gone.clone().unwrap_or_else(|| message.clone()),
-        ),
-        (_, Some(TwilioError { code, message })) => {
+        (_, _, Some(TwilioError { code: 0, message })) => {
+            (Outcome::Failed, gone.unwrap_or_else(|| message.clone()))
+        }
+        (_, _, Some(TwilioError { code, message })) => {
             (Outcome::Failed, format!("Twilio error {code}: {message}"))
         }
-        _ if lived.answered_at.is_some() => (
+        _ if lived.answered_at.is_some() && gone.is_none() => (
             Outcome::Completed,
             format!("answered; the call lasted {duration:.1} s"),
         ),
         _ => (
             Outcome::Failed,
-            lived
-                .gone
-                .clone()
-                .unwrap_or_else(|| "the call ended before anyone answered".to_owned()),
+            gone.unwrap_or_else(|| "the call ended before anyone answered".to_owned()),
         ),
     }
 }

@@ -29,6 +29,21 @@ const UNREACHABLE: &str = "Twilio cannot be reached from here: the page's Voice 
 /// The SDK's codes for Twilio out of reach (the page's errors.js lists the same).
 const UNREACHABLE_CODES: [u32; 4] = [31005, 31009, 53000, 53001];
 
+/// Why a call ended, when the page's own hang-up did not end it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// Ctrl-C: hung up first.
+    Interrupted,
+    /// Ended from outside, and why (the tunnel it needed closed, say).
+    EndedBy(String),
+    /// Twilio could not be reached, in c2c call's words.
+    Unreachable(String),
+    /// Nobody answered within `--timeout`.
+    TimedOut,
+    /// The page or the browser went (closed, crashed, could not place the call).
+    Gone(String),
+}
+
 /// What happened, for the report.
 pub struct Lived {
     pub call_sid: String,
@@ -36,13 +51,9 @@ pub struct Lived {
     /// The answer on the page's audio clock: no step hears what came before it.
     pub answered_clock: Option<f64>,
     pub ended_at: Option<Instant>,
-    pub timed_out: bool,
-    pub interrupted: bool,
-    /// Ended from outside, and why (the tunnel it needed closed, say).
-    pub ended_by: Option<String>,
-    /// The page found Twilio out of reach before the call was answered.
-    pub unreachable: bool,
-    pub gone: Option<String>,
+    /// Why the call ended, when something other than the page's own hang-up ended it: set once,
+    /// by whatever came first.
+    pub ending: Option<Ending>,
     pub error: Option<TwilioError>,
     pub steps: Vec<StepResult>,
     pub heard: Heard,
@@ -81,11 +92,7 @@ impl<'a> Session<'a> {
                 answered_at: None,
                 answered_clock: None,
                 ended_at: None,
-                timed_out: false,
-                interrupted: false,
-                ended_by: None,
-                unreachable: false,
-                gone: None,
+                ending: None,
                 error: None,
                 steps: Vec::new(),
                 heard: Heard::default(),
@@ -110,12 +117,12 @@ impl<'a> Session<'a> {
     }
 
     fn over(&self) -> bool {
-        self.lived.ended_at.is_some() || self.lived.gone.is_some() || self.cancelled()
+        self.lived.ended_at.is_some() || self.lived.ending.is_some()
     }
 
-    /// Told to stop, by Ctrl-C or from outside.
-    fn cancelled(&self) -> bool {
-        self.lived.interrupted || self.lived.ended_by.is_some()
+    /// Records why the call ends, unless something else already ended it.
+    fn end(&mut self, ending: Ending) {
+        self.lived.ending.get_or_insert(ending);
     }
 
     /// Handles what the page says until `until`; `false` once `until` has passed. Ctrl-C and
@@ -132,15 +139,15 @@ impl<'a> Session<'a> {
                     self.hang_up().await;
                 }
             }
-            () = self.cancel.cancelled(), if !self.cancelled() => {
+            () = self.cancel.cancelled(), if !self.over() => {
                 match self.cancel.why().map(str::to_owned) {
                     Some(why) => {
                         self.say(&format!("{why}: hanging up"));
-                        self.lived.ended_by = Some(why);
+                        self.end(Ending::EndedBy(why));
                     }
                     None => {
                         self.say("interrupted: hanging up");
-                        self.lived.interrupted = true;
+                        self.end(Ending::Interrupted);
                     }
                 }
                 self.hang_up().await;
@@ -202,26 +209,25 @@ impl<'a> Session<'a> {
                 };
                 self.say(&message);
                 if fatal {
-                    self.lived.gone = Some(format!("the page cannot place the call: {message}"));
+                    self.end(Ending::Gone(format!(
+                        "the page cannot place the call: {message}"
+                    )));
                 }
                 self.lived.error = Some(TwilioError { code, message });
             }
             Said::DigitsSent => self.digits_sent = true,
-            Said::Gone(why) => self.lived.gone = Some(why),
+            Said::Gone(why) => self.end(Ending::Gone(why)),
         }
     }
 
     /// Twilio is out of reach, as the page found or as c2c's own watchdog did.
     fn unreachable(&mut self) {
-        self.lived.unreachable = true;
-        self.lived
-            .gone
-            .get_or_insert_with(|| UNREACHABLE.to_owned());
+        self.end(Ending::Unreachable(UNREACHABLE.to_owned()));
     }
 
     async fn hang_up(&mut self) {
         if let Err(err) = self.page.hang_up().await {
-            self.lived.gone.get_or_insert(err.to_string());
+            self.end(Ending::Gone(err.to_string()));
         }
     }
 
@@ -252,10 +258,10 @@ impl<'a> Session<'a> {
             if self.phase.is_none() {
                 // Not a word from the page yet: it may not be c2c's page at all (--server).
                 if !self.pump(page_started).await && self.phase.is_none() {
-                    self.lived.gone = Some(format!(
+                    self.end(Ending::Gone(format!(
                         "the page did not start within {}s: is the address c2c's page?",
                         PAGE_START.as_secs()
-                    ));
+                    )));
                 }
                 continue;
             }
@@ -271,7 +277,7 @@ impl<'a> Session<'a> {
                     "nobody answered within {}; hanging up",
                     humantime::format_duration(self.plan.timeout)
                 );
-                self.lived.timed_out = true;
+                self.end(Ending::TimedOut);
                 self.hang_up().await;
                 break;
             }
@@ -282,9 +288,15 @@ impl<'a> Session<'a> {
         if !self.over() {
             self.hang_up().await;
         }
+        // Told to hang up, the page says when it has; one that is gone says nothing more.
         let grace = Instant::now() + HANG_UP_GRACE;
-        while self.lived.ended_at.is_none() && self.lived.gone.is_none() && self.pump(grace).await {
-        }
+        while self.lived.ended_at.is_none()
+            && !matches!(
+                self.lived.ending,
+                Some(Ending::Gone(_) | Ending::Unreachable(_))
+            )
+            && self.pump(grace).await
+        {}
         tracing::debug!(
             "the page heard {:.1} s of audio",
             self.lived.heard.all().len() as f64 / f64::from(RATE)

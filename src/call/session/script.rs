@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::Session;
+use super::{Ending, Session};
 
 /// How long a listener that is still catching up may take to give its verdict once its step's
 /// time is up.
@@ -26,10 +26,10 @@ impl Session<'_> {
         let steps = &self.plan.steps;
         for (i, step) in steps.iter().enumerate() {
             if self.over() || self.cut {
-                let why = match (&self.lived.ended_by, self.lived.interrupted) {
-                    (Some(why), _) => why.clone(),
-                    (None, true) => "interrupted".to_owned(),
-                    (None, false) => "the call had ended".to_owned(),
+                let why = match &self.lived.ending {
+                    Some(Ending::EndedBy(why)) => why.clone(),
+                    Some(Ending::Interrupted) => "interrupted".to_owned(),
+                    _ => "the call had ended".to_owned(),
                 };
                 self.skip(step, &why);
                 continue;
@@ -100,7 +100,7 @@ impl Session<'_> {
     async fn play(&mut self, sound: &Sound) {
         if let Err(err) = self.page.play(&sound.samples).await {
             tracing::error!("cannot play into the call: {err}");
-            self.lived.gone.get_or_insert(err.to_string());
+            self.end(Ending::Gone(err.to_string()));
         }
     }
 
@@ -197,20 +197,14 @@ impl Session<'_> {
         if !(self.over() || self.cut) {
             return None;
         }
-        Some(
-            match (
-                &self.lived.gone,
-                &self.lived.ended_by,
-                self.lived.interrupted,
-                self.cut,
-            ) {
-                (Some(gone), _, _, _) => gone.clone(),
-                (_, Some(why), _, _) => why.clone(),
-                (_, _, true, _) => "interrupted".to_owned(),
-                (_, _, _, true) => "--hangup-after ended the call first".to_owned(),
-                _ => "the call ended first".to_owned(),
-            },
-        )
+        Some(match (&self.lived.ending, self.cut) {
+            (Some(Ending::Gone(why) | Ending::Unreachable(why) | Ending::EndedBy(why)), _) => {
+                why.clone()
+            }
+            (Some(Ending::Interrupted), _) => "interrupted".to_owned(),
+            (_, true) => "--hangup-after ended the call first".to_owned(),
+            _ => "the call ended first".to_owned(),
+        })
     }
 
     /// Pumps until `decide` says something, the deadline passes (`None`), or the call ends.
