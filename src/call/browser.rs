@@ -9,6 +9,7 @@ use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -63,6 +64,8 @@ pub struct Browser {
     /// Its product and version once checked, or why it cannot be used: asked once, however many
     /// calls it carries.
     checked: OnceCell<Result<String, String>>,
+    /// Whether the tab it opened at start is still free for a call.
+    first_tab: AtomicBool,
 }
 
 impl Browser {
@@ -118,7 +121,18 @@ impl Browser {
             profile,
             cdp: Cdp::start(to_browser, from_browser),
             checked: OnceCell::new(),
+            first_tab: AtomicBool::new(true),
         })
+    }
+
+    /// Takes the tab the browser opened at start, once: `true` for the first caller only.
+    pub fn claim_first_tab(&self) -> bool {
+        self.first_tab.swap(false, Ordering::SeqCst)
+    }
+
+    /// Hands the first tab back, emptied, for the next call.
+    pub fn release_first_tab(&self) {
+        self.first_tab.store(true, Ordering::SeqCst);
     }
 
     /// Waits until the browser answers, and checks it is one `c2c call` can drive: its product

@@ -106,6 +106,8 @@ pub struct Page {
     /// The execution context of that document, once it exists; bindings called from any other
     /// (a frame, another site the page went to) are not listened to.
     context: Option<i64>,
+    /// Whether this is the tab the browser opened at start.
+    first: bool,
 }
 
 impl Page {
@@ -115,13 +117,14 @@ impl Page {
             .map(|u| u.origin().ascii_serialization())
             .map_err(|err| format!("{url} is not an address: {err}"))?;
         match Self::attach(browser, url).await {
-            Ok((target, session, events)) => Ok(Page {
+            Ok((target, session, events, first)) => Ok(Page {
                 browser: Arc::clone(browser),
                 session,
                 events,
                 target,
                 origin,
                 context: None,
+                first,
             }),
             Err(err) => Err(match browser.log_tail() {
                 tail if tail.is_empty() => err.to_string(),
@@ -130,19 +133,33 @@ impl Page {
         }
     }
 
-    /// Opens a tab, attaches to it, sets up the driver and loads `url`: the tab's id, the
-    /// session's, and the session's events.
+    /// Takes a tab, attaches to it, sets up the driver and loads `url`: the tab's id, the
+    /// session's, the session's events, and whether it is the browser's first tab.
     async fn attach(
         browser: &Browser,
         url: &str,
-    ) -> Result<(String, String, mpsc::UnboundedReceiver<Event>), CdpError> {
+    ) -> Result<(String, String, mpsc::UnboundedReceiver<Event>, bool), CdpError> {
         let cdp = &browser.cdp;
-        let target = cdp
-            .send(None, "Target.createTarget", json!({ "url": "about:blank" }))
-            .await?["targetId"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        // The tab the browser opened at start is already warm (its renderer started with the
+        // browser): the first call takes it, and each further call opens a tab of its own.
+        let first = match browser.claim_first_tab() {
+            true => cdp.send(None, "Target.getTargets", json!({})).await?["targetInfos"]
+                .as_array()
+                .and_then(|all| all.iter().find(|t| t["type"] == "page"))
+                .and_then(|t| t["targetId"].as_str())
+                .map(str::to_owned),
+            false => None,
+        };
+        let is_first = first.is_some();
+        let target = match first {
+            Some(target) => target,
+            None => cdp
+                .send(None, "Target.createTarget", json!({ "url": "about:blank" }))
+                .await?["targetId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        };
         let attached = cdp
             .send(
                 None,
@@ -170,19 +187,28 @@ impl Page {
         )
         .await?;
         cdp.send(s, "Page.navigate", json!({ "url": url })).await?;
-        Ok((target, session, events))
+        Ok((target, session, events, is_first))
     }
 
-    /// Closes the tab: the call's page is done, the browser goes on.
+    /// Done with the tab: the call's page is over, the browser goes on. The tab it opened at
+    /// start is emptied and handed back for the next call (closing a browser's last tab could
+    /// end the browser); any other is closed.
     pub async fn close(self) {
         let cdp = &self.browser.cdp;
         cdp.forget(&self.session);
-        let closing = cdp.send(
-            None,
-            "Target.closeTarget",
-            json!({ "targetId": self.target }),
-        );
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), closing).await;
+        let done = async {
+            if self.first {
+                let blank = json!({ "url": "about:blank" });
+                let _ = cdp.send(Some(&self.session), "Page.navigate", blank).await;
+                let detach = json!({ "sessionId": self.session });
+                let _ = cdp.send(None, "Target.detachFromTarget", detach).await;
+                self.browser.release_first_tab();
+            } else {
+                let close = json!({ "targetId": self.target });
+                let _ = cdp.send(None, "Target.closeTarget", close).await;
+            }
+        };
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), done).await;
     }
 
     /// The next thing the page says; `Gone` once the browser has closed.
