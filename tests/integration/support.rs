@@ -129,16 +129,7 @@ impl C2c {
                 .write_all(text.as_bytes())
                 .expect("c2c reads its input");
         }
-        let Output {
-            status,
-            stdout,
-            stderr,
-        } = child.wait_with_output().expect("c2c ends");
-        Run {
-            code: status.code().expect("c2c exits, not killed by a signal"),
-            stdout: String::from_utf8(stdout).expect("UTF-8 output"),
-            stderr: String::from_utf8(stderr).expect("UTF-8 errors"),
-        }
+        finished(child.wait_with_output().expect("c2c ends"))
     }
 }
 
@@ -152,12 +143,19 @@ impl C2c {
             .stderr(Stdio::piped());
         let mut child = self.command.spawn().expect("c2c starts");
         drop(child.stdout.take());
-        let Output { status, stderr, .. } = child.wait_with_output().expect("c2c ends");
-        Run {
-            code: status.code().expect("c2c exits, not killed by a signal"),
-            stdout: String::new(),
-            stderr: String::from_utf8(stderr).expect("UTF-8 errors"),
-        }
+        finished(child.wait_with_output().expect("c2c ends"))
+    }
+}
+
+/// What an ended c2c left: its exit status and output.
+fn finished(output: Output) -> Run {
+    Run {
+        code: output
+            .status
+            .code()
+            .expect("c2c exits, not killed by a signal"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 output"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 errors"),
     }
 }
 
@@ -183,16 +181,7 @@ impl C2c {
 impl Capturing {
     /// Waits for c2c to end: its output and exit status.
     pub fn wait(self) -> Run {
-        let Output {
-            status,
-            stdout,
-            stderr,
-        } = self.child.wait_with_output().expect("c2c ends");
-        Run {
-            code: status.code().expect("c2c exits, not killed by a signal"),
-            stdout: String::from_utf8(stdout).expect("UTF-8 output"),
-            stderr: String::from_utf8(stderr).expect("UTF-8 errors"),
-        }
+        finished(self.child.wait_with_output().expect("c2c ends"))
     }
 }
 
