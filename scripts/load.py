@@ -5,7 +5,7 @@ signed as Twilio signs it, coming "from outside" (X-Forwarded-For). Meanwhile 1,
 connections and 200 that trickle a body one byte a second are held open (each reopened when c2c
 closes it), and the local page is fetched every 50 ms on a fresh connection. After a warm-up
 (30 s: three rounds of the connections c2c cuts off at 10 s), it passes when no request failed,
-the page answered within 10 ms (p99, and none over 100 ms), and c2c's memory shows no leak: from
+the page answered within 25 ms (p99, and none over 100 ms), and c2c's memory shows no leak: from
 the median RSS of the first third of the run to that of the last, it grows by less than 8 MB a
 minute (a leak of 1 KB per connection). Prints a Markdown table of the figures; exits 1 on any failure."""
 import atexit
@@ -28,9 +28,13 @@ WARM_UP = float(os.environ.get("C2C_LOAD_WARM_UP", "30"))
 AUTH_TOKEN = "load-test-auth-token"
 PUBLIC = "https://c2c.example.test"
 IDLE, SLOW = 1000, 200
-PAGE_BUDGET = 0.010
+# What the test guards against is c2c making its own page wait: a stall (a dropped SYN's
+# one-second retry) or a queue behind the load. The budget must still hold on the slowest 2-core
+# VMs the project runs on, whose scheduling alone gave a p99 of 3 to 10 ms in quiet runs on one
+# of them (and 22 ms while a build ran beside it); a queue or a stall is far over it.
+PAGE_BUDGET = 0.025
 # One slow answer in thousands is this 2-core machine scheduling the probe late; a stall in c2c
-# (such as a dropped SYN's one-second retry) is far over this.
+# is far over this.
 PAGE_WORST = 0.100
 # About 140 connections a second come and go: a leak of 1 KB per connection would add 8 MB a
 # minute. RSS also creeps by 1 to 3 MB a minute without any leak: valgrind's massif shows c2c's
@@ -255,7 +259,7 @@ print(f"| load ({DURATION:.0f} s, after {WARM_UP:.0f} s of warm-up; {IDLE} idle 
 print("| --- | --- | --- |")
 for name, rate in results.items():
     print(f"| {name}, wrk -t1 -c4 paced {PACE_MS} ms | {rate:,.0f} requests/s, {'0 failed' if not failures else 'see below'} | 0 failed |")
-print(f"| the local page, fetched every 50 ms ({len(page_times)} times) | p99 {p99 * 1000:.1f} ms, slowest {worst * 1000:.1f} ms | p99 10 ms, none over 100 ms |")
+print(f"| the local page, fetched every 50 ms ({len(page_times)} times) | p99 {p99 * 1000:.1f} ms, slowest {worst * 1000:.1f} ms | p99 {PAGE_BUDGET * 1000:.0f} ms, none over {PAGE_WORST * 1000:.0f} ms |")
 print(f"| RSS, median of the first and of the last third | {rss_early:.1f} MB, {rss_late:.1f} MB | growing under {GROWTH_PER_MINUTE:.0f} MB a minute |")
 if p99 > PAGE_BUDGET or worst > PAGE_WORST:
     failures.append(f"the page took {p99 * 1000:.1f} ms (p99), {worst * 1000:.1f} ms at worst")
