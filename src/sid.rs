@@ -2,6 +2,12 @@
 
 use std::fmt;
 
+/// Whether `text` is a CallSid as Twilio writes them, `CA` and 32 hex digits: the only shape of
+/// SID that requests and pages hand c2c (and that c2c puts in a path or keeps).
+pub fn is_call_sid(text: &str) -> bool {
+    text.len() == 34 && text.starts_with("CA") && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The kinds of SID c2c reads from its settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SidKind {

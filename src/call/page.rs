@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use super::audio::RATE;
 use super::browser::Browser;
 use super::cdp::{CdpError, Event};
+use crate::sid::is_call_sid;
 
 const DRIVER: &str = include_str!("driver.js");
 
@@ -369,11 +370,6 @@ fn binding(params: &Value) -> Option<Said> {
         }),
         _ => None,
     }
-}
-
-/// `CA` and 32 hex digits, as Twilio writes a CallSid.
-fn is_call_sid(text: &str) -> bool {
-    text.len() == 34 && text.starts_with("CA") && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Text from the page, as c2c may repeat it in its log, its JSON and its JUnit report: no control

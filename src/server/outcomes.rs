@@ -13,6 +13,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 pub use crate::outcome::{CallOutcome as Outcome, OutcomeKind};
+use crate::sid::is_call_sid;
 
 const CAPACITY: usize = 256;
 const KEPT_FOR: Duration = Duration::from_secs(10 * 60);
@@ -56,11 +57,6 @@ impl Recent {
     fn len(&self) -> usize {
         self.0.lock().unwrap().len()
     }
-}
-
-/// A CallSid as Twilio writes them; anything else is not kept.
-pub fn is_call_sid(text: &str) -> bool {
-    text.len() == 34 && text.starts_with("CA") && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 impl Outcomes {
