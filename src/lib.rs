@@ -13,7 +13,8 @@
 //! - domain: `token` (Access Tokens), `identity`, `twiml`, `dial` (the dial policy), `signature`
 //!   (X-Twilio-Signature), `twilio_api` (REST client), `ngrok_agent`, `state_file`, `outcome`
 //!   (how a call ended: one type for the server, c2c call and the page), `scenario` (c2c call's
-//!   steps: one `StepSpec` for `--step` text and YAML), `browsers` (where c2c call finds one)
+//!   steps: one `StepSpec` for `--step` text and YAML), `browsers` (where c2c call finds one),
+//!   `speech` (the far end's words, recognised on this machine)
 //! - primitives: `secret`, `sid`, `clock`, `crypto` (ring for TLS, tokens and signatures),
 //!   `error`, `logging`, `stdout` (output a closed pipe ends quietly)
 
@@ -38,6 +39,7 @@ pub mod ngrok_agent;
 pub mod outcome;
 pub mod scenario;
 pub mod signature;
+pub mod speech;
 pub mod state_file;
 pub mod token;
 pub mod twilio_api;

@@ -42,9 +42,36 @@ impl Progress {
         }
         Step { bar, what }
     }
+
+    /// A step of `total` bytes (a download): a bar with the bytes and the speed on a terminal.
+    pub fn sized(&self, what: impl Into<String>, total: u64) -> Step {
+        let what = what.into();
+        let bar = self.bars.as_ref().map(|bars| {
+            let bar = bars.add(ProgressBar::new(total));
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{msg} {wide_bar} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message(what.clone());
+            bar
+        });
+        if bar.is_none() {
+            tracing::info!("{what} ({:.1} MB)…", total as f64 / 1e6);
+        }
+        Step { bar, what }
+    }
 }
 
 impl Step {
+    /// `n` more bytes of a sized step.
+    pub fn advance(&self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
+        }
+    }
+
     pub fn done(self, result: impl std::fmt::Display) {
         match self.bar {
             Some(bar) => bar.finish_with_message(format!("✓ {}: {result}", self.what)),

@@ -1,0 +1,21 @@
+//! Speech, recognised on this machine: no cloud service, no account, nothing leaves it.
+//!
+//! - `model`: where the model is (a folder the user gave, or c2c's cache) and what is pinned
+//! - `prepare`: the model found or fetched, then loaded, before a call is placed
+//! - `download`: the cache filled on first use from the package registries, checked
+//! - `moonshine`: the recogniser (Moonshine tiny through ONNX Runtime, loaded at run time)
+//! - `vocab`: its tokens back into text
+//! - `utterances`: the far end's audio cut at its pauses
+//! - `phrase`: whether a phrase was said, as a person would judge it
+
+pub mod download;
+pub mod model;
+pub mod moonshine;
+pub mod phrase;
+pub mod prepare;
+pub mod utterances;
+mod vocab;
+
+pub use model::ModelFiles;
+pub use moonshine::{EngineError, Moonshine};
+pub use prepare::{ModelSource, Readiness};

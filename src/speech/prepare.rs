@@ -1,0 +1,85 @@
+//! The model made ready before a call is placed: found in the folder the user gave, or in c2c's
+//! cache (downloaded there on first use), then loaded. Every way this can fail is one line that
+//! names the folder or the download and says what to do.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use super::download;
+use super::model::{self, ModelFiles};
+use super::moonshine::Moonshine;
+use crate::progress::Progress;
+
+/// Where the model comes from.
+#[derive(Debug, Clone)]
+pub enum ModelSource {
+    /// `--speech-model`: a folder the user prepared; c2c never downloads into it.
+    Folder(PathBuf),
+    /// c2c's cache, filled from the registries (or `mirror`, a test hook) when empty.
+    Cache {
+        dir: PathBuf,
+        mirror: Option<String>,
+    },
+}
+
+/// Whether the model is there, for `c2c doctor`.
+#[derive(Debug)]
+pub enum Readiness {
+    Ready(ModelFiles),
+    /// Not downloaded yet: the first speech step fetches this many bytes.
+    NotYet(u64),
+    /// No download for this platform, and no folder given.
+    NoDownload,
+    /// The folder given lacks these files.
+    Lacks(PathBuf, Vec<&'static str>),
+}
+
+impl ModelSource {
+    pub fn readiness(&self) -> Readiness {
+        match self {
+            ModelSource::Folder(dir) => match ModelFiles::in_folder(dir) {
+                Ok(files) => Readiness::Ready(files),
+                Err(missing) => Readiness::Lacks(dir.clone(), missing),
+            },
+            ModelSource::Cache { dir, .. } => match ModelFiles::in_folder(dir) {
+                Ok(files) => Readiness::Ready(files),
+                Err(_) if model::archives().is_none() => Readiness::NoDownload,
+                Err(_) => Readiness::NotYet(model::download_size()),
+            },
+        }
+    }
+}
+
+/// The model's files, downloading them first if this is the cache's first use.
+pub async fn files(source: &ModelSource, progress: &Progress) -> Result<ModelFiles, String> {
+    match source {
+        ModelSource::Folder(dir) => ModelFiles::in_folder(dir).map_err(|missing| {
+            format!(
+                "--speech-model {}: the folder lacks {} (it needs the model's three files and ONNX Runtime's library; README: Speech says where to get them).",
+                dir.display(),
+                missing.join(", "),
+            )
+        }),
+        ModelSource::Cache { dir, mirror } => match ModelFiles::in_folder(dir) {
+            Ok(files) => Ok(files),
+            Err(_) => download::fetch(dir, mirror.as_deref(), progress)
+                .await
+                .map_err(|e| e.to_string()),
+        },
+    }
+}
+
+/// Loads the model (about half a second): run it while the browser starts.
+pub fn load(source: &ModelSource, files: &ModelFiles) -> Result<Arc<Mutex<Moonshine>>, String> {
+    let fix = match source {
+        ModelSource::Folder(_) => {
+            "check the files in --speech-model's folder (README: Speech)".to_owned()
+        }
+        ModelSource::Cache { dir, .. } => {
+            format!("delete {} and run again to download it anew", dir.display())
+        }
+    };
+    Moonshine::load(files)
+        .map(|model| Arc::new(Mutex::new(model)))
+        .map_err(|err| format!("the speech model cannot be used: {err}. To fix it, {fix}."))
+}
