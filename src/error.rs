@@ -18,6 +18,9 @@ pub enum Error {
     /// The browser `c2c call` would drive cannot be used (too old, not Chromium-based).
     #[error("{0}")]
     Browser(String),
+    /// The speech model is missing, cannot be downloaded, or cannot be loaded.
+    #[error("{0}")]
+    Speech(String),
     /// The c2c server `c2c call --server` names could not be reached.
     #[error("{0}")]
     Server(String),
@@ -44,7 +47,7 @@ impl Error {
         match self {
             Error::Failed(_) | Error::Token(_) => 1,
             Error::Input(_) => 2,
-            Error::Settings(_) | Error::Browser(_) => 3,
+            Error::Settings(_) | Error::Browser(_) | Error::Speech(_) => 3,
             Error::Remote(_) => 4,
             Error::Server(_) => 9,
             Error::Outcome { code, .. } => *code,

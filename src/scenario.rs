@@ -17,6 +17,8 @@ use yaml_rust2::{Yaml, YamlLoader};
 pub enum Action {
     /// Listens to the far end until it hears what it waits for (call/ear.rs).
     Listen(Listen),
+    /// Words from the far end, recognised on this machine (`speech`).
+    Hear(Hear),
     Press(String),
     Play(PathBuf),
     Wait(Duration),
@@ -39,6 +41,17 @@ pub enum Listen {
     ExpectSilence(Duration),
 }
 
+/// A step that waits for words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hear {
+    pub phrase: String,
+    /// `wait-for-prompt`: the phrase, then a pause (the far end has finished the prompt).
+    /// `expect-speech`: the phrase, as soon as it is recognised.
+    pub prompt: bool,
+    /// How close what was heard must come to the phrase (`speech::phrase`).
+    pub similarity: f64,
+}
+
 /// One kind of step, as `--help` and the error messages describe it.
 struct Kind {
     name: &'static str,
@@ -58,6 +71,20 @@ const KINDS: &[Kind] = &[
         value: None,
         options: &["quiet"],
         help: "The far end spoke, then stayed quiet this long",
+    },
+    Kind {
+        name: "wait-for-prompt",
+        usage: "wait-for-prompt PHRASE [similarity=0.65] [timeout=30s]",
+        value: Some(("a phrase", "\"for support, press two\"")),
+        options: &["similarity"],
+        help: "The far end said PHRASE, then paused (speech, on this machine)",
+    },
+    Kind {
+        name: "expect-speech",
+        usage: "expect-speech PHRASE [similarity=0.65] [timeout=10s]",
+        value: Some(("a phrase", "\"your balance is\"")),
+        options: &["similarity"],
+        help: "Hear PHRASE said",
     },
     Kind {
         name: "press",
@@ -245,6 +272,11 @@ impl fmt::Display for Step {
 }
 
 impl Step {
+    /// Whether the step needs the speech model.
+    pub fn hears_words(&self) -> bool {
+        matches!(self.action, Action::Hear(_))
+    }
+
     /// Pressing `digits` (already checked), with the default timeout.
     pub fn press(digits: &str) -> Step {
         Step {
@@ -276,21 +308,43 @@ impl Step {
         };
         let mut timeout = None;
         let mut options = BTreeMap::new();
+        let mut similarity = crate::speech::phrase::DEFAULT_SIMILARITY;
         for (key, raw) in &spec.options {
-            let duration = duration(raw).map_err(|why| format!("{key}={raw}: {why}"))?;
+            let bad = |why: String| format!("{key}={raw}: {why}");
             match key.as_str() {
-                "timeout" => timeout = Some(duration),
+                "timeout" => timeout = Some(duration(raw).map_err(bad)?),
+                "similarity" if kind.options.contains(&"similarity") => {
+                    similarity = raw
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|s| (0.0..=1.0).contains(s))
+                        .ok_or_else(|| bad("use a number from 0 to 1, such as 0.8".to_owned()))?;
+                }
                 key if kind.options.contains(&key) => {
-                    options.insert(key, duration);
+                    options.insert(key, duration(raw).map_err(bad)?);
                 }
                 _ => return Err(format!("{name} has no option {key:?}")),
             }
         }
         let option = |key: &str, default: Duration| options.get(key).copied().unwrap_or(default);
+        let hear = |prompt: bool| -> Result<Action, String> {
+            if crate::speech::phrase::spoken(value).is_empty() {
+                return Err(format!(
+                    "{name} needs words to listen for, as in: {name} \"press two\""
+                ));
+            }
+            Ok(Action::Hear(Hear {
+                phrase: value.to_owned(),
+                prompt,
+                similarity,
+            }))
+        };
         let action = match kind.name {
             "wait-for-silence" => Action::Listen(Listen::WaitForSilence {
                 quiet: option("quiet", Duration::from_secs(1)),
             }),
+            "wait-for-prompt" => hear(true)?,
+            "expect-speech" => hear(false)?,
             "press" => {
                 check_digits(value)?;
                 Action::Press(value.to_owned())
@@ -320,6 +374,8 @@ impl Step {
             Action::Listen(Listen::ExpectAudio(d) | Listen::ExpectSilence(d)) => {
                 *d + Duration::from_secs(5)
             }
+            Action::Hear(Hear { prompt: true, .. }) => Duration::from_secs(30),
+            Action::Hear(Hear { prompt: false, .. }) => Duration::from_secs(10),
             Action::Press(digits) => Duration::from_secs(10) + press_length(digits),
             Action::Play(_) => play_length + Duration::from_secs(5),
             Action::Wait(d) => *d + Duration::from_secs(1),
@@ -460,6 +516,36 @@ mod tests {
     }
 
     #[test]
+    fn speech_steps_take_a_phrase_and_a_similarity() {
+        let step = parse(r#"wait-for-prompt "For support, press 2." similarity=0.8"#).unwrap();
+        assert_eq!(
+            step.action,
+            Action::Hear(Hear {
+                phrase: "For support, press 2.".into(),
+                prompt: true,
+                similarity: 0.8
+            })
+        );
+        assert_eq!(step.timeout(Duration::ZERO), Duration::from_secs(30));
+        assert!(step.hears_words());
+        let yaml = "steps:\n  - expect-speech: {phrase: your balance is, timeout: 5s}\n";
+        let steps = parse_scenario(yaml).unwrap();
+        assert_eq!(
+            steps[0].action,
+            Action::Hear(Hear {
+                phrase: "your balance is".into(),
+                prompt: false,
+                similarity: crate::speech::phrase::DEFAULT_SIMILARITY
+            })
+        );
+        assert_eq!(steps[0].timeout(Duration::ZERO), Duration::from_secs(5));
+        assert!(!parse("press 1").unwrap().hears_words());
+        // --help shows the default the matching uses.
+        let default = format!("similarity={}", crate::speech::phrase::DEFAULT_SIMILARITY);
+        assert_eq!(help().matches(&default).count(), 2, "{}", help());
+    }
+
+    #[test]
     fn mistakes_are_named() {
         for (text, says) in [
             ("", "empty"),
@@ -471,6 +557,16 @@ mod tests {
             ("wait 2s 3s", "one word too many"),
             ("hangup now", "takes no value"),
             ("press 1 quiet=2s", "has no option \"quiet\""),
+            ("expect-speech", "needs a phrase"),
+            ("expect-speech \"...\"", "needs words to listen for"),
+            (
+                "wait-for-prompt hello similarity=2",
+                "similarity=2: use a number from 0 to 1",
+            ),
+            (
+                "expect-tone 1000 similarity=0.5",
+                "has no option \"similarity\"",
+            ),
         ] {
             let why = parse(text).unwrap_err();
             assert!(why.contains(says), "{text:?}: {why}");

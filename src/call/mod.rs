@@ -11,6 +11,7 @@
 //! - `spec`: what a call is to do; `session`: one call's life, its steps included
 //! - `audio`: what the page heard, timed on its audio clock, and how to measure it; `ear`: the
 //!   steps that listen, each on a thread of its own (`listening`)
+//! - `transcriber`: the far end's words, from the answer on (`speech` recognises them)
 //! - `report`: outcome, JSON, JUnit
 
 mod audio;
@@ -23,6 +24,7 @@ mod page;
 mod report;
 mod session;
 mod spec;
+mod transcriber;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -33,6 +35,7 @@ pub use browser::Browser;
 pub use cancel::Cancel;
 pub use report::{Outcome, Report, StepStatus, junit};
 pub use spec::{CallSpec, Sound};
+pub use transcriber::{Model, Spoken};
 
 use crate::error::Error;
 use crate::outcome::{CallOutcome, OutcomeKind};
@@ -53,6 +56,8 @@ pub enum RunEvent {
         of: usize,
         step: String,
     },
+    /// The far end said something (recognised once it paused).
+    Heard(Spoken),
     /// The call has ended.
     Ended,
 }
@@ -87,6 +92,7 @@ pub fn refused_up_front(plan: &CallSpec, message: String) -> Report {
         error: None,
         steps,
         recording: None,
+        transcript: None,
     }
 }
 
@@ -176,6 +182,7 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
         error: lived.error.filter(|e| e.code != 0),
         steps: lived.steps,
         recording: None,
+        transcript: plan.speech.is_some().then_some(lived.transcript),
     };
     report.exit_status = outcome.exit_code(report.a_step_failed());
     report

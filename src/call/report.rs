@@ -7,6 +7,8 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::Serialize;
 
+use super::transcriber::Spoken;
+
 /// How the call ended, as the exit status tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -80,6 +82,10 @@ pub struct Report {
     pub error: Option<TwilioError>,
     pub steps: Vec<StepResult>,
     pub recording: Option<PathBuf>,
+    /// The far end's words, one entry per utterance, timed from the answer; present when the
+    /// call had speech steps or `--transcribe`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<Vec<Spoken>>,
 }
 
 impl Report {
@@ -125,6 +131,11 @@ pub fn junit(report: &Report) -> String {
                 .write_inner_content(|w| {
                     for (i, case) in cases.iter().enumerate() {
                         test_case(w, &name, i, case, report)?;
+                    }
+                    if let Some(transcript) = &report.transcript {
+                        // The far end's words, for whoever reads why a step failed.
+                        w.create_element("system-out")
+                            .write_text_content(BytesText::new(&transcript_text(transcript)))?;
                     }
                     Ok(())
                 })?;
@@ -174,6 +185,18 @@ fn test_case(
     Ok(())
 }
 
+/// The transcript as lines a person reads: `[1.20-3.40 s] words`.
+pub fn transcript_text(transcript: &[Spoken]) -> String {
+    if transcript.is_empty() {
+        return "transcript: the far end said nothing c2c recognised".to_owned();
+    }
+    let lines: Vec<String> = transcript
+        .iter()
+        .map(|s| format!("[{:.2}-{:.2} s] {}", s.start, s.end, s.text))
+        .collect();
+    format!("transcript:\n{}", lines.join("\n"))
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
 }
@@ -194,6 +217,7 @@ mod tests {
             error: None,
             steps,
             recording: Some(PathBuf::from("/tmp/call.wav")),
+            transcript: None,
         }
     }
 

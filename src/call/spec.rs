@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::audio::{self, RATE, WavError};
+use super::transcriber::Model;
 use crate::scenario::{Action, Step};
 
 /// A WAV file, read once before the call.
@@ -36,6 +37,8 @@ pub struct CallSpec {
     /// No answer within this long after the call is placed ends it.
     pub timeout: Duration,
     pub hangup_after: Option<Duration>,
+    /// The speech model, when a step listens for words or a transcript is wanted.
+    pub speech: Option<Model>,
     /// When the run began: the promise that an unreachable Twilio is said within 10 s counts
     /// from here.
     pub started: Instant,
@@ -60,8 +63,14 @@ impl CallSpec {
             sounds,
             timeout,
             hangup_after: None,
+            speech: None,
             started: Instant::now(),
         })
+    }
+
+    /// Whether a step listens for words: the call needs the speech model.
+    pub fn hears_words(&self) -> bool {
+        self.steps.iter().any(Step::hears_words)
     }
 
     pub(super) fn sound(&self, path: &Path) -> Option<&Sound> {

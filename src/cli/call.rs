@@ -78,6 +78,20 @@ pub struct CallArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Write down what the far end says (in --json and --junit), with or without speech steps
+    #[arg(long)]
+    pub transcribe: bool,
+
+    /// Folder of the speech model, for a machine that cannot download it (README: Speech).
+    /// Default: c2c's cache, filled on first use
+    #[arg(
+        long,
+        env = "C2C_SPEECH_MODEL",
+        value_name = "DIR",
+        help_heading = "Speech"
+    )]
+    pub speech_model: Option<String>,
+
     /// Use this running c2c serve (its page, token and webhook) instead of starting one
     #[arg(long, value_name = "URL", conflicts_with = "tunnel")]
     pub server: Option<String>,

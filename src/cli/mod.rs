@@ -166,7 +166,7 @@ pub enum Command {
     Tunnel(TunnelArgs),
     Configure(ConfigureArgs),
     Doctor(DoctorArgs),
-    Call(CallArgs),
+    Call(Box<CallArgs>),
     Token(TokenArgs),
     Completions(CompletionsArgs),
 }

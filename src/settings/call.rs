@@ -14,6 +14,8 @@ pub struct Call {
     /// Where the page and its webhook come from.
     pub serving: Serving,
     pub chrome: PathBuf,
+    /// Where the speech model is, for a step that listens for words or `--transcribe`.
+    pub speech: crate::speech::ModelSource,
 }
 
 pub enum Serving {
@@ -32,6 +34,8 @@ pub struct InProcess {
 pub fn resolve(args: &CallArgs, sources: &Sources) -> Result<Call, SettingsError> {
     let mut r = sources.resolver();
     let chrome = chrome(&mut r);
+    // Found now (a few path checks), used only by a call that listens for words.
+    let speech = super::speech::source(&mut r);
     let serving = match &args.server {
         Some(url) => super::twilio::web_address(url)
             .map(|page| Serving::Existing {
@@ -48,8 +52,12 @@ pub fn resolve(args: &CallArgs, sources: &Sources) -> Result<Call, SettingsError
             .ok(),
         None => in_process(args, &mut r),
     };
-    let call = match (serving, chrome) {
-        (Some(serving), Some(chrome)) => Some(Call { serving, chrome }),
+    let call = match (serving, chrome, speech) {
+        (Some(serving), Some(chrome), Some(speech)) => Some(Call {
+            serving,
+            chrome,
+            speech,
+        }),
         _ => None,
     };
     r.finish(call)

@@ -89,6 +89,10 @@ settings! {
         "signalling address", "Use HOST or HOST:PORT with no scheme or path, such as edge.example:8443 (the SDK adds wss:// and /signal).", Endpoint;
     CHROME = "chrome", Some("--chrome"), "CHROME_PATH", Some("chrome"),
         "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.", Endpoint;
+    SPEECH_MODEL = "speech_model", Some("--speech-model"), "C2C_SPEECH_MODEL", Some("speech_model"),
+        "speech model folder", "Give a folder holding encoder_model.onnx, decoder_model_merged.onnx, tokenizer.json and ONNX Runtime's library (README: Speech), or leave it unset for c2c's own download.", Endpoint;
+    SPEECH_MIRROR = "", None, "C2C_SPEECH_MIRROR", None,
+        "stand-in speech download", "It is a test hook: unset it.";
     IDENTITY = "identity", Some("--identity"), "C2C_IDENTITY", Some("identity"),
         "client identity", "Choose another, such as alice or browser-1.";
 }

@@ -23,6 +23,7 @@ pub mod configure;
 pub mod doctor;
 pub mod ngrok;
 pub mod serve;
+pub mod speech;
 pub mod token;
 pub mod tunnel;
 pub mod twilio;

@@ -205,7 +205,8 @@ export class VoiceEdge {
    * How `number` answers when dialled: `answer` is "answer" (default), "busy", "no-answer" or
    * "failed"; `after` ms of ringing first; `tone` Hz it plays once answered, or with `ivr: true`
    * a phone tree's prompt of `prompt` ms (after `lead` ms of silence) and then a tone per key
-   * (media.js); `ringback` Hz played as early media while it rings, when c2c dials with
+   * (media.js), or with `speech` (prompts: "menu", a key each, "invalid", as 8 kHz samples) a
+   * phone tree that speaks them; `ringback` Hz played as early media while it rings, when c2c dials with
    * answerOnBridge.
    */
   phone(number, behaviour) {
@@ -417,7 +418,8 @@ export class VoiceEdge {
     if (phone.answer !== "answer") return { to: number, sid, status: phone.answer };
     await this.#answer(call, phone.tone);
     call.media.tone = phone.tone;
-    if (phone.ivr) call.media.ivr(phone.prompt, phone.lead);
+    if (phone.speech) call.media.speak(phone.speech, phone.lead);
+    else if (phone.ivr) call.media.ivr(phone.prompt, phone.lead);
     call.note(`${number} answered`);
     const at = Date.now();
     const hangUpAfter = phone.hangUpAfter ? sleep(phone.hangUpAfter) : new Promise(() => {});

@@ -31,7 +31,7 @@ function encode(sample) {
   const mantissa = (s >> (exponent + 3)) & 0x0f;
   return ~(sign | (exponent << 4) | mantissa) & 0xff;
 }
-function decode(byte) {
+export function decode(byte) {
   const u = ~byte & 0xff;
   const magnitude = ((((u & 0x0f) << 3) + BIAS) << ((u & 0x70) >> 4)) - BIAS;
   return u & 0x80 ? -magnitude : magnitude;
@@ -146,6 +146,21 @@ export class Peer {
     this.onDigit = (digit) => this.segments.push({ kind: "tone", hz: ivrTone(digit), ms: 1000, at: 0 });
   }
 
+  /**
+   * Plays as a phone tree that speaks: `prompts.menu` (after `leadMs` of silence), then for each
+   * key its prompt (or `prompts.invalid`), cutting off what was playing, as phone trees let a
+   * caller barge in. `promptEnded` is when the menu's last frame was sent.
+   */
+  speak(prompts, leadMs = 500) {
+    this.tone = 0;
+    const say = (samples, menu = false) => ({ kind: "audio", samples, menu, ms: (samples.length / RATE) * 1000, at: 0 });
+    this.segments = [{ kind: "silence", ms: leadMs, at: 0 }, say(prompts.menu, true)];
+    this.promptEnded = null;
+    this.onDigit = (digit) => {
+      this.segments = [say(prompts[digit] ?? prompts.invalid)];
+    };
+  }
+
   /** Starts sending audio, 20 ms a packet, as a phone line does. */
   play() {
     if (this.timer) return;
@@ -182,7 +197,7 @@ export class Peer {
       segment.ms -= 20;
       if (segment.ms <= 0) {
         this.segments.shift();
-        if (segment.kind === "speech") this.promptEnded = Date.now();
+        if (segment.kind === "speech" || segment.menu) this.promptEnded = Date.now();
       }
     }
     this.#send(payload);
@@ -200,6 +215,7 @@ export class Peer {
     const t = segment.at / RATE;
     segment.at += 1;
     if (segment.kind === "silence") return 0;
+    if (segment.kind === "audio") return segment.samples[segment.at - 1] ?? 0;
     if (segment.kind === "tone") return this.amplitude * Math.sin(2 * Math.PI * segment.hz * t);
     const envelope = Math.abs(Math.sin(2 * Math.PI * 4 * t));
     return (this.amplitude / 2) * envelope * [300, 470, 820].reduce((sum, hz) => sum + Math.sin(2 * Math.PI * hz * t), 0) / 1.5;

@@ -6,16 +6,18 @@
 // its port: the stand-in takes it from the signalling socket's Origin (the page's address) and
 // posts there directly, signed over that URL.
 //
-//   node tests/edge/server.js [--phone NUMBER=answer|busy|no-answer|failed|ivr[+ringback][+tone=HZ] ...]
+//   node tests/edge/server.js [--phone NUMBER=answer|busy|no-answer|failed|ivr[+ringback][+tone=HZ][+speech] ...]
 //
 // `+ringback`: the phone plays 440 Hz as early media while it rings (2 s), and its phone tree
 // waits 1.5 s after answering before its prompt. `+tone=HZ`: it plays HZ once answered.
+// `+speech`: the phone tree speaks (tests/fixtures/speech, made by scripts/speech-audio --tree
+// from tests/speech/tree.tsv): its menu, then what each key leads to.
 //
 // The account is read from the TWILIO_* variables, as c2c reads it. Standard output carries one
 // JSON object a line: {"ready": {signalling, spki}} first, {"invite": {at, sid, to}} when a page
 // places a call, and {"call": {...}} when it has ended. It stops when standard input closes.
 import { createHash, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,10 +25,20 @@ import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 
 import { VoiceEdge } from "./index.js";
-import { loudest } from "./media.js";
+import { decode, loudest } from "./media.js";
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
 const print = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
+
+/** The spoken phone tree's prompts, by name (menu, 1, 2, ..., invalid), as 8 kHz samples. */
+function spokenTree() {
+  const dir = path.join(FIXTURES, "speech");
+  const prompts = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ul"))) {
+    prompts[file.slice(0, -3)] = Int16Array.from(readFileSync(path.join(dir, file)), decode);
+  }
+  return prompts;
+}
 
 const phones = new Map();
 const args = process.argv.slice(2);
@@ -38,6 +50,7 @@ for (let i = 0; i < args.length; i += 1) {
   for (const option of options) {
     if (option === "ringback") Object.assign(phone, { ringback: 440, after: 2000, lead: 1500 });
     else if (option.startsWith("tone=")) phone.tone = Number(option.slice(5));
+    else if (option === "speech") Object.assign(phone, { speech: spokenTree(), lead: 500 });
     else throw new Error(`unknown phone option ${option}`);
   }
   phones.set(number, phone);

@@ -23,5 +23,6 @@ mod project_folder;
 mod secrets;
 mod serve;
 mod settings;
+mod speech;
 mod token;
 mod tunnel;

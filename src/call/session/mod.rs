@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::audio::{Heard, RATE};
 use super::page::{Device, Page, Phase, Said};
 use super::report::{StepResult, TwilioError};
+use super::transcriber::{Spoken, Transcriber};
 use super::{CallSpec, RunEvent};
 use crate::call::Cancel;
 
@@ -19,6 +20,8 @@ const PAGE_START: Duration = Duration::from_secs(15);
 /// answered call is listened to: early media's last packets (20 ms each) may still be arriving,
 /// and a step looks at 40 ms frames, so a few milliseconds of ringback would count as sound.
 const ANSWER_GUARD: f64 = 0.06;
+/// How long the last utterance may take to be recognised once the call has ended.
+const LAST_WORDS: Duration = Duration::from_secs(10);
 /// How long a page that was told to hang up has to say it did.
 const HANG_UP_GRACE: Duration = Duration::from_secs(5);
 /// From c2c call's start: Twilio answers a registration or a call within a second or two, so
@@ -57,6 +60,8 @@ pub struct Lived {
     pub error: Option<TwilioError>,
     pub steps: Vec<StepResult>,
     pub heard: Heard,
+    /// The far end's words, when the call has speech steps or was asked for a transcript.
+    pub transcript: Vec<Spoken>,
 }
 
 pub struct Session<'a> {
@@ -74,6 +79,8 @@ pub struct Session<'a> {
     cut: bool,
     /// Where what happens goes, for whoever shows it (`RunEvent`).
     events: mpsc::UnboundedSender<RunEvent>,
+    /// From the answer on, when the call listens for words.
+    transcriber: Option<Transcriber>,
 }
 
 impl<'a> Session<'a> {
@@ -96,6 +103,7 @@ impl<'a> Session<'a> {
                 error: None,
                 steps: Vec::new(),
                 heard: Heard::default(),
+                transcript: Vec::new(),
             },
             phase: None,
             device: None,
@@ -103,6 +111,7 @@ impl<'a> Session<'a> {
             cut_off: None,
             cut: false,
             events,
+            transcriber: None,
         }
     }
 
@@ -132,6 +141,10 @@ impl<'a> Session<'a> {
         let wake = cut_off.map_or(until, |c| c.min(until));
         tokio::select! {
             said = self.page.next() => self.hear(said),
+            spoken = next_words(&mut self.transcriber) => {
+                self.tell(RunEvent::Heard(spoken.clone()));
+                self.lived.transcript.push(spoken);
+            }
             () = tokio::time::sleep_until(wake.into()) => {
                 if cut_off.is_some_and(|c| Instant::now() >= c) {
                     self.cut = true;
@@ -162,7 +175,14 @@ impl<'a> Session<'a> {
                 arrived,
                 captured,
                 samples,
-            } => self.lived.heard.push(arrived, captured, &samples),
+            } => {
+                self.lived.heard.push(arrived, captured, &samples);
+                if let (Some(transcriber), Some(answer)) =
+                    (&mut self.transcriber, self.lived.answered_clock)
+                {
+                    transcriber.feed(self.lived.heard.since(answer));
+                }
+            }
             Said::State {
                 phase,
                 device,
@@ -187,6 +207,7 @@ impl<'a> Session<'a> {
                         let clock = audio_clock.unwrap_or_else(|| self.lived.heard.clock_at(now));
                         self.lived.answered_clock = Some(clock + ANSWER_GUARD);
                         self.cut_off = self.plan.hangup_after.map(|after| now + after);
+                        self.transcriber = self.plan.speech.clone().map(Transcriber::start);
                         self.tell(RunEvent::Answered);
                     }
                     Phase::Ended if self.lived.ended_at.is_none() => {
@@ -297,10 +318,25 @@ impl<'a> Session<'a> {
             )
             && self.pump(grace).await
         {}
+        if let Some(transcriber) = self.transcriber.take() {
+            let rest = transcriber.finish(LAST_WORDS).await;
+            for spoken in &rest {
+                self.tell(RunEvent::Heard(spoken.clone()));
+            }
+            self.lived.transcript.extend(rest);
+        }
         tracing::debug!(
             "the page heard {:.1} s of audio",
             self.lived.heard.all().len() as f64 / f64::from(RATE)
         );
         self.lived
+    }
+}
+
+/// The next words recognised, when the call has a transcriber; otherwise never.
+async fn next_words(transcriber: &mut Option<Transcriber>) -> Spoken {
+    match transcriber {
+        Some(transcriber) => transcriber.next().await,
+        None => std::future::pending().await,
     }
 }

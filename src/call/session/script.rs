@@ -12,7 +12,8 @@ use crate::call::ear::Ear;
 use crate::call::listening::{Decision, Listening};
 use crate::call::report::{StepResult, StepStatus};
 use crate::call::{RunEvent, Sound};
-use crate::scenario::{Action, Step};
+use crate::scenario::{Action, Hear, Step};
+use crate::speech::phrase;
 
 impl Session<'_> {
     pub(super) async fn in_call(&mut self) {
@@ -152,6 +153,14 @@ impl Session<'_> {
                 .await
                 .unwrap_or_else(|| Err(format!("the page had not hung up within {waited}")))
             }
+            Action::Hear(hear) => {
+                // On the transcript's clock (seconds from the answer): what ended after the step
+                // began.
+                let answer = self.lived.answered_clock.unwrap_or(0.0);
+                let from = (self.lived.heard.clock_at(started) - answer).max(0.0);
+                self.hear_words(hear, from, deadline, &waited.to_string())
+                    .await
+            }
             Action::Listen(listen) => {
                 // On the page's audio clock: what was captured once the step began, and never
                 // before the answer (ringback played as early media is no answer).
@@ -192,6 +201,53 @@ impl Session<'_> {
         }
     }
 
+    /// Waits for `hear`'s phrase in what the far end said from `from` (seconds from the answer).
+    /// Each utterance is recognised once the pause after it begins: a phrase found is a phrase
+    /// said and then paused after, which is what `wait-for-prompt` waits for.
+    async fn hear_words(
+        &mut self,
+        hear: &Hear,
+        from: f64,
+        deadline: Instant,
+        waited: &str,
+    ) -> Result<String, String> {
+        if self.transcriber.is_none() {
+            return Err("c2c had no speech model for this call".to_owned());
+        }
+        loop {
+            let said = self.words_since(from);
+            if let Some(found) = phrase::find(&hear.phrase, &said, hear.similarity) {
+                return Ok(format!(
+                    "heard \"{}\" ({:.0}% alike)",
+                    found.heard,
+                    found.similarity * 100.0
+                ));
+            }
+            if let Some(why) = self.why_over() {
+                return Err(format!("{why}; {}", quote_words(&said)));
+            }
+            if !self.pump(deadline).await {
+                let said = self.words_since(from);
+                if let Some(found) = phrase::find(&hear.phrase, &said, hear.similarity) {
+                    return Ok(format!("heard \"{}\"", found.heard));
+                }
+                return Err(format!("not said within {waited}; {}", quote_words(&said)));
+            }
+        }
+    }
+
+    /// What the far end said in the utterances that ended after `from`, as one text.
+    fn words_since(&self, from: f64) -> String {
+        let words: Vec<&str> = self
+            .lived
+            .transcript
+            .iter()
+            .filter(|s| s.end > from)
+            .map(|s| s.text.as_str())
+            .collect();
+        words.join(" ")
+    }
+
     /// Why the call is over for the steps, if it is.
     fn why_over(&self) -> Option<String> {
         if !(self.over() || self.cut) {
@@ -224,5 +280,18 @@ impl Session<'_> {
                 return decide(self);
             }
         }
+    }
+}
+
+/// What was said instead, for a failing step's message.
+fn quote_words(said: &str) -> String {
+    const LONGEST: usize = 300;
+    match said.trim() {
+        "" => "the far end said nothing c2c recognised".to_owned(),
+        said if said.chars().count() > LONGEST => {
+            let tail: String = said.chars().skip(said.chars().count() - LONGEST).collect();
+            format!("the far end said \"…{tail}\"")
+        }
+        said => format!("the far end said \"{said}\""),
     }
 }

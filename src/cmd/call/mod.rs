@@ -14,19 +14,24 @@ use crate::call::{self, Browser, CallSpec, Cancel, Placed, RunEvent};
 use crate::cli::CallArgs;
 use crate::dial::DialPolicy;
 use crate::error::Error;
+use crate::progress::Progress;
 use crate::server::Side;
 use crate::settings::call::{Call, InProcess, Serving};
 use crate::shutdown::Shutdown;
+use crate::speech::{self, ModelSource};
 
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
-    let (spec, outputs) = inputs::read(args)?;
+    let (mut spec, outputs) = inputs::read(args)?;
     if let Some(refusal) = refused_by_policy(&settings, &spec) {
         return output::finish(&outputs, &call::refused_up_front(&spec, refusal));
     }
     let placed = super::runtime()?.block_on(async {
         let (events, shown) = mpsc::unbounded_channel();
         let showing = tokio::spawn(output::show(shown));
-        let placed = place(args, settings, &spec, events).await;
+        // The model is found (or downloaded) and loaded while the browser starts.
+        let speech = (spec.hears_words() || args.transcribe)
+            .then(|| tokio::spawn(speech_ready(settings.speech.clone())));
+        let placed = place(args, settings, &mut spec, speech, events).await;
         // Every line of the call is out before its outcome.
         let _ = showing.await;
         placed
@@ -69,18 +74,44 @@ async fn check_server(page: &str) -> Result<(), Error> {
     }
 }
 
+/// The speech model, ready to use: found or downloaded, then loaded.
+async fn speech_ready(source: ModelSource) -> Result<call::Model, Error> {
+    let files = speech::prepare::files(&source, &Progress::default())
+        .await
+        .map_err(Error::Speech)?;
+    tokio::task::spawn_blocking(move || speech::prepare::load(&source, &files))
+        .await
+        .map_err(|err| Error::Speech(format!("the speech model did not load: {err}")))?
+        .map_err(Error::Speech)
+}
+
 async fn place(
     args: &CallArgs,
     settings: Call,
-    plan: &CallSpec,
+    plan: &mut CallSpec,
+    speech: Option<tokio::task::JoinHandle<Result<call::Model, Error>>>,
     events: mpsc::UnboundedSender<RunEvent>,
 ) -> Result<Placed, Error> {
-    let signals = Shutdown::listen()?;
+    let mut signals = Shutdown::listen()?;
     if let Serving::Existing { page } = &settings.serving {
         check_server(page).await?;
     }
     // The browser takes longest to be ready, so it starts first.
     let browser = call::launch(&settings.chrome, &args.chrome_args)?;
+    if let Some(loading) = speech {
+        let loaded = tokio::select! {
+            loaded = loading => loaded.unwrap_or_else(|err| Err(Error::Speech(format!("the speech model did not load: {err}")))),
+            () = signals.requested() => Err(interrupted()),
+        };
+        match loaded {
+            Ok(model) => plan.speech = Some(model),
+            Err(err) => {
+                browser.close().await;
+                return Err(err);
+            }
+        }
+    }
+    let plan: &CallSpec = plan;
     // One token for the run: the signals cancel it, and with it the call (its child).
     let run = CancellationToken::new();
     let report = match settings.serving {

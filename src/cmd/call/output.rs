@@ -18,11 +18,15 @@ pub async fn show(mut events: mpsc::UnboundedReceiver<RunEvent>) {
     let mut clock: Option<ProgressBar> = None;
     while let Some(event) = events.recv().await {
         match event {
-            RunEvent::Said(line) => match &clock {
-                Some(clock) => clock.suspend(|| tracing::info!("{line}")),
-                None => tracing::info!("{line}"),
-            },
+            RunEvent::Said(line) => say(clock.as_ref(), &line),
             RunEvent::Answered => clock = start_clock(),
+            RunEvent::Heard(spoken) => {
+                let line = format!(
+                    "heard ({:.1}-{:.1} s): \"{}\"",
+                    spoken.start, spoken.end, spoken.text
+                );
+                say(clock.as_ref(), &line);
+            }
             RunEvent::Step { index, of, step } => {
                 if let Some(clock) = &clock {
                     clock.set_message(format!("· step {}/{of} {step}", index + 1));
@@ -37,6 +41,14 @@ pub async fn show(mut events: mpsc::UnboundedReceiver<RunEvent>) {
     }
     if let Some(clock) = clock {
         clock.finish_and_clear();
+    }
+}
+
+/// A line above the running clock, if there is one.
+fn say(clock: Option<&ProgressBar>, line: &str) {
+    match clock {
+        Some(clock) => clock.suspend(|| tracing::info!("{line}")),
+        None => tracing::info!("{line}"),
     }
 }
 

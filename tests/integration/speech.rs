@@ -1,0 +1,343 @@
+//! Speech steps end to end: the real binary, Debian's Chromium and the Voice SDK, against the
+//! stand-in voice edge's spoken phone tree (`ivr+speech`: tests/fixtures/speech, made by
+//! scripts/speech-audio from tests/speech/tree.tsv). The model is the real one: the archives
+//! `scripts/setup` fetched from the registries (pinned), served to c2c from loopback, so that
+//! c2c's own download is what fills the model folders.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::support::c2c;
+use crate::voice_edge::VoiceEdge;
+
+const TREE: &str = "+14155550142";
+
+/// Where `scripts/setup` keeps the registries' archives, by their paths on the registries.
+fn archives() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/speech-archives");
+    assert!(
+        dir.join("@moonshine-ai").is_dir(),
+        "the speech tests need the model's archives: run ./scripts/setup"
+    );
+    dir
+}
+
+/// A web server on loopback serving the files under `root` by path, as the registries do;
+/// any other path is a 404. It serves until the test process ends.
+pub fn mirror(root: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for conn in listener.incoming().map_while(Result::ok) {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(conn);
+                let mut first = String::new();
+                if reader.read_line(&mut first).is_err() {
+                    return;
+                }
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let path = first.split_whitespace().nth(1).unwrap_or("/");
+                let file = root.join(path.trim_start_matches('/'));
+                let mut conn = reader.into_inner();
+                let (head, body) = match std::fs::read(&file) {
+                    Ok(body) if !path.contains("..") => (
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        ),
+                        body,
+                    ),
+                    _ => (
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_owned(),
+                        Vec::new(),
+                    ),
+                };
+                let _ = conn.write_all(head.as_bytes());
+                let _ = conn.write_all(&body);
+            });
+        }
+    });
+    address
+}
+
+/// A model folder filled once for the whole test run, by c2c's own download from the mirror.
+fn model() -> &'static Path {
+    static MODEL: OnceLock<PathBuf> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-speech-model");
+        let mirror = mirror(archives());
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(c2c::speech::download::fetch(
+                &dir,
+                Some(&mirror),
+                &c2c::progress::Progress::default(),
+            ))
+            .expect("the model downloads from the mirror");
+        dir
+    })
+}
+
+fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|err| panic!("--json printed {stdout:?}: {err}"))
+}
+
+fn steps(report: &Value) -> Vec<(String, String)> {
+    report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["step"].as_str().unwrap().to_owned(),
+                s["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_spoken_phone_tree_is_waited_for_answered_and_understood() {
+    let edge = VoiceEdge::start(&[&format!("{TREE}=ivr+speech")]);
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    // A cache of its own, empty: c2c downloads the model on this first use, from the mirror.
+    let run = edge
+        .call(&[
+            TREE,
+            "--json",
+            "--junit",
+            junit.to_str().unwrap(),
+            "--step",
+            "wait-for-prompt \"For billing, press 3\"",
+            "--step",
+            "press 3",
+            "--step",
+            "expect-speech \"your current balance is $42.10\"",
+        ])
+        .env("C2C_SPEECH_MIRROR", &mirror(archives()))
+        .run();
+    run.assert_code(0);
+    let report = json(&run.stdout);
+    assert_eq!(
+        steps(&report),
+        [
+            (
+                "wait-for-prompt 'For billing, press 3'".to_owned(),
+                "passed".to_owned()
+            ),
+            ("press 3".to_owned(), "passed".to_owned()),
+            (
+                "expect-speech 'your current balance is $42.10'".to_owned(),
+                "passed".to_owned()
+            ),
+        ]
+    );
+    assert!(
+        run.stderr.contains("Downloading Moonshine tiny"),
+        "{}",
+        run.stderr
+    );
+
+    // The far end got the key once its menu had ended, and soon after.
+    let call = edge.next("call");
+    assert_eq!(call["digits"], "3", "{call}");
+    let after = call["digitsAfterPrompt"][0].as_f64().unwrap();
+    eprintln!("the key reached the far end {after} ms after its menu ended");
+    assert!(
+        (0.0..2000.0).contains(&after),
+        "the key came {after} ms after the menu ended"
+    );
+
+    // The transcript: the menu, then the balance, in order and timed from the answer.
+    let transcript = report["transcript"].as_array().expect("a transcript");
+    let text: Vec<String> = transcript
+        .iter()
+        .map(|s| s["text"].as_str().unwrap().to_lowercase())
+        .collect();
+    let all = text.join(" ");
+    assert!(all.contains("for billing"), "{all}");
+    assert!(all.contains("balance"), "{all}");
+    let menu = text.iter().position(|t| t.contains("billing")).unwrap();
+    let balance = text.iter().position(|t| t.contains("balance")).unwrap();
+    assert!(menu < balance, "{all}");
+    let mut last_end = 0.0;
+    for said in transcript {
+        let (start, end) = (
+            said["start"].as_f64().unwrap(),
+            said["end"].as_f64().unwrap(),
+        );
+        assert!(start >= last_end - 0.01 && end > start, "{transcript:?}");
+        last_end = end;
+    }
+    // The menu began half a second after the answer (the stand-in's lead).
+    assert!(
+        transcript[0]["start"].as_f64().unwrap() < 1.5,
+        "{transcript:?}"
+    );
+
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("transcript:"), "{xml}");
+    assert!(xml.to_lowercase().contains("balance"), "{xml}");
+}
+
+#[test]
+fn a_wrong_expectation_fails_and_quotes_what_was_said() {
+    let edge = VoiceEdge::start(&[&format!("{TREE}=ivr+speech")]);
+    let run = edge
+        .call(&[
+            TREE,
+            "--speech-model",
+            model().to_str().unwrap(),
+            "--step",
+            "wait-for-prompt \"for support, press two\"",
+            "--step",
+            "press 2",
+            "--step",
+            "expect-speech \"your balance is\" timeout=8s",
+        ])
+        .run();
+    run.assert_code(1);
+    let said = run.stderr.to_lowercase();
+    assert!(
+        said.contains("step 3 (expect-speech 'your balance is' timeout=8s) failed: not said within 8s; the far end said \""),
+        "{}",
+        run.stderr
+    );
+    assert!(said.contains("ticket number"), "{}", run.stderr);
+    assert_eq!(edge.next("call")["digits"], "2");
+}
+
+#[test]
+fn a_transcript_without_speech_steps() {
+    let edge = VoiceEdge::start(&[&format!("{TREE}=ivr+speech")]);
+    let run = edge
+        .call(&[
+            TREE,
+            "--speech-model",
+            model().to_str().unwrap(),
+            "--transcribe",
+            "--hangup-after",
+            "9s",
+            "--json",
+        ])
+        .run();
+    run.assert_code(0);
+    let report = json(&run.stdout);
+    let all: String = report["transcript"]
+        .as_array()
+        .expect("--transcribe gives a transcript")
+        .iter()
+        .map(|s| s["text"].as_str().unwrap().to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(all.contains("thank you for calling"), "{all}");
+    assert!(run.stderr.contains("heard ("), "{}", run.stderr);
+}
+
+/// Runs a speech call that cannot start; the model's trouble is said before any call.
+fn refused(configure: impl FnOnce(crate::support::C2c) -> crate::support::C2c) -> String {
+    let run = configure(
+        c2c(&["call", "+14155550142"])
+            .all_env()
+            .env("C2C_SIGNALLING", "127.0.0.1:9")
+            .arg("--step")
+            .arg("expect-speech hello"),
+    )
+    .run();
+    run.assert_code(3);
+    // One line says it, and no browser page was opened for a call.
+    let errors = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .count();
+    assert_eq!(errors, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("calling +1"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run.stderr
+}
+
+#[test]
+fn a_model_that_is_missing_corrupt_or_unreachable_is_one_line_before_the_call() {
+    let empty = tempfile::tempdir().unwrap();
+    let said = refused(|c| c.arg("--speech-model").arg(empty.path().to_str().unwrap()));
+    assert!(
+        said.contains("the folder lacks encoder_model.onnx, decoder_model_merged.onnx, tokenizer.json, libonnxruntime.so"),
+        "{said}"
+    );
+
+    // A model file that is not one.
+    let corrupt = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(model()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap();
+        std::fs::copy(&path, corrupt.path().join(name)).unwrap();
+    }
+    std::fs::write(corrupt.path().join("encoder_model.onnx"), b"not a model").unwrap();
+    let said = refused(|c| {
+        c.arg("--speech-model")
+            .arg(corrupt.path().to_str().unwrap())
+    });
+    assert!(
+        said.contains("encoder_model.onnx is not a model ONNX Runtime can load"),
+        "{said}"
+    );
+    assert!(
+        said.contains("check the files in --speech-model's folder"),
+        "{said}"
+    );
+
+    // First use with no way to download.
+    let said = refused(|c| c.env("C2C_SPEECH_MIRROR", "http://127.0.0.1:9"));
+    assert!(said.contains("cannot download Moonshine tiny"), "{said}");
+    assert!(said.contains("--speech-model"), "{said}");
+
+    // A download that is not the pinned file: nothing of it is kept.
+    let fake = tempfile::tempdir().unwrap();
+    let tgz = fake
+        .path()
+        .join("@moonshine-ai/moonshine-js/-/moonshine-js-0.1.29.tgz");
+    std::fs::create_dir_all(tgz.parent().unwrap()).unwrap();
+    std::fs::write(&tgz, b"a changed file").unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let said = refused(|c| {
+        c.env("C2C_SPEECH_MIRROR", &mirror(fake.path().to_owned()))
+            .env("HOME", home.path().to_str().unwrap())
+    });
+    assert!(
+        said.contains("does not match the SHA-256 c2c pins for it"),
+        "{said}"
+    );
+    let cache = home.path().join(".cache/c2c/speech");
+    let kept: Vec<_> = walk(&cache);
+    assert!(kept.is_empty(), "{kept:?}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .flat_map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}
