@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use super::{Check, Status};
 use crate::dial::{self, Allowed, DialPolicy};
 use crate::settings::doctor::Doctor;
+use crate::speech::Readiness;
 use crate::state_file;
 use crate::twilio_api::{Account, ApiError, Client};
 
@@ -346,6 +347,56 @@ pub async fn browser(settings: &Doctor) -> Check {
                 "c2c call would use {shown}, which did not say it is Chromium, Chrome, Edge or Brave"
             ),
             "Give a Chromium-based browser with --chrome (or CHROME_PATH).",
+        ),
+    }
+}
+
+/// Whether `c2c call`'s speech steps can run: the model is there and loads (about half a
+/// second, beside the REST round trips), or will be downloaded on first use.
+pub async fn speech(settings: &Doctor) -> Check {
+    const NAME: &str = "speech";
+    let source = match &settings.speech {
+        Ok(source) => source.clone(),
+        Err(why) => return Check::new(NAME, Status::Warn, "no model folder", why.clone()),
+    };
+    match source.readiness() {
+        Readiness::Ready(files) => {
+            let loaded = tokio::task::spawn_blocking(move || {
+                crate::speech::prepare::load(&source, &files).map(|_| files.dir)
+            })
+            .await;
+            match loaded {
+                Ok(Ok(dir)) => Check::ok(
+                    NAME,
+                    format!("ready: Moonshine tiny loads from {}", dir.display()),
+                ),
+                Ok(Err(why)) => Check::new(NAME, Status::Fail, "the model does not load", why),
+                Err(err) => Check::new(
+                    NAME,
+                    Status::Fail,
+                    "the model does not load",
+                    err.to_string(),
+                ),
+            }
+        }
+        Readiness::NotYet(bytes) => Check::ok(
+            NAME,
+            format!(
+                "not downloaded yet: the first call with a speech step fetches it ({:.0} MB)",
+                bytes as f64 / 1e6
+            ),
+        ),
+        Readiness::NoDownload => Check::new(
+            NAME,
+            Status::Warn,
+            "c2c has no ONNX Runtime to download for this platform",
+            "Give a model folder with --speech-model or C2C_SPEECH_MODEL (README: Speech).",
+        ),
+        Readiness::Lacks(dir, missing) => Check::new(
+            NAME,
+            Status::Fail,
+            format!("{} lacks {}", dir.display(), missing.join(", ")),
+            "Put the model's files and ONNX Runtime's library there (README: Speech), or unset C2C_SPEECH_MODEL for c2c's own download.",
         ),
     }
 }

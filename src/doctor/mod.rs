@@ -56,13 +56,14 @@ pub struct Report {
 /// Runs every check; `Err` when Twilio could not be reached at all (the account's own request
 /// did not get through), which is said once rather than as every check's failure.
 pub async fn run(settings: &Doctor, client: &Client) -> Result<Report, ApiError> {
-    let (account, app, caller, dialing, alerts, browser) = tokio::join!(
+    let (account, app, caller, dialing, alerts, browser, speech) = tokio::join!(
         checks::account(settings, client),
         checks::app(settings, client),
         checks::caller_id(settings, client),
         checks::dialing(settings, client),
         checks::alerts(client),
         checks::browser(settings),
+        checks::speech(settings),
     );
     let mut all = account?;
     all.extend(app);
@@ -70,6 +71,7 @@ pub async fn run(settings: &Doctor, client: &Client) -> Result<Report, ApiError>
     all.extend(dialing);
     all.push(checks::ngrok(settings));
     all.push(browser);
+    all.push(speech);
     all.extend(alerts);
     Ok(Report {
         ok: all.iter().all(|check| check.status != Status::Fail),

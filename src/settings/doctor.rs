@@ -23,6 +23,8 @@ pub struct Doctor {
     pub ngrok: Result<String, String>,
     /// The browser `c2c call` would drive, or why there is none.
     pub browser: Result<PathBuf, String>,
+    /// Where c2c call's speech model is, or why that cannot be told.
+    pub speech: Result<crate::speech::ModelSource, String>,
     pub state_dir: Option<PathBuf>,
     pub json: bool,
 }
@@ -72,6 +74,13 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
             .err()
             .map_or_else(String::new, |err| err.to_string())
     });
+    let mut scratch = sources.resolver();
+    let speech = super::speech::source(&mut scratch).ok_or_else(|| {
+        scratch
+            .finish(None::<()>)
+            .err()
+            .map_or_else(String::new, |err| err.to_string())
+    });
     let doctor = rest.map(|rest| Doctor {
         rest,
         app_sid,
@@ -80,6 +89,7 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
         to,
         ngrok,
         browser,
+        speech,
         state_dir: state_file::dir(),
         json: args.json,
     });

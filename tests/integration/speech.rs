@@ -299,10 +299,15 @@ fn a_model_that_is_missing_corrupt_or_unreachable_is_one_line_before_the_call() 
         "{said}"
     );
 
-    // First use with no way to download.
-    let said = refused(|c| c.env("C2C_SPEECH_MIRROR", "http://127.0.0.1:9"));
+    // First use with no way to download. A project's .env cannot name the folder: c2c would
+    // load a library from it.
+    let said = refused(|c| {
+        c.env("C2C_SPEECH_MIRROR", "http://127.0.0.1:9")
+            .dotenv("C2C_SPEECH_MODEL=./models\n")
+    });
     assert!(said.contains("cannot download Moonshine tiny"), "{said}");
     assert!(said.contains("--speech-model"), "{said}");
+    assert!(said.contains("C2C_SPEECH_MODEL is ignored"), "{said}");
 
     // A download that is not the pinned file: nothing of it is kept.
     let fake = tempfile::tempdir().unwrap();
@@ -340,4 +345,61 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
             }
         })
         .collect()
+}
+
+#[test]
+fn doctor_says_whether_speech_is_ready() {
+    let mock = crate::twilio_mock::TwilioMock::start();
+    mock.set_voice_url("https://me.example/voice");
+    let speech = |run: &crate::support::Run| -> Value {
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "speech")
+            .cloned()
+            .unwrap_or_else(|| panic!("{report}"))
+    };
+
+    let fresh = c2c(&["doctor", "--json"]).against(&mock).run();
+    let check = speech(&fresh);
+    assert_eq!(check["status"], "ok", "{check}");
+    assert!(
+        check["found"]
+            .as_str()
+            .unwrap()
+            .contains("not downloaded yet"),
+        "{check}"
+    );
+
+    let ready = c2c(&["doctor", "--json"])
+        .against(&mock)
+        .env("C2C_SPEECH_MODEL", model().to_str().unwrap())
+        .run();
+    let check = speech(&ready);
+    assert_eq!(check["status"], "ok", "{check}");
+    assert!(
+        check["found"]
+            .as_str()
+            .unwrap()
+            .starts_with("ready: Moonshine tiny loads from"),
+        "{check}"
+    );
+
+    let lacking = tempfile::tempdir().unwrap();
+    let broken = c2c(&["doctor", "--json"])
+        .against(&mock)
+        .env("C2C_SPEECH_MODEL", lacking.path().to_str().unwrap())
+        .run();
+    assert_ne!(broken.code, 0);
+    let check = speech(&broken);
+    assert_eq!(check["status"], "fail", "{check}");
+    assert!(
+        check["found"]
+            .as_str()
+            .unwrap()
+            .contains("lacks encoder_model.onnx"),
+        "{check}"
+    );
 }
