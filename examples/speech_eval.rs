@@ -72,8 +72,15 @@ async fn main() {
             let samples = read(&voice.join(format!("{id}.wav")));
             audio_seconds += samples.len() as f64 / utterances::RATE as f64;
             let mut cut = Utterances::default();
-            let mut parts = cut.push(&samples);
-            parts.extend(cut.push(&vec![0; utterances::RATE]));
+            let mut events = cut.push(&samples);
+            events.extend(cut.push(&vec![0; utterances::RATE]));
+            let mut parts: Vec<utterances::Utterance> = events
+                .into_iter()
+                .filter_map(|e| match e {
+                    utterances::Event::Ended(u) => Some(u),
+                    utterances::Event::Pausing(_) => None,
+                })
+                .collect();
             parts.extend(cut.finish());
             let mut heard = Vec::new();
             for part in parts {

@@ -130,6 +130,10 @@ pub async fn place(
         .run()
         .await;
     page.close().await;
+    if let Some(Ending::Speech(why)) = lived.ending {
+        // Like a missing model, a settings error of c2c's, not the phone tree's failure.
+        return Err(Error::Speech(why));
+    }
     let known = match lived.call_sid.as_str() {
         "" => None,
         sid => ask_outcome(page_url, sid).await,
@@ -206,7 +210,9 @@ fn classify(
         (Some(Ending::Interrupted), ..) => {
             (Outcome::Interrupted, "interrupted: hung up".to_owned())
         }
-        (Some(Ending::EndedBy(why)), ..) => (Outcome::Failed, format!("{why}: hung up")),
+        (Some(Ending::EndedBy(why) | Ending::Speech(why)), ..) => {
+            (Outcome::Failed, format!("{why}: hung up"))
+        }
         (Some(Ending::Unreachable(why)), ..) => (Outcome::Unreachable, why.clone()),
         (_, Some(OutcomeKind::Refused), _) => (Outcome::Refused, message()),
         (_, Some(OutcomeKind::RejectedWebhook), _) => (Outcome::Failed, message()),

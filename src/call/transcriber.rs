@@ -3,15 +3,15 @@
 //! pause after it begins. The call's loop never waits for the model; the words come back as
 //! they are ready, timed from the answer, for the speech steps and the transcript.
 
+use std::sync::Arc;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
 use tokio::sync::mpsc as tokio_mpsc;
 
-use crate::speech::Moonshine;
-use crate::speech::utterances::{self, Utterances};
+use crate::speech::Recogniser;
+use crate::speech::utterances::{self, Event, Utterance, Utterances};
 
 /// One utterance of the far end, in words; times in seconds from the answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,11 +22,12 @@ pub struct Spoken {
 }
 
 /// The model, shared by every call of a run (one at a time: recognition is quick beside a call).
-pub type Model = Arc<Mutex<Moonshine>>;
+pub type Model = Arc<Recogniser>;
 
 pub struct Transcriber {
     feed: Option<mpsc::Sender<Vec<i16>>>,
-    said: tokio_mpsc::UnboundedReceiver<Spoken>,
+    /// Each utterance's words, or why the model cannot be used.
+    said: tokio_mpsc::UnboundedReceiver<Result<Spoken, String>>,
     /// How much of what was heard since the answer has been handed over.
     sent: usize,
     done: Option<std::thread::JoinHandle<()>>,
@@ -37,33 +38,58 @@ impl Transcriber {
         let (feed, audio) = mpsc::channel::<Vec<i16>>();
         let (tell, said) = tokio_mpsc::unbounded_channel();
         let done = std::thread::spawn(move || {
-            let mut cut = Utterances::default();
-            let recognise = |u: utterances::Utterance| {
-                let samples = utterances::to_f32(&u.samples);
-                let text = match model.lock() {
-                    Ok(mut model) => model.transcribe(&samples),
-                    Err(poisoned) => poisoned.into_inner().transcribe(&samples),
-                };
-                match text {
-                    Ok(text) if !text.is_empty() => {
-                        let _ = tell.send(Spoken {
-                            start: round(u.start),
-                            end: round(u.end),
-                            text,
-                        });
-                    }
-                    Ok(_) => {}
-                    Err(err) => tracing::warn!("speech: {err}"),
+            let engine = match model.get() {
+                Ok(engine) => engine,
+                Err(why) => {
+                    let _ = tell.send(Err(why.to_owned()));
+                    return;
                 }
             };
+            let recognise = |u: &Utterance| {
+                let samples = utterances::to_f32(&u.samples);
+                let text = match engine.lock() {
+                    Ok(mut engine) => engine.transcribe(&samples),
+                    Err(poisoned) => poisoned.into_inner().transcribe(&samples),
+                };
+                text.unwrap_or_else(|err| {
+                    tracing::warn!("speech: {err}");
+                    String::new()
+                })
+            };
+            let say = |u: &Utterance, text: String| {
+                if !text.is_empty() {
+                    let _ = tell.send(Ok(Spoken {
+                        start: round(u.start),
+                        end: round(u.end),
+                        text,
+                    }));
+                }
+            };
+            // What a pause's first moment was recognised as: kept if the pause turns out to end
+            // the utterance, so that its words are out as soon as the end is sure.
+            let mut guess: Option<(Utterance, String)> = None;
+            let mut cut = Utterances::default();
             for samples in audio {
-                for utterance in cut.push(&samples) {
-                    recognise(utterance);
+                for event in cut.push(&samples) {
+                    match event {
+                        Event::Pausing(so_far) => {
+                            let text = recognise(&so_far);
+                            guess = Some((so_far, text));
+                        }
+                        Event::Ended(utterance) => {
+                            let text = match guess.take() {
+                                Some((so_far, text)) if so_far == utterance => text,
+                                _ => recognise(&utterance),
+                            };
+                            say(&utterance, text);
+                        }
+                    }
                 }
             }
             // The call ended: what was being said when it did.
             if let Some(utterance) = cut.finish() {
-                recognise(utterance);
+                let text = recognise(&utterance);
+                say(&utterance, text);
             }
         });
         Transcriber {
@@ -84,8 +110,9 @@ impl Transcriber {
         }
     }
 
-    /// The next utterance recognised; never resolves once none can come.
-    pub async fn next(&mut self) -> Spoken {
+    /// The next utterance recognised, or why the model cannot be used; never resolves once
+    /// nothing more can come.
+    pub async fn next(&mut self) -> Result<Spoken, String> {
         match self.said.recv().await {
             Some(said) => said,
             None => std::future::pending().await,
@@ -104,7 +131,7 @@ impl Transcriber {
         }
         let mut rest = Vec::new();
         while let Ok(said) = self.said.try_recv() {
-            rest.push(said);
+            rest.extend(said);
         }
         rest
     }

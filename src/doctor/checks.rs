@@ -362,7 +362,9 @@ pub async fn speech(settings: &Doctor) -> Check {
     match source.readiness() {
         Readiness::Ready(files) => {
             let loaded = tokio::task::spawn_blocking(move || {
-                crate::speech::prepare::load(&source, &files).map(|_| files.dir)
+                let model = crate::speech::Recogniser::new(source, files);
+                model.get().map(|_| ()).map_err(str::to_owned)?;
+                Ok::<_, String>(model.folder().to_owned())
             })
             .await;
             match loaded {

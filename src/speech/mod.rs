@@ -18,4 +18,4 @@ mod vocab;
 
 pub use model::ModelFiles;
 pub use moonshine::{EngineError, Moonshine};
-pub use prepare::{ModelSource, Readiness};
+pub use prepare::{ModelSource, Readiness, Recogniser};

@@ -1,9 +1,9 @@
 //! The model made ready before a call is placed: found in the folder the user gave, or in c2c's
-//! cache (downloaded there on first use), then loaded. Every way this can fail is one line that
-//! names the folder or the download and says what to do.
+//! cache (downloaded there on first use); then loaded when a call first needs it. Every way this
+//! can fail is one line that names the folder or the download and says what to do.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::download;
 use super::model::{self, ModelFiles};
@@ -69,17 +69,57 @@ pub async fn files(source: &ModelSource, progress: &Progress) -> Result<ModelFil
     }
 }
 
-/// Loads the model (about half a second): run it while the browser starts.
-pub fn load(source: &ModelSource, files: &ModelFiles) -> Result<Arc<Mutex<Moonshine>>, String> {
-    let fix = match source {
-        ModelSource::Folder(_) => {
-            "check the files in --speech-model's folder (README: Speech)".to_owned()
-        }
-        ModelSource::Cache { dir, .. } => {
-            format!("delete {} and run again to download it anew", dir.display())
-        }
-    };
-    Moonshine::load(files)
-        .map(|model| Arc::new(Mutex::new(model)))
-        .map_err(|err| format!("the speech model cannot be used: {err}. To fix it, {fix}."))
+/// The model, loaded once for every call of a run: on a thread of its own that yields to the
+/// browser starting beside it (`load_beside`), or by the first call that needs it.
+pub struct Recogniser {
+    source: ModelSource,
+    files: ModelFiles,
+    loaded: OnceLock<Result<Mutex<Moonshine>, String>>,
+}
+
+impl Recogniser {
+    pub fn new(source: ModelSource, files: ModelFiles) -> Arc<Recogniser> {
+        Arc::new(Recogniser {
+            source,
+            files,
+            loaded: OnceLock::new(),
+        })
+    }
+
+    /// The loaded model, loading it now if no call has; why it cannot be used otherwise.
+    pub fn get(&self) -> Result<&Mutex<Moonshine>, &str> {
+        self.loaded
+            .get_or_init(|| {
+                let fix = match &self.source {
+                    ModelSource::Folder(_) => {
+                        "check the files in --speech-model's folder (README: Speech)".to_owned()
+                    }
+                    ModelSource::Cache { dir, .. } => {
+                        format!("delete {} and run again to download it anew", dir.display())
+                    }
+                };
+                Moonshine::load(&self.files).map(Mutex::new).map_err(|err| {
+                    format!("the speech model cannot be used: {err}. To fix it, {fix}.")
+                })
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// Starts loading on a thread of its own at a lower priority: loading takes half a second
+    /// of both cores, which Chromium needs more while it starts. `get` waits for it.
+    pub fn load_beside(self: &Arc<Self>) {
+        let model = Arc::clone(self);
+        std::thread::spawn(move || {
+            // On Linux a thread's nice value is its own, and the threads ONNX Runtime starts
+            // for the model take it from this one.
+            #[cfg(target_os = "linux")]
+            let _ = rustix::process::setpriority_process(None, 10);
+            let _ = model.get();
+        });
+    }
+
+    pub fn folder(&self) -> &std::path::Path {
+        &self.files.dir
+    }
 }

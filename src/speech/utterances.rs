@@ -11,6 +11,9 @@ const SPEECH: f64 = 0.01;
 /// This long below it ends an utterance: longer than the pause at a comma, shorter than the one
 /// a phone tree leaves between its sentences and its options.
 pub const END_SILENCE: f64 = 0.5;
+/// This long below it, the utterance may be ending: it can be recognised now, while the rest of
+/// the pause is awaited, so that its words are ready almost as soon as the end is sure.
+const PAUSING: usize = 10;
 /// Kept before the first loud frame and after the last, for the quiet sounds at a word's edges.
 const PRE_ROLL: usize = 10;
 const TAIL: usize = 10;
@@ -19,8 +22,18 @@ const MIN_SPEECH: usize = 8;
 /// An utterance is cut here even without a pause: the model is good for about 20-30 s at once.
 const LONGEST: usize = 20 * 50;
 
-/// One utterance: its samples, and when it began and ended (seconds since the first sample).
+/// What the audio just did.
 #[derive(Debug, Clone)]
+pub enum Event {
+    /// The far end has been quiet a moment: what it said so far, which may yet go on.
+    Pausing(Utterance),
+    /// The pause is long enough: the utterance is over (the same samples as the `Pausing` before
+    /// it, when nothing was said in between).
+    Ended(Utterance),
+}
+
+/// One utterance: its samples, and when it began and ended (seconds since the first sample).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Utterance {
     pub start: f64,
     pub end: f64,
@@ -47,8 +60,8 @@ struct Current {
 }
 
 impl Utterances {
-    /// Takes the next audio; returns the utterances it ended.
-    pub fn push(&mut self, samples: &[i16]) -> Vec<Utterance> {
+    /// Takes the next audio; returns what it did, in order.
+    pub fn push(&mut self, samples: &[i16]) -> Vec<Event> {
         let mut ended = Vec::new();
         self.partial.extend_from_slice(samples);
         let whole = self.partial.len() / FRAME * FRAME;
@@ -83,7 +96,7 @@ impl Utterances {
         self.current.is_some()
     }
 
-    fn frame(&mut self, frame: Vec<i16>) -> Option<Utterance> {
+    fn frame(&mut self, frame: Vec<i16>) -> Option<Event> {
         let loud = rms(&frame) >= SPEECH;
         let index = self.frames;
         self.frames += 1;
@@ -117,10 +130,26 @@ impl Utterances {
                 let paused = quiet as f64 * FRAME as f64 / RATE as f64 >= END_SILENCE;
                 if paused || current.frames.len() >= LONGEST {
                     let current = self.current.take()?;
-                    return self.close(current);
+                    return self.close(current).map(Event::Ended);
+                }
+                if quiet == PAUSING && current.loud >= MIN_SPEECH {
+                    return Some(Event::Pausing(Self::so_far(current)));
                 }
                 None
             }
+        }
+    }
+
+    /// The utterance as it stands, kept to a tail after its last loud frame as `close` keeps it.
+    fn so_far(current: &Current) -> Utterance {
+        let keep = (current.last_loud + 1 + TAIL).min(current.frames.len());
+        let start = current.first_frame as f64 * FRAME as f64 / RATE as f64;
+        let samples: Vec<i16> = current.frames[..keep].concat();
+        let end = start + samples.len() as f64 / RATE as f64;
+        Utterance {
+            start,
+            end,
+            samples,
         }
     }
 
@@ -173,18 +202,32 @@ mod tests {
         vec![0; (seconds * RATE as f64) as usize]
     }
 
+    fn ended(events: Vec<Event>) -> Vec<Utterance> {
+        events
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Ended(u) => Some(u),
+                Event::Pausing(_) => None,
+            })
+            .collect()
+    }
+
     #[test]
     fn an_utterance_ends_at_the_pause_after_it_not_at_a_short_one() {
         let mut u = Utterances::default();
         assert!(u.push(&quiet(1.0)).is_empty());
         // Speech, a comma's pause, more speech: one utterance, once the long pause has begun.
         assert!(u.push(&tone(1.0)).is_empty());
-        assert!(u.push(&quiet(0.3)).is_empty());
+        let comma = u.push(&quiet(0.3));
+        assert!(matches!(comma.as_slice(), [Event::Pausing(_)]), "{comma:?}");
         assert!(u.push(&tone(0.5)).is_empty());
         assert!(u.speaking());
-        let ended = u.push(&quiet(0.6));
-        assert_eq!(ended.len(), 1);
-        let said = &ended[0];
+        let events = u.push(&quiet(0.6));
+        // It may be ending, then it has: the same samples both times.
+        let [Event::Pausing(guess), Event::Ended(said)] = events.as_slice() else {
+            panic!("{events:?}");
+        };
+        assert_eq!(guess, said);
         // It begins with the pre-roll before the first loud frame and ends a tail after the last.
         assert!((said.start - 0.8).abs() < 0.021, "{}", said.start);
         assert!((said.end - 3.0).abs() < 0.021, "{}", said.end);
@@ -199,8 +242,8 @@ mod tests {
     fn clicks_are_no_utterance_and_a_monologue_is_cut() {
         let mut u = Utterances::default();
         u.push(&tone(0.06));
-        assert!(u.push(&quiet(1.0)).is_empty());
-        let ended = u.push(&tone(45.0));
+        assert!(ended(u.push(&quiet(1.0))).is_empty());
+        let ended = ended(u.push(&tone(45.0)));
         assert_eq!(ended.len(), 2);
         assert!((ended[0].end - ended[0].start - 20.0).abs() < 0.05);
         let last = u.finish().unwrap();

@@ -45,6 +45,9 @@ pub enum Ending {
     TimedOut,
     /// The page or the browser went (closed, crashed, could not place the call).
     Gone(String),
+    /// The speech model the call listens with cannot be used (it loads beside the call, so a
+    /// corrupt one is found once the call is under way).
+    Speech(String),
 }
 
 /// What happened, for the report.
@@ -141,10 +144,16 @@ impl<'a> Session<'a> {
         let wake = cut_off.map_or(until, |c| c.min(until));
         tokio::select! {
             said = self.page.next() => self.hear(said),
-            spoken = next_words(&mut self.transcriber) => {
-                self.tell(RunEvent::Heard(spoken.clone()));
-                self.lived.transcript.push(spoken);
-            }
+            spoken = next_words(&mut self.transcriber) => match spoken {
+                Ok(spoken) => {
+                    self.tell(RunEvent::Heard(spoken.clone()));
+                    self.lived.transcript.push(spoken);
+                }
+                Err(why) => {
+                    self.end(Ending::Speech(why));
+                    self.hang_up().await;
+                }
+            },
             () = tokio::time::sleep_until(wake.into()) => {
                 if cut_off.is_some_and(|c| Instant::now() >= c) {
                     self.cut = true;
@@ -314,7 +323,7 @@ impl<'a> Session<'a> {
         while self.lived.ended_at.is_none()
             && !matches!(
                 self.lived.ending,
-                Some(Ending::Gone(_) | Ending::Unreachable(_))
+                Some(Ending::Gone(_) | Ending::Unreachable(_) | Ending::Speech(_))
             )
             && self.pump(grace).await
         {}
@@ -334,7 +343,7 @@ impl<'a> Session<'a> {
 }
 
 /// The next words recognised, when the call has a transcriber; otherwise never.
-async fn next_words(transcriber: &mut Option<Transcriber>) -> Spoken {
+async fn next_words(transcriber: &mut Option<Transcriber>) -> Result<Spoken, String> {
     match transcriber {
         Some(transcriber) => transcriber.next().await,
         None => std::future::pending().await,

@@ -254,9 +254,15 @@ impl Session<'_> {
             return None;
         }
         Some(match (&self.lived.ending, self.cut) {
-            (Some(Ending::Gone(why) | Ending::Unreachable(why) | Ending::EndedBy(why)), _) => {
-                why.clone()
-            }
+            (
+                Some(
+                    Ending::Gone(why)
+                    | Ending::Unreachable(why)
+                    | Ending::EndedBy(why)
+                    | Ending::Speech(why),
+                ),
+                _,
+            ) => why.clone(),
             (Some(Ending::Interrupted), _) => "interrupted".to_owned(),
             (_, true) => "--hangup-after ended the call first".to_owned(),
             _ => "the call ended first".to_owned(),

@@ -28,7 +28,7 @@ pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
     let placed = super::runtime()?.block_on(async {
         let (events, shown) = mpsc::unbounded_channel();
         let showing = tokio::spawn(output::show(shown));
-        // The model is found (or downloaded) and loaded while the browser starts.
+        // The model is found (or downloaded) while the browser starts.
         let speech = (spec.hears_words() || args.transcribe)
             .then(|| tokio::spawn(speech_ready(settings.speech.clone())));
         let placed = place(args, settings, &mut spec, speech, events).await;
@@ -74,15 +74,15 @@ async fn check_server(page: &str) -> Result<(), Error> {
     }
 }
 
-/// The speech model, ready to use: found or downloaded, then loaded.
+/// The speech model's files, found or downloaded before the call; the model then loads
+/// beside the browser's start, yielding to it, and the call's answer waits for it.
 async fn speech_ready(source: ModelSource) -> Result<call::Model, Error> {
     let files = speech::prepare::files(&source, &Progress::default())
         .await
         .map_err(Error::Speech)?;
-    tokio::task::spawn_blocking(move || speech::prepare::load(&source, &files))
-        .await
-        .map_err(|err| Error::Speech(format!("the speech model did not load: {err}")))?
-        .map_err(Error::Speech)
+    let model = speech::Recogniser::new(source, files);
+    model.load_beside();
+    Ok(model)
 }
 
 async fn place(
