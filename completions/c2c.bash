@@ -93,7 +93,7 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__call)
-            opts="-v -q -h -V --play --digits --record --step --scenario --junit --timeout --hangup-after --json --server --tunnel --public-url --chrome --chrome-arg --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --play --digits --record --step --scenario --junit --timeout --hangup-after --json --transcribe --speech-model --server --tunnel --public-url --chrome --chrome-arg --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -128,6 +128,10 @@ _c2c() {
                     return 0
                     ;;
                 --hangup-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --speech-model)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

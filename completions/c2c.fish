@@ -135,6 +135,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l scenario -d 'A YAML fil
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l junit -d 'Write a JUnit XML report: one test case per step, the recording attached' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l timeout -d 'Give up when nobody answers within this long after the call is placed' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l hangup-after -d 'Hang up this long after the answer, whatever the steps are doing' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l speech-model -d 'Folder of the speech model, for a machine that cannot download it (README: Speech). Default: c2c\'s cache, filled on first use' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l server -d 'Use this running c2c serve (its page, token and webhook) instead of starting one' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l public-url -d 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)' -r
@@ -155,6 +156,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l domain -d 'Reserved or 
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l json -d 'Print the outcome as JSON on standard output'
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l transcribe -d 'Write down what the far end says (in --json and --junit), with or without speech steps'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l tunnel -d 'Open an ngrok tunnel and point the TwiML App at it for the call, as serve --tunnel does'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l force -d 'Replace the TwiML App\'s Voice URL even when it points somewhere c2c did not set'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'

@@ -141,7 +141,11 @@ const KINDS: &[Kind] = &[
 pub fn help() -> String {
     KINDS
         .iter()
-        .map(|kind| format!("  {:<43}{}\n", kind.usage, kind.help))
+        .map(|kind| match kind.usage.len() {
+            // A long usage has its line to itself, the help under it in the column.
+            n if n >= 43 => format!("  {}\n  {:<43}{}\n", kind.usage, "", kind.help),
+            _ => format!("  {:<43}{}\n", kind.usage, kind.help),
+        })
         .collect()
 }
 

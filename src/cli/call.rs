@@ -15,8 +15,9 @@ use super::{BringupArgs, DialArgs, PageArgs};
 /// far end answers, each --step runs in order, and --record keeps what the page heard.
 ///
 /// c2c listens as a person would: a step can wait until a prompt has been spoken and has ended,
-/// expect a tone of a given frequency, or audio, or silence; the run stops at the first step that
-/// fails and says which and why. Twilio must reach the webhook, so use --tunnel (or --server with
+/// wait for a phrase or expect one (speech recognised on this machine: the model is downloaded
+/// once, on first use), expect a tone of a given frequency, or audio, or silence; the run stops
+/// at the first step that fails and says which and why. Twilio must reach the webhook, so use --tunnel (or --server with
 /// a c2c serve that Twilio reaches).
 ///
 /// The browser is --chrome (or CHROME_PATH), else the first Chromium-based browser found: on macOS
@@ -31,12 +32,14 @@ Examples:
   c2c call +14155552671 --tunnel --hangup-after 10s --record call.wav
   c2c call +18005550199 --tunnel --step wait-for-silence --step 'press 2' \\
       --step 'expect-tone 1000 timeout=8s' --junit ivr.xml
+  c2c call +18005550199 --tunnel --step 'wait-for-prompt \"for support, press two\"' \\
+      --step 'press 2' --step 'expect-speech \"your ticket number\"' --json
   c2c call client:alice --server http://127.0.0.1:5000/ --play hello.wav
 
 Exit status: 0 answered and every step passed, 1 a step failed, 2 usage error, 3 settings
-error (Chromium missing, say), 4 Twilio or ngrok out of reach, 5 busy, 6 no answer, 7 refused by the
-dial policy, 8 the call failed (Twilio's error code is printed), 9 nothing answers at --server,
-130 interrupted (after hanging up).")]
+error (Chromium or the speech model missing, say), 4 Twilio or ngrok out of reach, 5 busy, 6 no
+answer, 7 refused by the dial policy, 8 the call failed (Twilio's error code is printed), 9
+nothing answers at --server, 130 interrupted (after hanging up).")]
 pub struct CallArgs {
     /// The number to call (E.164, or as the page reads it), or client:NAME for a browser
     #[arg(value_name = "NUMBER|client:NAME")]
