@@ -3,6 +3,7 @@
 //! can fail is one line that names the folder or the download and says what to do.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::download;
@@ -69,12 +70,15 @@ pub async fn files(source: &ModelSource, progress: &Progress) -> Result<ModelFil
     }
 }
 
-/// The model, loaded once for every call of a run: on a thread of its own that yields to the
-/// browser starting beside it (`load_beside`), or by the first call that needs it.
+/// The model, loaded once for every call of a run: on a thread of its own once a call has been
+/// placed (`load_beside`; it takes half a second of both cores, which Chromium needs more while
+/// it starts, and the call rings meanwhile), or by the first call that needs it.
 pub struct Recogniser {
     source: ModelSource,
     files: ModelFiles,
     loaded: OnceLock<Result<Mutex<Moonshine>, String>>,
+    /// Whether `load_beside` has started loading it.
+    loading: AtomicBool,
 }
 
 impl Recogniser {
@@ -83,6 +87,7 @@ impl Recogniser {
             source,
             files,
             loaded: OnceLock::new(),
+            loading: AtomicBool::new(false),
         })
     }
 
@@ -106,15 +111,13 @@ impl Recogniser {
             .map_err(String::as_str)
     }
 
-    /// Starts loading on a thread of its own at a lower priority: loading takes half a second
-    /// of both cores, which Chromium needs more while it starts. `get` waits for it.
+    /// Starts loading on a thread of its own, if no call has yet; `get` waits for it.
     pub fn load_beside(self: &Arc<Self>) {
+        if self.loading.swap(true, Ordering::AcqRel) {
+            return;
+        }
         let model = Arc::clone(self);
         std::thread::spawn(move || {
-            // On Linux a thread's nice value is its own, and the threads ONNX Runtime starts
-            // for the model take it from this one.
-            #[cfg(target_os = "linux")]
-            let _ = rustix::process::setpriority_process(None, 10);
             let _ = model.get();
         });
     }

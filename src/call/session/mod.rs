@@ -274,6 +274,14 @@ impl<'a> Session<'a> {
                 placed = true;
                 give_up = Instant::now() + self.plan.timeout;
             }
+            // The model loads while the call rings, not sooner: loading takes both cores for
+            // half a second, which the browser and the SDK's invite need more. The answer (the
+            // transcriber) waits for it if it must.
+            if self.phase == Some(Phase::Ringing)
+                && let Some(model) = &self.plan.speech
+            {
+                model.load_beside();
+            }
             // Twilio has said something once the Device is ready or the call rings.
             let heard_from_twilio =
                 self.device == Some(Device::Ready) || self.phase == Some(Phase::Ringing);

@@ -74,15 +74,13 @@ async fn check_server(page: &str) -> Result<(), Error> {
     }
 }
 
-/// The speech model's files, found or downloaded before the call; the model then loads
-/// beside the browser's start, yielding to it, and the call's answer waits for it.
+/// The speech model's files, found or downloaded before the call; the model itself loads once
+/// the call is placed, while it rings.
 async fn speech_ready(source: ModelSource) -> Result<call::Model, Error> {
     let files = speech::prepare::files(&source, &Progress::default())
         .await
         .map_err(Error::Speech)?;
-    let model = speech::Recogniser::new(source, files);
-    model.load_beside();
-    Ok(model)
+    Ok(speech::Recogniser::new(source, files))
 }
 
 async fn place(
