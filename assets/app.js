@@ -442,7 +442,9 @@ async function start() {
   });
   fillAudioDevices();
   render();
-  register();
+  // A page c2c call drives places one call and takes none: registering would only load Twilio
+  // (and the stand-in) with a registration per page, and a suite opens many pages.
+  if (window.c2cAutocall !== true) register();
 
   const params = new URLSearchParams(location.search);
   const to = params.get("to");

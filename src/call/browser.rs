@@ -36,6 +36,12 @@ const FLAGS: &[&str] = &[
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
     "--autoplay-policy=no-user-gesture-required",
+    // Every page is a live call, though only one tab is in front: a background tab's timers
+    // are held to one a second (its keys sent late, its words reported late) and its renderer
+    // given less time, so a suite's calls would hear one another's silence.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
 ];
 
 /// How long a browser has to close once asked.

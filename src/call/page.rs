@@ -181,6 +181,14 @@ impl Page {
         }
         cdp.send(s, "Runtime.enable", json!({})).await?;
         cdp.send(s, "Page.enable", json!({})).await?;
+        // Only one tab of the browser is in front; the others (a suite's other calls) would be
+        // hidden pages, which Chromium slows down. Each behaves as the focused one.
+        cdp.send(
+            s,
+            "Emulation.setFocusEmulationEnabled",
+            json!({ "enabled": true }),
+        )
+        .await?;
         cdp.send(
             s,
             "Page.addScriptToEvaluateOnNewDocument",
