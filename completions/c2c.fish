@@ -35,6 +35,7 @@ complete -c c2c -n "__fish_c2c_needs_command" -f -a "tunnel" -d 'Open only the t
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "configure" -d 'Show or change where the TwiML App sends calls'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "doctor" -d 'Check the Twilio account for everything a call needs'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "call" -d 'Place a call from a headless browser, for scripts and CI'
+complete -c c2c -n "__fish_c2c_needs_command" -f -a "test" -d 'Run a suite of scenario files: many calls at once, split across machines'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "token" -d 'Print an Access Token for the browser softphone'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c c2c -n "__fish_c2c_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -131,15 +132,15 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l play -d 'WAV file the f
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l digits -d 'Keys to press once the far end answers (0-9 * #; w waits half a second)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l record -d 'Write what the page heard to this WAV file (16 kHz mono)' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l step -d 'A step of the call\'s scenario, run in order once the far end answers; repeatable' -r
-complete -c c2c -n "__fish_c2c_using_subcommand call" -l scenario -d 'A YAML file whose `steps:` list is the scenario (run before any --step)' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l scenario -d 'A scenario file (YAML, as c2c test runs them): its call, options and `steps:` (run before any --step); flags given here win over its options' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l junit -d 'Write a JUnit XML report: one test case per step, the recording attached' -r -F
-complete -c c2c -n "__fish_c2c_using_subcommand call" -l timeout -d 'Give up when nobody answers within this long after the call is placed' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l timeout -d 'Give up when nobody answers within this long after the call is placed [default: 30s]' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l hangup-after -d 'Hang up this long after the answer, whatever the steps are doing' -r
-complete -c c2c -n "__fish_c2c_using_subcommand call" -l speech-model -d 'Folder of the speech model, for a machine that cannot download it (README: Speech). Default: c2c\'s cache, filled on first use' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l server -d 'Use this running c2c serve (its page, token and webhook) instead of starting one' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l public-url -d 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome-arg -d 'One more flag for Chromium (a proxy, a certificate to trust); repeatable' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l speech-model -d 'Folder of the speech model, for a machine that cannot download it (README: Speech). Default: c2c\'s cache, filled on first use' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l signalling -d 'Point the page\'s Voice SDK at this signalling address instead of Twilio\'s (a staging or test stand-in), as HOST[:PORT]' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
@@ -157,12 +158,44 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l config -d 'Read setting
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l json -d 'Print the outcome as JSON on standard output'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l transcribe -d 'Write down what the far end says (in --json and --junit), with or without speech steps'
-complete -c c2c -n "__fish_c2c_using_subcommand call" -l tunnel -d 'Open an ngrok tunnel and point the TwiML App at it for the call, as serve --tunnel does'
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l tunnel -d 'Open an ngrok tunnel and point the TwiML App at it for the calls, as serve --tunnel does'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l force -d 'Replace the TwiML App\'s Voice URL even when it points somewhere c2c did not set'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s V -l version -d 'Print version'
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l jobs -d 'Calls in flight at once, in one browser' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l repeat -d 'Run each scenario this many times' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l rate -d 'Start at most R new calls a second (such as 2, or 0.5), for a steady load' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l shard -d 'Run only the I-th of N shares of the suite (1-based; stable for the same files), as I/N: each machine of a CI matrix runs one' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l junit -d 'Write one JUnit XML report: a test suite per scenario file, a test case per step' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l server -d 'Use this running c2c serve (its page, token and webhook) instead of starting one' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l public-url -d 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l chrome-arg -d 'One more flag for Chromium (a proxy, a certificate to trust); repeatable' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l speech-model -d 'Folder of the speech model, for a machine that cannot download it (README: Speech). Default: c2c\'s cache, filled on first use' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l signalling -d 'Point the page\'s Voice SDK at this signalling address instead of Twilio\'s (a staging or test stand-in), as HOST[:PORT]' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l account-sid -d 'Account SID (AC…), from the Twilio Console\'s home page' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l api-key -d 'API Key SID (SK…), from Console > Account > API keys & tokens' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l api-secret -d 'The API Key\'s secret (prefer the environment or .env: flags show in `ps`)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l region -d 'Twilio region for tokens and REST calls (us1, ie1, au1, jp1)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l app-sid -d 'TwiML App SID (AP…) whose Voice URL receives the page\'s calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l auth-token -d 'Auth Token: checks webhook signatures, and can stand in for the API Key on REST calls' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l edge -d 'Twilio edge location for REST calls (ashburn, dublin, sydney, ...)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l api-base -d 'Base URL of the Twilio REST API, for proxies and tests' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l authtoken -d 'ngrok authtoken. Default: the ngrok agent\'s own config file' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l domain -d 'Reserved or free static ngrok domain, so the public URL stays the same across runs' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l config -d 'Read settings from this TOML file instead of $XDG_CONFIG_HOME/c2c/config.toml' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l json -d 'Print each call\'s outcome as a JSON object, one a line, on standard output'
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l tunnel -d 'Open an ngrok tunnel and point the TwiML App at it for the calls, as serve --tunnel does'
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l force -d 'Replace the TwiML App\'s Voice URL even when it points somewhere c2c did not set'
+complete -c c2c -n "__fish_c2c_using_subcommand test" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'
+complete -c c2c -n "__fish_c2c_using_subcommand test" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
+complete -c c2c -n "__fish_c2c_using_subcommand test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c c2c -n "__fish_c2c_using_subcommand test" -s V -l version -d 'Print version'
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l identity -d 'Client identity the token is for (letters, digits, _ - .). Default: a fresh one per run' -r
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l ttl -d 'How long the token stays valid: seconds (3600) or a duration (90m, 2h); at most 24h' -r
 complete -c c2c -n "__fish_c2c_using_subcommand token" -l param -d 'Parameter Twilio passes to the TwiML App on outgoing calls; repeatable' -r
@@ -186,11 +219,12 @@ complete -c c2c -n "__fish_c2c_using_subcommand completions" -s v -l verbose -d 
 complete -c c2c -n "__fish_c2c_using_subcommand completions" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
 complete -c c2c -n "__fish_c2c_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c c2c -n "__fish_c2c_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call token completions help" -f -a "serve" -d 'Serve the softphone page, /token and the /voice webhook'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call token completions help" -f -a "tunnel" -d 'Open only the tunnel, for a server that already runs'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call token completions help" -f -a "configure" -d 'Show or change where the TwiML App sends calls'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call token completions help" -f -a "doctor" -d 'Check the Twilio account for everything a call needs'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call token completions help" -f -a "call" -d 'Place a call from a headless browser, for scripts and CI'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call token completions help" -f -a "token" -d 'Print an Access Token for the browser softphone'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call token completions help" -f -a "completions" -d 'Print shell completions'
-complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call token completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call test token completions help" -f -a "serve" -d 'Serve the softphone page, /token and the /voice webhook'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call test token completions help" -f -a "tunnel" -d 'Open only the tunnel, for a server that already runs'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call test token completions help" -f -a "configure" -d 'Show or change where the TwiML App sends calls'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call test token completions help" -f -a "doctor" -d 'Check the Twilio account for everything a call needs'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call test token completions help" -f -a "call" -d 'Place a call from a headless browser, for scripts and CI'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call test token completions help" -f -a "test" -d 'Run a suite of scenario files: many calls at once, split across machines'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call test token completions help" -f -a "token" -d 'Print an Access Token for the browser softphone'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call test token completions help" -f -a "completions" -d 'Print shell completions'
+complete -c c2c -n "__fish_c2c_using_subcommand help; and not __fish_seen_subcommand_from serve tunnel configure doctor call test token completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -10,6 +10,8 @@ use tokio_util::sync::CancellationToken;
 pub struct Cancel {
     token: CancellationToken,
     why: Arc<OnceLock<String>>,
+    /// The reason of the `Cancel` this one is a child of (a suite's, which a dead tunnel ends).
+    inherited: Option<Arc<OnceLock<String>>>,
 }
 
 impl Cancel {
@@ -18,6 +20,16 @@ impl Cancel {
         Cancel {
             token: parent.child_token(),
             why: Arc::default(),
+            inherited: None,
+        }
+    }
+
+    /// A call's cancellation, ended with this one and for its reason (one call of a suite).
+    pub fn child(&self) -> Self {
+        Cancel {
+            token: self.token.child_token(),
+            why: Arc::default(),
+            inherited: Some(Arc::clone(&self.why)),
         }
     }
 
@@ -33,7 +45,10 @@ impl Cancel {
 
     /// Why the call was ended; `None` for an interruption (Ctrl-C) or while it goes on.
     pub fn why(&self) -> Option<&str> {
-        self.why.get().map(String::as_str)
+        self.why
+            .get()
+            .or_else(|| self.inherited.as_ref().and_then(|why| why.get()))
+            .map(String::as_str)
     }
 }
 
@@ -52,5 +67,18 @@ mod tests {
         run.cancel();
         assert!(b.token.is_cancelled());
         assert_eq!(b.why(), None, "an interruption");
+    }
+
+    #[test]
+    fn a_suites_reason_ends_each_of_its_calls_with_it() {
+        let run = CancellationToken::new();
+        let suite = Cancel::child_of(&run);
+        let (a, b) = (suite.child(), suite.child());
+        a.end("its page crashed");
+        assert!(!b.token.is_cancelled());
+        suite.end("the tunnel closed");
+        assert!(b.token.is_cancelled());
+        assert_eq!(b.why(), Some("the tunnel closed"));
+        assert_eq!(a.why(), Some("its page crashed"));
     }
 }

@@ -28,13 +28,13 @@ mod transcriber;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use audio::write_wav;
 pub use browser::Browser;
 pub use cancel::Cancel;
-pub use report::{Outcome, Report, StepStatus, junit};
-pub use spec::{CallSpec, Sound};
+pub use report::{Outcome, Report, StepStatus, Suite, junit, junit_suites};
+pub use spec::{CallSpec, DEFAULT_TIMEOUT, Sound};
 pub use transcriber::{Model, Spoken};
 
 use crate::error::Error;
@@ -88,6 +88,7 @@ pub fn refused_up_front(plan: &CallSpec, message: String) -> Report {
         exit_status: Outcome::Refused.exit_code(false),
         answered: false,
         duration: 0.0,
+        timing: report::Timing::default(),
         message,
         error: None,
         steps,
@@ -181,6 +182,10 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
         exit_status: 0,
         answered: lived.answered_at.is_some() && !far_end_never,
         duration,
+        timing: report::Timing {
+            ringing: since_placed(lived.placed_at, lived.ringing_at),
+            answered: since_placed(lived.placed_at, lived.answered_at),
+        },
         message,
         // Code 0 is the page's own trouble, not Twilio's.
         error: lived.error.filter(|e| e.code != 0),
@@ -190,6 +195,10 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
     };
     report.exit_status = outcome.exit_code(report.a_step_failed());
     report
+}
+
+fn since_placed(placed: Option<Instant>, then: Option<Instant>) -> Option<f64> {
+    Some(then?.checked_duration_since(placed?)?.as_secs_f64())
 }
 
 /// How the call ended, and in words. c2c's account (`known`, from `/calls/CA…`) comes first: the

@@ -61,6 +61,12 @@ pub struct StepResult {
     pub detail: String,
 }
 
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Timing {
+    pub ringing: Option<f64>,
+    pub answered: Option<f64>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TwilioError {
     pub code: u32,
@@ -77,6 +83,8 @@ pub struct Report {
     pub answered: bool,
     /// Seconds from the answer to the end.
     pub duration: f64,
+    /// Seconds from placing the call to its ringing and to its answer, where they came.
+    pub timing: Timing,
     /// In words: why it ended as it did.
     pub message: String,
     pub error: Option<TwilioError>,
@@ -94,11 +102,28 @@ impl Report {
     }
 }
 
+/// A test suite of a JUnit report: a name, and the reports of its calls (one for `c2c call`, a
+/// run each for a scenario file of `c2c test`).
+pub struct Suite<'a> {
+    pub name: String,
+    pub calls: Vec<&'a Report>,
+}
+
 /// The report as JUnit XML: a test suite for the call, a test case per step (or one for the
 /// call itself when it has no steps), the recording attached as CI servers read it.
 pub fn junit(report: &Report) -> String {
-    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let call_case = StepResult {
+    junit_suites(&[Suite {
+        name: format!("c2c call {}", report.target),
+        calls: vec![report],
+    }])
+}
+
+/// The test cases of one call: its steps, or the call itself when it has none.
+fn cases(report: &Report) -> Vec<StepResult> {
+    if !report.steps.is_empty() {
+        return report.steps.clone();
+    }
+    vec![StepResult {
         step: format!("call {}", report.target),
         status: if report.outcome == Outcome::Completed {
             StepStatus::Passed
@@ -107,38 +132,54 @@ pub fn junit(report: &Report) -> String {
         },
         seconds: report.duration,
         detail: report.message.clone(),
-    };
-    let cases: Vec<&StepResult> = if report.steps.is_empty() {
-        vec![&call_case]
-    } else {
-        report.steps.iter().collect()
-    };
-    let count = |status| cases.iter().filter(|s| s.status == status).count();
-    let (failures, skipped) = (count(StepStatus::Failed), count(StepStatus::Skipped));
-    let total: f64 = cases.iter().map(|s| s.seconds).sum();
-    let name = format!("c2c call {}", report.target);
+    }]
+}
+
+/// Several suites in one JUnit report (`c2c test`: a suite per scenario file, its runs' cases
+/// named by run when it ran more than once).
+pub fn junit_suites(suites: &[Suite]) -> String {
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     let _ = writer
         .create_element("testsuites")
         .write_inner_content(|w| {
-            w.create_element("testsuite")
-                .with_attribute(("name", name.as_str()))
-                .with_attribute(("tests", cases.len().to_string().as_str()))
-                .with_attribute(("failures", failures.to_string().as_str()))
-                .with_attribute(("errors", "0"))
-                .with_attribute(("skipped", skipped.to_string().as_str()))
-                .with_attribute(("time", format!("{total:.3}").as_str()))
-                .write_inner_content(|w| {
-                    for (i, case) in cases.iter().enumerate() {
-                        test_case(w, &name, i, case, report)?;
-                    }
-                    if let Some(transcript) = &report.transcript {
-                        // The far end's words, for whoever reads why a step failed.
-                        w.create_element("system-out")
-                            .write_text_content(BytesText::new(&transcript_text(transcript)))?;
-                    }
-                    Ok(())
-                })?;
+            for suite in suites {
+                let runs: Vec<(&Report, Vec<StepResult>)> =
+                    suite.calls.iter().map(|r| (*r, cases(r))).collect();
+                let all = || runs.iter().flat_map(|(_, cases)| cases.iter());
+                let count = |status| all().filter(|s| s.status == status).count();
+                let total: f64 = all().map(|s| s.seconds).sum();
+                let name = suite.name.as_str();
+                w.create_element("testsuite")
+                    .with_attribute(("name", name))
+                    .with_attribute(("tests", all().count().to_string().as_str()))
+                    .with_attribute(("failures", count(StepStatus::Failed).to_string().as_str()))
+                    .with_attribute(("errors", "0"))
+                    .with_attribute(("skipped", count(StepStatus::Skipped).to_string().as_str()))
+                    .with_attribute(("time", format!("{total:.3}").as_str()))
+                    .write_inner_content(|w| {
+                        let several = runs.len() > 1;
+                        let mut heard = Vec::new();
+                        for (run, (report, cases)) in runs.iter().enumerate() {
+                            let label = match several {
+                                true => format!("run {}, ", run + 1),
+                                false => String::new(),
+                            };
+                            for (i, case) in cases.iter().enumerate() {
+                                test_case(w, name, &label, i, case, report)?;
+                            }
+                            if let Some(transcript) = &report.transcript {
+                                heard.push(format!("{label}{}", transcript_text(transcript)));
+                            }
+                        }
+                        if !heard.is_empty() {
+                            // The far end's words, for whoever reads why a step failed.
+                            w.create_element("system-out")
+                                .write_text_content(BytesText::new(&heard.join("\n\n")))?;
+                        }
+                        Ok(())
+                    })?;
+            }
             Ok(())
         });
     String::from_utf8(writer.into_inner()).unwrap_or_default()
@@ -147,16 +188,39 @@ pub fn junit(report: &Report) -> String {
 fn test_case(
     w: &mut Writer<Vec<u8>>,
     suite: &str,
+    label: &str,
     index: usize,
     case: &StepResult,
     report: &Report,
 ) -> std::io::Result<()> {
-    let name = format!("{}: {}", index + 1, case.step);
+    let name = format!("{label}{}: {}", index + 1, case.step);
     w.create_element("testcase")
         .with_attribute(("classname", suite))
         .with_attribute(("name", name.as_str()))
         .with_attribute(("time", format!("{:.3}", case.seconds).as_str()))
         .write_inner_content(|w| {
+            // The call the case belongs to, as CI servers show a case's properties.
+            w.create_element("properties").write_inner_content(|w| {
+                let answered = report.timing.answered.map(|s| format!("{s:.3}"));
+                for (key, value) in [
+                    ("call_sid", report.call_sid.clone()),
+                    (
+                        "outcome",
+                        serde_json::to_value(report.outcome)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned)),
+                    ),
+                    ("answered_after", answered),
+                ] {
+                    if let Some(value) = value {
+                        w.create_element("property")
+                            .with_attribute(("name", key))
+                            .with_attribute(("value", value.as_str()))
+                            .write_empty()?;
+                    }
+                }
+                Ok(())
+            })?;
             match case.status {
                 StepStatus::Failed => {
                     w.create_element("failure")
@@ -213,6 +277,7 @@ mod tests {
             exit_status: 1,
             answered: true,
             duration: 3.5,
+            timing: Timing::default(),
             message: "completed".into(),
             error: None,
             steps,

@@ -9,7 +9,16 @@ use super::audio::{self, RATE, WavError};
 use super::transcriber::Model;
 use crate::scenario::{Action, Step};
 
+/// How long a call may ring unanswered when nothing says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// From a call's start: Twilio answers a registration or a call within a second or two, so this
+/// long with neither means it cannot be reached. The page's own watchdog starts only once it has
+/// loaded; the README promises c2c call says so within 10 s of the command.
+const REACH_TWILIO: Duration = Duration::from_secs(8);
+
 /// A WAV file, read once before the call.
+#[derive(Clone)]
 pub struct Sound {
     pub(super) samples: Vec<i16>,
 }
@@ -39,9 +48,12 @@ pub struct CallSpec {
     pub hangup_after: Option<Duration>,
     /// The speech model, when a step listens for words or a transcript is wanted.
     pub speech: Option<Model>,
-    /// When the run began: the promise that an unreachable Twilio is said within 10 s counts
+    /// When the call began: the promise that an unreachable Twilio is said within 10 s counts
     /// from here.
     pub started: Instant,
+    /// How long after `started` a Twilio that has said nothing is out of reach (8 s; a suite
+    /// starting many pages at once on a small machine gives its calls longer).
+    pub reach_twilio: Duration,
 }
 
 impl CallSpec {
@@ -65,6 +77,7 @@ impl CallSpec {
             hangup_after: None,
             speech: None,
             started: Instant::now(),
+            reach_twilio: REACH_TWILIO,
         })
     }
 

@@ -6,6 +6,65 @@ use clap::Args;
 
 use super::{BringupArgs, DialArgs, PageArgs};
 
+/// Where calls are placed from: c2c's server (in process, with its tunnel, or one already
+/// running), the browser, and the speech model. `c2c call` and `c2c test` share them.
+#[derive(Debug, Args)]
+pub struct CallerArgs {
+    /// Use this running c2c serve (its page, token and webhook) instead of starting one
+    #[arg(long, value_name = "URL", conflicts_with = "tunnel")]
+    pub server: Option<String>,
+
+    /// Open an ngrok tunnel and point the TwiML App at it for the calls, as serve --tunnel does
+    #[arg(long)]
+    pub tunnel: bool,
+
+    /// The public URL Twilio reaches the in-process server through, behind a tunnel of your own
+    #[arg(
+        long,
+        env = "C2C_PUBLIC_URL",
+        value_name = "URL",
+        conflicts_with_all = ["tunnel", "server"]
+    )]
+    pub public_url: Option<String>,
+
+    /// Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)
+    #[arg(
+        long,
+        env = "CHROME_PATH",
+        value_name = "PATH",
+        help_heading = "Browser"
+    )]
+    pub chrome: Option<String>,
+
+    /// One more flag for Chromium (a proxy, a certificate to trust); repeatable
+    #[arg(
+        long = "chrome-arg",
+        value_name = "FLAG",
+        allow_hyphen_values = true,
+        help_heading = "Browser"
+    )]
+    pub chrome_args: Vec<String>,
+
+    /// Folder of the speech model, for a machine that cannot download it (README: Speech).
+    /// Default: c2c's cache, filled on first use
+    #[arg(
+        long,
+        env = "C2C_SPEECH_MODEL",
+        value_name = "DIR",
+        help_heading = "Speech"
+    )]
+    pub speech_model: Option<String>,
+
+    #[command(flatten)]
+    pub page: PageArgs,
+
+    #[command(flatten)]
+    pub dial: DialArgs,
+
+    #[command(flatten)]
+    pub bringup: BringupArgs,
+}
+
 /// Place a call from a headless browser, for scripts and CI
 ///
 /// Places a real call to a number (or to client:NAME, a browser) with nobody at a browser: c2c starts
@@ -41,9 +100,10 @@ error (Chromium or the speech model missing, say), 4 Twilio or ngrok out of reac
 answer, 7 refused by the dial policy, 8 the call failed (Twilio's error code is printed), 9
 nothing answers at --server, 130 interrupted (after hanging up).")]
 pub struct CallArgs {
-    /// The number to call (E.164, or as the page reads it), or client:NAME for a browser
+    /// The number to call (E.164, or as the page reads it), or client:NAME for a browser; may be
+    /// left to the --scenario file's `call:`
     #[arg(value_name = "NUMBER|client:NAME")]
-    pub target: String,
+    pub target: Option<String>,
 
     /// WAV file the far end hears, as the page's microphone; default: silence
     #[arg(long, value_name = "FILE")]
@@ -61,7 +121,8 @@ pub struct CallArgs {
     #[arg(long = "step", value_name = "STEP")]
     pub steps: Vec<String>,
 
-    /// A YAML file whose `steps:` list is the scenario (run before any --step)
+    /// A scenario file (YAML, as c2c test runs them): its call, options and `steps:` (run before
+    /// any --step); flags given here win over its options
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
 
@@ -69,9 +130,9 @@ pub struct CallArgs {
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
 
-    /// Give up when nobody answers within this long after the call is placed
-    #[arg(long, value_name = "DURATION", default_value = "30s")]
-    pub timeout: String,
+    /// Give up when nobody answers within this long after the call is placed [default: 30s]
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
 
     /// Hang up this long after the answer, whatever the steps are doing
     #[arg(long, value_name = "DURATION")]
@@ -85,57 +146,6 @@ pub struct CallArgs {
     #[arg(long)]
     pub transcribe: bool,
 
-    /// Folder of the speech model, for a machine that cannot download it (README: Speech).
-    /// Default: c2c's cache, filled on first use
-    #[arg(
-        long,
-        env = "C2C_SPEECH_MODEL",
-        value_name = "DIR",
-        help_heading = "Speech"
-    )]
-    pub speech_model: Option<String>,
-
-    /// Use this running c2c serve (its page, token and webhook) instead of starting one
-    #[arg(long, value_name = "URL", conflicts_with = "tunnel")]
-    pub server: Option<String>,
-
-    /// Open an ngrok tunnel and point the TwiML App at it for the call, as serve --tunnel does
-    #[arg(long)]
-    pub tunnel: bool,
-
-    /// The public URL Twilio reaches the in-process server through, behind a tunnel of your own
-    #[arg(
-        long,
-        env = "C2C_PUBLIC_URL",
-        value_name = "URL",
-        conflicts_with_all = ["tunnel", "server"]
-    )]
-    pub public_url: Option<String>,
-
-    /// Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)
-    #[arg(
-        long,
-        env = "CHROME_PATH",
-        value_name = "PATH",
-        help_heading = "Browser"
-    )]
-    pub chrome: Option<String>,
-
-    /// One more flag for Chromium (a proxy, a certificate to trust); repeatable
-    #[arg(
-        long = "chrome-arg",
-        value_name = "FLAG",
-        allow_hyphen_values = true,
-        help_heading = "Browser"
-    )]
-    pub chrome_args: Vec<String>,
-
     #[command(flatten)]
-    pub page: PageArgs,
-
-    #[command(flatten)]
-    pub dial: DialArgs,
-
-    #[command(flatten)]
-    pub bringup: BringupArgs,
+    pub caller: CallerArgs,
 }

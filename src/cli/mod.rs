@@ -7,10 +7,12 @@ use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand};
 
 mod call;
 mod groups;
+mod test;
 
-pub use call::CallArgs;
+pub use call::{CallArgs, CallerArgs};
 use clap_complete::Shell;
 pub use groups::*;
+pub use test::TestArgs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -66,9 +68,13 @@ pub fn command() -> clap::Command {
                         .map(ToString::to_string)
                         .collect();
                     let name = names.join(" ");
+                    let many = match arg.get_num_args() {
+                        Some(range) if range.max_values() > 1 => "...",
+                        _ => "",
+                    };
                     match arg.is_required_set() {
-                        true => format!(" <{name}>"),
-                        false => format!(" [{name}]"),
+                        true => format!(" <{name}>{many}"),
+                        false => format!(" [{name}]{many}"),
                     }
                 })
                 .collect();
@@ -81,6 +87,16 @@ pub fn command() -> clap::Command {
             }
         });
     }
+    let command = command.mut_subcommand("test", |test| {
+        let rest = test
+            .get_after_long_help()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        test.after_long_help(format!(
+            "Steps (a list under `steps:` in each scenario file; a value with spaces in quotes):\n{}\n{rest}",
+            crate::scenario::help()
+        ))
+    });
     let command = command.mut_subcommand("call", |call| {
         let rest = call
             .get_after_long_help()
@@ -167,6 +183,7 @@ pub enum Command {
     Configure(ConfigureArgs),
     Doctor(DoctorArgs),
     Call(Box<CallArgs>),
+    Test(Box<TestArgs>),
     Token(TokenArgs),
     Completions(CompletionsArgs),
 }

@@ -6,6 +6,8 @@ mod completions;
 mod configure;
 mod doctor;
 mod serve;
+#[cfg(unix)]
+mod test;
 mod token;
 mod tunnel;
 
@@ -67,10 +69,12 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Error> {
         Command::Configure(args) => configure::run(settings::configure::resolve(&args, &sources)?),
         Command::Doctor(args) => doctor::run(settings::doctor::resolve(&args, &sources)?),
         #[cfg(unix)]
-        Command::Call(args) => call::run(&args, settings::call::resolve(&args, &sources)?),
+        Command::Call(args) => call::run(&args, settings::call::resolve(&args.caller, &sources)?),
+        #[cfg(unix)]
+        Command::Test(args) => test::run(&args, settings::call::resolve(&args.caller, &sources)?),
         #[cfg(not(unix))]
-        Command::Call(_) => Err(Error::Failed(
-            "c2c call runs on Linux and macOS (it hands the browser its DevTools pipe as Unix file descriptors). On Windows, run it in WSL, or run c2c serve and open the address it prints for calling without a person (…?to=NUMBER&autocall=KEY) in a headless browser.".to_owned(),
+        Command::Call(_) | Command::Test(_) => Err(Error::Failed(
+            "c2c call and c2c test run on Linux and macOS (they hand the browser its DevTools pipe as Unix file descriptors). On Windows, run them in WSL, or run c2c serve and open the address it prints for calling without a person (…?to=NUMBER&autocall=KEY) in a headless browser.".to_owned(),
         )),
         Command::Completions(_) => Ok(()),
     }

@@ -8,7 +8,7 @@ use super::serve::{self, Server};
 use super::tunnel::{self, Bringup, BringupAsk};
 use super::{CHROME, Resolver, SettingsError, Sources};
 use crate::browsers::{self, Layout};
-use crate::cli::CallArgs;
+use crate::cli::CallerArgs;
 
 pub struct Call {
     /// Where the page and its webhook come from.
@@ -31,7 +31,7 @@ pub struct InProcess {
     pub bringup: Option<Box<Bringup>>,
 }
 
-pub fn resolve(args: &CallArgs, sources: &Sources) -> Result<Call, SettingsError> {
+pub fn resolve(args: &CallerArgs, sources: &Sources) -> Result<Call, SettingsError> {
     let mut r = sources.resolver();
     let chrome = chrome(&mut r);
     // Found now (a few path checks), used only by a call that listens for words.
@@ -104,7 +104,7 @@ fn chrome_in(r: &mut Resolver, layout: &Layout) -> Option<PathBuf> {
     found
 }
 
-fn in_process(args: &CallArgs, r: &mut Resolver) -> Option<Serving> {
+fn in_process(args: &CallerArgs, r: &mut Resolver) -> Option<Serving> {
     let server = serve::server(r, false, false);
     let bringup = if args.tunnel {
         let plan = BringupAsk {

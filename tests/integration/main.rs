@@ -24,5 +24,6 @@ mod secrets;
 mod serve;
 mod settings;
 mod speech;
+mod suite;
 mod token;
 mod tunnel;

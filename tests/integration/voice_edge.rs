@@ -68,7 +68,16 @@ impl VoiceEdge {
 
     /// `c2c call ARGS` through this edge, with the test account's settings.
     pub fn call(&self, args: &[&str]) -> C2c {
-        let mut c2c = crate::support::c2c(&["call"])
+        self.command("call", args)
+    }
+
+    /// `c2c test ARGS` through this edge, with the test account's settings.
+    pub fn test(&self, args: &[&str]) -> C2c {
+        self.command("test", args)
+    }
+
+    fn command(&self, command: &str, args: &[&str]) -> C2c {
+        let mut c2c = crate::support::c2c(&[command])
             .all_env()
             .env("C2C_SIGNALLING", &self.signalling)
             .arg(&format!(
@@ -79,6 +88,13 @@ impl VoiceEdge {
             c2c = c2c.arg(arg);
         }
         c2c
+    }
+
+    /// The next line the stand-in prints, whatever its kind.
+    pub fn next_any(&self) -> Value {
+        self.lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the stand-in reported something within 30 s")
     }
 
     /// The next line of `kind` (`invite` or `call`) the stand-in prints.

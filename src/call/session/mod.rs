@@ -24,10 +24,6 @@ const ANSWER_GUARD: f64 = 0.06;
 const LAST_WORDS: Duration = Duration::from_secs(10);
 /// How long a page that was told to hang up has to say it did.
 const HANG_UP_GRACE: Duration = Duration::from_secs(5);
-/// From c2c call's start: Twilio answers a registration or a call within a second or two, so
-/// this long with neither means it cannot be reached. The page's own watchdog starts only once
-/// it has loaded; the README promises 10 s from the command.
-const REACH_TWILIO: Duration = Duration::from_secs(8);
 const UNREACHABLE: &str = "Twilio cannot be reached from here: the page's Voice SDK got no answer from Twilio's signalling. Check this machine's internet connection (or firewall).";
 /// The SDK's codes for Twilio out of reach (the page's errors.js lists the same).
 const UNREACHABLE_CODES: [u32; 4] = [31005, 31009, 53000, 53001];
@@ -53,6 +49,9 @@ pub enum Ending {
 /// What happened, for the report.
 pub struct Lived {
     pub call_sid: String,
+    /// When the page placed the call, and when the far end began to ring.
+    pub placed_at: Option<Instant>,
+    pub ringing_at: Option<Instant>,
     pub answered_at: Option<Instant>,
     /// The answer on the page's audio clock: no step hears what came before it.
     pub answered_clock: Option<f64>,
@@ -99,6 +98,8 @@ impl<'a> Session<'a> {
             plan,
             lived: Lived {
                 call_sid: String::new(),
+                placed_at: None,
+                ringing_at: None,
                 answered_at: None,
                 answered_clock: None,
                 ended_at: None,
@@ -209,6 +210,9 @@ impl<'a> Session<'a> {
                 if Some(phase) != self.phase && !status.is_empty() {
                     self.say(&status);
                 }
+                if phase == Phase::Ringing && self.lived.ringing_at.is_none() {
+                    self.lived.ringing_at = Some(Instant::now());
+                }
                 match phase {
                     Phase::InCall if self.lived.answered_at.is_none() => {
                         let now = Instant::now();
@@ -267,11 +271,12 @@ impl<'a> Session<'a> {
         // no-answer timeout counts from then, with a minute's bound on getting there.
         let mut give_up = Instant::now() + Duration::from_secs(60) + self.plan.timeout;
         let page_started = Instant::now() + PAGE_START;
-        let reach_twilio = self.plan.started + REACH_TWILIO;
+        let reach_twilio = self.plan.started + self.plan.reach_twilio;
         let mut placed = false;
         while self.lived.answered_at.is_none() && !self.over() {
             if !placed && self.phase == Some(Phase::Connecting) {
                 placed = true;
+                self.lived.placed_at = Some(Instant::now());
                 give_up = Instant::now() + self.plan.timeout;
             }
             // The model loads while the call rings, not sooner: loading takes both cores for
@@ -288,7 +293,7 @@ impl<'a> Session<'a> {
             if !heard_from_twilio && Instant::now() >= reach_twilio && self.phase.is_some() {
                 tracing::debug!(
                     "no word from Twilio {} s after the start",
-                    REACH_TWILIO.as_secs_f32()
+                    self.plan.reach_twilio.as_secs_f32()
                 );
                 self.unreachable();
                 break;

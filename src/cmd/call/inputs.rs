@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::call::{CallSpec, Sound};
+use crate::call::{CallSpec, DEFAULT_TIMEOUT, Sound};
 use crate::cli::CallArgs;
 use crate::error::Error;
-use crate::scenario::{self, Step};
+use crate::scenario::{self, Scenario};
 
 /// Where the call's results go.
 pub struct Outputs {
@@ -18,66 +18,84 @@ pub struct Outputs {
 }
 
 pub fn read(args: &CallArgs) -> Result<(CallSpec, Outputs), Error> {
-    let target = args.target.trim().to_owned();
-    if target.is_empty() {
-        return Err(Error::Input(
-            "NUMBER is empty: give a number such as +14155552671, or client:NAME".to_owned(),
-        ));
-    }
-    let steps = steps(args)?;
-    let timeout = duration("--timeout", &args.timeout)?;
-    let mut spec = CallSpec::new(target, steps, timeout)
-        .map_err(|err| Error::Input(format!("--step play: {err}")))?;
-    spec.play = args
-        .play
-        .as_deref()
-        .map(|path| Sound::read(path).map_err(|err| Error::Input(format!("--play: {err}"))))
-        .transpose()?;
-    if let Some(digits) = &args.digits {
-        scenario::check_digits(digits)
-            .map_err(|why| Error::Input(format!("--digits {digits:?}: {why}")))?;
-    }
-    spec.digits = args.digits.clone();
-    spec.hangup_after = args
-        .hangup_after
-        .as_deref()
-        .map(|text| duration("--hangup-after", text))
-        .transpose()?;
-    check_outputs(args)?;
-    let outputs = Outputs {
-        record: args.record.clone(),
-        json: args.json,
-        junit: args.junit.clone(),
-    };
-    Ok((spec, outputs))
-}
-
-/// The steps: the `--scenario` file's, then each `--step`.
-fn steps(args: &CallArgs) -> Result<Vec<Step>, Error> {
-    let mut steps = match &args.scenario {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|err| {
-                Error::Input(format!(
-                    "--scenario {}: cannot read it: {err}",
-                    path.display()
-                ))
-            })?;
-            scenario::parse_scenario(&text)
-                .map_err(|why| Error::Input(format!("--scenario {}: {why}", path.display())))?
-        }
-        None => Vec::new(),
-    };
+    let file = scenario_file(args)?;
+    let target = target(args.target.as_deref(), file.call.as_deref())?;
+    let mut steps = file.steps;
     for text in &args.steps {
         steps.push(
             scenario::parse(text).map_err(|why| Error::Input(format!("--step {text:?}: {why}")))?,
         );
     }
-    Ok(steps)
+    let timeout = match &args.timeout {
+        Some(text) => duration("--timeout", text)?,
+        None => file.timeout.unwrap_or(DEFAULT_TIMEOUT),
+    };
+    let mut spec = CallSpec::new(target, steps, timeout)
+        .map_err(|err| Error::Input(format!("--step play: {err}")))?;
+    spec.play = match (&args.play, &file.play) {
+        (Some(path), _) => {
+            Some(Sound::read(path).map_err(|err| Error::Input(format!("--play: {err}")))?)
+        }
+        (None, Some(path)) => Some(Sound::read(path).map_err(|err| {
+            let scenario = args.scenario.as_deref().unwrap_or(Path::new(""));
+            Error::Input(format!("--scenario {}: play: {err}", scenario.display()))
+        })?),
+        (None, None) => None,
+    };
+    if let Some(digits) = &args.digits {
+        scenario::check_digits(digits)
+            .map_err(|why| Error::Input(format!("--digits {digits:?}: {why}")))?;
+    }
+    spec.digits = args.digits.clone().or(file.digits);
+    spec.hangup_after = match &args.hangup_after {
+        Some(text) => Some(duration("--hangup-after", text)?),
+        None => file.hangup_after,
+    };
+    let outputs = Outputs {
+        record: args.record.clone().or(file.record),
+        json: args.json,
+        junit: args.junit.clone(),
+    };
+    check_outputs(&outputs)?;
+    Ok((spec, outputs))
+}
+
+/// The `--scenario` file, read; an empty one without it.
+fn scenario_file(args: &CallArgs) -> Result<Scenario, Error> {
+    let Some(path) = &args.scenario else {
+        return Ok(Scenario::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        Error::Input(format!(
+            "--scenario {}: cannot read it: {err}",
+            path.display()
+        ))
+    })?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    Scenario::parse(&text, dir)
+        .map_err(|why| Error::Input(format!("--scenario {}: {why}", path.display())))
+}
+
+/// Whom to call: the command line's NUMBER or the file's `call:`, which may not disagree.
+fn target(given: Option<&str>, file: Option<&str>) -> Result<String, Error> {
+    let given = given.map(str::trim);
+    match (given, file) {
+        (Some(""), _) => Err(Error::Input(
+            "NUMBER is empty: give a number such as +14155552671, or client:NAME".to_owned(),
+        )),
+        (Some(given), Some(file)) if given != file => Err(Error::Input(format!(
+            "NUMBER {given} and the scenario's call: {file} disagree: give the one to call once (drop NUMBER, or the file's call:)"
+        ))),
+        (Some(target), _) | (None, Some(target)) => Ok(target.to_owned()),
+        (None, None) => Err(Error::Input(
+            "no number to call: give NUMBER (such as +14155552671, or client:NAME), or call: in the --scenario file".to_owned(),
+        )),
+    }
 }
 
 /// The folders `--record` and `--junit` write into must exist before the call, not after it.
-fn check_outputs(args: &CallArgs) -> Result<(), Error> {
-    for (flag, path) in [("--record", &args.record), ("--junit", &args.junit)] {
+fn check_outputs(outputs: &Outputs) -> Result<(), Error> {
+    for (flag, path) in [("--record", &outputs.record), ("--junit", &outputs.junit)] {
         if let Some(dir) = path.as_deref().and_then(Path::parent)
             && !dir.as_os_str().is_empty()
             && !dir.is_dir()

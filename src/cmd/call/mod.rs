@@ -4,6 +4,7 @@
 mod inputs;
 mod output;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -43,7 +44,7 @@ pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
 /// What the in-process server would answer Twilio for this number, known at once (about 2 ms of
 /// loading the allowed countries' data) rather than after Chromium and a round trip to Twilio.
 /// A server given with --server has a policy of its own, and answers for itself.
-fn refused_by_policy(settings: &Call, plan: &CallSpec) -> Option<String> {
+pub(super) fn refused_by_policy(settings: &Call, plan: &CallSpec) -> Option<String> {
     let Serving::InProcess(InProcess { server, .. }) = &settings.serving else {
         return None;
     };
@@ -76,11 +77,84 @@ async fn check_server(page: &str) -> Result<(), Error> {
 
 /// The speech model's files, found or downloaded before the call; the model itself loads once
 /// the call is placed, while it rings.
-async fn speech_ready(source: ModelSource) -> Result<call::Model, Error> {
+pub(super) async fn speech_ready(source: ModelSource) -> Result<call::Model, Error> {
     let files = speech::prepare::files(&source, &Progress::default())
         .await
         .map_err(Error::Speech)?;
     Ok(speech::Recogniser::new(source, files))
+}
+
+/// A run of calls as `c2c call` and `c2c test` make one: the settings, Chromium's extra flags,
+/// and the speech model while it is found or downloaded.
+pub(super) struct Run<'a> {
+    pub settings: Call,
+    pub chrome_args: &'a [String],
+    pub speech: Option<tokio::task::JoinHandle<Result<call::Model, Error>>>,
+}
+
+/// What a job gets: the browser every call shares, c2c's page, the run's cancellation (Ctrl-C,
+/// or a tunnel that closed for good, with its reason; each call takes a child), and the speech
+/// model when one was asked for.
+pub(super) struct Ready {
+    pub browser: Arc<Browser>,
+    pub page: String,
+    pub cancel: Cancel,
+    pub speech: Option<call::Model>,
+}
+
+/// Runs `job` with everything its calls need: the browser started first (it takes longest),
+/// c2c's server in process (with its tunnel and TwiML App change, for the whole run) or the one
+/// at --server, the speech model's files. Tears everything down after, whatever the job did.
+pub(super) async fn with_page<T, Job>(
+    run: Run<'_>,
+    job: impl FnOnce(Ready) -> Job,
+) -> Result<T, Error>
+where
+    Job: Future<Output = Result<T, Error>>,
+{
+    let Run {
+        settings,
+        chrome_args,
+        speech,
+    } = run;
+    let mut signals = Shutdown::listen()?;
+    if let Serving::Existing { page } = &settings.serving {
+        check_server(page).await?;
+    }
+    let browser = call::launch(&settings.chrome, chrome_args)?;
+    let speech = match speech {
+        None => None,
+        Some(loading) => {
+            let loaded = tokio::select! {
+                loaded = loading => loaded.unwrap_or_else(|err| Err(Error::Speech(format!("the speech model did not load: {err}")))),
+                () = signals.requested() => Err(interrupted()),
+            };
+            match loaded {
+                Ok(model) => Some(model),
+                Err(err) => {
+                    browser.close().await;
+                    return Err(err);
+                }
+            }
+        }
+    };
+    // One token for the run: the signals cancel it, and with it every call.
+    let token = CancellationToken::new();
+    let done = match settings.serving {
+        Serving::Existing { page } => {
+            let _feeding = feed(signals, token.clone());
+            let ready = Ready {
+                browser: Arc::clone(&browser),
+                page,
+                cancel: Cancel::child_of(&token),
+                speech,
+            };
+            job(ready).await
+        }
+        Serving::InProcess(own) => in_process(&browser, own, signals, token, speech, job).await,
+    };
+    browser.close().await;
+    done
 }
 
 async fn place(
@@ -90,37 +164,16 @@ async fn place(
     speech: Option<tokio::task::JoinHandle<Result<call::Model, Error>>>,
     events: mpsc::UnboundedSender<RunEvent>,
 ) -> Result<Placed, Error> {
-    let mut signals = Shutdown::listen()?;
-    if let Serving::Existing { page } = &settings.serving {
-        check_server(page).await?;
-    }
-    // The browser takes longest to be ready, so it starts first.
-    let browser = call::launch(&settings.chrome, &args.chrome_args)?;
-    if let Some(loading) = speech {
-        let loaded = tokio::select! {
-            loaded = loading => loaded.unwrap_or_else(|err| Err(Error::Speech(format!("the speech model did not load: {err}")))),
-            () = signals.requested() => Err(interrupted()),
-        };
-        match loaded {
-            Ok(model) => plan.speech = Some(model),
-            Err(err) => {
-                browser.close().await;
-                return Err(err);
-            }
-        }
-    }
-    let plan: &CallSpec = plan;
-    // One token for the run: the signals cancel it, and with it the call (its child).
-    let run = CancellationToken::new();
-    let report = match settings.serving {
-        Serving::Existing { page } => {
-            let _feeding = feed(signals, run.clone());
-            call::place(&browser, plan, &page, Cancel::child_of(&run), events).await
-        }
-        Serving::InProcess(own) => in_process(&browser, plan, own, signals, run, events).await,
+    let run = Run {
+        settings,
+        chrome_args: &args.caller.chrome_args,
+        speech,
     };
-    browser.close().await;
-    report
+    with_page(run, |ready| async move {
+        plan.speech = ready.speech;
+        call::place(&ready.browser, plan, &ready.page, ready.cancel, events).await
+    })
+    .await
 }
 
 /// Cancels `run` when a signal comes, for as long as the returned guard is kept.
@@ -136,23 +189,26 @@ fn feed(mut signals: Shutdown, run: CancellationToken) -> tokio_util::sync::Drop
     guard.drop_guard()
 }
 
-/// The call through c2c's own server, and with --tunnel its tunnel: the tunnel closing for good
-/// ends the call, with that reason.
-async fn in_process(
+/// The job through c2c's own server, and with --tunnel its tunnel: the tunnel closing for good
+/// ends the job's calls, with that reason.
+async fn in_process<T, Job>(
     browser: &Arc<Browser>,
-    plan: &CallSpec,
     own: InProcess,
     mut signals: Shutdown,
     run: CancellationToken,
-    events: mpsc::UnboundedSender<RunEvent>,
-) -> Result<Placed, Error> {
+    speech: Option<call::Model>,
+    job: impl FnOnce(Ready) -> Job,
+) -> Result<T, Error>
+where
+    Job: Future<Output = Result<T, Error>>,
+{
     let InProcess {
         listen,
         server,
         bringup,
     } = own;
     let (listener, server, page) = super::start_server(listen, *server).await?;
-    tracing::debug!("c2c's page for the call is at {page}");
+    tracing::debug!("c2c's page for the calls is at {page}");
     // Twilio asks the TwiML App's Voice URL what to do: without a tunnel or a public address
     // that is not this c2c (unless a stand-in edge, --signalling, plays Twilio).
     let app = server.app();
@@ -176,19 +232,25 @@ async fn in_process(
     if let Some(up) = &mut up {
         up.end_when_gone();
     }
+    let ready = Ready {
+        browser: Arc::clone(browser),
+        page,
+        cancel: cancel.clone(),
+        speech,
+    };
     let serve_local = server.run(listener, Side::Local);
-    let report = match &mut up {
+    let done = match &mut up {
         Some(up) => {
-            let (over, call_over) = tokio::sync::oneshot::channel::<()>();
-            let placed = async {
-                let report = call::place(browser, plan, &page, cancel.clone(), events).await;
+            let (over, job_over) = tokio::sync::oneshot::channel::<()>();
+            let working = async {
+                let done = job(ready).await;
                 let _ = over.send(());
-                report
+                done
             };
             let alongside = async {
                 tokio::select! {
                     never = serve_local => match never {},
-                    _ = call_over => {},
+                    _ = job_over => {},
                 }
             };
             let tunnel = async {
@@ -205,28 +267,28 @@ async fn in_process(
                 }
                 failure
             };
-            tokio::join!(placed, tunnel).0
+            tokio::join!(working, tunnel).0
         }
         None => tokio::select! {
-            report = call::place(browser, plan, &page, cancel, events) => report,
+            done = job(ready) => done,
             never = serve_local => match never {},
         },
     };
     server.shutdown(std::time::Duration::from_millis(500)).await;
     match up {
-        Some(up) => match (report, up.tear_down(None).await) {
-            (report, Ok(())) => report,
+        Some(up) => match (done, up.tear_down(None).await) {
+            (done, Ok(())) => done,
             (Err(err), Err(restore)) => {
                 tracing::error!("{restore}");
                 Err(err)
             }
             (Ok(_), Err(restore)) => Err(restore),
         },
-        None => report,
+        None => done,
     }
 }
 
-fn interrupted() -> Error {
+pub(super) fn interrupted() -> Error {
     Error::Outcome {
         code: 130,
         message: "interrupted before the call was placed".to_owned(),

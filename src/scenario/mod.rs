@@ -2,7 +2,9 @@
 //! timeout=8s`; words as a shell splits them, so a value may be a quoted phrase) or as a YAML list
 //! under `steps:`. Both read into one `StepSpec` (a name, perhaps a value, options), which
 //! `Step::from_spec` checks against `KINDS`. Adding a step is a row of `KINDS`, its variant of
-//! `Action` (or of `Listen`, with its listener in call/ear.rs) and its arm in `action`.
+//! `Action` (or of `Listen`, with its listener in call/ear.rs) and its arm in `action`. A
+//! scenario file (the call, its options and its steps, for `c2c test` and `c2c call --scenario`)
+//! is read by `file`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -10,7 +12,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
-use yaml_rust2::{Yaml, YamlLoader};
+
+mod file;
+pub use file::{Scenario, parse_scenario};
 
 /// What a step does once the call is answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -436,56 +440,6 @@ pub fn duration(text: &str) -> Result<Duration, String> {
         .map_err(|_| format!("{text:?} is not a duration such as 2s or 500ms"))
 }
 
-/// The `steps:` of a scenario file, each read as a `StepSpec` and checked.
-pub fn parse_scenario(yaml: &str) -> Result<Vec<Step>, String> {
-    let docs = YamlLoader::load_from_str(yaml).map_err(|err| {
-        let at = err.marker();
-        format!(
-            "line {}, column {}: {}",
-            at.line(),
-            at.col() + 1,
-            err.info()
-        )
-    })?;
-    let Some(steps) = docs.first().map(|doc| &doc["steps"]) else {
-        return Err("the file is empty: write the steps as a list under steps:".to_owned());
-    };
-    let Yaml::Array(items) = steps else {
-        return Err("there is no list under steps:".to_owned());
-    };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            serde_json::from_value::<StepSpec>(json_of(item))
-                .map_err(|err| err.to_string())
-                .and_then(|spec| Step::from_spec(&spec))
-                .map_err(|why| format!("step {}: {why}", i + 1))
-        })
-        .collect()
-}
-
-/// YAML as JSON, for serde: yaml-rust2 reads YAML, serde reads the steps.
-fn json_of(yaml: &Yaml) -> serde_json::Value {
-    use serde_json::Value;
-    match yaml {
-        Yaml::String(s) | Yaml::Real(s) => Value::String(s.clone()),
-        Yaml::Integer(i) => Value::from(*i),
-        Yaml::Boolean(b) => Value::Bool(*b),
-        Yaml::Array(items) => Value::Array(items.iter().map(json_of).collect()),
-        Yaml::Hash(map) => Value::Object(
-            map.iter()
-                .filter_map(|(k, v)| match k {
-                    Yaml::String(k) => Some((k.clone(), json_of(v))),
-                    Yaml::Integer(i) => Some((i.to_string(), json_of(v))),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        _ => Value::Null,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,7 +533,7 @@ mod tests {
 
     #[test]
     fn the_readmes_scenario_reads_as_it_says() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         let start = readme.find("# ivr.yaml\n").expect("the README's scenario");
         let yaml = &readme[start..start + readme[start..].find("```").unwrap()];
         let texts: Vec<String> = parse_scenario(yaml)

@@ -1,0 +1,71 @@
+//! `c2c test`'s command line.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::CallerArgs;
+
+/// Run a suite of scenario files: many calls at once, split across machines
+///
+/// Runs each scenario file (YAML: the call, `call: +1…` or `call: client:NAME`, its options and
+/// its `steps:`, as c2c call --scenario reads them; a folder means every *.yaml in it, sorted) as a
+/// call from one headless Chromium, a page per call, through one c2c server and, with --tunnel,
+/// one tunnel and one TwiML App change for the whole suite. --jobs calls are in flight at once;
+/// --repeat runs each scenario again; --shard runs a stable share of the suite, for a CI matrix or
+/// a Kubernetes Indexed Job.
+///
+/// Each call's progress is shown as it happens, then a summary: passed, failed with the first
+/// failing step, and timing percentiles. --junit writes one report (a test suite per scenario
+/// file, a test case per step); --json prints a JSON object a line, one per call.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  c2c test ivr/ --tunnel --jobs 8 --junit ivr.xml
+  c2c test ivr/menu.yaml --repeat 20 --jobs 20 --json > calls.jsonl
+  c2c test ivr/ --tunnel --shard 2/4            The second of four CI machines
+
+A scenario file:
+  call: \"+18005550199\"
+  timeout: 30s
+  steps:
+    - wait-for-prompt \"for support, press two\"
+    - press 2
+    - expect-speech \"your ticket number\"
+
+Exit status: 0 every call passed, 1 a call failed (each call's outcome is in the reports), 2 usage
+error (a scenario file that does not read, say), 3 settings error, 4 Twilio or ngrok out of reach,
+130 interrupted (every live call hung up, the TwiML App put back).")]
+pub struct TestArgs {
+    /// Scenario files, or folders of them (every *.yaml, sorted)
+    #[arg(value_name = "PATH", required = true, num_args = 1..)]
+    pub paths: Vec<PathBuf>,
+
+    /// Calls in flight at once, in one browser
+    #[arg(long, value_name = "N", default_value = "4")]
+    pub jobs: usize,
+
+    /// Run each scenario this many times
+    #[arg(long, value_name = "K", default_value = "1")]
+    pub repeat: usize,
+
+    /// Start at most R new calls a second (such as 2, or 0.5), for a steady load
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+
+    /// Run only the I-th of N shares of the suite (1-based; stable for the same files), as
+    /// I/N: each machine of a CI matrix runs one
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+
+    /// Write one JUnit XML report: a test suite per scenario file, a test case per step
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Print each call's outcome as a JSON object, one a line, on standard output
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub caller: CallerArgs,
+}

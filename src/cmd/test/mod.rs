@@ -1,0 +1,182 @@
+//! `c2c test`: a suite of scenario files as calls, many at once in one browser, through one
+//! server (and tunnel); each call's outcome in the reports, the suite's in the exit status.
+
+mod show;
+mod suite;
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use super::call::{Run, refused_by_policy, speech_ready, with_page};
+use crate::call::{self, Outcome, Report};
+use crate::cli::TestArgs;
+use crate::error::Error;
+use crate::settings::call::Call;
+use show::Shown;
+use suite::Planned;
+
+pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
+    if args.jobs == 0 || args.repeat == 0 {
+        return Err(Error::Input(
+            "--jobs and --repeat take a whole number from 1".to_owned(),
+        ));
+    }
+    // The gap between two calls' starts, for --rate.
+    let gap = match args.rate {
+        None => Duration::ZERO,
+        Some(rate) if rate.is_finite() && rate > 0.0 => Duration::from_secs_f64(1.0 / rate),
+        Some(rate) => {
+            return Err(Error::Input(format!(
+                "--rate {rate}: give new calls a second above 0, such as 2 or 0.5"
+            )));
+        }
+    };
+    let files = suite::shard(suite::files(&args.paths)?, args.shard.as_deref())?;
+    let mut calls: Vec<Planned> = Vec::new();
+    for file in &files {
+        calls.extend(suite::plan(file, args.repeat)?);
+    }
+    check_records(&calls)?;
+    if calls.is_empty() {
+        tracing::info!("this shard has no scenario files: nothing to run");
+        return Ok(());
+    }
+    // A number the dial policy refuses is refused here, as c2c call does, and never placed.
+    let refused: Vec<Option<String>> = calls
+        .iter()
+        .map(|call| refused_by_policy(&settings, &call.spec))
+        .collect();
+    let names: Vec<String> = calls.iter().map(|c| c.name(args.repeat)).collect();
+    let speech = calls.iter().any(|c| c.spec.hears_words());
+    let jobs = args.jobs;
+    let mut reports: Vec<Option<Report>> = vec![None; calls.len()];
+    let placed = super::runtime()?.block_on(async {
+        let (events, shown) = mpsc::unbounded_channel::<Shown>();
+        let showing = tokio::spawn(show::progress(shown, names.clone()));
+        let speech = speech.then(|| tokio::spawn(speech_ready(settings.speech.clone())));
+        let run = Run {
+            settings,
+            chrome_args: &args.caller.chrome_args,
+            speech,
+        };
+        let calls = &mut calls;
+        let refused = &refused;
+        let events_to = &events;
+        let placed = with_page(run, |ready| async move {
+            let ready = &ready;
+            let first = tokio::time::Instant::now();
+            let placing = calls
+                .iter_mut()
+                .enumerate()
+                .filter(|(i, _)| refused[*i].is_none())
+                .enumerate()
+                .map(|(order, (i, call))| {
+                    let (tx, mut rx) = mpsc::unbounded_channel();
+                    let tagged = events_to.clone();
+                    tokio::spawn(async move {
+                        while let Some(event) = rx.recv().await {
+                            let _ = tagged.send(Shown::Event(i, event));
+                        }
+                    });
+                    if call.spec.hears_words() {
+                        call.spec.speech.clone_from(&ready.speech);
+                    }
+                    let cancel = ready.cancel.child();
+                    let done = events_to.clone();
+                    // The n-th call placed starts no sooner than n gaps after the first.
+                    let starts = first + gap * u32::try_from(order).unwrap_or(u32::MAX);
+                    async move {
+                        tokio::time::sleep_until(starts).await;
+                        // Its clock (Twilio out of reach within 8 s, say) starts with it, not
+                        // with the suite.
+                        call.spec.started = std::time::Instant::now();
+                        let placed =
+                            call::place(&ready.browser, &call.spec, &ready.page, cancel, tx).await;
+                        let passed = placed.as_ref().is_ok_and(|p| p.report.exit_status == 0);
+                        let _ = done.send(Shown::Done(i, passed));
+                        (i, placed)
+                    }
+                });
+            Ok(futures_util::stream::iter(placing)
+                .buffer_unordered(jobs)
+                .collect::<Vec<_>>()
+                .await)
+        })
+        .await;
+        drop(events);
+        let _ = showing.await;
+        placed
+    })?;
+    for (i, placed) in placed {
+        reports[i] = Some(match placed {
+            Ok(placed) => keep_recording(placed, &calls[i]),
+            // A call whose page could not be opened, or crashed, fails alone.
+            Err(err) => failed(&calls[i], err),
+        });
+    }
+    let reports: Vec<Report> = reports
+        .into_iter()
+        .zip(&calls)
+        .zip(refused)
+        .map(|((report, call), refusal)| match (report, refusal) {
+            (Some(report), _) => report,
+            (None, Some(refusal)) => {
+                call::refused_up_front(&call.spec, format!("c2c did not dial: {refusal}"))
+            }
+            (None, None) => failed(call, Error::Failed("the call was not placed".to_owned())),
+        })
+        .collect();
+    show::finish(args, &calls, &reports)
+}
+
+/// Two runs writing one recording would lose one of them: `record:` must differ per file.
+fn check_records(calls: &[Planned]) -> Result<(), Error> {
+    let mut seen: Vec<&std::path::Path> = Vec::new();
+    for call in calls {
+        if let Some(path) = call.record.as_deref() {
+            if seen.contains(&path) && call.run == 1 {
+                return Err(Error::Input(format!(
+                    "{}: record: {} is another scenario's recording too: give each its own",
+                    call.file.display(),
+                    path.display()
+                )));
+            }
+            seen.push(path);
+            if let Some(dir) = path.parent()
+                && !dir.as_os_str().is_empty()
+                && !dir.is_dir()
+            {
+                return Err(Error::Input(format!(
+                    "{}: record: the folder {} does not exist",
+                    call.file.display(),
+                    dir.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn keep_recording(placed: call::Placed, call: &Planned) -> Report {
+    let mut report = placed.report;
+    if let Some(path) = &call.record {
+        match call::write_wav(path, &placed.heard) {
+            Ok(()) => report.recording = Some(path.clone()),
+            Err(err) => tracing::error!("{}: {err}", call.file.display()),
+        }
+    }
+    report
+}
+
+/// The report of a call that failed before it had one of its own.
+fn failed(call: &Planned, err: Error) -> Report {
+    let mut report = call::refused_up_front(&call.spec, err.to_string());
+    report.outcome = Outcome::Failed;
+    report.exit_status = Outcome::Failed.exit_code(false);
+    for step in &mut report.steps {
+        step.detail = "the call failed".to_owned();
+    }
+    report
+}

@@ -1,0 +1,217 @@
+//! A scenario file, as `c2c test` runs it and `c2c call --scenario` reads it: the call (whom, what
+//! to play and press, its timeouts, where to keep what was heard) and its steps, in YAML. One
+//! schema and one reader for both; a key the schema does not know is an error, so that a typo is
+//! never a silently skipped setting.
+//!
+//! ```yaml
+//! call: "+18005550199"      # or client:alice
+//! play: greeting.wav        # paths are from the file's folder
+//! digits: 1w2
+//! timeout: 30s
+//! hangup-after: 2m
+//! record: heard.wav
+//! steps:
+//!   - wait-for-prompt "for support, press two"
+//!   - press: 2
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use yaml_rust2::{Yaml, YamlLoader};
+
+use super::{Action, Step, StepSpec, check_digits, duration};
+
+/// What a scenario file says; `None` where it says nothing (the command line may).
+#[derive(Debug, Default)]
+pub struct Scenario {
+    /// `call:`: a number or `client:NAME`.
+    pub call: Option<String>,
+    pub play: Option<PathBuf>,
+    pub digits: Option<String>,
+    pub timeout: Option<Duration>,
+    pub hangup_after: Option<Duration>,
+    pub record: Option<PathBuf>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Written {
+    call: Option<Word>,
+    play: Option<String>,
+    digits: Option<Word>,
+    timeout: Option<Word>,
+    hangup_after: Option<Word>,
+    record: Option<String>,
+    #[serde(default)]
+    steps: Option<Vec<serde_json::Value>>,
+}
+
+/// A value YAML may read as a number (`digits: 12`, `timeout: 30`) that c2c reads as text.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Word {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+impl Word {
+    fn text(self) -> String {
+        match self {
+            Word::Text(text) => text,
+            Word::Number(n) => n.to_string(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Reads a scenario file's text; `dir` is its folder, which its paths are relative to.
+    pub fn parse(yaml: &str, dir: &Path) -> Result<Scenario, String> {
+        let docs = YamlLoader::load_from_str(yaml).map_err(|err| {
+            let at = err.marker();
+            format!(
+                "line {}, column {}: {}",
+                at.line(),
+                at.col() + 1,
+                err.info()
+            )
+        })?;
+        let Some(doc) = docs.first() else {
+            return Err("the file is empty: write the steps as a list under steps:".to_owned());
+        };
+        if matches!(doc["steps"], Yaml::BadValue) && !matches!(doc, Yaml::Hash(_)) {
+            return Err("write the scenario as keys (call:, steps:, …), not a list".to_owned());
+        }
+        if !matches!(doc["steps"], Yaml::Array(_) | Yaml::BadValue) {
+            return Err("there is no list under steps:".to_owned());
+        }
+        let written: Written =
+            serde_json::from_value(json_of(doc)).map_err(|err| err.to_string())?;
+        let from_here = |path: String| match Path::new(&path).is_absolute() {
+            true => PathBuf::from(path),
+            false => dir.join(path),
+        };
+        let steps = written
+            .steps
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                serde_json::from_value::<StepSpec>(item)
+                    .map_err(|err| err.to_string())
+                    .and_then(|spec| Step::from_spec(&spec))
+                    .map(|mut step| {
+                        if let Action::Play(path) = &mut step.action
+                            && path.is_relative()
+                        {
+                            *path = dir.join(&*path);
+                        }
+                        step
+                    })
+                    .map_err(|why| format!("step {}: {why}", i + 1))
+            })
+            .collect::<Result<Vec<Step>, String>>()?;
+        let digits = written.digits.map(Word::text);
+        if let Some(digits) = &digits {
+            check_digits(digits).map_err(|why| format!("digits: {digits:?}: {why}"))?;
+        }
+        let time = |key: &str, word: Option<Word>| -> Result<Option<Duration>, String> {
+            word.map(|w| {
+                let text = w.text();
+                duration(&text)
+                    .ok()
+                    .filter(|d| !d.is_zero())
+                    .ok_or_else(|| {
+                        format!("{key}: {text:?} is not a duration: write it as 30s, 2m or 1m30s")
+                    })
+            })
+            .transpose()
+        };
+        let call = written.call.map(Word::text).map(|c| c.trim().to_owned());
+        if call.as_deref() == Some("") {
+            return Err(
+                "call: is empty: give a number such as +14155552671, or client:NAME".to_owned(),
+            );
+        }
+        Ok(Scenario {
+            call,
+            play: written.play.map(from_here),
+            digits,
+            timeout: time("timeout", written.timeout)?,
+            hangup_after: time("hangup-after", written.hangup_after)?,
+            record: written.record.map(from_here),
+            steps,
+        })
+    }
+}
+
+/// The `steps:` of a scenario file, each read as a `StepSpec` and checked.
+pub fn parse_scenario(yaml: &str) -> Result<Vec<Step>, String> {
+    Scenario::parse(yaml, Path::new("")).map(|scenario| scenario.steps)
+}
+
+fn json_of(yaml: &Yaml) -> serde_json::Value {
+    use serde_json::Value;
+    match yaml {
+        Yaml::String(s) | Yaml::Real(s) => Value::String(s.clone()),
+        Yaml::Integer(i) => Value::from(*i),
+        Yaml::Boolean(b) => Value::Bool(*b),
+        Yaml::Array(items) => Value::Array(items.iter().map(json_of).collect()),
+        Yaml::Hash(map) => Value::Object(
+            map.iter()
+                .filter_map(|(k, v)| match k {
+                    Yaml::String(k) => Some((k.clone(), json_of(v))),
+                    Yaml::Integer(i) => Some((i.to_string(), json_of(v))),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        _ => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_says_the_call_and_its_steps_with_paths_from_its_folder() {
+        let yaml = "call: '+18005550199'\nplay: hello.wav\ndigits: 12\ntimeout: 20s\nhangup-after: 90\nrecord: out/heard.wav\nsteps:\n  - wait-for-silence\n  - play: prompt.wav\n";
+        let s = Scenario::parse(yaml, Path::new("suite")).unwrap();
+        assert_eq!(s.call.as_deref(), Some("+18005550199"));
+        assert_eq!(s.play, Some(PathBuf::from("suite/hello.wav")));
+        assert_eq!(s.digits.as_deref(), Some("12"));
+        assert_eq!(s.timeout, Some(Duration::from_secs(20)));
+        assert_eq!(s.hangup_after, Some(Duration::from_secs(90)));
+        assert_eq!(s.record, Some(PathBuf::from("suite/out/heard.wav")));
+        assert_eq!(s.steps.len(), 2);
+        assert_eq!(
+            s.steps[1].action,
+            Action::Play(PathBuf::from("suite/prompt.wav"))
+        );
+    }
+
+    #[test]
+    fn mistakes_in_a_file_are_named() {
+        for (yaml, says) in [
+            ("cal: '+1'\nsteps: []\n", "unknown field `cal`"),
+            ("call: ''\n", "call: is empty"),
+            ("digits: 12x\n", "digits: \"12x\""),
+            ("timeout: soon\n", "timeout: \"soon\" is not a duration"),
+            ("- press 1\n", "not a list"),
+            ("steps: 3\n", "no list under steps"),
+        ] {
+            let why = Scenario::parse(yaml, Path::new("")).unwrap_err();
+            assert!(why.contains(says), "{yaml:?}: {why}");
+        }
+        // Steps alone are still a scenario: the command line gives the call.
+        assert!(
+            Scenario::parse("steps: [hangup]\n", Path::new(""))
+                .unwrap()
+                .call
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,272 @@
+//! `c2c test` end to end: suites of scenario files against the stand-in voice edge, many calls
+//! at once in one Chromium, with the JSON lines, the JUnit report and the exit status checked.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::c2c;
+use crate::voice_edge::VoiceEdge;
+
+const IVR: &str = "+14155550100";
+const BUSY: &str = "+14155550101";
+const ANSWER: &str = "+14155550102";
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+fn lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+        .collect()
+}
+
+fn file_name(line: &Value) -> String {
+    Path::new(line["scenario"].as_str().unwrap())
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn a_suite_runs_its_calls_at_once_and_reports_each() {
+    let edge = VoiceEdge::start(&[&format!("{IVR}=ivr"), &format!("{BUSY}=busy")]);
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("ivr");
+    std::fs::create_dir(&suite).unwrap();
+    write(
+        &suite,
+        "a-menu.yaml",
+        &format!(
+            "call: '{IVR}'\nrecord: menu.wav\nsteps:\n  - wait-for-silence\n  - press 2\n  - expect-tone 700\n"
+        ),
+    );
+    write(
+        &suite,
+        "b-wrong-key.yaml",
+        &format!(
+            "call: '{IVR}'\nsteps:\n  - wait-for-silence\n  - press 2\n  - expect-tone 900 timeout=3s\n"
+        ),
+    );
+    write(&suite, "c-busy.yaml", &format!("call: '{BUSY}'\n"));
+    write(&suite, "notes.txt", "not a scenario");
+    let junit = dir.path().join("suite.xml");
+    let run = edge
+        .test(&[
+            suite.to_str().unwrap(),
+            "--jobs",
+            "3",
+            "--json",
+            "--junit",
+            junit.to_str().unwrap(),
+        ])
+        .run();
+    run.assert_code(1);
+
+    // One JSON line per call, in the suite's order, each with its own outcome.
+    let calls = lines(&run.stdout);
+    let seen: Vec<(String, String, i64)> = calls
+        .iter()
+        .map(|c| {
+            (
+                file_name(c),
+                c["outcome"].as_str().unwrap().to_owned(),
+                c["exit_status"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("a-menu.yaml".to_owned(), "completed".to_owned(), 0),
+            ("b-wrong-key.yaml".to_owned(), "completed".to_owned(), 1),
+            ("c-busy.yaml".to_owned(), "busy".to_owned(), 5),
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        calls[0]["timing"]["answered"].as_f64().unwrap() > 0.0,
+        "{}",
+        calls[0]
+    );
+    assert!(
+        suite.join("menu.wav").is_file(),
+        "the recording is kept beside its scenario"
+    );
+    let sids: Vec<&str> = calls
+        .iter()
+        .filter_map(|c| c["call_sid"].as_str())
+        .collect();
+    assert_eq!(sids.len(), 3);
+
+    // The two IVR calls were in flight together: both placed before either ended.
+    let mut events = Vec::new();
+    for _ in 0..6 {
+        let event = edge.next_any();
+        if let Some(invite) = event.get("invite") {
+            events.push(("invite", invite["to"].as_str().unwrap().to_owned()));
+        } else if let Some(call) = event.get("call") {
+            events.push(("call", call["to"].as_str().unwrap_or_default().to_owned()));
+        }
+    }
+    let ivr: Vec<&str> = events
+        .iter()
+        .filter(|(_, to)| to == IVR)
+        .map(|(kind, _)| *kind)
+        .collect();
+    assert_eq!(ivr[..2], ["invite", "invite"], "{events:?}");
+
+    // The summary names the failing step; the JUnit report has a suite per file.
+    assert!(
+        run.stderr.contains("step 3 (expect-tone 900 timeout=3s)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("3 calls: 1 passed, 2 failed"),
+        "{}",
+        run.stderr
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml.matches("<testsuite ").count(), 3, "{xml}");
+    assert!(
+        xml.contains("a-menu.yaml\" tests=\"3\" failures=\"0\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("b-wrong-key.yaml\" tests=\"3\" failures=\"1\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<property name=\"outcome\" value=\"busy\"/>"),
+        "{xml}"
+    );
+    assert!(xml.contains("[[ATTACHMENT|"), "{xml}");
+}
+
+#[test]
+fn shards_take_their_share_and_repeats_run_again() {
+    let edge = VoiceEdge::start(&[&format!("{ANSWER}=answer")]);
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.yaml", "b.yaml", "c.yaml"] {
+        write(
+            dir.path(),
+            name,
+            &format!("call: '{ANSWER}'\nhangup-after: 1s\n"),
+        );
+    }
+    let path = dir.path().to_str().unwrap();
+    let first = edge.test(&[path, "--shard", "1/2", "--json"]).run();
+    first.assert_code(0);
+    let second = edge.test(&[path, "--shard", "2/2", "--json"]).run();
+    second.assert_code(0);
+    let names = |run: &crate::support::Run| -> Vec<String> {
+        lines(&run.stdout).iter().map(file_name).collect()
+    };
+    assert_eq!(names(&first), ["a.yaml", "c.yaml"]);
+    assert_eq!(names(&second), ["b.yaml"]);
+
+    let repeated = edge
+        .test(&[
+            &format!("{path}/b.yaml"),
+            "--repeat",
+            "3",
+            "--jobs",
+            "2",
+            "--json",
+        ])
+        .run();
+    repeated.assert_code(0);
+    let runs: Vec<i64> = lines(&repeated.stdout)
+        .iter()
+        .map(|c| c["run"].as_i64().unwrap())
+        .collect();
+    assert_eq!(runs, [1, 2, 3]);
+    assert!(
+        repeated.stderr.contains("3 calls: 3 passed, 0 failed"),
+        "{}",
+        repeated.stderr
+    );
+}
+
+#[test]
+fn ctrl_c_hangs_up_every_live_call() {
+    let edge = VoiceEdge::start(&[&format!("{ANSWER}=answer")]);
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "long.yaml",
+        &format!("call: '{ANSWER}'\nhangup-after: 60s\n"),
+    );
+    let running = edge
+        .test(&[
+            dir.path().join("long.yaml").to_str().unwrap(),
+            "--repeat",
+            "2",
+            "--jobs",
+            "2",
+        ])
+        .spawn();
+    edge.next("invite");
+    edge.next("invite");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(running.stop_with("INT"), Some(130));
+    for _ in 0..2 {
+        let call = edge.next("call");
+        assert_eq!(call["dials"][0]["status"], "completed", "hung up: {call}");
+    }
+}
+
+#[test]
+fn scenario_files_that_do_not_read_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "no-call.yaml", "steps:\n  - hangup\n");
+    write(
+        dir.path(),
+        "typo.yaml",
+        "call: '+14155550100'\nstep:\n  - hangup\n",
+    );
+    for (file, says) in [
+        ("no-call.yaml", "no-call.yaml: it has no call:"),
+        ("typo.yaml", "typo.yaml: unknown field `step`"),
+    ] {
+        let run = c2c(&["test", dir.path().join(file).to_str().unwrap()])
+            .all_env()
+            .run();
+        run.assert_code(2);
+        assert!(run.stderr.contains(says), "{}", run.stderr);
+    }
+    let run = c2c(&["test", "nowhere/"]).all_env().run();
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("nowhere/: no such file or folder"),
+        "{}",
+        run.stderr
+    );
+
+    // c2c call reads the same files; its NUMBER and the file's call: may not disagree.
+    write(
+        dir.path(),
+        "menu.yaml",
+        "call: '+14155550100'\nsteps:\n  - hangup\n",
+    );
+    let run = c2c(&[
+        "call",
+        "+14155550199",
+        "--scenario",
+        dir.path().join("menu.yaml").to_str().unwrap(),
+    ])
+    .all_env()
+    .run();
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("NUMBER +14155550199 and the scenario's call: +14155550100 disagree"),
+        "{}",
+        run.stderr
+    );
+}
