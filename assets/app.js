@@ -75,7 +75,7 @@ function dispatch(event) {
 
 // Scripted use: `c2c call` drives this page over the DevTools protocol. It adds a binding named
 // c2cReport to hear the page's states and errors (each a JSON object tagged by `type`: "state",
-// "error" or "digits-sent", read by src/call/page.rs), and acts through window.c2c. A page opened by a
+// "error", "digits-sent", "quality" or "warning", read by src/call/page.rs), and acts through window.c2c. A page opened by a
 // person has neither, and nothing here changes what it does.
 let lastCallSid = "";
 function report(event) {
@@ -229,7 +229,12 @@ function follow(c) {
   });
   c.on("reconnecting", (error) => log(`call reconnecting (${error?.code ?? "network"})`));
   c.on("reconnected", () => log("call reconnected"));
-  c.on("warning", (name) => log(`call quality warning: ${name}`));
+  c.on("warning", (name) => {
+    log(`call quality warning: ${name}`);
+    report({ type: "warning", name });
+  });
+  // The SDK's per-second quality sample, for c2c call's report (a person's page reports nothing).
+  c.on("sample", (s) => report({ type: "quality", mos: s.mos, jitter: s.jitter, rtt: s.rtt, packetsLostFraction: s.packetsLostFraction }));
   c.on("error", (error) => {
     log(`call error ${error?.code ?? ""}: ${error?.message ?? error}`);
     failure = explain(error);

@@ -12,6 +12,7 @@
 //! - `audio`: what the page heard, timed on its audio clock, and how to measure it; `ear`: the
 //!   steps that listen, each on a thread of its own (`listening`)
 //! - `transcriber`: the far end's words, from the answer on (`speech` recognises them)
+//! - `quality`: the SDK's samples of the call's network quality, summarised, and a floor
 //! - `report`: outcome, JSON, JUnit
 
 mod audio;
@@ -21,6 +22,7 @@ mod cdp;
 mod ear;
 mod listening;
 mod page;
+mod quality;
 mod report;
 mod session;
 mod spec;
@@ -33,6 +35,7 @@ use std::time::{Duration, Instant};
 pub use audio::write_wav;
 pub use browser::Browser;
 pub use cancel::Cancel;
+pub use quality::Quality;
 pub use report::{Outcome, Report, StepStatus, Suite, junit, junit_suites};
 pub use spec::{CallSpec, DEFAULT_TIMEOUT, Sound};
 pub use transcriber::{Model, Spoken};
@@ -94,6 +97,7 @@ pub fn refused_up_front(plan: &CallSpec, message: String) -> Report {
         steps,
         recording: None,
         transcript: None,
+        quality: None,
     }
 }
 
@@ -192,7 +196,23 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
         steps: lived.steps,
         recording: None,
         transcript: plan.speech.is_some().then_some(lived.transcript),
+        quality: quality::summarise(&lived.samples, &lived.warnings),
     };
+    // A scenario's quality floor is one more check of an answered call, reported as a step.
+    if let Some(floor) = plan.quality_floor
+        && report.outcome == Outcome::Completed
+    {
+        let (status, detail) = match quality::meets(report.quality.as_ref(), floor) {
+            Ok(found) => (StepStatus::Passed, found),
+            Err(why) => (StepStatus::Failed, why),
+        };
+        report.steps.push(report::StepResult {
+            step: format!("quality: MOS {floor} or more"),
+            status,
+            seconds: report.duration,
+            detail,
+        });
+    }
     report.exit_status = outcome.exit_code(report.a_step_failed());
     report
 }

@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use super::audio::RATE;
 use super::browser::Browser;
 use super::cdp::{CdpError, Event};
+use super::quality::Sample;
 use crate::sid::is_call_sid;
 
 const DRIVER: &str = include_str!("driver.js");
@@ -63,6 +64,19 @@ enum Report {
         fatal: bool,
     },
     DigitsSent,
+    /// One of the Voice SDK's per-second samples of the call's network quality.
+    Quality {
+        mos: Option<f64>,
+        jitter: Option<f64>,
+        rtt: Option<f64>,
+        #[serde(rename = "packetsLostFraction")]
+        loss: Option<f64>,
+    },
+    /// One of its quality warnings (`high-jitter`, `low-mos`, …).
+    Warning {
+        #[serde(default)]
+        name: String,
+    },
 }
 
 /// What the page said.
@@ -86,6 +100,10 @@ pub enum Said {
     },
     /// The keys it was given have all been sent.
     DigitsSent,
+    /// A sample of the call's network quality.
+    Quality(Sample),
+    /// A quality warning, by the SDK's name for it.
+    Warning(String),
     /// Audio it heard (16 kHz mono): when it arrived here, and when its first sample was
     /// captured on the page's audio clock (seconds).
     Audio {
@@ -375,6 +393,17 @@ fn binding(params: &Value) -> Option<Said> {
                 fatal,
             },
             Report::DigitsSent => Said::DigitsSent,
+            Report::Quality {
+                mos,
+                jitter,
+                rtt,
+                loss,
+            } => Said::Quality(Sample::checked(mos, jitter, rtt, loss)?),
+            Report::Warning { name } => {
+                let name = page_text(&name);
+                let name: String = name.chars().take(40).collect();
+                (!name.is_empty()).then_some(Said::Warning(name))?
+            }
         }),
         _ => None,
     }

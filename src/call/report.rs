@@ -7,6 +7,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::Serialize;
 
+use super::quality::Quality;
 use super::transcriber::Spoken;
 
 /// How the call ended, as the exit status tells it.
@@ -94,6 +95,8 @@ pub struct Report {
     /// call had speech steps or `--transcribe`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript: Option<Vec<Spoken>>,
+    /// The call's network quality as the Voice SDK measured it, when it did.
+    pub quality: Option<Quality>,
 }
 
 impl Report {
@@ -283,6 +286,7 @@ mod tests {
             steps,
             recording: Some(PathBuf::from("/tmp/call.wav")),
             transcript: None,
+            quality: None,
         }
     }
 

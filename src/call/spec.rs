@@ -46,6 +46,8 @@ pub struct CallSpec {
     /// No answer within this long after the call is placed ends it.
     pub timeout: Duration,
     pub hangup_after: Option<Duration>,
+    /// The lowest average MOS the call may have (a scenario's `quality: {mos: 3.5}`).
+    pub quality_floor: Option<f64>,
     /// The speech model, when a step listens for words or a transcript is wanted.
     pub speech: Option<Model>,
     /// When the call began: the promise that an unreachable Twilio is said within 10 s counts
@@ -75,6 +77,7 @@ impl CallSpec {
             sounds,
             timeout,
             hangup_after: None,
+            quality_floor: None,
             speech: None,
             started: Instant::now(),
             reach_twilio: REACH_TWILIO,

@@ -7,12 +7,12 @@ use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand};
 
 mod call;
 mod groups;
-mod test;
+mod suite;
 
 pub use call::{CallArgs, CallerArgs};
 use clap_complete::Shell;
 pub use groups::*;
-pub use test::TestArgs;
+pub use suite::TestArgs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -87,26 +87,16 @@ pub fn command() -> clap::Command {
             }
         });
     }
-    let command = command.mut_subcommand("test", |test| {
-        let rest = test
-            .get_after_long_help()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        test.after_long_help(format!(
-            "Steps (a list under `steps:` in each scenario file; a value with spaces in quotes):\n{}\n{rest}",
-            crate::scenario::help()
-        ))
-    });
-    let command = command.mut_subcommand("call", |call| {
-        let rest = call
-            .get_after_long_help()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        call.after_long_help(format!(
-            "Steps (--step, repeatable, or a list under `steps:` in a --scenario YAML file; a value\nwith spaces in quotes):\n{}\n{rest}",
-            crate::scenario::help()
-        ))
-    });
+    let command = with_steps(
+        command,
+        "test",
+        "Steps (a list under `steps:` in each scenario file; a value with spaces in quotes):",
+    );
+    let command = with_steps(
+        command,
+        "call",
+        "Steps (--step, repeatable, or a list under `steps:` in a --scenario YAML file; a value\nwith spaces in quotes):",
+    );
     command.mut_subcommand("completions", |completions| {
         completions
             .arg(Arg::new("config").long("config").hide(true))
@@ -440,4 +430,15 @@ pub struct CompletionsArgs {
     /// The shell to write completions for
     #[arg(value_enum)]
     pub shell: Shell,
+}
+
+/// Puts the steps' list, from their table, first in `name`'s long help.
+fn with_steps(command: clap::Command, name: &str, heading: &str) -> clap::Command {
+    command.mut_subcommand(name, |sub| {
+        let rest = sub
+            .get_after_long_help()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        sub.after_long_help(format!("{heading}\n{}\n{rest}", crate::scenario::help()))
+    })
 }

@@ -7,7 +7,7 @@ mod configure;
 mod doctor;
 mod serve;
 #[cfg(unix)]
-mod test;
+mod suite;
 mod token;
 mod tunnel;
 
@@ -71,7 +71,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Error> {
         #[cfg(unix)]
         Command::Call(args) => call::run(&args, settings::call::resolve(&args.caller, &sources)?),
         #[cfg(unix)]
-        Command::Test(args) => test::run(&args, settings::call::resolve(&args.caller, &sources)?),
+        Command::Test(args) => suite::run(&args, settings::call::resolve(&args.caller, &sources)?),
         #[cfg(not(unix))]
         Command::Call(_) | Command::Test(_) => Err(Error::Failed(
             "c2c call and c2c test run on Linux and macOS (they hand the browser its DevTools pipe as Unix file descriptors). On Windows, run them in WSL, or run c2c serve and open the address it prints for calling without a person (…?to=NUMBER&autocall=KEY) in a headless browser.".to_owned(),

@@ -10,6 +10,7 @@
 //! timeout: 30s
 //! hangup-after: 2m
 //! record: heard.wav
+//! quality: {mos: 3.5}      # the call fails under this average MOS
 //! steps:
 //!   - wait-for-prompt "for support, press two"
 //!   - press: 2
@@ -33,6 +34,8 @@ pub struct Scenario {
     pub timeout: Option<Duration>,
     pub hangup_after: Option<Duration>,
     pub record: Option<PathBuf>,
+    /// `quality: {mos: 3.5}`: the lowest average MOS the call may have.
+    pub quality_mos: Option<f64>,
     pub steps: Vec<Step>,
 }
 
@@ -45,8 +48,15 @@ struct Written {
     timeout: Option<Word>,
     hangup_after: Option<Word>,
     record: Option<String>,
+    quality: Option<Floor>,
     #[serde(default)]
     steps: Option<Vec<serde_json::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Floor {
+    mos: Word,
 }
 
 /// A value YAML may read as a number (`digits: 12`, `timeout: 30`) that c2c reads as text.
@@ -135,8 +145,21 @@ impl Scenario {
                 "call: is empty: give a number such as +14155552671, or client:NAME".to_owned(),
             );
         }
+        let quality_mos = match written.quality {
+            None => None,
+            Some(Floor { mos }) => {
+                let text = mos.text();
+                Some(
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|m| (1.0..=5.0).contains(m))
+                        .ok_or_else(|| format!("quality: mos: {text:?} is not a MOS: use a number from 1 to 5, such as 3.5"))?,
+                )
+            }
+        };
         Ok(Scenario {
             call,
+            quality_mos,
             play: written.play.map(from_here),
             digits,
             timeout: time("timeout", written.timeout)?,
@@ -178,7 +201,7 @@ mod tests {
 
     #[test]
     fn a_file_says_the_call_and_its_steps_with_paths_from_its_folder() {
-        let yaml = "call: '+18005550199'\nplay: hello.wav\ndigits: 12\ntimeout: 20s\nhangup-after: 90\nrecord: out/heard.wav\nsteps:\n  - wait-for-silence\n  - play: prompt.wav\n";
+        let yaml = "call: '+18005550199'\nplay: hello.wav\ndigits: 12\ntimeout: 20s\nhangup-after: 90\nrecord: out/heard.wav\nquality: {mos: 3.5}\nsteps:\n  - wait-for-silence\n  - play: prompt.wav\n";
         let s = Scenario::parse(yaml, Path::new("suite")).unwrap();
         assert_eq!(s.call.as_deref(), Some("+18005550199"));
         assert_eq!(s.play, Some(PathBuf::from("suite/hello.wav")));
@@ -186,6 +209,7 @@ mod tests {
         assert_eq!(s.timeout, Some(Duration::from_secs(20)));
         assert_eq!(s.hangup_after, Some(Duration::from_secs(90)));
         assert_eq!(s.record, Some(PathBuf::from("suite/out/heard.wav")));
+        assert_eq!(s.quality_mos, Some(3.5));
         assert_eq!(s.steps.len(), 2);
         assert_eq!(
             s.steps[1].action,
@@ -202,6 +226,8 @@ mod tests {
             ("timeout: soon\n", "timeout: \"soon\" is not a duration"),
             ("- press 1\n", "not a list"),
             ("steps: 3\n", "no list under steps"),
+            ("quality: {mos: 7}\n", "quality: mos: \"7\" is not a MOS"),
+            ("quality: {jitter: 7}\n", "unknown field `jitter`"),
         ] {
             let why = Scenario::parse(yaml, Path::new("")).unwrap_err();
             assert!(why.contains(says), "{yaml:?}: {why}");

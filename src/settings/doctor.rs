@@ -57,30 +57,13 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
         Some(found) => dial::e164_shape(found.value.trim())
             .map_err(|why| format!("{} is not valid: {why}.", found.origin)),
     };
-    // Looked up apart, so that a missing authtoken is a warning of the report, not a problem.
-    let mut scratch = sources.resolver();
-    let ngrok = super::ngrok::authtoken(&mut scratch)
-        .map(|(_, source)| source)
-        .ok_or_else(|| {
-            scratch
-                .finish(None::<()>)
-                .err()
-                .map_or_else(String::new, |err| err.to_string())
-        });
-    let mut scratch = sources.resolver();
-    let browser = super::call::chrome(&mut scratch).ok_or_else(|| {
-        scratch
-            .finish(None::<()>)
-            .err()
-            .map_or_else(String::new, |err| err.to_string())
+    // Looked up apart, so that a missing authtoken (or browser, or model folder) is a line of the
+    // report, not a problem that stops it.
+    let ngrok = apart(sources, |r| {
+        super::ngrok::authtoken(r).map(|(_, source)| source)
     });
-    let mut scratch = sources.resolver();
-    let speech = super::speech::source(&mut scratch).ok_or_else(|| {
-        scratch
-            .finish(None::<()>)
-            .err()
-            .map_or_else(String::new, |err| err.to_string())
-    });
+    let browser = apart(sources, super::call::chrome);
+    let speech = apart(sources, super::speech::source);
     let doctor = rest.map(|rest| Doctor {
         rest,
         app_sid,
@@ -94,4 +77,19 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
         json: args.json,
     });
     r.finish(doctor)
+}
+
+/// A setting looked up with a resolver of its own: its value, or what the resolver would have
+/// said was wrong, for the report to show.
+fn apart<T>(
+    sources: &Sources,
+    look: impl FnOnce(&mut super::Resolver) -> Option<T>,
+) -> Result<T, String> {
+    let mut scratch = sources.resolver();
+    look(&mut scratch).ok_or_else(|| {
+        scratch
+            .finish(None::<()>)
+            .err()
+            .map_or_else(String::new, |err| err.to_string())
+    })
 }

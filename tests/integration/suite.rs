@@ -270,3 +270,42 @@ fn scenario_files_that_do_not_read_are_named() {
         run.stderr
     );
 }
+
+#[test]
+fn each_call_reports_its_network_quality_and_a_floor_can_fail_it() {
+    let edge = VoiceEdge::start(&[&format!("{ANSWER}=answer+tone=1000")]);
+    let dir = tempfile::tempdir().unwrap();
+    // The SDK samples once a second: five seconds give a few samples.
+    write(
+        dir.path(),
+        "fair.yaml",
+        &format!("call: '{ANSWER}'\nhangup-after: 5s\nquality: {{mos: 3}}\n"),
+    );
+    write(
+        dir.path(),
+        "perfect.yaml",
+        &format!("call: '{ANSWER}'\nhangup-after: 5s\nquality: {{mos: 5}}\n"),
+    );
+    let run = edge
+        .test(&[dir.path().to_str().unwrap(), "--jobs", "2", "--json"])
+        .run();
+    run.assert_code(1);
+    let calls = lines(&run.stdout);
+    let quality = &calls[0]["quality"];
+    assert!(quality["samples"].as_u64().unwrap() >= 2, "{}", calls[0]);
+    let mos = quality["mos"]["avg"].as_f64().unwrap();
+    assert!((3.0..=5.0).contains(&mos), "{quality}");
+    assert!(quality["rtt_ms"]["max"].as_f64().is_some(), "{quality}");
+    let step = |call: &Value| call["steps"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(step(&calls[0])["step"], "quality: MOS 3 or more");
+    assert_eq!(step(&calls[0])["status"], "passed", "{}", calls[0]);
+    assert_eq!(step(&calls[1])["status"], "failed", "{}", calls[1]);
+    assert!(
+        step(&calls[1])["detail"]
+            .as_str()
+            .unwrap()
+            .contains("under 5"),
+        "{}",
+        calls[1]
+    );
+}

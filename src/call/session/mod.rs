@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 
 use super::audio::{Heard, RATE};
 use super::page::{Device, Page, Phase, Said};
+use super::quality::Sample;
 use super::report::{StepResult, TwilioError};
 use super::transcriber::{Spoken, Transcriber};
 use super::{CallSpec, RunEvent};
@@ -64,6 +65,9 @@ pub struct Lived {
     pub heard: Heard,
     /// The far end's words, when the call has speech steps or was asked for a transcript.
     pub transcript: Vec<Spoken>,
+    /// The Voice SDK's samples of the call's quality, and its warnings (each once).
+    pub samples: Vec<Sample>,
+    pub warnings: Vec<String>,
 }
 
 pub struct Session<'a> {
@@ -108,6 +112,8 @@ impl<'a> Session<'a> {
                 steps: Vec::new(),
                 heard: Heard::default(),
                 transcript: Vec::new(),
+                samples: Vec::new(),
+                warnings: Vec::new(),
             },
             phase: None,
             device: None,
@@ -250,6 +256,17 @@ impl<'a> Session<'a> {
                 self.lived.error = Some(TwilioError { code, message });
             }
             Said::DigitsSent => self.digits_sent = true,
+            // A page says one a second; a page sending more is bounded to a day's worth.
+            Said::Quality(sample) if self.lived.samples.len() < 86_400 => {
+                self.lived.samples.push(sample);
+            }
+            Said::Quality(_) => {}
+            Said::Warning(name) => {
+                if !self.lived.warnings.contains(&name) && self.lived.warnings.len() < 32 {
+                    self.say(&format!("call quality warning: {name}"));
+                    self.lived.warnings.push(name);
+                }
+            }
             Said::Gone(why) => self.end(Ending::Gone(why)),
         }
     }

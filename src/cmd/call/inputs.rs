@@ -47,6 +47,7 @@ pub fn read(args: &CallArgs) -> Result<(CallSpec, Outputs), Error> {
             .map_err(|why| Error::Input(format!("--digits {digits:?}: {why}")))?;
     }
     spec.digits = args.digits.clone().or(file.digits);
+    spec.quality_floor = file.quality_mos;
     spec.hangup_after = match &args.hangup_after {
         Some(text) => Some(duration("--hangup-after", text)?),
         None => file.hangup_after,

@@ -11,7 +11,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::suite::Planned;
+use super::plan::Planned;
 use crate::call::{self, Outcome, Report, RunEvent, StepStatus};
 use crate::cli::TestArgs;
 use crate::error::Error;

@@ -91,7 +91,7 @@ pub fn shard(files: Vec<PathBuf>, shard: Option<&str>) -> Result<Vec<PathBuf>, E
 }
 
 /// Reads `file` into its calls, one per run.
-pub fn plan(file: &Path, repeat: usize) -> Result<Vec<Planned>, Error> {
+pub fn calls(file: &Path, repeat: usize) -> Result<Vec<Planned>, Error> {
     let named = |why: String| Error::Input(format!("{}: {why}", file.display()));
     let text =
         std::fs::read_to_string(file).map_err(|err| named(format!("cannot read it: {err}")))?;
@@ -118,6 +118,7 @@ pub fn plan(file: &Path, repeat: usize) -> Result<Vec<Planned>, Error> {
         spec.play = play.clone();
         spec.digits = scenario.digits.clone();
         spec.hangup_after = scenario.hangup_after;
+        spec.quality_floor = scenario.quality_mos;
         // Many pages start at once: on a small machine the SDK's start alone can take seconds.
         spec.reach_twilio = REACH_TWILIO;
         let record = scenario

@@ -1,8 +1,12 @@
 //! `c2c test`: a suite of scenario files as calls, many at once in one browser, through one
 //! server (and tunnel); each call's outcome in the reports, the suite's in the exit status.
+//! (Named for what it runs: a module named `test` reads as the tests' own.)
+//!
+//! - `plan`: the files, this machine's shard of them, each call to place
+//! - `show`: progress, summary, reports
 
+mod plan;
 mod show;
-mod suite;
 
 use std::time::Duration;
 
@@ -14,8 +18,8 @@ use crate::call::{self, Outcome, Report};
 use crate::cli::TestArgs;
 use crate::error::Error;
 use crate::settings::call::Call;
+use plan::Planned;
 use show::Shown;
-use suite::Planned;
 
 pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
     if args.jobs == 0 || args.repeat == 0 {
@@ -33,10 +37,10 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
             )));
         }
     };
-    let files = suite::shard(suite::files(&args.paths)?, args.shard.as_deref())?;
+    let files = plan::shard(plan::files(&args.paths)?, args.shard.as_deref())?;
     let mut calls: Vec<Planned> = Vec::new();
     for file in &files {
-        calls.extend(suite::plan(file, args.repeat)?);
+        calls.extend(plan::calls(file, args.repeat)?);
     }
     check_records(&calls)?;
     if calls.is_empty() {
