@@ -194,7 +194,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --version 'Print version'
         }
         &'c2c;test'= {
-            cand --jobs 'Calls in flight at once, in one browser'
+            cand --jobs 'Calls in flight at once, in one browser [default: 4 a CPU core, at most 16]'
             cand --repeat 'Run each scenario this many times'
             cand --rate 'Start at most R new calls a second (such as 2, or 0.5), for a steady load'
             cand --shard 'Run only the I-th of N shares of the suite (1-based; stable for the same files), as I/N: each machine of a CI matrix runs one'

@@ -41,9 +41,9 @@ pub struct TestArgs {
     #[arg(value_name = "PATH", required = true, num_args = 1..)]
     pub paths: Vec<PathBuf>,
 
-    /// Calls in flight at once, in one browser
-    #[arg(long, value_name = "N", default_value = "4")]
-    pub jobs: usize,
+    /// Calls in flight at once, in one browser [default: 4 a CPU core, at most 16]
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
 
     /// Run each scenario this many times
     #[arg(long, value_name = "K", default_value = "1")]

@@ -22,7 +22,8 @@ use plan::Planned;
 use show::Shown;
 
 pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
-    if args.jobs == 0 || args.repeat == 0 {
+    let jobs = args.jobs.unwrap_or_else(default_jobs);
+    if jobs == 0 || args.repeat == 0 {
         return Err(Error::Input(
             "--jobs and --repeat take a whole number from 1".to_owned(),
         ));
@@ -54,7 +55,6 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         .collect();
     let names: Vec<String> = calls.iter().map(|c| c.name(args.repeat)).collect();
     let speech = calls.iter().any(|c| c.spec.hears_words());
-    let jobs = args.jobs;
     let mut reports: Vec<Option<Report>> = vec![None; calls.len()];
     let placed = super::runtime()?.block_on(async {
         let (events, shown) = mpsc::unbounded_channel::<Shown>();
@@ -133,6 +133,16 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         })
         .collect();
     show::finish(args, &calls, &reports)
+}
+
+/// Calls at once when --jobs does not say: measured with scripts/bench-suite on a 2-core machine,
+/// ten ten-second calls at once all passed (each page and its WebRTC take a share of a core) and
+/// twenty did not, so four a core, and no more than sixteen.
+fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, std::num::NonZeroUsize::get)
+        .saturating_mul(4)
+        .min(16)
 }
 
 /// Two runs writing one recording would lose one of them: `record:` must differ per file.
