@@ -17,6 +17,7 @@ mod doctor;
 mod examples;
 mod faults;
 mod help;
+mod man;
 mod outcomes;
 mod pipes;
 mod project_folder;
