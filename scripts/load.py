@@ -39,7 +39,7 @@ PAGE_WORST = 0.100
 # About 140 connections a second come and go: a leak of 1 KB per connection would add 8 MB a
 # minute. RSS also creeps by 1 to 3 MB a minute without any leak: valgrind's massif shows c2c's
 # heap flat through the same churn, so the creep is glibc's allocator keeping pages it cannot
-# hand back (see the README's reliability section).
+# hand back (see CONTRIBUTING.md, Reliability).
 GROWTH_PER_MINUTE = 8.0
 
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -55,8 +55,11 @@ fn every_example_number_is_one_libphonenumber_accepts() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut checked = 0;
+    let contributing =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/CONTRIBUTING.md")).unwrap();
     for (place, text) in [
         ("README.md", readme),
+        ("CONTRIBUTING.md", contributing),
         ("--help", help_texts()),
         ("messages", messages()),
     ] {
