@@ -86,11 +86,6 @@ impl Utterances {
         self.close(current)
     }
 
-    /// Seconds of audio taken so far.
-    pub fn heard(&self) -> f64 {
-        (self.frames * FRAME + self.partial.len()) as f64 / RATE as f64
-    }
-
     /// Whether an utterance is under way (speech heard, its pause not yet long enough).
     pub fn speaking(&self) -> bool {
         self.current.is_some()

@@ -309,3 +309,22 @@ fn each_call_reports_its_network_quality_and_a_floor_can_fail_it() {
         calls[1]
     );
 }
+
+#[test]
+fn a_number_the_dial_policy_refuses_is_never_placed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "abroad.yaml",
+        "call: '+442079460958'\nsteps:\n  - hangup\n",
+    );
+    let run = c2c(&["test", dir.path().to_str().unwrap(), "--json"])
+        .all_env()
+        .run();
+    run.assert_code(1);
+    let calls = lines(&run.stdout);
+    assert_eq!(calls[0]["outcome"], "refused", "{}", run.stdout);
+    let message = calls[0]["message"].as_str().unwrap();
+    assert_eq!(message.matches("c2c did not dial").count(), 1, "{message}");
+    assert_eq!(calls[0]["steps"][0]["status"], "skipped");
+}

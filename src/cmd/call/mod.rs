@@ -23,7 +23,7 @@ use crate::speech::{self, ModelSource};
 
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
     let (mut spec, outputs) = inputs::read(args)?;
-    if let Some(refusal) = refused_by_policy(&settings, &spec) {
+    if let Some(refusal) = refusal(dial_policy(&settings).as_ref(), &spec.target) {
         return output::finish(&outputs, &call::refused_up_front(&spec, refusal));
     }
     let placed = super::runtime()?.block_on(async {
@@ -41,20 +41,24 @@ pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
     output::finish(&outputs, &report)
 }
 
-/// What the in-process server would answer Twilio for this number, known at once (about 2 ms of
-/// loading the allowed countries' data) rather than after Chromium and a round trip to Twilio.
-/// A server given with --server has a policy of its own, and answers for itself.
-pub(super) fn refused_by_policy(settings: &Call, plan: &CallSpec) -> Option<String> {
+/// The in-process server's dial policy, loaded once (about 2 ms of the allowed countries' data),
+/// so that what it would answer Twilio for a number is known at once rather than after Chromium
+/// and a round trip to Twilio. A server given with --server has a policy of its own, and answers
+/// for itself; a caller ID libphonenumber rejects is reported by the server, with its fix.
+pub(super) fn dial_policy(settings: &Call) -> Option<DialPolicy> {
     let Serving::InProcess(InProcess { server, .. }) = &settings.serving else {
         return None;
     };
-    if plan.target.starts_with("client:") {
+    DialPolicy::load(&server.caller_id, server.allowed.clone()).ok()
+}
+
+/// Why `policy` would not dial `target`, in the words the page would get.
+pub(super) fn refusal(policy: Option<&DialPolicy>, target: &str) -> Option<String> {
+    if target.starts_with("client:") {
         return None;
     }
-    // A caller ID libphonenumber rejects is reported by the server, with its fix.
-    let policy = DialPolicy::load(&server.caller_id, server.allowed.clone()).ok()?;
-    policy
-        .check(&plan.target)
+    policy?
+        .check(target)
         .err()
         .map(|refusal| format!("c2c did not dial: {refusal}."))
 }

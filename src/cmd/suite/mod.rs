@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-use super::call::{Run, refused_by_policy, speech_ready, with_page};
+use super::call::{Run, dial_policy, refusal, speech_ready, with_page};
 use crate::call::{self, Outcome, Report};
 use crate::cli::TestArgs;
 use crate::error::Error;
@@ -49,9 +49,10 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         return Ok(());
     }
     // A number the dial policy refuses is refused here, as c2c call does, and never placed.
+    let policy = dial_policy(&settings);
     let refused: Vec<Option<String>> = calls
         .iter()
-        .map(|call| refused_by_policy(&settings, &call.spec))
+        .map(|call| refusal(policy.as_ref(), &call.spec.target))
         .collect();
     let names: Vec<String> = calls.iter().map(|c| c.name(args.repeat)).collect();
     let speech = calls.iter().any(|c| c.spec.hears_words());
@@ -126,9 +127,7 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         .zip(refused)
         .map(|((report, call), refusal)| match (report, refusal) {
             (Some(report), _) => report,
-            (None, Some(refusal)) => {
-                call::refused_up_front(&call.spec, format!("c2c did not dial: {refusal}"))
-            }
+            (None, Some(refusal)) => call::refused_up_front(&call.spec, refusal),
             (None, None) => failed(call, Error::Failed("the call was not placed".to_owned())),
         })
         .collect();
