@@ -7,7 +7,8 @@
 //!
 //! - `browser`: starts the browser, which carries many calls; `cdp`: the DevTools protocol over
 //!   its pipe, each page's events routed to it; `cancel`: how a call is told to stop
-//! - `page`: a page as c2c drives it (`driver.js` is injected into it), its reports typed
+//! - `page`: a page as c2c drives it (`driver.js` is injected into it); `said`: what it reports,
+//!   typed and checked
 //! - `spec`: what a call is to do; `session`: one call's life, its steps included
 //! - `audio`: what the page heard, timed on its audio clock, and how to measure it; `ear`: the
 //!   steps that listen, each on a thread of its own (`listening`)
@@ -24,6 +25,7 @@ mod listening;
 mod page;
 mod quality;
 mod report;
+mod said;
 mod session;
 mod spec;
 mod transcriber;

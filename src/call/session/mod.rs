@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use super::audio::{Heard, RATE};
-use super::page::{Device, Page, Phase, Said};
+use super::page::Page;
 use super::quality::Sample;
 use super::report::{StepResult, TwilioError};
+use super::said::{Device, Phase, Said};
 use super::transcriber::{Spoken, Transcriber};
 use super::{CallSpec, RunEvent};
 use crate::call::Cancel;
