@@ -75,7 +75,7 @@ function dispatch(event) {
 
 // Scripted use: `c2c call` drives this page over the DevTools protocol. It adds a binding named
 // c2cReport to hear the page's states and errors (each a JSON object tagged by `type`: "state",
-// "error", "digits-sent", "quality" or "warning", read by src/call/page.rs), and acts through window.c2c. A page opened by a
+// "error", "digits-sent", "quality" or "warning", read by src/call/said.rs), and acts through window.c2c. A page opened by a
 // person has neither, and nothing here changes what it does.
 let lastCallSid = "";
 function report(event) {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// One of the SDK's samples, each figure checked to be one the SDK could give (the page is not
-/// trusted: see page.rs).
+/// trusted: see said.rs).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Sample {
     pub mos: Option<f64>,
