@@ -94,8 +94,12 @@ export async function openPage(browser, url, { fake = true, viewport = { width: 
   const page = await context.newPage();
   page.errors = [];
   page.requests = [];
-  page.on("requestfinished", async (request) =>
-    page.requests.push({ url: request.url(), status: (await request.response())?.status() }));
+  // A request can finish just as its page closes at the end of a test: its response is then
+  // gone, and asking for it must not become an unhandled rejection that fails the whole file.
+  page.on("requestfinished", async (request) => {
+    const response = await request.response().catch(() => null);
+    page.requests.push({ url: request.url(), status: response?.status() });
+  });
   page.on("requestfailed", (request) => page.requests.push({ url: request.url(), failed: request.failure()?.errorText }));
   page.on("pageerror", (error) => page.errors.push(`uncaught: ${error.message}`));
   if (fake) {
