@@ -21,6 +21,9 @@ pub enum CdpError {
     Refused { method: String, message: String },
     #[error("cannot write to Chromium: {0}")]
     Write(#[from] std::io::Error),
+    /// A page whose script is stuck (an endless loop, a debugger's pause) never answers.
+    #[error("the page did not answer within {}s: its script is stuck", .0.as_secs())]
+    Unanswered(std::time::Duration),
 }
 
 /// Something the browser said unasked: `method` names it (`Runtime.bindingCalled`, ...).

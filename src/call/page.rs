@@ -15,6 +15,9 @@ use super::cdp::{CdpError, Event};
 use super::said::{Said, binding};
 
 const DRIVER: &str = include_str!("driver.js");
+/// How long the page has to run what c2c asks of it (a key, a hang-up: each a few lines of
+/// script); a page stuck longer is given up on, so that one stuck page cannot hold up its call.
+const PAGE_ANSWER: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub struct Page {
     browser: Arc<Browser>,
@@ -201,15 +204,14 @@ impl Page {
 
     /// Runs `expression` in the page (not waiting for a promise it returns).
     pub async fn run(&self, expression: &str) -> Result<Value, CdpError> {
-        let result = self
-            .browser
-            .cdp
-            .send(
-                Some(&self.session),
-                "Runtime.evaluate",
-                json!({ "expression": expression, "returnByValue": true }),
-            )
-            .await?;
+        let evaluate = self.browser.cdp.send(
+            Some(&self.session),
+            "Runtime.evaluate",
+            json!({ "expression": expression, "returnByValue": true }),
+        );
+        let result = tokio::time::timeout(PAGE_ANSWER, evaluate)
+            .await
+            .map_err(|_| CdpError::Unanswered(PAGE_ANSWER))??;
         if let Some(details) = result.get("exceptionDetails") {
             return Err(CdpError::Refused {
                 method: expression.chars().take(40).collect(),

@@ -69,12 +69,18 @@ class Client {
     this.expires = 0;
     this.registered = false;
     this.frames = [];
+    this.reconnectTimeout = 0;
     const heartbeat = setInterval(() => socket.send("\n"), 5_000);
     // Not a reason for the test process to stay: a page that closes may never say so.
     heartbeat.unref();
     socket.onClose(() => {
       clearInterval(heartbeat);
       edge.clients.delete(this);
+      // Twilio keeps a call whose browser lost its socket for the reconnectTimeout the SDK asked
+      // for in its listen (0 unless the Device set maxCallSignalingTimeoutMs), then ends it as
+      // if the browser had hung up: a crashed or closed tab leaves no call up.
+      const legs = new Set([...edge.legs.values()].filter((leg) => leg.client === this));
+      setTimeout(() => legs.forEach((leg) => leg.gone.fire()), this.reconnectTimeout * 1000).unref();
     });
     socket.onMessage((raw) => raw !== "\n" && this.receive(JSON.parse(raw)));
   }
@@ -101,6 +107,7 @@ class Client {
         if (error) return this.send("error", { error });
         this.identity = claims.grants?.identity ?? null;
         this.expires = claims.exp;
+        this.reconnectTimeout = Number(payload.reconnectTimeout) || 0;
         return this.send("connected", {
           token: { identity: this.identity, ttl: claims.exp - Math.floor(Date.now() / 1000) },
           region: "gll",

@@ -328,3 +328,117 @@ fn a_number_the_dial_policy_refuses_is_never_placed() {
     assert_eq!(message.matches("c2c did not dial").count(), 1, "{message}");
     assert_eq!(calls[0]["steps"][0]["status"], "skipped");
 }
+
+/// Reaches the tab calling `to` in c2c's Chromium through a second DevTools client on `port`
+/// (`tests/edge/devtools.js`) and crashes its renderer or freezes its script.
+fn fault(how: &str, port: u16, to: &str) -> std::process::Child {
+    let to = to.replace('+', "%2B");
+    std::process::Command::new("node")
+        .args([
+            "tests/edge/devtools.js",
+            how,
+            &port.to_string(),
+            &format!("to={to}"),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .spawn()
+        .expect("node runs tests/edge/devtools.js")
+}
+
+#[test]
+fn a_page_that_crashes_or_freezes_fails_its_call_alone() {
+    const CRASHES: &str = "+14155550103";
+    const FREEZES: &str = "+14155550104";
+    let edge = VoiceEdge::start(&[
+        &format!("{ANSWER}=answer+tone=1000"),
+        &format!("{CRASHES}=answer"),
+        &format!("{FREEZES}=answer"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a-fine.yaml",
+        &format!("call: '{ANSWER}'\nsteps:\n  - expect-tone 1000\n  - wait 6s\n  - hangup\n"),
+    );
+    write(
+        dir.path(),
+        "b-crashes.yaml",
+        &format!("call: '{CRASHES}'\nhangup-after: 60s\n"),
+    );
+    write(
+        dir.path(),
+        "c-freezes.yaml",
+        &format!("call: '{FREEZES}'\nhangup-after: 60s\n"),
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let started = std::time::Instant::now();
+    let running = edge
+        .test(&[
+            dir.path().to_str().unwrap(),
+            "--jobs",
+            "3",
+            "--json",
+            &format!("--chrome-arg=--remote-debugging-port={port}"),
+        ])
+        .spawn_capturing();
+    for _ in 0..3 {
+        edge.next("invite");
+    }
+    let mut crash = fault("crash", port, CRASHES);
+    let mut freeze = fault("freeze", port, FREEZES);
+    let run = running.wait();
+    let _ = freeze.kill();
+    let _ = (crash.wait(), freeze.wait());
+    run.assert_code(1);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(45),
+        "a stuck page was given up on, not waited for: {:?}",
+        started.elapsed()
+    );
+
+    let calls = lines(&run.stdout);
+    let by_file = |name: &str| {
+        calls
+            .iter()
+            .find(|c| file_name(c) == name)
+            .unwrap_or_else(|| panic!("{name} in {}", run.stdout))
+    };
+    let fine = by_file("a-fine.yaml");
+    assert_eq!(fine["exit_status"], 0, "{fine}");
+    let crashed = by_file("b-crashes.yaml");
+    assert!(
+        crashed["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("the page crashed"),
+        "{crashed}"
+    );
+    let frozen = by_file("c-freezes.yaml");
+    assert!(
+        frozen["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("the page stopped responding"),
+        "{frozen}"
+    );
+    assert!(
+        run.stderr.contains("3 calls: 1 passed, 2 failed"),
+        "{}",
+        run.stderr
+    );
+    // Each of the three ended on the far end too: none is left ringing up a bill.
+    // Each of the three ended on the far end too: none is left up on Twilio's bill.
+    let mut ended: Vec<String> = (0..3)
+        .map(|_| {
+            let call = edge.next("call");
+            assert_eq!(call["dials"][0]["status"], "completed", "{call}");
+            call["to"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    ended.sort();
+    assert_eq!(ended, [ANSWER, CRASHES, FREEZES]);
+}

@@ -26,6 +26,9 @@ const ANSWER_GUARD: f64 = 0.06;
 const LAST_WORDS: Duration = Duration::from_secs(10);
 /// How long a page that was told to hang up has to say it did.
 const HANG_UP_GRACE: Duration = Duration::from_secs(5);
+/// In a call the page speaks several times a second (what it hears, a quality sample each
+/// second): this long without a word, its script is stuck and the call is given up on.
+const PAGE_QUIET: Duration = Duration::from_secs(10);
 const UNREACHABLE: &str = "Twilio cannot be reached from here: the page's Voice SDK got no answer from Twilio's signalling. Check this machine's internet connection (or firewall).";
 /// The SDK's codes for Twilio out of reach (the page's errors.js lists the same).
 const UNREACHABLE_CODES: [u32; 4] = [31005, 31009, 53000, 53001];
@@ -88,6 +91,8 @@ pub struct Session<'a> {
     events: mpsc::UnboundedSender<RunEvent>,
     /// From the answer on, when the call listens for words.
     transcriber: Option<Transcriber>,
+    /// When the page last said anything.
+    last_word: Instant,
 }
 
 impl<'a> Session<'a> {
@@ -123,6 +128,7 @@ impl<'a> Session<'a> {
             cut: false,
             events,
             transcriber: None,
+            last_word: Instant::now(),
         }
     }
 
@@ -169,6 +175,15 @@ impl<'a> Session<'a> {
                     self.hang_up().await;
                 }
             }
+            () = tokio::time::sleep_until((self.last_word + PAGE_QUIET).into()),
+                if self.lived.answered_at.is_some() && !self.over() =>
+            {
+                // A stuck page would not hang up either: closing its tab ends the call.
+                self.end(Ending::Gone(format!(
+                    "the page stopped responding: not a word from it for {}s",
+                    PAGE_QUIET.as_secs()
+                )));
+            }
             () = self.cancel.cancelled(), if !self.over() => {
                 match self.cancel.why().map(str::to_owned) {
                     Some(why) => {
@@ -187,6 +202,7 @@ impl<'a> Session<'a> {
     }
 
     fn hear(&mut self, said: Said) {
+        self.last_word = Instant::now();
         match said {
             Said::Audio {
                 arrived,
