@@ -374,16 +374,7 @@ fn with_tunnel_the_app_points_at_the_call_and_is_put_back() {
         .run();
     run.assert_code(0);
     assert_eq!(json(&run.stdout)["outcome"], "completed");
-    let voice_urls: Vec<String> = mock
-        .writes()
-        .iter()
-        .flat_map(|w| {
-            w.form
-                .iter()
-                .filter(|(k, _)| k == "VoiceUrl")
-                .map(|(_, v)| v.clone())
-        })
-        .collect();
+    let voice_urls = mock.voice_urls_written();
     assert_eq!(
         voice_urls,
         [format!("{}/voice", crate::tunnel::URL), before.clone()],

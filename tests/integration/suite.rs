@@ -222,6 +222,49 @@ fn ctrl_c_hangs_up_every_live_call() {
 }
 
 #[test]
+fn ctrl_c_with_a_tunnel_puts_the_app_back_once_for_the_whole_suite() {
+    use crate::ngrok_edge::{self, Edge};
+    let mock = crate::twilio_mock::TwilioMock::start();
+    let before = mock.voice_url();
+    let ngrok = Edge::start(crate::fixtures::NGROK_AUTHTOKEN, &[crate::tunnel::URL]);
+    let edge = VoiceEdge::start(&[&format!("{ANSWER}=answer")]);
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "long.yaml",
+        &format!("call: '{ANSWER}'\nhangup-after: 60s\n"),
+    );
+    let running = edge
+        .test(&[
+            dir.path().to_str().unwrap(),
+            "--tunnel",
+            "--repeat",
+            "2",
+            "--jobs",
+            "2",
+        ])
+        .against(&mock)
+        .env("C2C_NGROK_TEST_EDGE", &ngrok.addr)
+        .env("C2C_NGROK_TEST_CA", ngrok_edge::CA)
+        .spawn();
+    edge.next("invite");
+    edge.next("invite");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(running.stop_with("INT"), Some(130));
+    for _ in 0..2 {
+        let call = edge.next("call");
+        assert_eq!(call["dials"][0]["status"], "completed", "hung up: {call}");
+    }
+    let voice_urls = mock.voice_urls_written();
+    assert_eq!(
+        voice_urls,
+        [format!("{}/voice", crate::tunnel::URL), before.clone()],
+        "pointed at the tunnel once for both calls, then put back"
+    );
+    assert_eq!(mock.voice_url(), before);
+}
+
+#[test]
 fn scenario_files_that_do_not_read_are_named() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "no-call.yaml", "steps:\n  - hangup\n");

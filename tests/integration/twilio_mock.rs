@@ -199,6 +199,19 @@ impl TwilioMock {
             .filter(|r| r.method == "POST")
             .collect()
     }
+
+    /// Each Voice URL written to an app, in order.
+    pub fn voice_urls_written(&self) -> Vec<String> {
+        self.writes()
+            .iter()
+            .flat_map(|w| {
+                w.form
+                    .iter()
+                    .filter(|(k, _)| k == "VoiceUrl")
+                    .map(|(_, v)| v.clone())
+            })
+            .collect()
+    }
 }
 
 fn json_response(status: u16, body: Value) -> Response<Full<Bytes>> {
