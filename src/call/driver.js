@@ -8,7 +8,18 @@
   // The page places the call as it opens: c2c drives it, which no link can ask for.
   window.c2cAutocall = true;
   const RATE = 16000;
-  const context = new AudioContext({ sampleRate: RATE });
+  // An AudioContext that plays to the output device holds one of the 50 output streams Chromium
+  // allows a whole browser on Linux: with a suite's many pages, the call audio of the last pages
+  // found none left, and was never heard. The page's other AudioContexts (the SDK's) play
+  // nothing c2c needs and run without an output device; c2c's own keeps its output, whose clock
+  // times what is heard. Two streams a page (this one and the call's audio) leave room for 25.
+  const Context = window.AudioContext;
+  window.AudioContext = class extends Context {
+    constructor(options = {}) {
+      super({ ...options, sinkId: { type: "none" } });
+    }
+  };
+  const context = new Context({ sampleRate: RATE });
   const microphone = context.createMediaStreamDestination();
   microphone.channelCount = 1;
   // A microphone with nothing connected sends nothing at all (no RTP, so no DTMF either): keep
