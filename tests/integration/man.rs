@@ -1,5 +1,6 @@
-//! The committed man pages (man/, one per command) must match what the current CLI generates,
-//! as the completions must. `./scripts/man` rewrites them.
+//! The committed man pages (man/man1/, one per command, the layout `man -M man` and a MANPATH
+//! read) must match what the current CLI generates, as the completions must. `./scripts/man`
+//! rewrites them.
 
 use std::path::Path;
 
@@ -62,7 +63,7 @@ fn no_fill(title: &str, text: &str) -> String {
 
 #[test]
 fn committed_man_pages_match_the_cli() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man/man1");
     let write = std::env::var_os("C2C_WRITE_MAN").is_some();
     let pages = pages();
     assert!(pages.len() >= 9, "{} pages", pages.len());
@@ -77,7 +78,7 @@ fn committed_man_pages_match_the_cli() {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             &committed == text,
-            "man/{file} is stale: run ./scripts/man and commit the result"
+            "man/man1/{file} is stale: run ./scripts/man and commit the result"
         );
     }
     // No page is left behind for a command that is gone.
@@ -86,7 +87,7 @@ fn committed_man_pages_match_the_cli() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(
             names.contains(&name.as_str()),
-            "man/{name} is no command's page"
+            "man/man1/{name} is no command's page"
         );
     }
 }
