@@ -28,3 +28,4 @@ mod speech;
 mod suite;
 mod token;
 mod tunnel;
+mod version;
