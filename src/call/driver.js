@@ -72,6 +72,10 @@
     }
   }, 200);
 
+  // A word every two seconds, whatever the call is doing: a page that stops saying anything has a
+  // stuck script (an endless loop, a debugger's pause), and c2c gives its call up.
+  setInterval(() => window.c2cReport?.(JSON.stringify({ type: "alive" })), 2000);
+
   // The audio clock at which what the far end sends from now on is captured.
   window.c2cAudioClock = () => context.currentTime + playout;
 

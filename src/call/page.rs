@@ -31,6 +31,8 @@ pub struct Page {
     context: Option<i64>,
     /// Whether this is the tab the browser opened at start.
     first: bool,
+    /// When c2c's page last called a binding (anything it says, its heartbeat included).
+    last_word: std::time::Instant,
 }
 
 impl Page {
@@ -48,6 +50,7 @@ impl Page {
                 origin,
                 context: None,
                 first,
+                last_word: std::time::Instant::now(),
             }),
             Err(err) => Err(match browser.log_tail() {
                 tail if tail.is_empty() => err.to_string(),
@@ -162,6 +165,7 @@ impl Page {
                         tracing::debug!("page: a binding called from another document, ignored");
                         continue;
                     }
+                    self.last_word = std::time::Instant::now();
                     if let Some(said) = binding(&event.params) {
                         return said;
                     }
@@ -187,6 +191,11 @@ impl Page {
                 _ => {}
             }
         }
+    }
+
+    /// When the page last said anything: a page whose script is stuck says nothing.
+    pub fn last_word(&self) -> std::time::Instant {
+        self.last_word
     }
 
     /// Keeps the context of the tab's top document when it is at c2c's origin. A navigation

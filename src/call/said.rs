@@ -71,6 +71,8 @@ enum Report {
         #[serde(default)]
         name: String,
     },
+    /// driver.js's heartbeat: it only shows the page's script runs (`Page::last_word`).
+    Alive,
 }
 
 /// What the page said.
@@ -171,6 +173,7 @@ pub(super) fn binding(params: &Value) -> Option<Said> {
                 let name: String = name.chars().take(40).collect();
                 (!name.is_empty()).then_some(Said::Warning(name))?
             }
+            Report::Alive => return None,
         }),
         _ => None,
     }

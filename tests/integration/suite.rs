@@ -193,24 +193,16 @@ fn shards_take_their_share_and_repeats_run_again() {
     );
 }
 
-#[test]
-fn ctrl_c_hangs_up_every_live_call() {
-    let edge = VoiceEdge::start(&[&format!("{ANSWER}=answer")]);
+/// A suite of one scenario run twice at once, each call 60 s long: interrupted once both are up,
+/// it must hang up both and exit 130.
+fn interrupt_two_long_calls(edge: &VoiceEdge, start: impl FnOnce(&str) -> crate::support::C2c) {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         "long.yaml",
         &format!("call: '{ANSWER}'\nhangup-after: 60s\n"),
     );
-    let running = edge
-        .test(&[
-            dir.path().join("long.yaml").to_str().unwrap(),
-            "--repeat",
-            "2",
-            "--jobs",
-            "2",
-        ])
-        .spawn();
+    let running = start(dir.path().to_str().unwrap()).spawn();
     edge.next("invite");
     edge.next("invite");
     std::thread::sleep(std::time::Duration::from_millis(1500));
@@ -222,42 +214,28 @@ fn ctrl_c_hangs_up_every_live_call() {
 }
 
 #[test]
+fn ctrl_c_hangs_up_every_live_call() {
+    let edge = VoiceEdge::start(&[&format!("{ANSWER}=answer")]);
+    interrupt_two_long_calls(&edge, |suite| {
+        edge.test(&[suite, "--repeat", "2", "--jobs", "2"])
+    });
+}
+
+#[test]
 fn ctrl_c_with_a_tunnel_puts_the_app_back_once_for_the_whole_suite() {
     use crate::ngrok_edge::{self, Edge};
     let mock = crate::twilio_mock::TwilioMock::start();
     let before = mock.voice_url();
     let ngrok = Edge::start(crate::fixtures::NGROK_AUTHTOKEN, &[crate::tunnel::URL]);
     let edge = VoiceEdge::start(&[&format!("{ANSWER}=answer")]);
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "long.yaml",
-        &format!("call: '{ANSWER}'\nhangup-after: 60s\n"),
-    );
-    let running = edge
-        .test(&[
-            dir.path().to_str().unwrap(),
-            "--tunnel",
-            "--repeat",
-            "2",
-            "--jobs",
-            "2",
-        ])
-        .against(&mock)
-        .env("C2C_NGROK_TEST_EDGE", &ngrok.addr)
-        .env("C2C_NGROK_TEST_CA", ngrok_edge::CA)
-        .spawn();
-    edge.next("invite");
-    edge.next("invite");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    assert_eq!(running.stop_with("INT"), Some(130));
-    for _ in 0..2 {
-        let call = edge.next("call");
-        assert_eq!(call["dials"][0]["status"], "completed", "hung up: {call}");
-    }
-    let voice_urls = mock.voice_urls_written();
+    interrupt_two_long_calls(&edge, |suite| {
+        edge.test(&[suite, "--tunnel", "--repeat", "2", "--jobs", "2"])
+            .against(&mock)
+            .env("C2C_NGROK_TEST_EDGE", &ngrok.addr)
+            .env("C2C_NGROK_TEST_CA", ngrok_edge::CA)
+    });
     assert_eq!(
-        voice_urls,
+        mock.voice_urls_written(),
         [format!("{}/voice", crate::tunnel::URL), before.clone()],
         "pointed at the tunnel once for both calls, then put back"
     );

@@ -26,8 +26,9 @@ const ANSWER_GUARD: f64 = 0.06;
 const LAST_WORDS: Duration = Duration::from_secs(10);
 /// How long a page that was told to hang up has to say it did.
 const HANG_UP_GRACE: Duration = Duration::from_secs(5);
-/// In a call the page speaks several times a second (what it hears, a quality sample each
-/// second): this long without a word, its script is stuck and the call is given up on.
+/// Once it has started, the page says something at least every two seconds (driver.js), and
+/// several times a second in a call: this long without a word, its script is stuck (an endless
+/// loop, a debugger's pause) and the call is given up on.
 const PAGE_QUIET: Duration = Duration::from_secs(10);
 const UNREACHABLE: &str = "Twilio cannot be reached from here: the page's Voice SDK got no answer from Twilio's signalling. Check this machine's internet connection (or firewall).";
 /// The SDK's codes for Twilio out of reach (the page's errors.js lists the same).
@@ -91,8 +92,6 @@ pub struct Session<'a> {
     events: mpsc::UnboundedSender<RunEvent>,
     /// From the answer on, when the call listens for words.
     transcriber: Option<Transcriber>,
-    /// When the page last said anything.
-    last_word: Instant,
 }
 
 impl<'a> Session<'a> {
@@ -128,7 +127,6 @@ impl<'a> Session<'a> {
             cut: false,
             events,
             transcriber: None,
-            last_word: Instant::now(),
         }
     }
 
@@ -156,6 +154,7 @@ impl<'a> Session<'a> {
     async fn pump(&mut self, until: Instant) -> bool {
         let cut_off = self.cut_off.filter(|_| !self.cut);
         let wake = cut_off.map_or(until, |c| c.min(until));
+        let stuck = self.page.last_word() + PAGE_QUIET;
         tokio::select! {
             said = self.page.next() => self.hear(said),
             spoken = next_words(&mut self.transcriber) => match spoken {
@@ -175,9 +174,7 @@ impl<'a> Session<'a> {
                     self.hang_up().await;
                 }
             }
-            () = tokio::time::sleep_until((self.last_word + PAGE_QUIET).into()),
-                if self.lived.answered_at.is_some() && !self.over() =>
-            {
+            () = tokio::time::sleep_until(stuck.into()), if self.phase.is_some() && !self.over() => {
                 // A stuck page would not hang up either: closing its tab ends the call.
                 self.end(Ending::Gone(format!(
                     "the page stopped responding: not a word from it for {}s",
@@ -202,7 +199,6 @@ impl<'a> Session<'a> {
     }
 
     fn hear(&mut self, said: Said) {
-        self.last_word = Instant::now();
         match said {
             Said::Audio {
                 arrived,
