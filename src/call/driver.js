@@ -1,9 +1,10 @@
 // Injected by `c2c call` into its page before the page's own scripts run
 // (Page.addScriptToEvaluateOnNewDocument). The page's microphone becomes what c2c plays, and what
 // the page hears goes back to c2c through the c2cAudio binding, 16 kHz mono 16-bit PCM in base64,
-// after the time its first sample was captured on the audio clock ("SECONDS BASE64"). The page
-// marks its states on the same clock (window.c2cAudioClock), so c2c can tell what was heard
-// before the answer (ringback played as early media) from what came after it.
+// after what the audio clock read as it was handed over and its first sample's number
+// ("SECONDS POSITION BASE64"). The page marks its states on the same clock
+// (window.c2cAudioClock), so c2c can tell what was heard before the answer (ringback played as
+// early media) from what came after it.
 (() => {
   // The page places the call as it opens: c2c drives it, which no link can ask for.
   window.c2cAutocall = true;
@@ -84,14 +85,14 @@
     // ScriptProcessor, not an AudioWorklet: a worklet's module would need a URL the page's
     // policy allows, and 128 ms of latency is nothing here.
     const tap = context.createScriptProcessor(2048, 1, 1);
-    // The processor hands over every sample, in order: counting them is the audio clock, once
-    // anchored (its first block ended about when it is handed over).
-    let anchor;
+    // The processor hands over every sample, in order. Each block goes with its first sample's
+    // number and what the audio clock read as it was handed over: c2c works out from all of them
+    // where sample 0 was captured (a block handed over late, the page busy, says little).
     let counted = 0;
     tap.onaudioprocess = (event) => {
       const input = event.inputBuffer.getChannelData(0);
-      anchor ??= context.currentTime - input.length / RATE;
-      const captured = anchor + counted / RATE;
+      const handed = context.currentTime;
+      const position = counted;
       counted += input.length;
       const pcm = new Int16Array(input.length);
       for (let i = 0; i < input.length; i += 1) {
@@ -100,7 +101,7 @@
       const bytes = new Uint8Array(pcm.buffer);
       let text = "";
       for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      window.c2cAudio?.(`${captured.toFixed(6)} ${btoa(text)}`);
+      window.c2cAudio?.(`${handed.toFixed(6)} ${position} ${btoa(text)}`);
     };
     // A processor runs only when connected onwards; through a muted gain, nothing is played.
     const silent = context.createGain();

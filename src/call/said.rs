@@ -100,11 +100,12 @@ pub enum Said {
     Quality(Sample),
     /// A quality warning, by the SDK's name for it.
     Warning(String),
-    /// Audio it heard (16 kHz mono): when it arrived here, and when its first sample was
-    /// captured on the page's audio clock (seconds).
+    /// Audio it heard (16 kHz mono): when it arrived here, what the page's audio clock read
+    /// (seconds) when the page handed it over, and the page's number for its first sample.
     Audio {
         arrived: Instant,
-        captured: f64,
+        handed: f64,
+        position: u64,
         samples: Vec<i16>,
     },
     /// The browser closed or the page crashed.
@@ -119,17 +120,19 @@ pub(super) fn binding(params: &Value) -> Option<Said> {
     let payload = params["payload"].as_str()?;
     match params["name"].as_str()? {
         "c2cAudio" => {
-            // "CAPTURED BASE64": see driver.js.
-            let (captured, base64) = payload.split_once(' ')?;
-            let captured: f64 = captured.parse().ok().filter(|t: &f64| t.is_finite())?;
-            let bytes = STANDARD.decode(base64).ok()?;
+            // "HANDED POSITION BASE64": see driver.js.
+            let mut parts = payload.splitn(3, ' ');
+            let handed: f64 = parts.next()?.parse().ok().filter(|t: &f64| t.is_finite())?;
+            let position: u64 = parts.next()?.parse().ok()?;
+            let bytes = STANDARD.decode(parts.next()?).ok()?;
             let samples = bytes
                 .chunks_exact(2)
                 .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
                 .collect();
             Some(Said::Audio {
                 arrived: Instant::now(),
-                captured,
+                handed,
+                position,
                 samples,
             })
         }
@@ -237,15 +240,19 @@ mod tests {
     }
 
     #[test]
-    fn audio_comes_with_when_it_was_captured() {
-        let said = binding(&json!({ "name": "c2cAudio", "payload": "1.5 AAABAA==" }));
+    fn audio_comes_with_when_it_was_handed_over_and_where_it_starts() {
+        let said = binding(&json!({ "name": "c2cAudio", "payload": "1.5 4096 AAABAA==" }));
         let Some(Said::Audio {
-            captured, samples, ..
+            handed,
+            position,
+            samples,
+            ..
         }) = said
         else {
             panic!("audio");
         };
-        assert_eq!((captured, samples), (1.5, vec![0, 1]));
+        assert_eq!((handed, position, samples), (1.5, 4096, vec![0, 1]));
         assert!(binding(&json!({ "name": "c2cAudio", "payload": "AAABAA==" })).is_none());
+        assert!(binding(&json!({ "name": "c2cAudio", "payload": "1.5 AAABAA==" })).is_none());
     }
 }

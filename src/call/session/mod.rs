@@ -202,10 +202,11 @@ impl<'a> Session<'a> {
         match said {
             Said::Audio {
                 arrived,
-                captured,
+                handed,
+                position,
                 samples,
             } => {
-                self.lived.heard.push(arrived, captured, &samples);
+                self.lived.heard.push(arrived, handed, position, &samples);
                 if let (Some(transcriber), Some(answer)) =
                     (&mut self.transcriber, self.lived.answered_clock)
                 {

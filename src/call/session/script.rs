@@ -169,23 +169,27 @@ impl Session<'_> {
                     .heard
                     .clock_at(started)
                     .max(self.lived.answered_clock.unwrap_or(0.0));
+                // The timeout bounds the audio listened to as well as the wait: a step that began
+                // late (its answer reported late) must not hear past its window.
+                let until = from + timeout.as_secs_f64();
                 let listening = Listening::start(Ear::new(listen), waited.to_string());
-                self.listen(listening, from, deadline).await
+                self.listen(listening, from, until, deadline).await
             }
         }
     }
 
-    /// Feeds `listening` what the page hears from `from` (its audio clock) until it is
-    /// satisfied, the deadline passes, or the call ends. The listener works on a thread of its
+    /// Feeds `listening` what the page hears from `from` to `until` (its audio clock) until it
+    /// is satisfied, the deadline passes, or the call ends. The listener works on a thread of its
     /// own: the page's words, hang-up and Ctrl-C never wait for it.
     async fn listen(
         &mut self,
         mut listening: Listening,
         from: f64,
+        until: f64,
         deadline: Instant,
     ) -> Result<String, String> {
         loop {
-            listening.feed(self.lived.heard.since(from));
+            listening.feed(self.lived.heard.between(from, until));
             if let Some(why) = self.why_over() {
                 return Err(why);
             }
@@ -194,7 +198,7 @@ impl Session<'_> {
                 more = self.pump(deadline) => if !more { break },
             }
         }
-        listening.feed(self.lived.heard.since(from));
+        listening.feed(self.lived.heard.between(from, until));
         match listening.finish(VERDICT_WAIT).await {
             Decision::Heard(found) => Ok(found),
             Decision::NotHeard(why) => Err(why),
