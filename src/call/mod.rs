@@ -10,8 +10,8 @@
 //! - `page`: a page as c2c drives it (`driver.js` is injected into it); `said`: what it reports,
 //!   typed and checked
 //! - `spec`: what a call is to do; `session`: one call's life, its steps included
-//! - `audio`: what the page heard, timed on its audio clock, and how to measure it; `ear`: the
-//!   steps that listen, each on a thread of its own (`listening`)
+//! - `heard`: what the page heard, timed on its audio clock; `audio`: how to measure it (and WAV
+//!   files); `ear`: the steps that listen, each on a thread of its own (`listening`)
 //! - `transcriber`: the far end's words, from the answer on (`speech` recognises them)
 //! - `quality`: the SDK's samples of the call's network quality, summarised, and a floor
 //! - `report`: outcome, JSON, JUnit
@@ -21,6 +21,7 @@ mod browser;
 mod cancel;
 mod cdp;
 mod ear;
+mod heard;
 mod listening;
 mod page;
 mod quality;

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use super::audio::{Heard, RATE};
+use super::audio::RATE;
+use super::heard::Heard;
 use super::page::Page;
 use super::quality::Sample;
 use super::report::{StepResult, TwilioError};
