@@ -5,7 +5,7 @@
 //!
 //! ```yaml
 //! call: "+18005550199"      # or client:alice
-//! play: greeting.wav        # paths are from the file's folder
+//! play: greeting.wav        # paths are from the file's folder, and stay in the suite's
 //! digits: 1w2
 //! timeout: 30s
 //! hangup-after: 2m
@@ -22,7 +22,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::{Action, Step, StepSpec, check_digits, duration};
+use super::paths::{self, Use};
+use super::{Action, Step, StepSpec, bounded, check_digits, time_limit};
 
 /// What a scenario file says; `None` where it says nothing (the command line may).
 #[derive(Debug, Default)]
@@ -77,8 +78,19 @@ impl Word {
 }
 
 impl Scenario {
+    /// Reads the scenario file at `path`, within limits (`bounded`), its paths from its folder
+    /// and inside `root` (`paths`): the folder given to `c2c test`, or the file's own folder.
+    pub fn read(path: &Path, root: &Path) -> Result<Scenario, String> {
+        let text = bounded::read(path)?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let scenario = Scenario::parse(&text, dir)?;
+        scenario.stays_inside(root)?;
+        Ok(scenario)
+    }
+
     /// Reads a scenario file's text; `dir` is its folder, which its paths are relative to.
     pub fn parse(yaml: &str, dir: &Path) -> Result<Scenario, String> {
+        bounded::check(yaml)?;
         let docs = YamlLoader::load_from_str(yaml).map_err(|err| {
             let at = err.marker();
             format!(
@@ -99,10 +111,6 @@ impl Scenario {
         }
         let written: Written =
             serde_json::from_value(json_of(doc)).map_err(|err| err.to_string())?;
-        let from_here = |path: String| match Path::new(&path).is_absolute() {
-            true => PathBuf::from(path),
-            false => dir.join(path),
-        };
         let steps = written
             .steps
             .unwrap_or_default()
@@ -112,13 +120,11 @@ impl Scenario {
                 serde_json::from_value::<StepSpec>(item)
                     .map_err(|err| err.to_string())
                     .and_then(|spec| Step::from_spec(&spec))
-                    .map(|mut step| {
-                        if let Action::Play(path) = &mut step.action
-                            && path.is_relative()
-                        {
-                            *path = dir.join(&*path);
+                    .and_then(|mut step| {
+                        if let Action::Play(path) = &mut step.action {
+                            *path = paths::from_file("play", &path.to_string_lossy(), dir)?;
                         }
-                        step
+                        Ok(step)
                     })
                     .map_err(|why| format!("step {}: {why}", i + 1))
             })
@@ -128,16 +134,8 @@ impl Scenario {
             check_digits(digits).map_err(|why| format!("digits: {digits:?}: {why}"))?;
         }
         let time = |key: &str, word: Option<Word>| -> Result<Option<Duration>, String> {
-            word.map(|w| {
-                let text = w.text();
-                duration(&text)
-                    .ok()
-                    .filter(|d| !d.is_zero())
-                    .ok_or_else(|| {
-                        format!("{key}: {text:?} is not a duration: write it as 30s, 2m or 1m30s")
-                    })
-            })
-            .transpose()
+            word.map(|w| time_limit(&w.text()).map_err(|why| format!("{key}: {why}")))
+                .transpose()
         };
         let call = written.call.map(Word::text).map(|c| c.trim().to_owned());
         if call.as_deref() == Some("") {
@@ -157,16 +155,36 @@ impl Scenario {
                 )
             }
         };
+        let from_here = |key: &str, written: Option<String>| {
+            written
+                .map(|path| paths::from_file(key, &path, dir))
+                .transpose()
+        };
         Ok(Scenario {
             call,
             quality_mos,
-            play: written.play.map(from_here),
+            play: from_here("play", written.play)?,
             digits,
             timeout: time("timeout", written.timeout)?,
             hangup_after: time("hangup-after", written.hangup_after)?,
-            record: written.record.map(from_here),
+            record: from_here("record", written.record)?,
             steps,
         })
+    }
+
+    /// Whether every path the file names stays inside `root` (`paths::inside`).
+    fn stays_inside(&self, root: &Path) -> Result<(), String> {
+        let played = self.steps.iter().filter_map(|step| match &step.action {
+            Action::Play(path) => Some(path),
+            _ => None,
+        });
+        for path in self.play.iter().chain(played) {
+            paths::inside("play", path, root, Use::Read)?;
+        }
+        if let Some(path) = &self.record {
+            paths::inside("record", path, root, Use::Write)?;
+        }
+        Ok(())
     }
 }
 
@@ -218,6 +236,30 @@ mod tests {
     }
 
     #[test]
+    fn a_suite_shares_its_sounds_and_records_in_subfolders() {
+        let suite = tempfile::tempdir().unwrap();
+        let root = suite.path();
+        for dir in ["sounds", "billing/out"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        std::fs::write(root.join("sounds/hello.wav"), b"RIFF").unwrap();
+        let file = root.join("billing/menu.yaml");
+        std::fs::write(
+            &file,
+            "play: ../sounds/hello.wav\nrecord: out/heard.wav\nsteps: ['play ../sounds/hello.wav']\n",
+        )
+        .unwrap();
+        let s = Scenario::read(&file, root).unwrap();
+        assert_eq!(s.record, Some(root.join("billing/out/heard.wav")));
+        // The file's own folder is the limit when it is run alone.
+        let why = Scenario::read(&file, &root.join("billing")).unwrap_err();
+        assert!(
+            why.starts_with("play: ") && why.contains("leads out of"),
+            "{why}"
+        );
+    }
+
+    #[test]
     fn mistakes_in_a_file_are_named() {
         for (yaml, says) in [
             ("cal: '+1'\nsteps: []\n", "unknown field `cal`"),
@@ -239,5 +281,96 @@ mod tests {
                 .call
                 .is_none()
         );
+    }
+}
+
+/// Arbitrary input, as a hostile or broken file or flag would give it: the reader and the
+/// `--step` parser answer every one with a scenario or an error, never a panic.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Pieces a scenario is made of, and the ones that broke c2c before: huge and odd numbers,
+    /// anchors and aliases, control characters, paths that climb.
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "call: ",
+            "steps:",
+            "\n",
+            "  - ",
+            "- ",
+            "timeout: ",
+            "hangup-after: ",
+            "play: ",
+            "record: ",
+            "digits: ",
+            "quality: {mos: ",
+            "}",
+            "[",
+            "]",
+            "{",
+            ":",
+            ", ",
+            "'",
+            "\"",
+            "wait ",
+            "press ",
+            "expect-tone ",
+            "expect-speech ",
+            "wait-for-prompt ",
+            "play ",
+            "hangup",
+            "timeout=",
+            "for=",
+            "quiet=",
+            "similarity=",
+            "1e20",
+            "1e-300",
+            "-1",
+            "NaN",
+            "inf",
+            "18446744073709551615",
+            "0",
+            "30s",
+            "2m",
+            "9999999h",
+            "1000",
+            "&a ",
+            "*a",
+            "&b ",
+            "*b",
+            "../",
+            "/etc/passwd",
+            "a.wav",
+            "\u{0}",
+            "\u{1b}[2J",
+            "\t",
+            "é",
+            "+14155550100",
+            "client:alice",
+            "#",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        #[test]
+        fn any_scenario_text_is_read_or_refused(pieces in prop::collection::vec(piece(), 0..40)) {
+            let _ = Scenario::parse(&pieces.concat(), Path::new("suite"));
+        }
+
+        #[test]
+        fn any_step_text_is_read_or_refused(pieces in prop::collection::vec(piece(), 0..12)) {
+            let _ = super::super::parse(&pieces.concat());
+        }
+
+        #[test]
+        fn any_characters_are_read_or_refused(text in "\\PC{0,200}") {
+            let _ = Scenario::parse(&text, Path::new(""));
+            let _ = super::super::parse(&text);
+        }
     }
 }

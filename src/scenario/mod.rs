@@ -4,7 +4,7 @@
 //! `Step::from_spec` checks against `KINDS`. Adding a step is a row of `KINDS`, its variant of
 //! `Action` (or of `Listen`, with its listener in call/ear.rs) and its arm in `action`. A
 //! scenario file (the call, its options and its steps, for `c2c test` and `c2c call --scenario`)
-//! is read by `file`.
+//! is read by `file`, within limits (`bounded`), its paths kept inside the suite (`paths`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod bounded;
 mod file;
+mod paths;
 pub use file::{Scenario, parse_scenario};
 
 /// What a step does once the call is answered.
@@ -296,6 +298,15 @@ impl Step {
 
     /// Checks `spec` against its kind: its value, its options, and what they mean.
     pub fn from_spec(spec: &StepSpec) -> Result<Step, String> {
+        let text = spec.to_string();
+        // A step is named verbatim in every report and progress line: a newline or an escape
+        // sequence in it could forge a line there.
+        if text.contains(char::is_control) {
+            return Err(format!(
+                "{:?} holds a control character: write the step on one line, in plain text",
+                text
+            ));
+        }
         let name = spec.name.as_str();
         let kind = KINDS
             .iter()
@@ -368,7 +379,7 @@ impl Step {
             _ => Action::HangUp,
         };
         Ok(Step {
-            text: spec.to_string(),
+            text,
             action,
             timeout,
         })
@@ -428,16 +439,38 @@ pub fn parse(text: &str) -> Result<Step, String> {
     Step::from_spec(&text.parse()?)
 }
 
-/// `2s`, `500ms`, `1m`; a bare number is seconds.
+/// The longest duration c2c takes anywhere (a step, a timeout, `--hangup-after`): a day. Longer
+/// is a typo or a hostile file, and would overflow the clocks it is added to.
+pub const LONGEST: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `2s`, `500ms`, `1m`; a bare number is seconds; from 0 to `LONGEST`.
 pub fn duration(text: &str) -> Result<Duration, String> {
-    if let Ok(seconds) = text.parse::<f64>()
-        && seconds.is_finite()
-        && seconds >= 0.0
-    {
-        return Ok(Duration::from_secs_f64(seconds));
+    let parsed = match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds.is_nan() || seconds < 0.0 => None,
+        // Compared before it is made a Duration, which panics past u64::MAX seconds.
+        Ok(seconds) => Some(match seconds <= LONGEST.as_secs_f64() {
+            true => Duration::from_secs_f64(seconds),
+            false => LONGEST + Duration::from_secs(1),
+        }),
+        Err(_) => humantime::parse_duration(text.trim()).ok(),
+    };
+    match parsed {
+        Some(d) if d <= LONGEST => Ok(d),
+        Some(_) => Err(format!(
+            "{text:?} is longer than a day: durations run from 0 to 24h"
+        )),
+        None => Err(format!("{text:?} is not a duration such as 2s or 500ms")),
     }
-    humantime::parse_duration(text)
-        .map_err(|_| format!("{text:?} is not a duration such as 2s or 500ms"))
+}
+
+/// A timeout or a limit on a call: a `duration` above zero.
+pub fn time_limit(text: &str) -> Result<Duration, String> {
+    match duration(text)? {
+        d if d.is_zero() => Err(format!(
+            "{text:?} is no time at all: write it as 30s, 2m or 1m30s"
+        )),
+        d => Ok(d),
+    }
 }
 
 #[cfg(test)]
@@ -517,6 +550,12 @@ mod tests {
             ("press 1 quiet=2s", "has no option \"quiet\""),
             ("expect-speech", "needs a phrase"),
             ("expect-speech \"...\"", "needs words to listen for"),
+            ("expect-speech \"a\nb\"", "holds a control character"),
+            ("expect-speech \"a\u{1b}[2Jb\"", "holds a control character"),
+            ("wait 1e20", "longer than a day"),
+            ("expect-tone 1000 timeout=1e19", "longer than a day"),
+            ("wait NaN", "not a duration"),
+            ("wait 25h", "longer than a day"),
             (
                 "wait-for-prompt hello similarity=2",
                 "similarity=2: use a number from 0 to 1",

@@ -28,4 +28,5 @@ mod speech;
 mod suite;
 mod token;
 mod tunnel;
+mod untrusted;
 mod version;

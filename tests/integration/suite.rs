@@ -36,12 +36,12 @@ fn a_suite_runs_its_calls_at_once_and_reports_each() {
     let edge = VoiceEdge::start(&[&format!("{IVR}=ivr"), &format!("{BUSY}=busy")]);
     let dir = tempfile::tempdir().unwrap();
     let suite = dir.path().join("ivr");
-    std::fs::create_dir(&suite).unwrap();
+    std::fs::create_dir_all(suite.join("recordings")).unwrap();
     write(
         &suite,
         "a-menu.yaml",
         &format!(
-            "call: '{IVR}'\nrecord: menu.wav\nsteps:\n  - wait-for-silence\n  - press 2\n  - expect-tone 700\n"
+            "call: '{IVR}'\nrecord: recordings/menu.wav\nsteps:\n  - wait-for-silence\n  - press 2\n  - expect-tone 700\n"
         ),
     );
     write(
@@ -94,8 +94,8 @@ fn a_suite_runs_its_calls_at_once_and_reports_each() {
         calls[0]
     );
     assert!(
-        suite.join("menu.wav").is_file(),
-        "the recording is kept beside its scenario"
+        suite.join("recordings/menu.wav").is_file(),
+        "the recording is kept in the scenario's folder, a subfolder too"
     );
     let sids: Vec<&str> = calls
         .iter()

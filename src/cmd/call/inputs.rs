@@ -66,14 +66,9 @@ fn scenario_file(args: &CallArgs) -> Result<Scenario, Error> {
     let Some(path) = &args.scenario else {
         return Ok(Scenario::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|err| {
-        Error::Input(format!(
-            "--scenario {}: cannot read it: {err}",
-            path.display()
-        ))
-    })?;
-    let dir = path.parent().unwrap_or(Path::new(""));
-    Scenario::parse(&text, dir)
+    // Its paths stay inside its own folder.
+    let root = path.parent().unwrap_or(Path::new(""));
+    Scenario::read(path, root)
         .map_err(|why| Error::Input(format!("--scenario {}: {why}", path.display())))
 }
 
@@ -111,14 +106,7 @@ fn check_outputs(outputs: &Outputs) -> Result<(), Error> {
     Ok(())
 }
 
-/// A flag's duration, read as a step's are; zero is no duration for these.
+/// A flag's time limit, read as a scenario's are.
 fn duration(flag: &str, text: &str) -> Result<Duration, Error> {
-    scenario::duration(text)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            Error::Input(format!(
-                "{flag} {text:?} is not a duration: write it as 30s, 2m or 1m30s"
-            ))
-        })
+    scenario::time_limit(text).map_err(|why| Error::Input(format!("{flag} {why}")))
 }

@@ -24,15 +24,24 @@ pub struct Planned {
 impl Planned {
     /// How progress lines and the summary name it.
     pub fn name(&self, repeat: usize) -> String {
+        let file = crate::printable::path(&self.file);
         match repeat {
-            1 => self.file.display().to_string(),
-            _ => format!("{} #{}", self.file.display(), self.run),
+            1 => file,
+            _ => format!("{file} #{}", self.run),
         }
     }
 }
 
+/// A scenario file of the suite, and the folder its paths may not leave: the folder given to
+/// `c2c test` that holds it, or the file's own folder when the file was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub file: PathBuf,
+    pub root: PathBuf,
+}
+
 /// The scenario files `paths` name: files as given, folders as their *.yaml (and *.yml), sorted.
-pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+pub fn files(paths: &[PathBuf]) -> Result<Vec<Found>, Error> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -50,9 +59,15 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
                 )));
             }
             found.sort();
-            files.extend(found);
+            files.extend(found.into_iter().map(|file| Found {
+                file,
+                root: path.clone(),
+            }));
         } else if path.is_file() {
-            files.push(path.clone());
+            files.push(Found {
+                file: path.clone(),
+                root: path.parent().unwrap_or(Path::new("")).to_owned(),
+            });
         } else {
             return Err(Error::Input(format!(
                 "{}: no such file or folder",
@@ -65,7 +80,7 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 
 /// `--shard I/N`: the I-th of N shares (1-based), by position in the sorted suite, so that
 /// every machine of a matrix, given the same files, takes its own and all are taken once.
-pub fn shard(files: Vec<PathBuf>, shard: Option<&str>) -> Result<Vec<PathBuf>, Error> {
+pub fn shard<T>(files: Vec<T>, shard: Option<&str>) -> Result<Vec<T>, Error> {
     let Some(text) = shard else {
         return Ok(files);
     };
@@ -91,12 +106,10 @@ pub fn shard(files: Vec<PathBuf>, shard: Option<&str>) -> Result<Vec<PathBuf>, E
 }
 
 /// Reads `file` into its calls, one per run.
-pub fn calls(file: &Path, repeat: usize) -> Result<Vec<Planned>, Error> {
+pub fn calls(found: &Found, repeat: usize) -> Result<Vec<Planned>, Error> {
+    let file = &found.file;
     let named = |why: String| Error::Input(format!("{}: {why}", file.display()));
-    let text =
-        std::fs::read_to_string(file).map_err(|err| named(format!("cannot read it: {err}")))?;
-    let dir = file.parent().unwrap_or(Path::new(""));
-    let scenario = Scenario::parse(&text, dir).map_err(named)?;
+    let scenario = Scenario::read(file, &found.root).map_err(named)?;
     let Some(target) = scenario.call.clone() else {
         return Err(named(
             "it has no call: say whom it calls, such as call: \"+14155552671\" or call: client:alice".to_owned(),
@@ -190,9 +203,10 @@ mod tests {
             std::fs::write(dir.path().join(name), "call: '+1'\n").unwrap();
         }
         let found = files(&[dir.path().to_owned()]).unwrap();
+        assert!(found.iter().all(|f| f.root == dir.path()));
         let found: Vec<_> = found
             .iter()
-            .map(|f| f.file_name().unwrap().to_owned())
+            .map(|f| f.file.file_name().unwrap().to_owned())
             .collect();
         assert_eq!(found, ["a.yaml", "b.yaml", "c.yml"]);
         assert_eq!(
