@@ -3,6 +3,9 @@
 use crate::settings::SettingsError;
 use crate::token::TokenError;
 
+/// The exit status of a run in which c2c itself failed: sysexits' EX_SOFTWARE.
+pub const BUG: u8 = 70;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
@@ -27,6 +30,9 @@ pub enum Error {
     /// Anything else that stopped the command, already phrased for the user.
     #[error("{0}")]
     Failed(String),
+    /// c2c itself failed (a panic, caught): a bug, reported with what was still done.
+    #[error("{0}")]
+    Bug(String),
     /// How a scripted call ended, when it is not a plain success: its own exit status.
     #[error("{message}")]
     Outcome { code: u8, message: String },
@@ -42,6 +48,14 @@ impl From<TokenError> for Error {
 }
 
 impl Error {
+    /// A panic caught in `during`, as the error a command ends with.
+    pub fn bug(during: &str, panic: &(dyn std::any::Any + Send)) -> Error {
+        let what = panic_message(panic);
+        Error::Bug(format!(
+            "c2c failed inside {during}: {what} (a bug in c2c: please report it)"
+        ))
+    }
+
     /// The exit status, as the README documents it.
     pub fn exit_code(&self) -> u8 {
         match self {
@@ -50,7 +64,17 @@ impl Error {
             Error::Settings(_) | Error::Browser(_) | Error::Speech(_) => 3,
             Error::Remote(_) => 4,
             Error::Server(_) => 9,
+            Error::Bug(_) => BUG,
             Error::Outcome { code, .. } => *code,
         }
     }
+}
+
+/// What a panic said, when it said it in words.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic")
 }

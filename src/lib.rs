@@ -16,7 +16,8 @@
 //!   steps: one `StepSpec` for `--step` text and YAML), `browsers` (where c2c call finds one),
 //!   `speech` (the far end's words, recognised on this machine)
 //! - primitives: `secret`, `sid`, `clock`, `crypto` (ring for TLS, tokens and signatures),
-//!   `error`, `logging`, `stdout` (output a closed pipe ends quietly)
+//!   `error`, `logging`, `stdout` (output a closed pipe ends quietly), `printable` (untrusted text
+//!   shown on one line)
 
 pub mod cli;
 pub mod cmd;
@@ -49,6 +50,7 @@ pub mod clock;
 pub mod crypto;
 pub mod error;
 pub mod logging;
+pub mod printable;
 pub mod secret;
 pub mod sid;
 pub mod stdout;

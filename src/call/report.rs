@@ -90,6 +90,8 @@ pub struct Report {
     pub message: String,
     pub error: Option<TwilioError>,
     pub steps: Vec<StepResult>,
+    /// Shown lossily where the path is not UTF-8 (a report is never dropped for its name).
+    #[serde(serialize_with = "lossy")]
     pub recording: Option<PathBuf>,
     /// The far end's words, one entry per utterance, timed from the answer; present when the
     /// call had speech steps or `--transcribe`.
@@ -97,6 +99,13 @@ pub struct Report {
     pub transcript: Option<Vec<Spoken>>,
     /// The call's network quality as the Voice SDK measured it, when it did.
     pub quality: Option<Quality>,
+}
+
+fn lossy<S: serde::Serializer>(path: &Option<PathBuf>, to: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(path) => to.serialize_some(&path.to_string_lossy()),
+        None => to.serialize_none(),
+    }
 }
 
 impl Report {
@@ -152,7 +161,7 @@ pub fn junit_suites(suites: &[Suite]) -> String {
                 let all = || runs.iter().flat_map(|(_, cases)| cases.iter());
                 let count = |status| all().filter(|s| s.status == status).count();
                 let total: f64 = all().map(|s| s.seconds).sum();
-                let name = suite.name.as_str();
+                let name = &*xml_text(&suite.name);
                 w.create_element("testsuite")
                     .with_attribute(("name", name))
                     .with_attribute(("tests", all().count().to_string().as_str()))
@@ -178,7 +187,9 @@ pub fn junit_suites(suites: &[Suite]) -> String {
                         if !heard.is_empty() {
                             // The far end's words, for whoever reads why a step failed.
                             w.create_element("system-out")
-                                .write_text_content(BytesText::new(&heard.join("\n\n")))?;
+                                .write_text_content(BytesText::new(&xml_text(
+                                    &heard.join("\n\n"),
+                                )))?;
                         }
                         Ok(())
                     })?;
@@ -196,7 +207,8 @@ fn test_case(
     case: &StepResult,
     report: &Report,
 ) -> std::io::Result<()> {
-    let name = format!("{label}{}: {}", index + 1, case.step);
+    let name = xml_text(&format!("{label}{}: {}", index + 1, case.step)).into_owned();
+    let detail = &*xml_text(&case.detail);
     w.create_element("testcase")
         .with_attribute(("classname", suite))
         .with_attribute(("name", name.as_str()))
@@ -227,23 +239,20 @@ fn test_case(
             match case.status {
                 StepStatus::Failed => {
                     w.create_element("failure")
-                        .with_attribute(("message", case.detail.as_str()))
-                        .write_text_content(BytesText::new(&case.detail))?;
+                        .with_attribute(("message", detail))
+                        .write_text_content(BytesText::new(detail))?;
                 }
                 StepStatus::Skipped => {
                     w.create_element("skipped")
-                        .with_attribute(("message", case.detail.as_str()))
+                        .with_attribute(("message", detail))
                         .write_empty()?;
                 }
                 StepStatus::Passed => {}
             }
-            let mut out = case.detail.clone();
-            if let Some(recording) = &report.recording {
-                // Jenkins' and GitLab's convention for a file attached to a test case.
-                out.push_str(&format!(
-                    "\n[[ATTACHMENT|{}]]",
-                    absolute(recording).display()
-                ));
+            let mut out = detail.to_owned();
+            if let Some(attached) = report.recording.as_deref().and_then(attachment) {
+                out.push('\n');
+                out.push_str(&attached);
             }
             w.create_element("system-out")
                 .write_text_content(BytesText::new(out.trim()))?;
@@ -264,8 +273,32 @@ pub fn transcript_text(transcript: &[Spoken]) -> String {
     format!("transcript:\n{}", lines.join("\n"))
 }
 
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+/// The line Jenkins and GitLab read as a file attached to a test case, for the recording c2c
+/// wrote: one line, for a path that can be written on one (CI would read a second
+/// `[[ATTACHMENT|…]]` in a path as another file to attach).
+fn attachment(recording: &Path) -> Option<String> {
+    let path = std::path::absolute(recording).unwrap_or_else(|_| recording.to_owned());
+    let path = path.to_str()?;
+    (!path.contains(char::is_control) && !path.contains("]]"))
+        .then(|| format!("[[ATTACHMENT|{path}]]"))
+}
+
+/// `text` with the characters XML 1.0 does not allow (control characters other than tab and
+/// line ends, U+FFFE and U+FFFF) shown escaped, so that the report always parses: CI rejects an
+/// ill-formed one whole.
+fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
+    if text.chars().all(allowed) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| match allowed(c) {
+                true => c.to_string(),
+                false => c.escape_unicode().to_string(),
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -338,6 +371,30 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains("[[ATTACHMENT|/tmp/call.wav]]"), "{xml}");
+    }
+
+    #[test]
+    fn junit_always_parses_and_attaches_one_file_on_one_line() {
+        let mut hostile = report(vec![step(
+            "expect-speech \"a\u{1}b\u{1b}[2J\"",
+            StepStatus::Failed,
+            "heard \u{0}nothing\u{ffff}",
+        )]);
+        hostile.recording = Some(PathBuf::from("/tmp/a\n[[ATTACHMENT|/etc/hostname]].wav"));
+        let xml = junit_suites(&[Suite {
+            name: "suite/x\u{7}.yaml".into(),
+            calls: vec![&hostile],
+        }]);
+        // Every character one XML 1.0 allows (CI's parsers reject the file whole otherwise).
+        assert!(
+            !xml.chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')),
+            "{xml:?}"
+        );
+        assert!(!xml.contains('\u{ffff}'), "{xml:?}");
+        assert!(xml.contains("x\\u{7}.yaml"), "{xml}");
+        assert!(!xml.contains("ATTACHMENT"), "{xml}");
+        assert_eq!(xml.matches("<testcase ").count(), 1, "{xml}");
     }
 
     #[test]

@@ -41,16 +41,18 @@ pub struct TestArgs {
     #[arg(value_name = "PATH", required = true, num_args = 1..)]
     pub paths: Vec<PathBuf>,
 
-    /// Calls in flight at once, in one browser [default: 4 a CPU core, at most 16]
-    #[arg(long, value_name = "N")]
+    /// Calls in flight at once, in one browser, from 1 to 100 [default: 4 a CPU core, at most
+    /// 16]
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100))]
     pub jobs: Option<usize>,
 
-    /// Run each scenario this many times
-    #[arg(long, value_name = "K", default_value = "1")]
+    /// Run each scenario this many times, from 1 to 1000
+    #[arg(long, value_name = "K", default_value = "1", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
     pub repeat: usize,
 
-    /// Start at most R new calls a second (such as 2, or 0.5), for a steady load
-    #[arg(long, value_name = "R")]
+    /// Start at most R new calls a second, from 0.01 to 100 (such as 2, or 0.5), for a steady
+    /// load
+    #[arg(long, value_name = "R", value_parser = rate)]
     pub rate: Option<f64>,
 
     /// Run only the I-th of N shares of the suite (1-based; stable for the same files), as
@@ -68,4 +70,13 @@ pub struct TestArgs {
 
     #[command(flatten)]
     pub caller: CallerArgs,
+}
+
+/// `--rate`: new calls a second, in a range whose gap between two calls is a sensible duration.
+fn rate(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|r| (0.01..=100.0).contains(r))
+        .ok_or_else(|| "give new calls a second from 0.01 to 100, such as 2 or 0.5".to_owned())
 }

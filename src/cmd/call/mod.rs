@@ -153,7 +153,7 @@ where
                 cancel: Cancel::child_of(&token),
                 speech,
             };
-            job(ready).await
+            guarded(job(ready)).await
         }
         Serving::InProcess(own) => in_process(&browser, own, signals, token, speech, job).await,
     };
@@ -247,7 +247,7 @@ where
         Some(up) => {
             let (over, job_over) = tokio::sync::oneshot::channel::<()>();
             let working = async {
-                let done = job(ready).await;
+                let done = guarded(job(ready)).await;
                 let _ = over.send(());
                 done
             };
@@ -274,7 +274,7 @@ where
             tokio::join!(working, tunnel).0
         }
         None => tokio::select! {
-            done = job(ready) => done,
+            done = guarded(job(ready)) => done,
             never = serve_local => match never {},
         },
     };
@@ -292,9 +292,39 @@ where
     }
 }
 
+/// `job`, with a panic inside it caught as an error, so that the tear-down after it (the server,
+/// the tunnel, the TwiML App put back, the browser) still runs.
+async fn guarded<T>(job: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(job)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(Error::bug("the run", &*panic)))
+}
+
 pub(super) fn interrupted() -> Error {
     Error::Outcome {
         code: 130,
         message: "interrupted before the call was placed".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn panics() -> Result<(), Error> {
+        panic!("index out of bounds")
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_the_job_is_an_error_so_that_the_tear_down_after_it_runs() {
+        let err = guarded(panics()).await.unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::BUG);
+        assert!(
+            err.to_string()
+                .contains("c2c failed inside the run: index out of bounds"),
+            "{err}"
+        );
     }
 }

@@ -10,7 +10,7 @@ mod show;
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 
 use super::call::{Run, dial_policy, refusal, speech_ready, with_page};
@@ -23,25 +23,14 @@ use show::Shown;
 
 pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
     let jobs = args.jobs.unwrap_or_else(default_jobs);
-    if jobs == 0 || args.repeat == 0 {
-        return Err(Error::Input(
-            "--jobs and --repeat take a whole number from 1".to_owned(),
-        ));
-    }
-    // The gap between two calls' starts, for --rate.
-    let gap = match args.rate {
-        None => Duration::ZERO,
-        Some(rate) if rate.is_finite() && rate > 0.0 => Duration::from_secs_f64(1.0 / rate),
-        Some(rate) => {
-            return Err(Error::Input(format!(
-                "--rate {rate}: give new calls a second above 0, such as 2 or 0.5"
-            )));
-        }
-    };
+    // The gap between two calls' starts, for --rate (whose range clap checked).
+    let gap = args
+        .rate
+        .map_or(Duration::ZERO, |rate| Duration::from_secs_f64(1.0 / rate));
     let files = plan::shard(plan::files(&args.paths)?, args.shard.as_deref())?;
     let mut calls: Vec<Planned> = Vec::new();
-    for file in &files {
-        calls.extend(plan::calls(file, args.repeat)?);
+    for found in &files {
+        calls.extend(plan::calls(found, args.repeat)?);
     }
     check_records(&calls)?;
     if calls.is_empty() {
@@ -97,8 +86,18 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                         // Its clock (Twilio out of reach within 8 s, say) starts with it, not
                         // with the suite.
                         call.spec.started = std::time::Instant::now();
-                        let placed =
-                            call::place(&ready.browser, &call.spec, &ready.page, cancel, tx).await;
+                        // A call in which c2c panics fails alone: the others go on, and
+                        // every report is written.
+                        let placed = std::panic::AssertUnwindSafe(call::place(
+                            &ready.browser,
+                            &call.spec,
+                            &ready.page,
+                            cancel,
+                            tx,
+                        ))
+                        .catch_unwind()
+                        .await
+                        .unwrap_or_else(|panic| Err(Error::bug("this call", &*panic)));
                         let passed = placed.as_ref().is_ok_and(|p| p.report.exit_status == 0);
                         let _ = done.send(Shown::Done(i, passed));
                         (i, placed)
@@ -187,7 +186,10 @@ fn keep_recording(placed: call::Placed, call: &Planned) -> Report {
 fn failed(call: &Planned, err: Error) -> Report {
     let mut report = call::refused_up_front(&call.spec, err.to_string());
     report.outcome = Outcome::Failed;
-    report.exit_status = Outcome::Failed.exit_code(false);
+    report.exit_status = match err {
+        Error::Bug(_) => err.exit_code(),
+        _ => Outcome::Failed.exit_code(false),
+    };
     for step in &mut report.steps {
         step.detail = "the call failed".to_owned();
     }

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::Path;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -117,7 +116,8 @@ pub async fn progress(mut shown: mpsc::UnboundedReceiver<Shown>, names: Vec<Stri
 /// One line of `--json`: the call's report, with its scenario and run.
 #[derive(Serialize)]
 struct Line<'a> {
-    scenario: &'a Path,
+    /// Lossy where the name is not UTF-8: the line is never dropped for its name.
+    scenario: std::borrow::Cow<'a, str>,
     run: usize,
     #[serde(flatten)]
     report: &'a Report,
@@ -128,7 +128,7 @@ pub fn finish(args: &TestArgs, calls: &[Planned], reports: &[Report]) -> Result<
     if args.json {
         for (call, report) in calls.iter().zip(reports) {
             let line = Line {
-                scenario: &call.file,
+                scenario: call.file.to_string_lossy(),
                 run: call.run,
                 report,
             };
@@ -138,7 +138,7 @@ pub fn finish(args: &TestArgs, calls: &[Planned], reports: &[Report]) -> Result<
     if let Some(path) = &args.junit {
         let mut suites: Vec<call::Suite> = Vec::new();
         for (call, report) in calls.iter().zip(reports) {
-            let name = call.file.display().to_string();
+            let name = crate::printable::path(&call.file);
             match suites.iter_mut().find(|s| s.name == name) {
                 Some(suite) => suite.calls.push(report),
                 None => suites.push(call::Suite {
@@ -161,6 +161,16 @@ pub fn finish(args: &TestArgs, calls: &[Planned], reports: &[Report]) -> Result<
             code: 130,
             message: "interrupted: every live call hung up".to_owned(),
         });
+    }
+    let bugs = reports
+        .iter()
+        .filter(|r| r.exit_status == crate::error::BUG)
+        .count();
+    if bugs > 0 {
+        return Err(Error::Bug(format!(
+            "c2c failed inside {bugs} of {} calls (a bug in c2c: please report it); the reports of every call are written",
+            reports.len()
+        )));
     }
     match failed {
         0 => Ok(()),
@@ -189,7 +199,8 @@ fn why_failed(report: &Report) -> String {
 fn summary(calls: &[Planned], reports: &[Report], repeat: usize) {
     let mut rows: Vec<(String, usize, usize, Option<String>)> = Vec::new();
     for (call, report) in calls.iter().zip(reports) {
-        let name = call.file.display().to_string();
+        // A name or a step with a newline in it cannot add a row.
+        let name = crate::printable::path(&call.file);
         let row = match rows.iter().position(|r| r.0 == name) {
             Some(at) => &mut rows[at],
             None => {
@@ -205,11 +216,19 @@ fn summary(calls: &[Planned], reports: &[Report], repeat: usize) {
                     1 => String::new(),
                     _ => format!("#{}: ", call.run),
                 };
-                row.3 = Some(format!("{run}{}", why_failed(report)));
+                row.3 = Some(format!(
+                    "{run}{}",
+                    crate::printable::one_line(&why_failed(report))
+                ));
             }
         }
     }
-    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(8);
+    let width = rows
+        .iter()
+        .map(|r| r.0.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
     let mut out = format!(
         "{:width$}  runs  passed  failed  first failure\n",
         "scenario"
