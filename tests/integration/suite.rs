@@ -463,3 +463,50 @@ fn a_page_that_crashes_or_freezes_fails_its_call_alone() {
     ended.sort();
     assert_eq!(ended, [ANSWER, CRASHES, FREEZES]);
 }
+
+#[cfg(unix)]
+#[test]
+fn odd_file_names_never_break_the_reports() {
+    use std::os::unix::ffi::OsStrExt;
+    let edge = VoiceEdge::start(&[&format!("{BUSY}=busy")]);
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("odd");
+    std::fs::create_dir(&suite).unwrap();
+    let scenario = format!("call: '{BUSY}'\n");
+    // A newline that would forge a row of the summary, an escape that would clear the screen,
+    // and a name that is not UTF-8.
+    write(&suite, "a\nforged.yaml     9     9       0\u{1b}[2J.yaml", &scenario);
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.yaml");
+    std::fs::write(suite.join(latin1), &scenario).unwrap();
+    let junit = dir.path().join("odd.xml");
+    let run = edge
+        .test(&[
+            suite.to_str().unwrap(),
+            "--json",
+            "--junit",
+            junit.to_str().unwrap(),
+        ])
+        .run();
+    run.assert_code(1);
+    let calls = lines(&run.stdout);
+    let names: Vec<String> = calls.iter().map(file_name).collect();
+    assert_eq!(
+        names,
+        ["a\nforged.yaml     9     9       0\u{1b}[2J.yaml", "caf\u{fffd}.yaml"],
+        "every call has its line, its name as near as UTF-8 allows"
+    );
+    assert!(
+        run.stderr.lines().all(|l| !l.starts_with("forged.yaml")),
+        "no forged row: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("a\\nforged.yaml"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+    assert!(
+        !xml.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')),
+        "{xml:?}"
+    );
+}
