@@ -23,6 +23,10 @@ pub struct Setting {
     /// API Key secret elsewhere or run a program of its choosing (flags, the environment and
     /// the user's own config file only).
     pub endpoint: bool,
+    /// A program or folder on this machine: a relative value in the config file is from the
+    /// config file's folder, never from wherever c2c runs (a cloned repository there could
+    /// hold a program or library of its choosing).
+    pub local_path: bool,
 }
 
 macro_rules! settings {
@@ -30,12 +34,16 @@ macro_rules! settings {
         $(pub const $name: Setting = Setting {
             id: $id, flag: $flag, env: $env, key: $key, what: $what, hint: $hint,
             endpoint: settings!(@endpoint $($reach)?),
+            local_path: settings!(@local $($reach)?),
         };)*
         /// Every setting, for checking the keys of a config file.
         pub const ALL: &[&Setting] = &[$(&$name),*];
     };
     (@endpoint) => { false };
     (@endpoint Endpoint) => { true };
+    (@endpoint Program) => { true };
+    (@local Program) => { true };
+    (@local $($other:ident)?) => { false };
 }
 
 settings! {
@@ -88,9 +96,9 @@ settings! {
     SIGNALLING = "signalling", Some("--signalling"), "C2C_SIGNALLING", Some("signalling"),
         "signalling address", "Use HOST or HOST:PORT with no scheme or path, such as edge.example:8443 (the SDK adds wss:// and /signal).", Endpoint;
     CHROME = "chrome", Some("--chrome"), "CHROME_PATH", Some("chrome"),
-        "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.", Endpoint;
+        "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.", Program;
     SPEECH_MODEL = "speech_model", Some("--speech-model"), "C2C_SPEECH_MODEL", Some("speech_model"),
-        "speech model folder", "Give a folder holding encoder_model.onnx, decoder_model_merged.onnx, tokenizer.json and ONNX Runtime's library (README: Speech), or leave it unset for c2c's own download.", Endpoint;
+        "speech model folder", "Give a folder holding encoder_model.onnx, decoder_model_merged.onnx, tokenizer.json and ONNX Runtime's library (README: Speech), or leave it unset for c2c's own download.", Program;
     SPEECH_MIRROR = "", None, "C2C_SPEECH_MIRROR", None,
         "stand-in speech download", "It is a test hook: unset it.";
     IDENTITY = "identity", Some("--identity"), "C2C_IDENTITY", Some("identity"),

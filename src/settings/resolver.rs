@@ -39,6 +39,15 @@ pub struct Found {
     pub origin: Origin,
 }
 
+/// `value` from the config file `file`: a relative path is from the file's folder.
+fn from_folder_of(file: &std::path::Path, value: &str) -> String {
+    let path = std::path::Path::new(value.trim());
+    match (path.is_relative(), file.parent()) {
+        (true, Some(folder)) => folder.join(path).to_string_lossy().into_owned(),
+        _ => value.to_owned(),
+    }
+}
+
 /// Looks settings up in all layers and collects what is wrong with them, so that every problem
 /// is reported at once.
 pub struct Resolver<'a> {
@@ -90,7 +99,16 @@ impl<'a> Resolver<'a> {
                     .flatten()
                     .filter(non_empty)
             })
-            .or_else(|| self.files.config(key).filter(non_empty))
+            .or_else(|| {
+                let found = self.files.config(key).filter(non_empty)?;
+                Some(match (&found.origin, setting.local_path) {
+                    (Origin::File(key, file), true) => Found {
+                        value: from_folder_of(file, &found.value),
+                        origin: Origin::File(key, file.clone()),
+                    },
+                    _ => found,
+                })
+            })
             .or_else(|| {
                 let flag = setting.flag?;
                 self.clap_value(setting, Origin::Default(flag))
@@ -98,26 +116,23 @@ impl<'a> Resolver<'a> {
             })
     }
 
-    /// The value clap found on the command line or in the environment.
+    /// The value clap found on the command line, or the setting's variable in the environment.
     fn given(&self, setting: &Setting, flag: &'static str) -> Option<Found> {
         // `try_get_raw` because a setting may have no flag on this subcommand and still be read
-        // from the files.
-        let source = match self.matches.try_get_raw(setting.id) {
-            Ok(Some(_)) => self.matches.value_source(setting.id),
-            // Not a flag of this command (doctor reads CHROME_PATH, say): clap did not read its
-            // variable, so it is read here.
-            Err(_) => {
-                return std::env::var(setting.env).ok().map(|value| Found {
-                    value,
-                    origin: Origin::Env(setting.env),
-                });
+        // (doctor reads CHROME_PATH, say). clap cannot say which: asked for an id the command
+        // lacks, a debug build answers with an error and a release build with nothing. So the
+        // variable is read here whenever the command line did not give the flag: where clap
+        // read it too, it is the same value.
+        match self.matches.try_get_raw(setting.id) {
+            Ok(Some(_))
+                if self.matches.value_source(setting.id) == Some(ValueSource::CommandLine) =>
+            {
+                self.clap_value(setting, Origin::Flag(flag))
             }
-            Ok(None) => None,
-        };
-        match source {
-            Some(ValueSource::CommandLine) => self.clap_value(setting, Origin::Flag(flag)),
-            Some(ValueSource::EnvVariable) => self.clap_value(setting, Origin::Env(setting.env)),
-            _ => None,
+            _ => std::env::var(setting.env).ok().map(|value| Found {
+                value,
+                origin: Origin::Env(setting.env),
+            }),
         }
     }
 
@@ -387,6 +402,47 @@ mod tests {
         assert_eq!(resolver.lookup(&TIMEOUT).unwrap().value, "9");
         let hook = resolver.lookup(&HOOK).unwrap();
         assert_eq!(hook.origin, Origin::Env("C2C_TEST_HOOK_SET"));
+    }
+
+    #[test]
+    fn a_flag_this_command_lacks_is_read_from_its_variable_in_every_build() {
+        // doctor has no --chrome, and still checks the CHROME_PATH that c2c call would use. The
+        // command here lacks the flag, as doctor does (a release build's clap says nothing).
+        const CHROME_ENV: Setting = Setting {
+            env: "C2C_TEST_CHROME_SET",
+            ..super::super::CHROME
+        };
+        // SAFETY: this variable is read by this test alone.
+        unsafe { std::env::set_var("C2C_TEST_CHROME_SET", "/opt/chromium") };
+        let matches = command().get_matches_from(["t"]);
+        let files = files(&[], &[]);
+        let found = Resolver::new(&matches, &files).lookup(&CHROME_ENV).unwrap();
+        assert_eq!(
+            (found.value.as_str(), found.origin),
+            ("/opt/chromium", Origin::Env("C2C_TEST_CHROME_SET"))
+        );
+    }
+
+    #[test]
+    fn a_program_or_folder_in_the_config_file_is_from_that_files_folder() {
+        let matches = command().get_matches_from(["t"]);
+        let files = files(
+            &[],
+            &[("speech_model", "models"), ("chrome", "/usr/bin/chromium")],
+        );
+        let resolver = Resolver::new(&matches, &files);
+        let model = resolver.lookup(&super::super::SPEECH_MODEL).unwrap();
+        assert_eq!(model.value, "/p/models");
+        assert_eq!(
+            resolver.lookup(&super::super::CHROME).unwrap().value,
+            "/usr/bin/chromium"
+        );
+        // Other settings are taken as written.
+        let files = self::files(&[], &[("identity", "models")]);
+        let found = Resolver::new(&matches, &files)
+            .lookup(&super::super::IDENTITY)
+            .unwrap();
+        assert_eq!(found.value, "models");
     }
 
     #[test]

@@ -51,7 +51,9 @@ fn a_suite_runs_its_calls_at_once_and_reports_each() {
             "call: '{IVR}'\nsteps:\n  - wait-for-silence\n  - press 2\n  - expect-tone 900 timeout=3s\n"
         ),
     );
-    write(&suite, "c-busy.yaml", &format!("call: '{BUSY}'\n"));
+    // Written as people write numbers: dialled in E.164 form.
+    assert_eq!(BUSY, "+14155550101");
+    write(&suite, "c-busy.yaml", "call: '+1 (415) 555-0101'\n");
     write(&suite, "notes.txt", "not a scenario");
     let junit = dir.path().join("suite.xml");
     let run = edge
@@ -475,7 +477,11 @@ fn odd_file_names_never_break_the_reports() {
     let scenario = format!("call: '{BUSY}'\n");
     // A newline that would forge a row of the summary, an escape that would clear the screen,
     // and a name that is not UTF-8.
-    write(&suite, "a\nforged.yaml     9     9       0\u{1b}[2J.yaml", &scenario);
+    write(
+        &suite,
+        "a\nforged.yaml     9     9       0\u{1b}[2J.yaml",
+        &scenario,
+    );
     let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.yaml");
     std::fs::write(suite.join(latin1), &scenario).unwrap();
     let junit = dir.path().join("odd.xml");
@@ -492,7 +498,10 @@ fn odd_file_names_never_break_the_reports() {
     let names: Vec<String> = calls.iter().map(file_name).collect();
     assert_eq!(
         names,
-        ["a\nforged.yaml     9     9       0\u{1b}[2J.yaml", "caf\u{fffd}.yaml"],
+        [
+            "a\nforged.yaml     9     9       0\u{1b}[2J.yaml",
+            "caf\u{fffd}.yaml"
+        ],
         "every call has its line, its name as near as UTF-8 allows"
     );
     assert!(

@@ -23,8 +23,11 @@ use crate::speech::{self, ModelSource};
 
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
     let (mut spec, outputs) = inputs::read(args)?;
-    if let Some(refusal) = refusal(dial_policy(&settings).as_ref(), &spec.target) {
-        return output::finish(&outputs, &call::refused_up_front(&spec, refusal));
+    match dialled(dial_policy(&settings).as_ref(), &spec.target) {
+        Ok(target) => spec.target = target,
+        Err(refusal) => {
+            return output::finish(&outputs, &call::refused_up_front(&spec, refusal));
+        }
     }
     let placed = super::runtime()?.block_on(async {
         let (events, shown) = mpsc::unbounded_channel();
@@ -52,15 +55,20 @@ pub(super) fn dial_policy(settings: &Call) -> Option<DialPolicy> {
     DialPolicy::load(&server.caller_id, server.allowed.clone()).ok()
 }
 
-/// Why `policy` would not dial `target`, in the words the page would get.
-pub(super) fn refusal(policy: Option<&DialPolicy>, target: &str) -> Option<String> {
+/// `target` as the page is to dial it (a number in E.164 form, however it was written: the page
+/// places only that), or why `policy` would not dial it, in the words the page would get.
+pub(super) fn dialled(policy: Option<&DialPolicy>, target: &str) -> Result<String, String> {
     if target.starts_with("client:") {
-        return None;
+        return Ok(target.to_owned());
     }
-    policy?
-        .check(target)
-        .err()
-        .map(|refusal| format!("c2c did not dial: {refusal}."))
+    match policy {
+        Some(policy) => policy
+            .check(target)
+            .map_err(|refusal| format!("c2c did not dial: {refusal}.")),
+        // A server of its own (--server) answers for its policy; the number is still written
+        // as the page dials it.
+        None => Ok(crate::dial::e164_shape(target).unwrap_or_else(|_| target.to_owned())),
+    }
 }
 
 /// Whether anything answers at the --server address: a refused connection is known at once and

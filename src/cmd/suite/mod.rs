@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures_util::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 
-use super::call::{Run, dial_policy, refusal, speech_ready, with_page};
+use super::call::{Run, dial_policy, dialled, speech_ready, with_page};
 use crate::call::{self, Outcome, Report};
 use crate::cli::TestArgs;
 use crate::error::Error;
@@ -37,11 +37,18 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         tracing::info!("this shard has no scenario files: nothing to run");
         return Ok(());
     }
-    // A number the dial policy refuses is refused here, as c2c call does, and never placed.
+    // A number the dial policy refuses is refused here, as c2c call does, and never placed; one
+    // it allows is dialled in E.164 form, however the file wrote it.
     let policy = dial_policy(&settings);
     let refused: Vec<Option<String>> = calls
-        .iter()
-        .map(|call| refusal(policy.as_ref(), &call.spec.target))
+        .iter_mut()
+        .map(|call| match dialled(policy.as_ref(), &call.spec.target) {
+            Ok(target) => {
+                call.spec.target = target;
+                None
+            }
+            Err(refusal) => Some(refusal),
+        })
         .collect();
     let names: Vec<String> = calls.iter().map(|c| c.name(args.repeat)).collect();
     let speech = calls.iter().any(|c| c.spec.hears_words());
