@@ -1,7 +1,9 @@
 //! The model's first use: each pinned archive fetched into the cache folder with a progress bar,
 //! its SHA-256 checked, the files c2c needs taken out of it (each checked too), then moved into
-//! place one by one. A file is in the folder only once it is whole and matches its pin, so an
-//! interrupted download starts again where it stopped, and two c2c runs never share a part file.
+//! place one by one. A file is in the folder only once it is whole and matches its pin. An
+//! interrupted download keeps the archives already in place and fetches the rest again from
+//! their start (its part file is removed, whether it failed, stalled or was stopped with
+//! Ctrl-C); two c2c runs never share a part file.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -61,29 +63,26 @@ pub async fn fetch(
     };
     std::fs::create_dir_all(dir).map_err(write)?;
     crate::crypto::install();
-    let client = reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .build()
-        .map_err(|e| DownloadError::Unreachable {
-            what: archives[0].what,
-            host: String::new(),
-            why: e.to_string(),
-            mb: model::download_size() as f64 / 1e6,
-        })?;
+    let client = client(STALLED).map_err(|e| DownloadError::Unreachable {
+        what: archives[0].what,
+        host: String::new(),
+        why: e.to_string(),
+        mb: model::download_size() as f64 / 1e6,
+    })?;
     for archive in archives {
         if archive.members.iter().all(|m| dir.join(m.name).is_file()) {
             continue;
         }
         let url = address(archive.url, mirror);
-        let part = dir.join(format!(
+        let part = PartFile(dir.join(format!(
             ".{}.{}.part",
             file_name(archive.url),
             std::process::id()
-        ));
-        let got = download(&client, archive, &url, &part, progress).await;
+        )));
+        let got = download(&client, archive, &url, &part.0, progress).await;
         let got = match got {
             Ok(()) => {
-                let (dir, part_path, url) = (dir.to_owned(), part.clone(), url.clone());
+                let (dir, part_path, url) = (dir.to_owned(), part.0.clone(), url.clone());
                 tokio::task::spawn_blocking(move || unpack(archive, &url, &part_path, &dir))
                     .await
                     .unwrap_or_else(|e| {
@@ -95,13 +94,34 @@ pub async fn fetch(
             }
             Err(e) => Err(e),
         };
-        let _ = std::fs::remove_file(&part);
+        drop(part);
         got?;
     }
     ModelFiles::in_folder(dir).map_err(|missing| DownloadError::Write {
         dir: dir.display().to_string(),
         why: format!("{} missing after the download", missing.join(", ")),
     })
+}
+
+/// How long a download may send nothing before c2c gives up on it.
+const STALLED: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn client(stalled: std::time::Duration) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        // A registry that connects and then sends nothing is given up on, not waited for.
+        .read_timeout(stalled)
+        .build()
+}
+
+/// A part file, removed however its download ends: done, failed, or dropped half-way because
+/// the run was stopped.
+struct PartFile(PathBuf);
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 fn address(url: &str, mirror: Option<&str>) -> String {
@@ -241,7 +261,7 @@ fn unpack(
         }
     }
     for (part, member) in taken {
-        std::fs::rename(&part, dir.join(member.name)).map_err(write)?;
+        std::fs::rename(&part.0, dir.join(member.name)).map_err(write)?;
     }
     Ok(())
 }
@@ -253,13 +273,13 @@ fn take(
     member: &'static Member,
     mut from: impl Read,
     dir: &Path,
-) -> Result<(PathBuf, &'static Member), DownloadError> {
+) -> Result<(PartFile, &'static Member), DownloadError> {
     let write = |e: std::io::Error| DownloadError::Write {
         dir: dir.display().to_string(),
         why: e.to_string(),
     };
-    let part = dir.join(format!(".{}.{}.part", member.name, std::process::id()));
-    let mut to = File::create(&part).map_err(write)?;
+    let part = PartFile(dir.join(format!(".{}.{}.part", member.name, std::process::id())));
+    let mut to = File::create(&part.0).map_err(write)?;
     let mut hash = Context::new(&SHA256);
     let mut buffer = vec![0u8; 1 << 16];
     loop {
@@ -272,7 +292,6 @@ fn take(
     }
     let got = hex(hash.finish().as_ref());
     if got != member.sha256 {
-        let _ = std::fs::remove_file(&part);
         return Err(DownloadError::Checksum {
             what: archive.what,
             url: format!("{url} ({})", member.inside),
@@ -289,6 +308,61 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A registry on loopback that answers a request's headers, sends a few bytes of the body,
+    /// then nothing more.
+    async fn stalling_registry() -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let mut request = [0u8; 4096];
+                    let _ = socket.read(&mut request).await;
+                    let _ = socket
+                        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\nRIFF")
+                        .await;
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                });
+            }
+        });
+        format!("http://{address}")
+    }
+
+    #[tokio::test]
+    async fn a_download_that_stalls_is_given_up_on() {
+        let registry = stalling_registry().await;
+        let dir = tempfile::tempdir().unwrap();
+        let part = dir.path().join(".a.part");
+        let client = client(std::time::Duration::from_millis(500)).unwrap();
+        let archive = model::archives().unwrap()[1];
+        let started = std::time::Instant::now();
+        let got = download(&client, archive, &registry, &part, &Progress::default()).await;
+        assert!(
+            matches!(got, Err(DownloadError::Unreachable { .. })),
+            "{got:?}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_download_stopped_half_way_leaves_no_part_file() {
+        let registry = stalling_registry().await;
+        let dir = tempfile::tempdir().unwrap();
+        // Ctrl-C drops the download where it stands.
+        let stopped = tokio::time::timeout(
+            std::time::Duration::from_millis(700),
+            fetch(dir.path(), Some(&registry), &Progress::default()),
+        )
+        .await;
+        assert!(stopped.is_err(), "it was still downloading");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
 
     #[test]
     fn a_mirror_keeps_the_registry_path() {

@@ -3,6 +3,7 @@
 //! - `model`: where the model is (a folder the user gave, or c2c's cache) and what is pinned
 //! - `prepare`: the model found or fetched, then loaded, before a call is placed
 //! - `download`: the cache filled on first use from the package registries, checked
+//! - `verified`: the cache's files checked again before each use (a pin, then a stamp)
 //! - `moonshine`: the recogniser (Moonshine tiny through ONNX Runtime, loaded at run time)
 //! - `vocab`: its tokens back into text
 //! - `utterances`: the far end's audio cut at its pauses
@@ -14,6 +15,7 @@ pub mod moonshine;
 pub mod phrase;
 pub mod prepare;
 pub mod utterances;
+mod verified;
 mod vocab;
 
 pub use model::ModelFiles;

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::download;
 use super::model::{self, ModelFiles};
 use super::moonshine::Moonshine;
+use super::{download, verified};
 use crate::progress::Progress;
 
 /// Where the model comes from.
@@ -61,12 +61,27 @@ pub async fn files(source: &ModelSource, progress: &Progress) -> Result<ModelFil
                 missing.join(", "),
             )
         }),
-        ModelSource::Cache { dir, mirror } => match ModelFiles::in_folder(dir) {
-            Ok(files) => Ok(files),
-            Err(_) => download::fetch(dir, mirror.as_deref(), progress)
-                .await
-                .map_err(|e| e.to_string()),
-        },
+        ModelSource::Cache { dir, mirror } => {
+            // What is cached is used only while it is what was downloaded.
+            if let Some(archives) = model::archives() {
+                let folder = dir.clone();
+                tokio::task::spawn_blocking(move || verified::drop_changed(&folder, &archives))
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .map_err(|e| {
+                        format!(
+                            "cannot check c2c's speech model in {}: {e}. Remove the folder, and c2c downloads the model again.",
+                            dir.display()
+                        )
+                    })?;
+            }
+            match ModelFiles::in_folder(dir) {
+                Ok(files) => Ok(files),
+                Err(_) => download::fetch(dir, mirror.as_deref(), progress)
+                    .await
+                    .map_err(|e| e.to_string()),
+            }
+        }
     }
 }
 

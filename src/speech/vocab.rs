@@ -6,6 +6,10 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+/// Above any real vocabulary (Moonshine's has 32,768 pieces; the largest models' a few hundred
+/// thousand).
+const LARGEST_ID: u32 = 1 << 20;
+
 pub struct Vocab {
     pieces: Vec<Option<String>>,
 }
@@ -30,16 +34,24 @@ struct Added {
 }
 
 impl Vocab {
-    /// Reads a Hugging Face `tokenizer.json`.
+    /// Reads a Hugging Face `tokenizer.json`, whose ids must be below `LARGEST_ID`.
     pub fn parse(json: &[u8]) -> Result<Vocab, serde_json::Error> {
         let file: TokenizerFile = serde_json::from_slice(json)?;
-        let size = file
+        let largest = file
             .model
             .vocab
             .values()
             .chain(file.added_tokens.iter().map(|a| &a.id))
             .max()
-            .map_or(0, |&id| id as usize + 1);
+            .copied();
+        // The table is as long as the largest id: a broken or hostile file's id of four billion
+        // would ask for a 48 GB one.
+        if let Some(id) = largest.filter(|&id| id >= LARGEST_ID) {
+            return Err(serde::de::Error::custom(format!(
+                "token id {id} is out of range (a tokenizer's ids are below {LARGEST_ID})"
+            )));
+        }
+        let size = largest.map_or(0, |id| id as usize + 1);
         let mut pieces = vec![None; size];
         for (piece, id) in file.model.vocab {
             pieces[id as usize] = Some(piece);
@@ -87,6 +99,13 @@ mod tests {
     #[test]
     fn pieces_join_into_words_without_the_special_tokens() {
         assert_eq!(vocab().decode(&[1, 5, 6, 2]), "press two");
+    }
+
+    #[test]
+    fn an_id_out_of_range_is_refused_without_a_huge_table() {
+        let json = r#"{"model": {"vocab": {"a": 4000000000}}}"#;
+        let why = Vocab::parse(json.as_bytes()).err().unwrap().to_string();
+        assert!(why.contains("token id 4000000000 is out of range"), "{why}");
     }
 
     #[test]
