@@ -44,6 +44,28 @@ const FLAGS: &[&str] = &[
     "--disable-backgrounding-occluded-windows",
 ];
 
+/// The hosts a call's browser may look up: the page's own, Twilio's (signalling, media relays,
+/// the SDK's insights), loopback's, and `reaches`. Chromium asks Google for the time, component
+/// updates and the signed-in accounts whatever its flags say (the accounts request cannot be
+/// turned off at all); with every other name unresolvable, none of it leaves the machine, and a
+/// CI runner's browser talks to c2c's page and to Twilio alone. IP addresses (c2c's page on
+/// 127.0.0.1, Twilio's media) are not looked up, so they stay reachable. A `--chrome-arg` of
+/// `--host-resolver-rules` comes later and wins.
+fn resolver_rules(reaches: &[String]) -> String {
+    let mut rules = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE *.localhost, EXCLUDE twilio.com, EXCLUDE *.twilio.com".to_owned();
+    for host in reaches {
+        // A host name as a URL gives it: no commas or spaces that would write another rule.
+        if !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'))
+        {
+            rules.push_str(&format!(", EXCLUDE {host}"));
+        }
+    }
+    rules
+}
+
 /// How long a browser has to close once asked.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
@@ -76,7 +98,14 @@ pub struct Browser {
 
 impl Browser {
     /// Starts `path` with c2c's flags and `extra` ones.
-    pub fn launch(path: &Path, extra: &[String]) -> Result<Browser, LaunchError> {
+    /// Starts the browser at `path`, able to look up only `reaches` (host names; the page's own
+    /// host, a stand-in for Twilio's edge), loopback and Twilio's hosts (`resolver_rules`), with
+    /// the user's `extra` flags last.
+    pub fn launch(
+        path: &Path,
+        reaches: &[String],
+        extra: &[String],
+    ) -> Result<Browser, LaunchError> {
         let profile = std::env::temp_dir().join(format!(
             "c2c-chrome-{}-{}",
             std::process::id(),
@@ -104,6 +133,7 @@ impl Browser {
         command
             .args(FLAGS)
             .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(resolver_rules(reaches))
             .args(extra)
             .arg("about:blank")
             .stdin(Stdio::null())
@@ -268,5 +298,20 @@ fn hand_over(command: &mut Command, reads: &OwnedFd, writes: &OwnedFd) {
             }
             Ok(())
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_pages_and_twilios_hosts_are_looked_up() {
+        let rules = resolver_rules(&["edge.example".to_owned(), "x, EXCLUDE *".to_owned()]);
+        assert!(rules.starts_with("--host-resolver-rules=MAP * ~NOTFOUND, "));
+        assert!(rules.contains(", EXCLUDE *.twilio.com"));
+        assert!(rules.ends_with(", EXCLUDE edge.example"), "{rules}");
+        // A host that would write a rule of its own is left out.
+        assert_eq!(rules.matches("EXCLUDE *").count(), 2, "{rules}");
     }
 }

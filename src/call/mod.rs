@@ -106,8 +106,8 @@ pub fn refused_up_front(plan: &CallSpec, message: String) -> Report {
 
 /// Starts the browser: first, since it takes the longest to be ready. It carries every call of
 /// the run, each in a page of its own.
-pub fn launch(path: &Path, extra: &[String]) -> Result<Arc<Browser>, Error> {
-    Browser::launch(path, extra)
+pub fn launch(path: &Path, reaches: &[String], extra: &[String]) -> Result<Arc<Browser>, Error> {
+    Browser::launch(path, reaches, extra)
         .map(Arc::new)
         .map_err(|err| Error::Failed(err.to_string()))
 }

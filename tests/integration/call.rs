@@ -681,7 +681,7 @@ fn one_browser_carries_two_calls_at_once_each_with_its_own_outcome() {
     let (events, mut told) = tokio::sync::mpsc::unbounded_channel();
     let (first, second) = runtime.block_on(async {
         let trust = format!("--ignore-certificate-errors-spki-list={}", edge.spki);
-        let browser = c2c::call::launch(&chromium, &[trust]).unwrap();
+        let browser = c2c::call::launch(&chromium, &[], &[trust]).unwrap();
         let (ignored, _) = tokio::sync::mpsc::unbounded_channel();
         let both = tokio::join!(
             c2c::call::place(&browser, &answered, &page, Default::default(), events),
@@ -758,5 +758,86 @@ fn the_tunnel_going_away_during_a_call_ends_it_with_that_reason() {
             .unwrap()
             .contains("Twilio can no longer reach this c2c"),
         "{report}"
+    );
+}
+
+/// The events of a Chromium net log (`--log-net-log`), as many as were written: a browser that
+/// is closed writes no closing bracket.
+fn net_log(path: &Path) -> Vec<(String, Value)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.trim_end().trim_end_matches(',');
+    let whole: Value = serde_json::from_str(text)
+        .or_else(|_| serde_json::from_str(&format!("{text}]}}")))
+        .unwrap_or_else(|e| panic!("the net log reads: {e}"));
+    let names: std::collections::HashMap<u64, String> = whole["constants"]["logEventTypes"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, id)| (id.as_u64().unwrap(), name.clone()))
+        .collect();
+    whole["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let kind = names[&e["type"].as_u64().unwrap()].clone();
+            (kind, e["params"].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn the_browser_looks_up_no_host_but_the_pages_and_twilios() {
+    // Chromium asks Google for the time, updates and signed-in accounts whatever its flags say;
+    // on a CI runner it must reach c2c's page and Twilio alone. Its own net log shows every name
+    // it looked up and every socket it opened.
+    let edge = VoiceEdge::start(&[&format!("{IVR}=ivr")]);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("net.json");
+    let run = edge
+        .call(&[
+            IVR,
+            "--chrome-arg",
+            &format!("--log-net-log={}", log.display()),
+            "--step",
+            "wait-for-silence",
+            "--step",
+            "hangup",
+        ])
+        .run();
+    run.assert_code(0);
+    let events = net_log(&log);
+    assert!(events.len() > 100, "{} events", events.len());
+    let allowed = |host: &str| {
+        let name = host.rsplit("://").next().unwrap_or(host);
+        let name = name.split(':').next().unwrap_or(name);
+        matches!(name, "localhost" | "127.0.0.1" | "~notfound")
+            || name == "twilio.com"
+            || name.ends_with(".twilio.com")
+    };
+    let mut looked_up = Vec::new();
+    let mut refused = 0;
+    for (kind, params) in &events {
+        let host = params["host"].as_str().unwrap_or_default();
+        match kind.as_str() {
+            // A name the rules refused is asked for as ~NOTFOUND and never looked up.
+            "HOST_RESOLVER_MANAGER_REQUEST" if host.contains("~notfound") => refused += 1,
+            "HOST_RESOLVER_MANAGER_JOB" | "HOST_RESOLVER_MANAGER_REQUEST" if !host.is_empty() => {
+                looked_up.push(host.to_owned())
+            }
+            // A DNS query leaves the machine: its name must be one of these too.
+            "DNS_TRANSACTION" => {
+                if let Some(name) = params["hostname"].as_str() {
+                    looked_up.push(name.to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    let outside: Vec<&String> = looked_up.iter().filter(|h| !allowed(h)).collect();
+    assert!(outside.is_empty(), "looked up: {outside:?}");
+    assert!(
+        refused > 0,
+        "Chromium asked for no other host: the check saw nothing to refuse"
     );
 }

@@ -133,7 +133,7 @@ where
     if let Serving::Existing { page } = &settings.serving {
         check_server(page).await?;
     }
-    let browser = call::launch(&settings.chrome, chrome_args)?;
+    let browser = call::launch(&settings.chrome, &reaches(&settings.serving), chrome_args)?;
     let speech = match speech {
         None => None,
         Some(loading) => {
@@ -167,6 +167,22 @@ where
     };
     browser.close().await;
     done
+}
+
+/// The host names besides Twilio's that the run's browser must look up: a `--server` page's,
+/// a `--signalling` stand-in's.
+fn reaches(serving: &Serving) -> Vec<String> {
+    let host = |url: &str| url::Url::parse(url).ok()?.host_str().map(str::to_owned);
+    match serving {
+        Serving::Existing { page } => host(page).into_iter().collect(),
+        Serving::InProcess(own) => own
+            .server
+            .signalling
+            .as_deref()
+            .and_then(|address| host(&format!("wss://{address}")))
+            .into_iter()
+            .collect(),
+    }
 }
 
 async fn place(
