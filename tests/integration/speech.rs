@@ -428,3 +428,15 @@ fn doctor_says_whether_speech_is_ready() {
         "{check}"
     );
 }
+
+#[test]
+fn the_setup_script_fetches_what_c2c_pins() {
+    // scripts/setup fetches the archives the speech tests serve to c2c; both must agree. (Here,
+    // not beside the pins: the published crate carries no scripts, and its unit tests must build.)
+    let setup = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/setup"))
+        .expect("scripts/setup");
+    for archive in c2c::speech::model::archives().expect("a runtime for this platform") {
+        assert!(setup.contains(archive.url), "{}", archive.url);
+        assert!(setup.contains(archive.sha256), "{}", archive.what);
+    }
+}
