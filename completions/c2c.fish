@@ -164,9 +164,9 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -s v -l verbose -d 'Log mo
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s V -l version -d 'Print version'
-complete -c c2c -n "__fish_c2c_using_subcommand test" -l jobs -d 'Calls in flight at once, in one browser [default: 4 a CPU core, at most 16]' -r
-complete -c c2c -n "__fish_c2c_using_subcommand test" -l repeat -d 'Run each scenario this many times' -r
-complete -c c2c -n "__fish_c2c_using_subcommand test" -l rate -d 'Start at most R new calls a second (such as 2, or 0.5), for a steady load' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l jobs -d 'Calls in flight at once, in one browser, from 1 to 100 [default: 4 a CPU core, at most 16]' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l repeat -d 'Run each scenario this many times, from 1 to 1000' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l rate -d 'Start at most R new calls a second, from 0.01 to 100 (such as 2, or 0.5), for a steady load' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l shard -d 'Run only the I-th of N shares of the suite (1-based; stable for the same files), as I/N: each machine of a CI matrix runs one' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l junit -d 'Write one JUnit XML report: a test suite per scenario file, a test case per step' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l server -d 'Use this running c2c serve (its page, token and webhook) instead of starting one' -r

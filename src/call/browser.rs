@@ -48,11 +48,12 @@ const FLAGS: &[&str] = &[
 /// the SDK's insights), loopback's, and `reaches`. Chromium asks Google for the time, component
 /// updates and the signed-in accounts whatever its flags say (the accounts request cannot be
 /// turned off at all); with every other name unresolvable, none of it leaves the machine, and a
-/// CI runner's browser talks to c2c's page and to Twilio alone. IP addresses (c2c's page on
-/// 127.0.0.1, Twilio's media) are not looked up, so they stay reachable. A `--chrome-arg` of
-/// `--host-resolver-rules` comes later and wins.
+/// CI runner's browser talks to c2c's page and to Twilio alone. The rules map IP addresses too,
+/// so loopback's are named (c2c's page is on 127.0.0.1); the call's media goes to the addresses
+/// ICE finds, which are not looked up. A `--chrome-arg` of `--host-resolver-rules` comes later
+/// and wins.
 fn resolver_rules(reaches: &[String]) -> String {
-    let mut rules = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE *.localhost, EXCLUDE twilio.com, EXCLUDE *.twilio.com".to_owned();
+    let mut rules = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE *.localhost, EXCLUDE 127.0.0.1, EXCLUDE [::1], EXCLUDE twilio.com, EXCLUDE *.twilio.com".to_owned();
     for host in reaches {
         // A host name as a URL gives it: no commas or spaces that would write another rule.
         if !host.is_empty()
