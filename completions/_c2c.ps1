@@ -167,7 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'A scenario file (YAML, as c2c test runs them): its call, options and `steps:` (run before any --step); flags given here win over its options')
             [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report: one test case per step, the recording attached')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up when nobody answers within this long after the call is placed [default: 30s]')
-            [CompletionResult]::new('--hangup-after', '--hangup-after', [CompletionResultType]::ParameterName, 'Hang up this long after the answer, whatever the steps are doing')
+            [CompletionResult]::new('--hangup-after', '--hangup-after', [CompletionResultType]::ParameterName, 'Hang up this long after the answer, whatever the steps are doing; none: only when the steps or the far end end the call [default: 10m]')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Use this running c2c serve (its page, token and webhook) instead of starting one')
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own')
             [CompletionResult]::new('--chrome', '--chrome', [CompletionResultType]::ParameterName, 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)')

@@ -159,7 +159,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --scenario 'A scenario file (YAML, as c2c test runs them): its call, options and `steps:` (run before any --step); flags given here win over its options'
             cand --junit 'Write a JUnit XML report: one test case per step, the recording attached'
             cand --timeout 'Give up when nobody answers within this long after the call is placed [default: 30s]'
-            cand --hangup-after 'Hang up this long after the answer, whatever the steps are doing'
+            cand --hangup-after 'Hang up this long after the answer, whatever the steps are doing; none: only when the steps or the far end end the call [default: 10m]'
             cand --server 'Use this running c2c serve (its page, token and webhook) instead of starting one'
             cand --public-url 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own'
             cand --chrome 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)'

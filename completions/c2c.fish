@@ -135,7 +135,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l step -d 'A step of the 
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l scenario -d 'A scenario file (YAML, as c2c test runs them): its call, options and `steps:` (run before any --step); flags given here win over its options' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l junit -d 'Write a JUnit XML report: one test case per step, the recording attached' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l timeout -d 'Give up when nobody answers within this long after the call is placed [default: 30s]' -r
-complete -c c2c -n "__fish_c2c_using_subcommand call" -l hangup-after -d 'Hang up this long after the answer, whatever the steps are doing' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l hangup-after -d 'Hang up this long after the answer, whatever the steps are doing; none: only when the steps or the far end end the call [default: 10m]' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l server -d 'Use this running c2c serve (its page, token and webhook) instead of starting one' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l public-url -d 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)' -r

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::audio::{self, RATE, WavError};
 use super::transcriber::Model;
-use crate::scenario::{Action, Step};
+use crate::scenario::{Action, HangUpAfter, Step};
 
 /// How long a call may ring unanswered when nothing says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -45,7 +45,7 @@ pub struct CallSpec {
     sounds: Vec<(PathBuf, Sound)>,
     /// No answer within this long after the call is placed ends it.
     pub timeout: Duration,
-    pub hangup_after: Option<Duration>,
+    pub hangup_after: HangUpAfter,
     /// The lowest average MOS the call may have (a scenario's `quality: {mos: 3.5}`).
     pub quality_floor: Option<f64>,
     /// The speech model, when a step listens for words or a transcript is wanted.
@@ -76,7 +76,7 @@ impl CallSpec {
             steps,
             sounds,
             timeout,
-            hangup_after: None,
+            hangup_after: HangUpAfter::Default,
             quality_floor: None,
             speech: None,
             started: Instant::now(),

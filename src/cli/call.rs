@@ -134,8 +134,9 @@ pub struct CallArgs {
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
 
-    /// Hang up this long after the answer, whatever the steps are doing
-    #[arg(long, value_name = "DURATION")]
+    /// Hang up this long after the answer, whatever the steps are doing; none: only when the
+    /// steps or the far end end the call [default: 10m]
+    #[arg(long, value_name = "DURATION|none")]
     pub hangup_after: Option<String>,
 
     /// Print the outcome as JSON on standard output

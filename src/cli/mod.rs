@@ -21,7 +21,7 @@ Examples:
   c2c token --decode < t.txt  Show what is inside a token
   c2c configure               Show where the TwiML App sends calls
   c2c doctor                  Check the Twilio account for everything a call needs
-  c2c call +14155552671 --digits 1w2 --record out.wav
+  c2c call +14155552671 --digits 1w2 --hangup-after 20s --record out.wav
                               A call from a headless browser, for scripts and CI
 
 Settings come from, highest first: flags, environment variables, ./.env (or --env-file), the

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use yaml_rust2::{Yaml, YamlLoader};
 
 use super::paths::{self, Use};
-use super::{Action, Step, StepSpec, bounded, check_digits, time_limit};
+use super::{Action, HangUpAfter, Step, StepSpec, bounded, check_digits, time_limit};
 
 /// What a scenario file says; `None` where it says nothing (the command line may).
 #[derive(Debug, Default)]
@@ -33,7 +33,7 @@ pub struct Scenario {
     pub play: Option<PathBuf>,
     pub digits: Option<String>,
     pub timeout: Option<Duration>,
-    pub hangup_after: Option<Duration>,
+    pub hangup_after: Option<HangUpAfter>,
     pub record: Option<PathBuf>,
     /// `quality: {mos: 3.5}`: the lowest average MOS the call may have.
     pub quality_mos: Option<f64>,
@@ -166,7 +166,12 @@ impl Scenario {
             play: from_here("play", written.play)?,
             digits,
             timeout: time("timeout", written.timeout)?,
-            hangup_after: time("hangup-after", written.hangup_after)?,
+            hangup_after: written
+                .hangup_after
+                .map(|w| {
+                    HangUpAfter::parse(&w.text()).map_err(|why| format!("hangup-after: {why}"))
+                })
+                .transpose()?,
             record: from_here("record", written.record)?,
             steps,
         })
@@ -225,7 +230,12 @@ mod tests {
         assert_eq!(s.play, Some(PathBuf::from("suite/hello.wav")));
         assert_eq!(s.digits.as_deref(), Some("12"));
         assert_eq!(s.timeout, Some(Duration::from_secs(20)));
-        assert_eq!(s.hangup_after, Some(Duration::from_secs(90)));
+        assert_eq!(
+            s.hangup_after,
+            Some(HangUpAfter::After(Duration::from_secs(90)))
+        );
+        let lifted = Scenario::parse("hangup-after: none\n", Path::new("")).unwrap();
+        assert_eq!(lifted.hangup_after, Some(HangUpAfter::Never));
         assert_eq!(s.record, Some(PathBuf::from("suite/out/heard.wav")));
         assert_eq!(s.quality_mos, Some(3.5));
         assert_eq!(s.steps.len(), 2);

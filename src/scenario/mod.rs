@@ -463,6 +463,42 @@ pub fn duration(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// How long an answered call lasts when nothing says otherwise: one with no steps would stay up
+/// until the far end hangs up (billed minutes, a stuck CI job).
+pub const LONGEST_CALL: Duration = Duration::from_secs(10 * 60);
+
+/// When c2c hangs up an answered call, whatever its steps are doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HangUpAfter {
+    /// `LONGEST_CALL`: nothing said.
+    #[default]
+    Default,
+    /// `--hangup-after` or `hangup-after:`.
+    After(Duration),
+    /// `none`: only the steps or the far end end the call.
+    Never,
+}
+
+impl HangUpAfter {
+    /// `2m`, `90s`, or `none`.
+    pub fn parse(text: &str) -> Result<HangUpAfter, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "none" | "never" => Ok(HangUpAfter::Never),
+            _ => time_limit(text)
+                .map(HangUpAfter::After)
+                .map_err(|why| format!("{why} (or none, for no limit)")),
+        }
+    }
+
+    pub fn after(self) -> Option<Duration> {
+        match self {
+            HangUpAfter::Default => Some(LONGEST_CALL),
+            HangUpAfter::After(after) => Some(after),
+            HangUpAfter::Never => None,
+        }
+    }
+}
+
 /// A timeout or a limit on a call: a `duration` above zero.
 pub fn time_limit(text: &str) -> Result<Duration, String> {
     match duration(text)? {
@@ -476,6 +512,20 @@ pub fn time_limit(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answered_call_has_a_limit_unless_lifted() {
+        assert_eq!(HangUpAfter::default().after(), Some(LONGEST_CALL));
+        assert_eq!(LONGEST_CALL, Duration::from_secs(600));
+        assert_eq!(
+            HangUpAfter::parse("90s").unwrap(),
+            HangUpAfter::After(Duration::from_secs(90))
+        );
+        assert_eq!(HangUpAfter::parse("None").unwrap().after(), None);
+        let why = HangUpAfter::parse("later").unwrap_err();
+        assert!(why.contains("or none, for no limit"), "{why}");
+        assert!(HangUpAfter::parse("0s").is_err());
+    }
 
     #[test]
     fn steps_read_with_their_options() {

@@ -16,6 +16,7 @@ use super::said::{Device, Phase, Said};
 use super::transcriber::{Spoken, Transcriber};
 use super::{CallSpec, RunEvent};
 use crate::call::Cancel;
+use crate::scenario::{HangUpAfter, LONGEST_CALL};
 
 /// How long c2c's page may take to say its first word (its token fetched, its Device made).
 const PAGE_START: Duration = Duration::from_secs(15);
@@ -171,7 +172,13 @@ impl<'a> Session<'a> {
             () = tokio::time::sleep_until(wake.into()) => {
                 if cut_off.is_some_and(|c| Instant::now() >= c) {
                     self.cut = true;
-                    self.say("--hangup-after: hanging up");
+                    self.say(&match self.plan.hangup_after {
+                        HangUpAfter::Default => format!(
+                            "hanging up: an answered call lasts {} unless told otherwise (--hangup-after, or none for no limit)",
+                            humantime::format_duration(LONGEST_CALL)
+                        ),
+                        _ => "--hangup-after: hanging up".to_owned(),
+                    });
                     self.hang_up().await;
                 }
             }
@@ -240,7 +247,7 @@ impl<'a> Session<'a> {
                         self.lived.answered_at = Some(now);
                         let clock = audio_clock.unwrap_or_else(|| self.lived.heard.clock_at(now));
                         self.lived.answered_clock = Some(clock + ANSWER_GUARD);
-                        self.cut_off = self.plan.hangup_after.map(|after| now + after);
+                        self.cut_off = self.plan.hangup_after.after().map(|after| now + after);
                         self.transcriber = self.plan.speech.clone().map(Transcriber::start);
                         self.tell(RunEvent::Answered);
                     }

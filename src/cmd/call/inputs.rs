@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::call::{CallSpec, DEFAULT_TIMEOUT, Sound};
 use crate::cli::CallArgs;
 use crate::error::Error;
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, HangUpAfter, Scenario};
 
 /// Where the call's results go.
 pub struct Outputs {
@@ -49,8 +49,10 @@ pub fn read(args: &CallArgs) -> Result<(CallSpec, Outputs), Error> {
     spec.digits = args.digits.clone().or(file.digits);
     spec.quality_floor = file.quality_mos;
     spec.hangup_after = match &args.hangup_after {
-        Some(text) => Some(duration("--hangup-after", text)?),
-        None => file.hangup_after,
+        Some(text) => {
+            HangUpAfter::parse(text).map_err(|why| Error::Input(format!("--hangup-after {why}")))?
+        }
+        None => file.hangup_after.unwrap_or_default(),
     };
     let outputs = Outputs {
         record: args.record.clone().or(file.record),

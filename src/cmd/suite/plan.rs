@@ -130,7 +130,7 @@ pub fn calls(found: &Found, repeat: usize) -> Result<Vec<Planned>, Error> {
         .map_err(|err| named(format!("play step: {err}")))?;
         spec.play = play.clone();
         spec.digits = scenario.digits.clone();
-        spec.hangup_after = scenario.hangup_after;
+        spec.hangup_after = scenario.hangup_after.unwrap_or_default();
         spec.quality_floor = scenario.quality_mos;
         // Many pages start at once: on a small machine the SDK's start alone can take seconds.
         spec.reach_twilio = REACH_TWILIO;
