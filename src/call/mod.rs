@@ -205,7 +205,8 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
     if let Some(floor) = plan.quality_floor
         && report.outcome == Outcome::Completed
     {
-        let (status, detail) = match quality::meets(report.quality.as_ref(), floor) {
+        let (status, detail) = match quality::meets(report.quality.as_ref(), floor, report.duration)
+        {
             Ok(found) => (StepStatus::Passed, found),
             Err(why) => (StepStatus::Failed, why),
         };

@@ -86,8 +86,9 @@ pub fn summarise(samples: &[Sample], warnings: &[String]) -> Option<Quality> {
     })
 }
 
-/// Whether the call kept to `floor` (the average MOS of its samples); why not, otherwise.
-pub fn meets(quality: Option<&Quality>, floor: f64) -> Result<String, String> {
+/// Whether the call, answered for `lasted` seconds, kept to `floor` (the average MOS of its
+/// samples); why not, otherwise.
+pub fn meets(quality: Option<&Quality>, floor: f64, lasted: f64) -> Result<String, String> {
     match quality.and_then(|q| q.mos) {
         Some(mos) if mos.avg >= floor => Ok(format!(
             "MOS {:.2} on average (lowest {:.2})",
@@ -97,7 +98,11 @@ pub fn meets(quality: Option<&Quality>, floor: f64) -> Result<String, String> {
             "MOS {:.2} on average (lowest {:.2}), under {floor}",
             mos.avg, mos.min
         )),
-        None => Err("the Voice SDK measured no MOS during the call".to_owned()),
+        // The SDK rates MOS once a second from the round-trip time, which the far end's first
+        // reports give only after a few seconds: a short call has none to judge.
+        None => Err(format!(
+            "the Voice SDK measured no MOS in this {lasted:.1} s call: it rates the call once a second once the far end's reports arrive, a few seconds in. Keep the call up longer (a wait step, or hangup-after: 10s), or drop quality:"
+        )),
     }
 }
 
@@ -127,11 +132,13 @@ mod tests {
         );
         assert_eq!(q.jitter_ms.unwrap().max, 30.0);
         assert_eq!(
-            meets(Some(&q), 3.5),
+            meets(Some(&q), 3.5, 9.0),
             Ok("MOS 3.70 on average (lowest 3.00)".to_owned())
         );
-        assert!(meets(Some(&q), 4.0).unwrap_err().contains("under 4"));
-        assert!(meets(None, 4.0).unwrap_err().contains("no MOS"));
+        assert!(meets(Some(&q), 4.0, 9.0).unwrap_err().contains("under 4"));
+        let why = meets(None, 4.0, 1.5).unwrap_err();
+        assert!(why.contains("no MOS in this 1.5 s call"), "{why}");
+        assert!(why.contains("Keep the call up longer"), "{why}");
         assert_eq!(summarise(&[], &[]), None);
     }
 }
