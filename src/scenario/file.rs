@@ -23,7 +23,7 @@ use serde::Deserialize;
 use yaml_rust2::{Yaml, YamlLoader};
 
 use super::paths::{self, Use};
-use super::{Action, HangUpAfter, Step, StepSpec, bounded, check_digits, time_limit};
+use super::{Action, HangUpAfter, Step, StepSpec, bounded, check_digits, nearest, time_limit};
 
 /// What a scenario file says; `None` where it says nothing (the command line may).
 #[derive(Debug, Default)]
@@ -93,13 +93,25 @@ impl Scenario {
         bounded::check(yaml)?;
         let docs = YamlLoader::load_from_str(yaml).map_err(|err| {
             let at = err.marker();
-            format!(
-                "line {}, column {}: {}",
-                at.line(),
-                at.col() + 1,
-                err.info()
-            )
+            let lines = yaml.lines().count();
+            // A list or map left open is found where the file ends, which the parser counts as
+            // the line after the last.
+            match at.line() > lines {
+                true => format!(
+                    "at the end of the file (after line {lines}): {}",
+                    err.info()
+                ),
+                false => format!(
+                    "line {}, column {}: {}",
+                    at.line(),
+                    at.col() + 1,
+                    err.info()
+                ),
+            }
         })?;
+        if let Some(doc) = docs.first() {
+            unknown_keys(doc)?;
+        }
         let Some(doc) = docs.first() else {
             return Err("the file is empty: write the steps as a list under steps:".to_owned());
         };
@@ -193,6 +205,40 @@ impl Scenario {
     }
 }
 
+/// The keys a scenario file may have, as `Written` reads them.
+const KEYS: &[&str] = &[
+    "call",
+    "play",
+    "digits",
+    "timeout",
+    "hangup-after",
+    "record",
+    "quality",
+    "steps",
+];
+
+/// A key the file should not have, named with the one it most likely meant (serde would list
+/// them all, and miss the typo).
+fn unknown_keys(doc: &Yaml) -> Result<(), String> {
+    let Yaml::Hash(map) = doc else {
+        return Ok(());
+    };
+    for key in map.keys() {
+        let Yaml::String(key) = key else { continue };
+        if KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let near = nearest(key, KEYS)
+            .map(|known| format!("did you mean {known}:? "))
+            .unwrap_or_default();
+        return Err(format!(
+            "{key}: is not a key of a scenario file: {near}(the keys are {})",
+            KEYS.join(", ")
+        ));
+    }
+    Ok(())
+}
+
 /// The `steps:` of a scenario file, each read as a `StepSpec` and checked.
 pub fn parse_scenario(yaml: &str) -> Result<Vec<Step>, String> {
     Scenario::parse(yaml, Path::new("")).map(|scenario| scenario.steps)
@@ -272,7 +318,19 @@ mod tests {
     #[test]
     fn mistakes_in_a_file_are_named() {
         for (yaml, says) in [
-            ("cal: '+1'\nsteps: []\n", "unknown field `cal`"),
+            (
+                "cal: '+1'\nsteps: []\n",
+                "cal: is not a key of a scenario file: did you mean call:?",
+            ),
+            ("timout: 30s\n", "did you mean timeout:?"),
+            (
+                "steps: [hangup]\nlabel: x\n",
+                "label: is not a key of a scenario file: (the keys are call,",
+            ),
+            (
+                "call: x\nsteps:\n  - a\n  - [b\n",
+                "at the end of the file (after line 4)",
+            ),
             ("call: ''\n", "call: is empty"),
             ("digits: 12x\n", "digits: \"12x\""),
             ("timeout: soon\n", "timeout: \"soon\" is not a duration"),

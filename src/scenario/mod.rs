@@ -314,7 +314,8 @@ impl Step {
             .ok_or_else(|| {
                 let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
                 format!(
-                    "{name:?} is not a step (the steps are: {})",
+                    "{name:?} is not a step: {}(the steps are: {})",
+                    did_you_mean(name, &names),
                     names.join(", ")
                 )
             })?;
@@ -342,7 +343,19 @@ impl Step {
                 key if kind.options.contains(&key) => {
                     options.insert(key, duration(raw).map_err(bad)?);
                 }
-                _ => return Err(format!("{name} has no option {key:?}")),
+                _ => {
+                    let options: Vec<&str> =
+                        kind.options.iter().copied().chain(["timeout"]).collect();
+                    return Err(format!(
+                        "{name} has no option {key:?}: {}its options are {}",
+                        did_you_mean(key, &options),
+                        options
+                            .iter()
+                            .map(|o| format!("{o}="))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
             }
         }
         let option = |key: &str, default: Duration| options.get(key).copied().unwrap_or(default);
@@ -410,6 +423,23 @@ fn frequency(raw: &str) -> Result<f64, String> {
         .ok()
         .filter(|hz: &f64| (50.0..=7_000.0).contains(hz))
         .ok_or_else(|| format!("{raw:?} is not a frequency from 50 to 7000 Hz"))
+}
+
+/// The one of `known` that `given` is most likely a typo of, when one is near.
+fn nearest<'a>(given: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(given, k), *k))
+        .min()
+        .filter(|(distance, _)| *distance <= 2)
+        .map(|(_, k)| k)
+}
+
+/// "did you mean X? ", or nothing when no word of `known` is near `given`.
+fn did_you_mean(given: &str, known: &[&str]) -> String {
+    nearest(given, known)
+        .map(|k| format!("did you mean {k}? "))
+        .unwrap_or_default()
 }
 
 /// How long the page takes to send `digits`: a tone and its gap each, half a second per `w`.
@@ -597,7 +627,15 @@ mod tests {
             ("expect-tone 1000 timeout=soon", "timeout=soon"),
             ("wait 2s 3s", "one word too many"),
             ("hangup now", "takes no value"),
-            ("press 1 quiet=2s", "has no option \"quiet\""),
+            (
+                "press 1 quiet=2s",
+                "has no option \"quiet\": its options are timeout=",
+            ),
+            (
+                "expect-tone 1000 fro=1s",
+                "did you mean for? its options are for=, timeout=",
+            ),
+            ("expct-tone 1000", "did you mean expect-tone?"),
             ("expect-speech", "needs a phrase"),
             ("expect-speech \"...\"", "needs words to listen for"),
             ("expect-speech \"a\nb\"", "holds a control character"),

@@ -255,7 +255,10 @@ fn scenario_files_that_do_not_read_are_named() {
     );
     for (file, says) in [
         ("no-call.yaml", "no-call.yaml: it has no call:"),
-        ("typo.yaml", "typo.yaml: unknown field `step`"),
+        (
+            "typo.yaml",
+            "typo.yaml: step: is not a key of a scenario file: did you mean steps:?",
+        ),
     ] {
         let run = c2c(&["test", dir.path().join(file).to_str().unwrap()])
             .all_env()
@@ -263,6 +266,16 @@ fn scenario_files_that_do_not_read_are_named() {
         run.assert_code(2);
         assert!(run.stderr.contains(says), "{}", run.stderr);
     }
+    // Given together, every file that does not read is named, not the first alone.
+    let run = c2c(&["test", dir.path().to_str().unwrap()]).all_env().run();
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("2 scenario files do not read:")
+            && run.stderr.contains("no-call.yaml: it has no call:")
+            && run.stderr.contains("typo.yaml: step: is not a key"),
+        "{}",
+        run.stderr
+    );
     let run = c2c(&["test", "nowhere/"]).all_env().run();
     run.assert_code(2);
     assert!(

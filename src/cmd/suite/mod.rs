@@ -28,9 +28,25 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         .rate
         .map_or(Duration::ZERO, |rate| Duration::from_secs_f64(1.0 / rate));
     let files = plan::shard(plan::files(&args.paths)?, args.shard.as_deref())?;
+    // Every file that does not read is named at once, not the first alone.
     let mut calls: Vec<Planned> = Vec::new();
+    let mut unread: Vec<String> = Vec::new();
     for found in &files {
-        calls.extend(plan::calls(found, args.repeat)?);
+        match plan::calls(found, args.repeat) {
+            Ok(planned) => calls.extend(planned),
+            Err(err) => unread.push(err.to_string()),
+        }
+    }
+    match unread.as_slice() {
+        [] => {}
+        [one] => return Err(Error::Input(one.clone())),
+        many => {
+            return Err(Error::Input(format!(
+                "{} scenario files do not read:\n  - {}",
+                many.len(),
+                many.join("\n  - ")
+            )));
+        }
     }
     check_records(&calls)?;
     if calls.is_empty() {
