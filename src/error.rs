@@ -61,6 +61,7 @@ impl Error {
         match self {
             Error::Failed(_) | Error::Token(_) => 1,
             Error::Input(_) => 2,
+            Error::Settings(err) if err.all_typed() => 2,
             Error::Settings(_) | Error::Browser(_) | Error::Speech(_) => 3,
             Error::Remote(_) => 4,
             Error::Server(_) => 9,

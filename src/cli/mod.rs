@@ -27,7 +27,8 @@ Examples:
 Settings come from, highest first: flags, environment variables, ./.env (or --env-file), the
 config file ($XDG_CONFIG_HOME/c2c/config.toml, or --config), defaults.
 
-Exit status: 0 success, 1 failure, 2 usage error, 3 settings error, 4 Twilio or ngrok error.";
+Exit status: 0 success, 1 failure, 2 usage error (a flag or its value), 3 settings error (missing, or
+invalid in the environment or a file), 4 Twilio or ngrok error.";
 
 /// Browser-to-phone calling on Twilio with one command.
 ///

@@ -62,6 +62,26 @@ pub fn parse_allowed(text: &str) -> Result<Allowed, String> {
         })
 }
 
+/// Whether `target` is something to call at all: `client:NAME`, or a number as people write one
+/// (digits, with `+`, spaces, `-`, `.` and brackets). What is not is a usage error, said before
+/// the dial policy is asked whether it may be dialled.
+pub fn target_shape(target: &str) -> Result<(), String> {
+    if target.starts_with("client:") {
+        return Ok(());
+    }
+    let digits = target.chars().filter(char::is_ascii_digit).count();
+    if digits == 0
+        || !target
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')'))
+    {
+        return Err(format!(
+            "{target:?} is not a phone number: give one in E.164 form (+ and the country code, such as +14155552671), or client:NAME for a browser"
+        ));
+    }
+    Ok(())
+}
+
 /// Checks the shape of an E.164 number without loading libphonenumber's data (which takes
 /// tens of milliseconds): `+`, then 8 to 15 digits, spaces and dashes allowed. Returns the bare
 /// E.164 form.

@@ -150,10 +150,16 @@ impl Scenario {
                 .transpose()
         };
         let call = written.call.map(Word::text).map(|c| c.trim().to_owned());
-        if call.as_deref() == Some("") {
-            return Err(
-                "call: is empty: give a number such as +14155552671, or client:NAME".to_owned(),
-            );
+        match call.as_deref() {
+            Some("") => {
+                return Err(
+                    "call: is empty: give a number such as +14155552671, or client:NAME".to_owned(),
+                );
+            }
+            Some(target) => {
+                crate::dial::target_shape(target).map_err(|why| format!("call: {why}"))?;
+            }
+            None => {}
         }
         let quality_mos = match written.quality {
             None => None,

@@ -184,7 +184,13 @@ impl std::str::FromStr for StepSpec {
                     spec.options.push((key.to_owned(), value.to_owned()));
                 }
                 _ if spec.value.is_none() => spec.value = Some(word),
-                _ => return Err(format!("{word:?} is one word too many")),
+                _ => {
+                    let value = spec.value.as_deref().unwrap_or_default();
+                    return Err(format!(
+                        "{word:?} is one word too many: a phrase of several words goes in quotes, as in: {} \"{value} {word}\"",
+                        spec.name
+                    ));
+                }
             }
         }
         Ok(spec)
@@ -626,6 +632,10 @@ mod tests {
             ("expect-tone loud", "not a frequency"),
             ("expect-tone 1000 timeout=soon", "timeout=soon"),
             ("wait 2s 3s", "one word too many"),
+            (
+                "expect-speech hello there",
+                "\"there\" is one word too many: a phrase of several words goes in quotes, as in: expect-speech \"hello there\"",
+            ),
             ("hangup now", "takes no value"),
             (
                 "press 1 quiet=2s",

@@ -53,6 +53,23 @@ pub struct SettingsError {
     pub problems: Vec<Problem>,
 }
 
+impl SettingsError {
+    /// Whether every problem is a value typed on the command line: a usage error (exit 2)
+    /// rather than a setting to fix (exit 3).
+    pub fn all_typed(&self) -> bool {
+        !self.problems.is_empty()
+            && self.problems.iter().all(|p| {
+                matches!(
+                    p,
+                    Problem::Invalid {
+                        origin: Origin::Flag(_),
+                        ..
+                    }
+                )
+            })
+    }
+}
+
 impl fmt::Display for SettingsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.problems.as_slice() {

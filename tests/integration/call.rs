@@ -303,6 +303,15 @@ fn inputs_are_checked_before_anything_starts() {
         run.assert_code(2);
         assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
     }
+    // Something that is no number at all is a usage error, not a number the policy refused.
+    let run = c2c(&["call", "abc"]).all_env().run();
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("NUMBER \"abc\" is not a phone number: give one in E.164 form"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -312,7 +321,7 @@ fn a_chrome_path_that_is_no_program_is_named() {
     let run = c2c(&["call", "+14155550123", "--chrome", "/nonexistent/chrome"])
         .all_env()
         .run();
-    run.assert_code(3);
+    run.assert_code(2);
     assert!(run.stderr.contains("--chrome"), "{}", run.stderr);
     assert!(
         run.stderr.contains("is not a program this user can run"),

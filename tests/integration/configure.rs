@@ -54,7 +54,7 @@ fn sets_the_voice_url_and_a_dry_run_changes_nothing() {
     assert_eq!(mock.voice_url(), "https://x.example/voice");
 
     let run = configure(&mock, &["--url", "ftp://nope"]).run();
-    run.assert_code(3);
+    run.assert_code(2);
     assert!(
         run.stderr.contains("--url is not a valid Voice URL"),
         "{}",
@@ -205,7 +205,7 @@ fn restore_without_a_record_says_there_is_nothing_to_do() {
 fn a_url_without_a_scheme_says_what_a_web_address_starts_with() {
     let mock = TwilioMock::start();
     let run = configure(&mock, &["--url", "x.example/voice"]).run();
-    run.assert_code(3);
+    run.assert_code(2);
     assert!(
         run.stderr
             .contains("is not a web address: it must start with https:// (or http://)"),

@@ -179,7 +179,7 @@ fn the_pages_token_lifetime_is_a_setting_with_a_floor() {
     let run = crate::support::c2c(&["serve", "--port", "0", "--token-ttl", "10s"])
         .all_env()
         .run();
-    run.assert_code(3);
+    run.assert_code(2);
     assert!(
         run.stderr.contains("--token-ttl") && run.stderr.contains("at least 20 s"),
         "{}",

@@ -112,7 +112,7 @@ fn a_bad_sid_names_the_setting_its_source_and_what_was_expected() {
     );
 
     let run = c2c(&["token", "--api-key", "SK12"]).token_env().run();
-    run.assert_code(3);
+    run.assert_code(2);
     assert!(
         run.stderr
             .contains("--api-key is not a valid API Key SID: it is 4 characters")

@@ -87,7 +87,7 @@ fn region_params_and_no_incoming_shape_the_token() {
 #[test]
 fn a_ttl_over_a_day_is_refused_because_twilio_rejects_it() {
     let run = c2c(&["token", "--ttl", "86401"]).token_env().run();
-    run.assert_code(3);
+    run.assert_code(2);
     assert!(run.stderr.contains("--ttl"), "{}", run.stderr);
     assert!(run.stderr.contains("over 24 hours"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
@@ -98,7 +98,7 @@ fn a_bad_identity_or_param_names_the_input() {
     let run = c2c(&["token", "--identity", "a b", "--param", "oops"])
         .token_env()
         .run();
-    run.assert_code(3);
+    run.assert_code(2);
     assert!(
         run.stderr
             .contains("--identity is not a valid client identity"),
@@ -167,7 +167,7 @@ fn decode_of_something_that_is_not_a_token_is_a_usage_error() {
 #[test]
 fn an_identity_with_a_space_is_explained_once() {
     let run = c2c(&["token", "--identity", "a b"]).token_env().run();
-    run.assert_code(3);
+    run.assert_code(2);
     assert!(
         run.stderr.contains(
             "it contains ' ', and calls to a browser identity work reliably only with letters, digits, _, - and ."

@@ -20,6 +20,7 @@ pub struct Outputs {
 pub fn read(args: &CallArgs) -> Result<(CallSpec, Outputs), Error> {
     let file = scenario_file(args)?;
     let target = target(args.target.as_deref(), file.call.as_deref())?;
+    crate::dial::target_shape(&target).map_err(|why| Error::Input(format!("NUMBER {why}")))?;
     let mut steps = file.steps;
     for text in &args.steps {
         steps.push(
