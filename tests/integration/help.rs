@@ -43,8 +43,9 @@ fn top_level_help_documents_layers_and_exit_status() {
     assert!(run.stdout.contains("flags, environment variables, ./.env"));
     assert!(
         run.stdout
-            .contains("3 settings error, 4 Twilio or ngrok error")
+            .contains("2 usage error (a flag or its value), 3 settings error")
     );
+    assert!(run.stdout.contains("4 Twilio or ngrok error"));
 }
 
 #[test]
