@@ -21,6 +21,19 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// A duration as people read one: `5.3s` under a minute, whole seconds above (`1m 30s`), never
+/// `5s 300ms`.
+pub fn duration(d: std::time::Duration) -> String {
+    if d < std::time::Duration::from_secs(60) && d.subsec_millis() != 0 {
+        let text = format!("{:.1}", d.as_secs_f64());
+        return format!("{}s", text.trim_end_matches(".0"));
+    }
+    humantime::format_duration(std::time::Duration::from_secs(
+        d.as_secs_f64().round() as u64
+    ))
+    .to_string()
+}
+
 /// A path as `one_line` shows text.
 pub fn path(path: &Path) -> String {
     one_line(&path.to_string_lossy()).into_owned()
@@ -29,6 +42,15 @@ pub fn path(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        use std::time::Duration;
+        assert_eq!(duration(Duration::from_millis(5300)), "5.3s");
+        assert_eq!(duration(Duration::from_secs(30)), "30s");
+        assert_eq!(duration(Duration::from_millis(10_040)), "10s");
+        assert_eq!(duration(Duration::from_millis(90_400)), "1m 30s");
+    }
 
     #[test]
     fn control_characters_are_shown_escaped_on_one_line() {

@@ -263,7 +263,7 @@ fn classify(
             Outcome::NoAnswer,
             format!(
                 "nobody answered within {}",
-                humantime::format_duration(plan.timeout)
+                crate::printable::duration(plan.timeout)
             ),
         ),
         (_, _, Some(TwilioError { code: 0, message })) => {

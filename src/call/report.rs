@@ -57,6 +57,7 @@ pub enum StepStatus {
 pub struct StepResult {
     pub step: String,
     pub status: StepStatus,
+    #[serde(serialize_with = "millis")]
     pub seconds: f64,
     /// Why it failed or was skipped, or what it found.
     pub detail: String,
@@ -64,7 +65,9 @@ pub struct StepResult {
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Timing {
+    #[serde(serialize_with = "millis_if_any")]
     pub ringing: Option<f64>,
+    #[serde(serialize_with = "millis_if_any")]
     pub answered: Option<f64>,
 }
 
@@ -83,6 +86,7 @@ pub struct Report {
     pub exit_status: u8,
     pub answered: bool,
     /// Seconds from the answer to the end.
+    #[serde(serialize_with = "millis")]
     pub duration: f64,
     /// Seconds from placing the call to its ringing and to its answer, where they came.
     pub timing: Timing,
@@ -99,6 +103,18 @@ pub struct Report {
     pub transcript: Option<Vec<Spoken>>,
     /// The call's network quality as the Voice SDK measured it, when it did.
     pub quality: Option<Quality>,
+}
+
+/// Seconds to the millisecond: `2.889`, not `2.8890131549999998`.
+pub fn millis<S: serde::Serializer>(seconds: &f64, to: S) -> Result<S::Ok, S::Error> {
+    to.serialize_f64((seconds * 1000.0).round() / 1000.0)
+}
+
+fn millis_if_any<S: serde::Serializer>(seconds: &Option<f64>, to: S) -> Result<S::Ok, S::Error> {
+    match seconds {
+        Some(seconds) => millis(seconds, to),
+        None => to.serialize_none(),
+    }
 }
 
 fn lossy<S: serde::Serializer>(path: &Option<PathBuf>, to: S) -> Result<S::Ok, S::Error> {
@@ -395,6 +411,17 @@ mod tests {
         assert!(xml.contains("x\\u{7}.yaml"), "{xml}");
         assert!(!xml.contains("ATTACHMENT"), "{xml}");
         assert_eq!(xml.matches("<testcase ").count(), 1, "{xml}");
+    }
+
+    #[test]
+    fn json_times_are_to_the_millisecond() {
+        let mut r = report(vec![step("press 2", StepStatus::Passed, "sent")]);
+        r.duration = 2.889_013_154_999_999_8;
+        r.timing.answered = Some(0.123_456);
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains(r#""duration":2.889,"#), "{json}");
+        assert!(json.contains(r#""answered":0.123}"#), "{json}");
+        assert!(json.contains(r#""seconds":1.25,"#), "{json}");
     }
 
     #[test]

@@ -16,7 +16,9 @@ use crate::speech::utterances::{self, Event, Utterance, Utterances};
 /// One utterance of the far end, in words; times in seconds from the answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Spoken {
+    #[serde(serialize_with = "super::report::millis")]
     pub start: f64,
+    #[serde(serialize_with = "super::report::millis")]
     pub end: f64,
     pub text: String,
 }

@@ -152,8 +152,12 @@ pub fn dial_line(params: &[(String, String)]) -> String {
         shown("To"),
         shown("DialCallStatus")
     );
-    if !param(params, "DialCallDuration").is_empty() {
-        line.push_str(&format!(" after {} s", shown("DialCallDuration")));
+    // Twilio's DialCallDuration is the time talked, 0 for a call never answered: said only
+    // for a call that was ("no-answer after 0 s" after ten seconds of ringing misleads).
+    if param(params, "DialCallStatus") == "completed"
+        && !param(params, "DialCallDuration").is_empty()
+    {
+        line.push_str(&format!(", talked {} s", shown("DialCallDuration")));
     }
     line
 }

@@ -850,3 +850,17 @@ fn the_browser_looks_up_no_host_but_the_pages_and_twilios() {
         "Chromium asked for no other host: the check saw nothing to refuse"
     );
 }
+
+#[test]
+fn digits_say_when_they_went_out() {
+    let edge = VoiceEdge::start(&["+14155550102=answer+tone=700"]);
+    let run = edge
+        .call(&["+14155550102", "--digits", "12", "--hangup-after", "4s"])
+        .run();
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("--digits: pressed 12"),
+        "{}",
+        run.stderr
+    );
+}

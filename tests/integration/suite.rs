@@ -122,6 +122,13 @@ fn a_suite_runs_its_calls_at_once_and_reports_each() {
         .collect();
     assert_eq!(ivr[..2], ["invite", "invite"], "{events:?}");
 
+    // A failing call says why as it ends, not only in the summary.
+    assert!(
+        run.stderr
+            .contains("b-wrong-key.yaml] FAILED: step 3 (expect-tone 900 timeout=3s)"),
+        "{}",
+        run.stderr
+    );
     // The summary names the failing step; the JUnit report has a suite per file.
     assert!(
         run.stderr.contains("step 3 (expect-tone 900 timeout=3s)"),
@@ -504,9 +511,16 @@ fn odd_file_names_never_break_the_reports() {
             "--json",
             "--junit",
             junit.to_str().unwrap(),
+            // Quiet hides the progress, not the summary.
+            "-q",
         ])
         .run();
     run.assert_code(1);
+    assert!(
+        run.stderr.contains("2 calls: 0 passed, 2 failed"),
+        "{}",
+        run.stderr
+    );
     let calls = lines(&run.stdout);
     let names: Vec<String> = calls.iter().map(file_name).collect();
     assert_eq!(

@@ -357,7 +357,7 @@ impl<'a> Session<'a> {
                 }
                 tracing::info!(
                     "nobody answered within {}; hanging up",
-                    humantime::format_duration(self.plan.timeout)
+                    crate::printable::duration(self.plan.timeout)
                 );
                 self.end(Ending::TimedOut);
                 self.hang_up().await;

@@ -21,8 +21,12 @@ impl Session<'_> {
             self.play(sound).await;
         }
         if let Some(digits) = &self.plan.digits {
-            // --digits is a press step of its own, with no line in the report.
-            let _ = self.step(&Step::press(digits)).await;
+            // --digits is a press step of its own, with no line in the report; the progress
+            // says when the keys went out, or that they did not.
+            match self.step(&Step::press(digits)).await {
+                Ok(_) => self.say(&format!("--digits: pressed {digits}")),
+                Err(why) => self.say(&format!("--digits: {digits} not pressed: {why}")),
+            }
         }
         let steps = &self.plan.steps;
         for (i, step) in steps.iter().enumerate() {
@@ -113,7 +117,7 @@ impl Session<'_> {
         let timeout = step.timeout(play_length);
         let started = Instant::now();
         let deadline = started + timeout;
-        let waited = humantime::format_duration(timeout);
+        let waited = crate::printable::duration(timeout);
         match &step.action {
             Action::Press(digits) => {
                 self.digits_sent = false;

@@ -121,8 +121,12 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                         .catch_unwind()
                         .await
                         .unwrap_or_else(|panic| Err(Error::bug("this call", &*panic)));
-                        let passed = placed.as_ref().is_ok_and(|p| p.report.exit_status == 0);
-                        let _ = done.send(Shown::Done(i, passed));
+                        let verdict = match &placed {
+                            Ok(p) if p.report.exit_status == 0 => Ok(()),
+                            Ok(p) => Err(show::why_failed(&p.report)),
+                            Err(err) => Err(err.to_string()),
+                        };
+                        let _ = done.send(Shown::Done(i, verdict));
                         (i, placed)
                     }
                 });

@@ -19,8 +19,8 @@ use crate::error::Error;
 pub enum Shown {
     /// Call `usize` said something.
     Event(usize, RunEvent),
-    /// Call `usize` is over; whether it passed.
-    Done(usize, bool),
+    /// Call `usize` is over: it passed, or why it failed.
+    Done(usize, Result<(), String>),
 }
 
 /// Shows the calls' progress until every sender is dropped.
@@ -79,25 +79,22 @@ pub async fn progress(mut shown: mpsc::UnboundedReceiver<Shown>, names: Vec<Stri
                     RunEvent::Answered | RunEvent::Ended => {}
                 }
             }
-            Shown::Done(i, passed) => {
-                if !passed {
+            Shown::Done(i, verdict) => {
+                // A failure says why at once, not only in the summary.
+                let said = match &verdict {
+                    Ok(()) => "passed".to_owned(),
+                    Err(why) => format!("FAILED: {}", crate::printable::one_line(why)),
+                };
+                if verdict.is_err() {
                     failed += 1;
                 }
                 match lines.remove(&i) {
                     Some(line) => {
                         running = running.saturating_sub(1);
                         line.finish_and_clear();
-                        say(format!(
-                            "{} {}",
-                            if passed { "passed" } else { "FAILED" },
-                            names[i]
-                        ));
+                        say(format!("{} {said}", names[i]));
                     }
-                    None => say(format!(
-                        "[{}] {}",
-                        names[i],
-                        if passed { "passed" } else { "FAILED" }
-                    )),
+                    None => say(format!("[{}] {said}", names[i])),
                 }
                 if let Some(overall) = &overall {
                     overall.inc(1);
@@ -182,7 +179,7 @@ pub fn finish(args: &TestArgs, calls: &[Planned], reports: &[Report]) -> Result<
 }
 
 /// Why a call failed, in a line: its first failing step, or its outcome.
-fn why_failed(report: &Report) -> String {
+pub fn why_failed(report: &Report) -> String {
     match report
         .steps
         .iter()
@@ -259,9 +256,9 @@ fn summary(calls: &[Planned], reports: &[Report], repeat: usize) {
     if let Some(p) = percentiles(lasted) {
         out.push_str(&format!("; calls lasted {p}"));
     }
-    for line in out.lines() {
-        tracing::info!("{line}");
-    }
+    // The summary is the suite's result, not its progress: -q does not hide it.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{out}");
 }
 
 /// A failure's words, cut to fit a line of the table.
