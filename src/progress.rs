@@ -1,13 +1,12 @@
 //! Steps that take a moment (the tunnel, Twilio's API): a spinner each on a terminal, plain log
 //! lines otherwise, so that piped output and CI logs stay readable.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 pub struct Progress {
-    bars: Option<MultiProgress>,
+    bars: Option<&'static MultiProgress>,
 }
 
 pub struct Step {
@@ -19,7 +18,7 @@ impl Default for Progress {
     /// Spinners when standard error is a terminal.
     fn default() -> Self {
         Progress {
-            bars: std::io::stderr().is_terminal().then(MultiProgress::new),
+            bars: crate::logging::bars(),
         }
     }
 }

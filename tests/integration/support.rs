@@ -134,6 +134,36 @@ impl C2c {
 }
 
 impl C2c {
+    /// Runs c2c in a pseudo-terminal of `cols` by `rows` (util-linux's `script`), as a person at
+    /// a terminal would: what it wrote there, escape sequences and all, and its exit status.
+    pub fn run_in_terminal(self, cols: u16, rows: u16) -> (Vec<u8>, i32) {
+        let quote =
+            |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', r"'\''"));
+        let mut line = format!(
+            "stty cols {cols} rows {rows}; exec {}",
+            quote(self.command.get_program())
+        );
+        for arg in self.command.get_args() {
+            line.push(' ');
+            line.push_str(&quote(arg));
+        }
+        let mut script = Command::new("script");
+        script.args(["-qefc", &line, "/dev/null"]).env_clear();
+        for (name, value) in self.command.get_envs() {
+            if let Some(value) = value {
+                script.env(name, value);
+            }
+        }
+        if let Some(dir) = self.command.get_current_dir() {
+            script.current_dir(dir);
+        }
+        let out = script
+            .stdin(Stdio::null())
+            .output()
+            .expect("util-linux's script runs c2c in a terminal");
+        (out.stdout, out.status.code().unwrap_or(-1))
+    }
+
     /// Runs c2c with its standard output already closed by the reader, as `| head -c 1` does
     /// once it has its byte: what c2c says on standard error, and its exit status.
     pub fn run_with_stdout_closed(mut self) -> Run {

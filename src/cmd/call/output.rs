@@ -2,7 +2,6 @@
 //! terminal, plain lines otherwise), then the recording, the JSON and JUnit reports, and the
 //! outcome as the exit status.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -18,14 +17,14 @@ pub async fn show(mut events: mpsc::UnboundedReceiver<RunEvent>) {
     let mut clock: Option<ProgressBar> = None;
     while let Some(event) = events.recv().await {
         match event {
-            RunEvent::Said(line) => say(clock.as_ref(), &line),
+            RunEvent::Said(line) => tracing::info!("{line}"),
             RunEvent::Answered => clock = start_clock(),
             RunEvent::Heard(spoken) => {
                 let line = format!(
                     "heard ({:.1}-{:.1} s): \"{}\"",
                     spoken.start, spoken.end, spoken.text
                 );
-                say(clock.as_ref(), &line);
+                tracing::info!("{line}");
             }
             RunEvent::Step { index, of, step } => {
                 if let Some(clock) = &clock {
@@ -44,19 +43,12 @@ pub async fn show(mut events: mpsc::UnboundedReceiver<RunEvent>) {
     }
 }
 
-/// A line above the running clock, if there is one.
-fn say(clock: Option<&ProgressBar>, line: &str) {
-    match clock {
-        Some(clock) => clock.suspend(|| tracing::info!("{line}")),
-        None => tracing::info!("{line}"),
-    }
-}
-
 fn start_clock() -> Option<ProgressBar> {
-    if !std::io::stderr().is_terminal() || !tracing::enabled!(tracing::Level::INFO) {
+    if !tracing::enabled!(tracing::Level::INFO) {
         return None;
     }
-    let clock = ProgressBar::new_spinner();
+    // In the one set of live lines, which log lines are written above.
+    let clock = crate::logging::bars()?.add(ProgressBar::new_spinner());
     clock.set_style(
         ProgressStyle::with_template("{spinner} in call {elapsed} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),

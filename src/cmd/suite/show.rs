@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
@@ -26,7 +26,7 @@ pub enum Shown {
 /// Shows the calls' progress until every sender is dropped.
 pub async fn progress(mut shown: mpsc::UnboundedReceiver<Shown>, names: Vec<String>) {
     let live = std::io::stderr().is_terminal() && tracing::enabled!(tracing::Level::INFO);
-    let bars = live.then(MultiProgress::new);
+    let bars = live.then(crate::logging::bars).flatten();
     let overall = bars.as_ref().map(|bars| {
         let bar = bars.add(ProgressBar::new(names.len() as u64));
         bar.set_style(
@@ -38,10 +38,8 @@ pub async fn progress(mut shown: mpsc::UnboundedReceiver<Shown>, names: Vec<Stri
     });
     let mut lines: BTreeMap<usize, ProgressBar> = BTreeMap::new();
     let (mut failed, mut running) = (0usize, 0usize);
-    let say = |line: String| match &bars {
-        Some(bars) => bars.suspend(|| tracing::info!("{line}")),
-        None => tracing::info!("{line}"),
-    };
+    // Log lines are written above the live lines by the logger itself (`logging::bars`).
+    let say = |line: String| tracing::info!("{line}");
     while let Some(item) = shown.recv().await {
         match item {
             Shown::Event(i, event) => {
