@@ -11,18 +11,22 @@ pub fn run(settings: Doctor) -> Result<(), Error> {
         let progress = Progress::default();
         let checking = progress.start("Checking the account with Twilio");
         let client = settings.rest.clone().client()?;
-        let report = match doctor::run(&settings, &client).await {
-            Ok(report) => report,
-            Err(unreachable) => {
-                checking.failed();
-                return Err(Error::Remote(unreachable.to_string()));
-            }
-        };
-        checking.clear();
+        let report = doctor::run(&settings, &client).await;
+        match &report.unreachable {
+            Some(_) => checking.failed(),
+            None => checking.clear(),
+        }
+        // The report is printed whatever happened, --json included: a script always gets one.
         if settings.json {
             stdout::line(serde_json::to_string_pretty(&report).unwrap_or_default())?;
         } else {
             stdout::write(report.text().as_bytes())?;
+        }
+        if report.unreachable.is_some() {
+            return Err(Error::Remote(
+                "the account was not checked, only this machine (the report above says why)"
+                    .to_owned(),
+            ));
         }
         match report.failed() {
             0 => Ok(()),

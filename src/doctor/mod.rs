@@ -8,7 +8,7 @@ mod checks;
 use serde::Serialize;
 
 use crate::settings::doctor::Doctor;
-use crate::twilio_api::{ApiError, Client};
+use crate::twilio_api::Client;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -50,12 +50,18 @@ impl Check {
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub ok: bool,
+    /// Why Twilio could not be reached, when it could not: the account's checks were not made,
+    /// and this machine's were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<String>,
     pub checks: Vec<Check>,
 }
 
-/// Runs every check; `Err` when Twilio could not be reached at all (the account's own request
-/// did not get through), which is said once rather than as every check's failure.
-pub async fn run(settings: &Doctor, client: &Client) -> Result<Report, ApiError> {
+/// Runs every check. When Twilio cannot be reached at all (the account's own request did not
+/// get through), that is said once, as one check, rather than as every account check's failure,
+/// and what can be checked on this machine still is: the settings' shapes, ngrok's authtoken,
+/// the browser, the speech model.
+pub async fn run(settings: &Doctor, client: &Client) -> Report {
     let (account, app, caller, dialing, alerts, browser, speech) = tokio::join!(
         checks::account(settings, client),
         checks::app(settings, client),
@@ -65,18 +71,36 @@ pub async fn run(settings: &Doctor, client: &Client) -> Result<Report, ApiError>
         checks::browser(settings),
         checks::speech(settings),
     );
-    let mut all = account?;
-    all.extend(app);
-    all.extend(caller);
-    all.extend(dialing);
-    all.push(checks::ngrok(settings));
-    all.push(browser);
-    all.push(speech);
-    all.extend(alerts);
-    Ok(Report {
+    let local = [checks::ngrok(settings), browser, speech];
+    let (all, unreachable) = match account {
+        Ok(account) => {
+            let mut all = account;
+            all.extend(app);
+            all.extend(caller);
+            all.extend(dialing);
+            all.extend(local);
+            all.extend(alerts);
+            (all, None)
+        }
+        Err(unreachable) => {
+            let why = unreachable.to_string();
+            let mut all = vec![Check::new(
+                "Twilio",
+                Status::Fail,
+                "out of reach: the account was not checked",
+                why.clone(),
+            )];
+            // A setting that is wrong on its face is wrong offline too.
+            all.extend(checks::shapes(settings));
+            all.extend(local);
+            (all, Some(why))
+        }
+    };
+    Report {
         ok: all.iter().all(|check| check.status != Status::Fail),
+        unreachable,
         checks: all,
-    })
+    }
 }
 
 impl Report {

@@ -47,13 +47,13 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
     });
     // These are reported by the checks, in their words, instead of stopping the report.
     let app_sid = match r.lookup(&APP_SID) {
-        None => Err(format!("not set. {}", APP_SID.hint)),
+        None => Err(format!("TWILIO_TWIML_APP_SID not set. {}", APP_SID.hint)),
         Some(found) => Sid::parse(SidKind::Application, found.value.trim())
             .map(|sid| sid.as_str().to_owned())
             .map_err(|why| format!("{} is not valid: {why}.", found.origin)),
     };
     let caller_id = match r.lookup(&CALLER_ID) {
-        None => Err(format!("not set. {}", CALLER_ID.hint)),
+        None => Err(format!("TWILIO_CALLER_ID not set. {}", CALLER_ID.hint)),
         Some(found) => dial::e164_shape(found.value.trim())
             .map_err(|why| format!("{} is not valid: {why}.", found.origin)),
     };
