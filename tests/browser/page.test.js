@@ -2,6 +2,7 @@
 // cannot reach Twilio from here, then through the stand-in voice edge (calls are in
 // calls.test.js), then with a hand-written SDK stand-in for the states only Twilio can cause.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 
 import { VoiceEdge } from "../edge/index.js";
@@ -228,4 +229,26 @@ describe("with the SDK's stand-in", () => {
     await page.close();
   });
 
+});
+
+describe("accessibility", () => {
+  // axe-core (Deque's rules for WCAG 2.1 AA and best practice), run in the page at phone size,
+  // in both colour schemes the page supports: not one violation.
+  const axe = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+  for (const colorScheme of ["light", "dark"]) {
+    test(`the ready page passes axe-core's WCAG 2.1 AA and best-practice rules (${colorScheme})`, async () => {
+      const page = await readyPage();
+      await page.emulateMedia({ colorScheme });
+      await page.locator("#identity").filter({ hasText: "Signed in as" }).waitFor();
+      await page.addScriptTag({ content: axe });
+      const violations = await page.evaluate(async () => {
+        const result = await window.axe.run(document, {
+          runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+        });
+        return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(" ")} ${n.failureSummary}`).join(", ")}`);
+      });
+      assert.deepEqual(violations, []);
+      await page.context().close();
+    });
+  }
 });
