@@ -52,17 +52,12 @@ fn messages() -> String {
 #[test]
 fn every_example_number_is_one_libphonenumber_accepts() {
     let util = PhoneNumberUtil::new().unwrap();
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut checked = 0;
-    let contributing =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/CONTRIBUTING.md")).unwrap();
-    for (place, text) in [
-        ("README.md", readme),
-        ("CONTRIBUTING.md", contributing),
-        ("--help", help_texts()),
-        ("messages", messages()),
-    ] {
+    // The README, CONTRIBUTING.md and every page of the guide.
+    let mut texts = crate::docs::documents();
+    texts.push(("--help".to_owned(), help_texts()));
+    texts.push(("messages".to_owned(), messages()));
+    for (place, text) in texts {
         for number in numbers(&text) {
             let parsed = util.parse(&number, None);
             assert!(
@@ -83,8 +78,12 @@ fn every_example_number_is_one_libphonenumber_accepts() {
 /// REST mock a reader would have in their place.
 #[test]
 fn the_readmes_commands_run_as_written() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    // The README's and the guide's.
+    let readme: String = crate::docs::documents()
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect::<Vec<_>>()
+        .join("\n");
     let mock = crate::twilio_mock::TwilioMock::start();
     // A healthy account for doctor: the README's caller ID, verified, and GB allowed for --to.
     mock.verify_caller_id("+14155552671");

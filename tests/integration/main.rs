@@ -13,6 +13,7 @@ mod abuse;
 mod call;
 mod completions;
 mod configure;
+mod docs;
 mod doctor;
 mod examples;
 mod faults;
