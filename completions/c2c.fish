@@ -138,7 +138,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l timeout -d 'Give up whe
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l hangup-after -d 'Hang up this long after the answer, whatever the steps are doing; none: only when the steps or the far end end the call [default: 10m]' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l server -d 'Use this running c2c serve (its page, token and webhook) instead of starting one' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l public-url -d 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own' -r
-complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave, version 112 or newer. Default: the first one found' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome-arg -d 'One more flag for Chromium (a proxy, a certificate to trust); repeatable' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l speech-model -d 'Folder of the speech model, for a machine that cannot download it (README: Speech). Default: c2c\'s cache, filled on first use' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l signalling -d 'Point the page\'s Voice SDK at this signalling address instead of Twilio\'s (a staging or test stand-in), as HOST[:PORT]' -r
@@ -171,7 +171,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand test" -l shard -d 'Run only the 
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l junit -d 'Write one JUnit XML report: a test suite per scenario file, a test case per step' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l server -d 'Use this running c2c serve (its page, token and webhook) instead of starting one' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l public-url -d 'The public URL Twilio reaches the in-process server through, behind a tunnel of your own' -r
-complete -c c2c -n "__fish_c2c_using_subcommand test" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave, version 112 or newer. Default: the first one found' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l chrome-arg -d 'One more flag for Chromium (a proxy, a certificate to trust); repeatable' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l speech-model -d 'Folder of the speech model, for a machine that cannot download it (README: Speech). Default: c2c\'s cache, filled on first use' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l signalling -d 'Point the page\'s Voice SDK at this signalling address instead of Twilio\'s (a staging or test stand-in), as HOST[:PORT]' -r

@@ -27,7 +27,12 @@ pub struct CallerArgs {
     )]
     pub public_url: Option<String>,
 
-    /// Browser to run: Chromium, Chrome, Edge or Brave. Default: the first one found (see above)
+    /// Browser to run: Chromium, Chrome, Edge or Brave, version 112 or newer. Default: the first
+    /// one found
+    ///
+    /// On macOS: Google Chrome, Chromium, Chrome Beta or Canary, Microsoft Edge or Brave in
+    /// /Applications or ~/Applications, then PATH; on Linux: chromium, google-chrome,
+    /// microsoft-edge or brave-browser on PATH, then where their packages install.
     #[arg(
         long,
         env = "CHROME_PATH",
@@ -76,14 +81,10 @@ pub struct CallerArgs {
 /// c2c listens as a person would: a step can wait until a prompt has been spoken and has ended,
 /// wait for a phrase or expect one (speech recognised on this machine: the model is downloaded
 /// once, on first use), expect a tone of a given frequency, or audio, or silence; the run stops
-/// at the first step that fails and says which and why. Twilio must reach the webhook, so use --tunnel (or --server with
-/// a c2c serve that Twilio reaches).
-///
-/// The browser is --chrome (or CHROME_PATH), else the first Chromium-based browser found: on macOS
-/// Google Chrome, Chromium, Chrome Beta or Canary, Microsoft Edge or Brave in /Applications or
-/// ~/Applications, then PATH; on Linux chromium, google-chrome, microsoft-edge or brave-browser on
-/// PATH, then where their packages install. Version 112 or newer. c2c call runs on Linux and macOS;
-/// on Windows use WSL, or c2c serve with the page's autocall address in a headless browser.
+/// at the first step that fails and says which and why. Twilio must reach the webhook, so use
+/// --tunnel (or --server with a c2c serve that Twilio reaches). An answered call lasts at most
+/// 10 minutes unless --hangup-after says otherwise. c2c call runs on Linux and macOS; on Windows
+/// use WSL, or c2c serve with the page's autocall address in a headless browser.
 #[derive(Debug, Args)]
 // The steps' list comes first, from their table (`cli::command` adds it).
 #[command(after_long_help = "\

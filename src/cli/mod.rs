@@ -1,5 +1,5 @@
 //! The command line, and nothing else: clap definitions whose doc comments are the `--help` text.
-//! Turning these raw values into checked settings is `config`'s job.
+//! Turning these raw values into checked settings is `settings`' job.
 
 use std::path::PathBuf;
 
@@ -433,7 +433,9 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-/// Puts the steps' list, from their table, first in `name`'s long help.
+/// `name`'s help with the steps' list (from their table) and its examples before the options,
+/// which are many (the account's among them): what a reader of `c2c call --help` looks for
+/// first. `-h` lists the steps' names.
 fn with_steps(command: clap::Command, name: &str, heading: &str) -> clap::Command {
     command.mut_subcommand(name, |sub| {
         let rest = sub
@@ -441,5 +443,12 @@ fn with_steps(command: clap::Command, name: &str, heading: &str) -> clap::Comman
             .map(ToString::to_string)
             .unwrap_or_default();
         sub.after_long_help(format!("{heading}\n{}\n{rest}", crate::scenario::help()))
+            .after_help(format!(
+                "Steps: {} (--help for each step's options, and examples)",
+                crate::scenario::names().join(", ")
+            ))
+            .help_template(
+                "{about-with-newline}\n{usage-heading} {usage}{after-help}\n\n{all-args}",
+            )
     })
 }

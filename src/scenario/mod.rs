@@ -143,6 +143,11 @@ const KINDS: &[Kind] = &[
     },
 ];
 
+/// The steps' names, for `c2c call -h`.
+pub fn names() -> Vec<&'static str> {
+    KINDS.iter().map(|kind| kind.name).collect()
+}
+
 /// The steps, one line each, for `c2c call --help`.
 pub fn help() -> String {
     KINDS
