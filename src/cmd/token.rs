@@ -39,6 +39,8 @@ fn mint(settings: Mint) -> Result<(), Error> {
 
 fn decode(settings: Decode) -> Result<(), Error> {
     let text = match settings.token {
+        // A file's name is the file's token (`--decode token.txt`, as people type it).
+        Some(name) if std::path::Path::new(&name).is_file() => read_file(&name)?,
         Some(token) => token,
         None => read_stdin()?,
     };
@@ -49,24 +51,47 @@ fn decode(settings: Decode) -> Result<(), Error> {
 
     for (name, claim) in [("valid from", "nbf"), ("expires", "exp")] {
         if let Some(time) = decoded.claims[claim].as_u64() {
-            eprintln!("{name}: {} ({})", clock::rfc3339(time), relative(time));
+            say(&format!(
+                "{name}: {} ({})",
+                clock::rfc3339(time),
+                relative(time)
+            ));
         }
     }
     match (decoded.signature, secret_origin) {
         (SignatureCheck::Valid, Some(origin)) => {
-            eprintln!("signature: valid for the API Key secret from {origin}");
+            say(&format!(
+                "signature: valid for the API Key secret from {origin}"
+            ));
             Ok(())
         }
         (SignatureCheck::Invalid, Some(origin)) => Err(Error::Failed(format!(
             "signature: does not match the API Key secret from {origin}; the token was signed with another secret, or altered"
         ))),
         _ => {
-            eprintln!(
-                "signature: not verified (no API Key secret given: set TWILIO_API_SECRET to check it)"
+            say(
+                "signature: not verified (no API Key secret given: set TWILIO_API_SECRET to check it)",
             );
             Ok(())
         }
     }
+}
+
+/// A line on standard error that a closed standard error does not turn into a panic.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// The token in the file `name`: a token is a few kilobytes, so no more is read.
+fn read_file(name: &str) -> Result<String, Error> {
+    let file = std::fs::File::open(name)
+        .map_err(|err| Error::Input(format!("--decode {name}: cannot read it: {err}")))?;
+    let mut text = String::new();
+    file.take(64 * 1024)
+        .read_to_string(&mut text)
+        .map_err(|err| Error::Input(format!("--decode {name}: cannot read it: {err}")))?;
+    Ok(text)
 }
 
 fn read_stdin() -> Result<String, Error> {

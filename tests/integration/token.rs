@@ -129,6 +129,14 @@ fn decode_works_without_any_setting_and_says_the_signature_was_not_checked() {
         run.stderr
     );
     assert!(run.stderr.contains("expires:"), "{}", run.stderr);
+    // A file's name, as people type it, is the file's token.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token.txt");
+    std::fs::write(&file, &token).unwrap();
+    let run = c2c(&["token", "--decode", file.to_str().unwrap()]).run();
+    run.assert_code(0);
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(out["claims"]["grants"]["identity"], "carol");
 }
 
 #[test]
