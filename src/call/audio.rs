@@ -97,6 +97,23 @@ pub fn dominant(frame: &[i16]) -> Option<f64> {
     peak(frame, 100.0, 4000.0)
 }
 
+/// What `samples` sound like, for saying what was heard instead of what was expected: "sound,
+/// mostly 800 Hz" (the frequency strongest in most of its frames), or "only silence".
+pub fn describe(samples: &[i16]) -> String {
+    let mut counts: Vec<(u32, usize)> = Vec::new();
+    for hz in samples.chunks_exact(FRAME).filter_map(dominant) {
+        let hz = hz.round() as u32;
+        match counts.iter_mut().find(|(f, _)| *f == hz) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((hz, 1)),
+        }
+    }
+    match counts.iter().max_by_key(|(_, n)| *n) {
+        Some((hz, _)) => format!("sound, mostly {hz} Hz"),
+        None => "only silence".to_owned(),
+    }
+}
+
 /// Where between `low` and `high` Hz `frame` is strongest: a coarse search, then a fine one
 /// around the best. A 40 ms frame's peak sits at the tone's frequency (its spectrum is the
 /// window's, centred there), so it is found to well under a hertz.

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::audio::{FRAME, Loudness, RATE, dominant, loudness, tone_near};
+use super::audio::{FRAME, Loudness, RATE, describe, loudness, tone_near};
 use super::listening::Listener;
 use crate::scenario::Listen;
 
@@ -113,24 +113,7 @@ impl Listener for Ear {
     /// Why the step failed, from what was heard since it started. The frequencies are looked for
     /// only here: a step that passes never needs them.
     fn verdict(&self, waited: &str) -> String {
-        let mut counts: Vec<(u32, usize)> = Vec::new();
-        for hz in self
-            .heard
-            .chunks_exact(FRAME)
-            .take(self.seen)
-            .filter_map(dominant)
-        {
-            let hz = hz.round() as u32;
-            match counts.iter_mut().find(|(f, _)| *f == hz) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((hz, 1)),
-            }
-        }
-        let mostly = counts.iter().max_by_key(|(_, n)| *n);
-        let heard = match mostly {
-            Some((hz, _)) => format!("sound, mostly {hz} Hz"),
-            None => "only silence".to_owned(),
-        };
+        let heard = describe(&self.heard[..(self.seen * FRAME).min(self.heard.len())]);
         match &self.action {
             Listen::WaitForSilence { quiet } if self.spoke => format!(
                 "the far end spoke but did not stay silent for {} within {waited}",

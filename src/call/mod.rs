@@ -269,6 +269,13 @@ fn classify(
         (_, _, Some(TwilioError { code: 0, message })) => {
             (Outcome::Failed, gone.unwrap_or_else(|| message.clone()))
         }
+        // Twilio out of reach mid-call is what it is before the call: its exit status, and
+        // the message (which names the code already) once.
+        (_, _, Some(TwilioError { code, message }))
+            if session::UNREACHABLE_CODES.contains(code) =>
+        {
+            (Outcome::Unreachable, message.clone())
+        }
         (_, _, Some(TwilioError { code, message })) => {
             (Outcome::Failed, format!("Twilio error {code}: {message}"))
         }

@@ -53,6 +53,9 @@ pub struct CallSpec {
     /// When the call began: the promise that an unreachable Twilio is said within 10 s counts
     /// from here.
     pub started: Instant,
+    /// Where the page's SDK signals instead of Twilio (`--signalling`), for the words when it
+    /// gets no answer there.
+    pub signalling: Option<String>,
     /// How long after `started` a Twilio that has said nothing is out of reach (8 s; a suite
     /// starting many pages at once on a small machine gives its calls longer).
     pub reach_twilio: Duration,
@@ -81,6 +84,7 @@ impl CallSpec {
             speech: None,
             started: Instant::now(),
             reach_twilio: REACH_TWILIO,
+            signalling: None,
         })
     }
 

@@ -33,8 +33,19 @@ const HANG_UP_GRACE: Duration = Duration::from_secs(5);
 /// loop, a debugger's pause) and the call is given up on.
 const PAGE_QUIET: Duration = Duration::from_secs(10);
 const UNREACHABLE: &str = "Twilio cannot be reached from here: the page's Voice SDK got no answer from Twilio's signalling. Check this machine's internet connection (or firewall).";
+
+/// Why the page's SDK got no answer, in words that fit where it was sent: a `--signalling`
+/// stand-in that is down or whose certificate Chromium does not trust is not the internet's fault.
+fn unreachable_words(signalling: Option<&str>) -> String {
+    match signalling {
+        None => UNREACHABLE.to_owned(),
+        Some(address) => format!(
+            "the page's Voice SDK got no answer from the signalling address {address} (--signalling): is it running there, and does Chromium trust its certificate? (--chrome-arg=--ignore-certificate-errors-spki-list=HASH trusts a test certificate)"
+        ),
+    }
+}
 /// The SDK's codes for Twilio out of reach (the page's errors.js lists the same).
-const UNREACHABLE_CODES: [u32; 4] = [31005, 31009, 53000, 53001];
+pub(super) const UNREACHABLE_CODES: [u32; 4] = [31005, 31009, 53000, 53001];
 
 /// Why a call ended, when the page's own hang-up did not end it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -266,7 +277,10 @@ impl<'a> Session<'a> {
             } => {
                 // The page's words say it keeps retrying; a scripted call does not.
                 let message = match UNREACHABLE_CODES.contains(&code) {
-                    true => format!("{UNREACHABLE} (Twilio error {code})"),
+                    true => format!(
+                        "{} (Twilio error {code})",
+                        unreachable_words(self.plan.signalling.as_deref())
+                    ),
                     false => message,
                 };
                 self.say(&message);
@@ -283,6 +297,9 @@ impl<'a> Session<'a> {
                 self.lived.samples.push(sample);
             }
             Said::Quality(_) => {}
+            // c2c's microphone is a file or silence by design: the SDK's warning that its level
+            // does not change says nothing about the call.
+            Said::Warning(name) if name == "constant-audio-input-level" => {}
             Said::Warning(name) => {
                 if !self.lived.warnings.contains(&name) && self.lived.warnings.len() < 32 {
                     self.say(&format!("call quality warning: {name}"));
@@ -295,7 +312,9 @@ impl<'a> Session<'a> {
 
     /// Twilio is out of reach, as the page found or as c2c's own watchdog did.
     fn unreachable(&mut self) {
-        self.end(Ending::Unreachable(UNREACHABLE.to_owned()));
+        self.end(Ending::Unreachable(unreachable_words(
+            self.plan.signalling.as_deref(),
+        )));
     }
 
     async fn hang_up(&mut self) {
@@ -399,5 +418,22 @@ async fn next_words(transcriber: &mut Option<Transcriber>) -> Result<Spoken, Str
     match transcriber {
         Some(transcriber) => transcriber.next().await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_answer_from_twilio_is_blamed_on_the_network_and_from_a_stand_in_on_the_stand_in() {
+        assert!(unreachable_words(None).contains("internet connection"));
+        let stand_in = unreachable_words(Some("edge.test:8443"));
+        assert!(
+            stand_in.contains("edge.test:8443 (--signalling)"),
+            "{stand_in}"
+        );
+        assert!(stand_in.contains("certificate"), "{stand_in}");
+        assert!(!stand_in.contains("internet"), "{stand_in}");
     }
 }

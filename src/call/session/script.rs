@@ -8,6 +8,7 @@ use super::{Ending, Session};
 /// How long a listener that is still catching up may take to give its verdict once its step's
 /// time is up.
 const VERDICT_WAIT: Duration = Duration::from_secs(2);
+use crate::call::audio;
 use crate::call::ear::Ear;
 use crate::call::listening::{Decision, Listening};
 use crate::call::report::{StepResult, StepStatus};
@@ -239,7 +240,15 @@ impl Session<'_> {
                 if let Some(found) = phrase::find(&hear.phrase, &said, hear.similarity) {
                     return Ok(format!("heard \"{}\"", found.heard));
                 }
-                return Err(format!("not said within {waited}; {}", quote_words(&said)));
+                let mut why = format!("not said within {waited}; {}", quote_words(&said));
+                if said.trim().is_empty() {
+                    // What it did hear, so that a tone or silence is not mistaken for words
+                    // the recogniser missed.
+                    let answer = self.lived.answered_clock.unwrap_or(0.0);
+                    let heard = audio::describe(self.lived.heard.since(answer + from));
+                    why.push_str(&format!(" (it heard {heard})"));
+                }
+                return Err(why);
             }
         }
     }

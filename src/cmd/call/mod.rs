@@ -23,6 +23,7 @@ use crate::speech::{self, ModelSource};
 
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
     let (mut spec, outputs) = inputs::read(args)?;
+    spec.signalling = signalling(&settings.serving);
     match dialled(dial_policy(&settings).as_ref(), &spec.target) {
         Ok(target) => spec.target = target,
         Err(refusal) => {
@@ -167,6 +168,14 @@ where
     };
     browser.close().await;
     done
+}
+
+/// The `--signalling` address of c2c's own server, when one is set.
+pub(super) fn signalling(serving: &Serving) -> Option<String> {
+    match serving {
+        Serving::InProcess(own) => own.server.signalling.clone(),
+        Serving::Existing { .. } => None,
+    }
 }
 
 /// The host names besides Twilio's that the run's browser must look up: a `--server` page's,

@@ -53,6 +53,10 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         tracing::info!("this shard has no scenario files: nothing to run");
         return Ok(());
     }
+    let signalling = super::call::signalling(&settings.serving);
+    for call in &mut calls {
+        call.spec.signalling.clone_from(&signalling);
+    }
     // A number the dial policy refuses is refused here, as c2c call does, and never placed; one
     // it allows is dialled in E.164 form, however the file wrote it.
     let policy = dial_policy(&settings);
