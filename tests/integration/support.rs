@@ -135,8 +135,10 @@ impl C2c {
 
 impl C2c {
     /// Runs c2c in a pseudo-terminal of `cols` by `rows` (util-linux's `script`), as a person at
-    /// a terminal would: what it wrote there, escape sequences and all, and its exit status.
-    pub fn run_in_terminal(self, cols: u16, rows: u16) -> (Vec<u8>, i32) {
+    /// a terminal would: the screen it left (what a terminal shows of what it wrote, escape
+    /// sequences applied; tall enough that nothing scrolls off), one line a row, and its exit
+    /// status.
+    pub fn run_in_terminal(self, cols: u16, rows: u16) -> (String, i32) {
         let quote =
             |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', r"'\''"));
         let mut line = format!(
@@ -161,7 +163,15 @@ impl C2c {
             .stdin(Stdio::null())
             .output()
             .expect("util-linux's script runs c2c in a terminal");
-        (out.stdout, out.status.code().unwrap_or(-1))
+        let size = |n: u16| std::num::NonZero::new(n).expect("a terminal has a size");
+        let mut terminal = vt100::Parser::new(size(rows), size(cols), 0);
+        terminal.process(&out.stdout);
+        let screen: Vec<String> = terminal
+            .screen()
+            .rows(0, cols)
+            .map(|row| row.trim_end().to_owned())
+            .collect();
+        (screen.join("\n"), out.status.code().unwrap_or(-1))
     }
 
     /// Runs c2c with its standard output already closed by the reader, as `| head -c 1` does
