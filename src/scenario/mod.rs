@@ -1,11 +1,12 @@
 //! A call's scenario: the steps of `c2c call`, written as `--step` text (`expect-tone 1000
 //! timeout=8s`; words as a shell splits them, so a value may be a quoted phrase) or as a YAML list
 //! under `steps:`. Both read into one `StepSpec` (a name, perhaps a value, options), which
-//! `Step::from_spec` checks against `KINDS`. Adding a step is a row of `KINDS`, its variant of
-//! `Action` (or of `Listen`, with its listener in call/ear.rs) and its arm in `action`. A
-//! scenario file (the call, its options and its steps, for `c2c test` and `c2c call --scenario`)
-//! is read by `file`, within limits (`bounded`), its paths kept inside the suite (`paths`);
-//! durations and the call's time limit are `time`.
+//! `Step::from_spec` checks against `KINDS`. Adding a step is a row of `KINDS` with its `Id`, its
+//! variant of `Action` (or of `Listen`, with its listener in call/ear.rs) and its arm in
+//! `Step::from_spec`, which the compiler asks for (no catch-all). A scenario file (the call, its
+//! options and its steps, for `c2c test` and `c2c call --scenario`) is read by `file`, within
+//! limits (`bounded`), its paths kept inside the suite (`paths`); durations and the call's time
+//! limit are `time`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -63,6 +64,9 @@ pub struct Hear {
 
 /// One kind of step, as `--help` and the error messages describe it.
 struct Kind {
+    /// Which step it is: `Step::from_spec` matches on it with no catch-all, so a row added
+    /// without its action does not compile.
+    id: Id,
     name: &'static str,
     /// How it is written, options and their defaults included.
     usage: &'static str,
@@ -73,8 +77,24 @@ struct Kind {
     help: &'static str,
 }
 
+/// The steps there are, one a row of `KINDS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Id {
+    WaitForSilence,
+    WaitForPrompt,
+    ExpectSpeech,
+    Press,
+    Play,
+    ExpectTone,
+    ExpectAudio,
+    ExpectSilence,
+    Wait,
+    HangUp,
+}
+
 const KINDS: &[Kind] = &[
     Kind {
+        id: Id::WaitForSilence,
         name: "wait-for-silence",
         usage: "wait-for-silence [quiet=1s] [timeout=30s]",
         value: None,
@@ -82,6 +102,7 @@ const KINDS: &[Kind] = &[
         help: "The far end spoke, then stayed quiet this long",
     },
     Kind {
+        id: Id::WaitForPrompt,
         name: "wait-for-prompt",
         usage: "wait-for-prompt PHRASE [similarity=0.65] [timeout=30s]",
         value: Some(("a phrase", "\"for support, press two\"")),
@@ -89,6 +110,7 @@ const KINDS: &[Kind] = &[
         help: "The far end said PHRASE, then paused (speech, on this machine)",
     },
     Kind {
+        id: Id::ExpectSpeech,
         name: "expect-speech",
         usage: "expect-speech PHRASE [similarity=0.65] [timeout=10s]",
         value: Some(("a phrase", "\"your balance is\"")),
@@ -96,6 +118,7 @@ const KINDS: &[Kind] = &[
         help: "Hear PHRASE said",
     },
     Kind {
+        id: Id::Press,
         name: "press",
         usage: "press DIGITS [timeout=10s]",
         value: Some(("the keys", "1w23#")),
@@ -103,6 +126,7 @@ const KINDS: &[Kind] = &[
         help: "Press keys (0-9 * #; w waits half a second)",
     },
     Kind {
+        id: Id::Play,
         name: "play",
         usage: "play FILE.wav [timeout=…]",
         value: Some(("a WAV file", "prompt.wav")),
@@ -110,6 +134,7 @@ const KINDS: &[Kind] = &[
         help: "Play a file into the call, to its end",
     },
     Kind {
+        id: Id::ExpectTone,
         name: "expect-tone",
         usage: "expect-tone HZ [for=300ms] [timeout=5s]",
         value: Some(("a frequency in Hz", "1000")),
@@ -117,6 +142,7 @@ const KINDS: &[Kind] = &[
         help: "Hear HZ (within 2%) for that long",
     },
     Kind {
+        id: Id::ExpectAudio,
         name: "expect-audio",
         usage: "expect-audio DURATION [timeout=…]",
         value: Some(("a duration", "2s")),
@@ -124,6 +150,7 @@ const KINDS: &[Kind] = &[
         help: "Hear sound for DURATION",
     },
     Kind {
+        id: Id::ExpectSilence,
         name: "expect-silence",
         usage: "expect-silence DURATION [timeout=…]",
         value: Some(("a duration", "2s")),
@@ -131,6 +158,7 @@ const KINDS: &[Kind] = &[
         help: "Hear nothing for DURATION",
     },
     Kind {
+        id: Id::Wait,
         name: "wait",
         usage: "wait DURATION",
         value: Some(("a duration", "2s")),
@@ -138,6 +166,7 @@ const KINDS: &[Kind] = &[
         help: "Let time pass",
     },
     Kind {
+        id: Id::HangUp,
         name: "hangup",
         usage: "hangup",
         value: None,
@@ -385,25 +414,25 @@ impl Step {
                 similarity,
             }))
         };
-        let action = match kind.name {
-            "wait-for-silence" => Action::Listen(Listen::WaitForSilence {
+        let action = match kind.id {
+            Id::WaitForSilence => Action::Listen(Listen::WaitForSilence {
                 quiet: option("quiet", Duration::from_secs(1)),
             }),
-            "wait-for-prompt" => hear(true)?,
-            "expect-speech" => hear(false)?,
-            "press" => {
+            Id::WaitForPrompt => hear(true)?,
+            Id::ExpectSpeech => hear(false)?,
+            Id::Press => {
                 check_digits(value)?;
                 Action::Press(value.to_owned())
             }
-            "play" => Action::Play(PathBuf::from(value)),
-            "expect-tone" => Action::Listen(Listen::ExpectTone {
+            Id::Play => Action::Play(PathBuf::from(value)),
+            Id::ExpectTone => Action::Listen(Listen::ExpectTone {
                 hz: frequency(value)?,
                 hold: option("for", Duration::from_millis(300)),
             }),
-            "expect-audio" => Action::Listen(Listen::ExpectAudio(duration(value)?)),
-            "expect-silence" => Action::Listen(Listen::ExpectSilence(duration(value)?)),
-            "wait" => Action::Wait(duration(value)?),
-            _ => Action::HangUp,
+            Id::ExpectAudio => Action::Listen(Listen::ExpectAudio(duration(value)?)),
+            Id::ExpectSilence => Action::Listen(Listen::ExpectSilence(duration(value)?)),
+            Id::Wait => Action::Wait(duration(value)?),
+            Id::HangUp => Action::HangUp,
         };
         Ok(Step {
             text,

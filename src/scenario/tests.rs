@@ -192,3 +192,22 @@ fn the_help_lists_every_step() {
         assert!(help.contains(kind.usage), "{}", kind.name);
     }
 }
+
+#[test]
+fn every_row_is_a_step_of_its_own_and_reads() {
+    for (i, kind) in KINDS.iter().enumerate() {
+        assert!(
+            KINDS[..i]
+                .iter()
+                .all(|k| k.id != kind.id && k.name != kind.name),
+            "{} twice",
+            kind.name
+        );
+        // Its own usage, with a value where it needs one, reads back as a step.
+        let example = match kind.value {
+            Some((_, example)) => format!("{} {example}", kind.name),
+            None => kind.name.to_owned(),
+        };
+        parse(&example).unwrap_or_else(|why| panic!("{example}: {why}"));
+    }
+}
