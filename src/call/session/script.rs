@@ -211,8 +211,8 @@ impl Session<'_> {
     }
 
     /// Waits for `hear`'s phrase in what the far end said from `from` (seconds from the answer).
-    /// Each utterance is recognised once the pause after it begins: a phrase found is a phrase
-    /// said and then paused after, which is what `wait-for-prompt` waits for.
+    /// What was said is recognised at each pause: a phrase found is a phrase said whole and then
+    /// paused after, which is what `wait-for-prompt` waits for.
     async fn hear_words(
         &mut self,
         hear: &Hear,
@@ -226,21 +226,17 @@ impl Session<'_> {
         loop {
             let said = self.words_since(from);
             if let Some(found) = phrase::find(&hear.phrase, &said, hear.similarity) {
-                return Ok(format!(
-                    "heard \"{}\" ({:.0}% alike)",
-                    found.heard,
-                    found.similarity * 100.0
-                ));
+                return Ok(format!("heard {}", found.describe()));
             }
             if let Some(why) = self.why_over() {
-                return Err(format!("{why}; {}", quote_words(&said)));
+                return Err(format!("{why}; {}", instead(&hear.phrase, &said)));
             }
             if !self.pump(deadline).await {
                 let said = self.words_since(from);
                 if let Some(found) = phrase::find(&hear.phrase, &said, hear.similarity) {
-                    return Ok(format!("heard \"{}\"", found.heard));
+                    return Ok(format!("heard {}", found.describe()));
                 }
-                let mut why = format!("not said within {waited}; {}", quote_words(&said));
+                let mut why = format!("not said within {waited}; {}", instead(&hear.phrase, &said));
                 if said.trim().is_empty() {
                     // What it did hear, so that a tone or silence is not mistaken for words
                     // the recogniser missed.
@@ -253,12 +249,14 @@ impl Session<'_> {
         }
     }
 
-    /// What the far end said in the utterances that ended after `from`, as one text.
+    /// What the far end said after `from`, as one text: the utterances that ended after it, then
+    /// the one under way as far as its last pause.
     fn words_since(&self, from: f64) -> String {
         let words: Vec<&str> = self
             .lived
             .transcript
             .iter()
+            .chain(&self.so_far)
             .filter(|s| s.end > from)
             .map(|s| s.text.as_str())
             .collect();
@@ -306,7 +304,18 @@ impl Session<'_> {
     }
 }
 
-/// What was said instead, for a failing step's message.
+/// What was said instead, for a failing step's message, and how near it came to the phrase
+/// (a number heard as another, the words not heard).
+fn instead(phrase: &str, said: &str) -> String {
+    /// Nearer than this, the nearest is worth a reader's while.
+    const NEAR: f64 = 0.4;
+    let quoted = quote_words(said);
+    match phrase::closest(phrase, said) {
+        Some(near) if near.similarity >= NEAR => format!("{quoted}; nearest: {}", near.describe()),
+        _ => quoted,
+    }
+}
+
 fn quote_words(said: &str) -> String {
     const LONGEST: usize = 300;
     match said.trim() {
