@@ -1,7 +1,8 @@
 //! What the far end says, in words: from the answer on, the audio is cut into utterances at its
-//! pauses (`speech::utterances`) and each is recognised on a thread of its own as soon as the
-//! pause after it begins. The call's loop never waits for the model; the words come back as
-//! they are ready, timed from the answer, for the speech steps and the transcript.
+//! pauses (`speech::utterances`) and recognised on a thread of its own: what was said so far at
+//! each short pause, and each utterance whole once it has ended. The call's loop never waits for
+//! the model; the words come back as they are ready, timed from the answer, for the speech steps
+//! and the transcript.
 
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -10,8 +11,8 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::mpsc as tokio_mpsc;
 
-use crate::speech::Recogniser;
 use crate::speech::utterances::{self, Event, Utterance, Utterances};
+use crate::speech::{Recogniser, Size};
 
 /// One utterance of the far end, in words; times in seconds from the answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,10 +22,38 @@ pub struct Spoken {
     #[serde(serialize_with = "super::report::millis")]
     pub end: f64,
     pub text: String,
+    /// What it said up to a pause, which may yet go on: the speech steps hear it, the transcript
+    /// waits for the utterance whole.
+    #[serde(skip)]
+    pub so_far: bool,
 }
 
 /// The model, shared by every call of a run (one at a time: recognition is quick beside a call).
 pub type Model = Arc<Recogniser>;
+
+/// The models a run has ready, one for each size its calls asked for.
+#[derive(Clone, Default)]
+pub struct Models(Vec<(Size, Model)>);
+
+impl Models {
+    pub fn add(&mut self, size: Size, model: Model) {
+        self.0.push((size, model));
+    }
+
+    pub fn get(&self, size: Size) -> Option<Model> {
+        self.0
+            .iter()
+            .find(|(s, _)| *s == size)
+            .map(|(_, m)| Arc::clone(m))
+    }
+
+    pub fn any(&self) -> Option<&Model> {
+        self.0.first().map(|(_, m)| m)
+    }
+}
+
+/// A pause this far behind the audio already here is not recognised on its own.
+const BEHIND: f64 = 1.0;
 
 pub struct Transcriber {
     feed: Option<mpsc::Sender<Vec<i16>>>,
@@ -58,12 +87,13 @@ impl Transcriber {
                     String::new()
                 })
             };
-            let say = |u: &Utterance, text: String| {
+            let say = |u: &Utterance, text: &str, so_far: bool| {
                 if !text.is_empty() {
                     let _ = tell.send(Ok(Spoken {
                         start: round(u.start),
                         end: round(u.end),
-                        text,
+                        text: text.to_owned(),
+                        so_far,
                     }));
                 }
             };
@@ -71,19 +101,30 @@ impl Transcriber {
             // the utterance, so that its words are out as soon as the end is sure.
             let mut guess: Option<(Utterance, String)> = None;
             let mut cut = Utterances::default();
-            for samples in audio {
+            let mut heard = 0usize;
+            while let Ok(mut samples) = audio.recv() {
+                // Whatever else is waiting, at once: a recogniser that fell behind catches up.
+                while let Ok(more) = audio.try_recv() {
+                    samples.extend(more);
+                }
+                heard += samples.len();
+                let now = heard as f64 / utterances::RATE as f64;
                 for event in cut.push(&samples) {
                     match event {
-                        Event::Pausing(so_far) => {
+                        // A pause long past is not worth a recognition: the audio after it is
+                        // here already.
+                        Event::Pausing(so_far) if now - so_far.end <= BEHIND => {
                             let text = recognise(&so_far);
+                            say(&so_far, &text, true);
                             guess = Some((so_far, text));
                         }
+                        Event::Pausing(_) => {}
                         Event::Ended(utterance) => {
                             let text = match guess.take() {
                                 Some((so_far, text)) if so_far == utterance => text,
                                 _ => recognise(&utterance),
                             };
-                            say(&utterance, text);
+                            say(&utterance, &text, false);
                         }
                     }
                 }
@@ -91,7 +132,7 @@ impl Transcriber {
             // The call ended: what was being said when it did.
             if let Some(utterance) = cut.finish() {
                 let text = recognise(&utterance);
-                say(&utterance, text);
+                say(&utterance, &text, false);
             }
         });
         Transcriber {

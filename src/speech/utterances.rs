@@ -1,6 +1,7 @@
-//! The far end's audio cut into utterances at its pauses, so that each is recognised as soon as
-//! the silence after it begins (a `wait-for-prompt` passes within a second of the prompt's end),
-//! and none is longer than the model handles well.
+//! The far end's audio cut into utterances at its pauses, none longer than the model handles
+//! well; and at every short pause inside one, what was said so far, so that it is recognised as
+//! soon as the silence after it begins (a `wait-for-prompt` passes a moment after the prompt's
+//! last word).
 
 /// 16 kHz mono, as the page hears it.
 pub const RATE: usize = 16_000;
@@ -8,11 +9,14 @@ pub const RATE: usize = 16_000;
 const FRAME: usize = RATE / 50;
 /// A frame this loud (RMS, of full scale) is speech: -40 dBFS, `call::audio`'s "sound".
 const SPEECH: f64 = 0.01;
-/// This long below it ends an utterance: longer than the pause at a comma, shorter than the one
-/// a phone tree leaves between its sentences and its options.
-pub const END_SILENCE: f64 = 0.5;
-/// This long below it, the utterance may be ending: it can be recognised now, while the rest of
-/// the pause is awaited, so that its words are ready almost as soon as the end is sure.
+/// This long below it ends an utterance: longer than a voice pauses at a comma or between the
+/// sentences of one menu option, so that a short phrase ("press two") is recognised with the
+/// words before it (alone, the model often mishears it); shorter than a menu's pause for an
+/// answer.
+pub const END_SILENCE: f64 = 1.0;
+/// This long below it, the utterance may be ending: what was said so far is recognised now (with
+/// all its context), so that a phrase is heard as soon as the pause after it has begun, however
+/// the pause goes on.
 const PAUSING: usize = 10;
 /// Kept before the first loud frame and after the last, for the quiet sounds at a word's edges.
 const PRE_ROLL: usize = 10;
@@ -25,7 +29,7 @@ const LONGEST: usize = 20 * 50;
 /// What the audio just did.
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// The far end has been quiet a moment: what it said so far, which may yet go on.
+    /// The far end has been quiet a moment (200 ms): what it said so far, which may yet go on.
     Pausing(Utterance),
     /// The pause is long enough: the utterance is over (the same samples as the `Pausing` before
     /// it, when nothing was said in between).
@@ -217,7 +221,7 @@ mod tests {
         assert!(matches!(comma.as_slice(), [Event::Pausing(_)]), "{comma:?}");
         assert!(u.push(&tone(0.5)).is_empty());
         assert!(u.speaking());
-        let events = u.push(&quiet(0.6));
+        let events = u.push(&quiet(1.1));
         // It may be ending, then it has: the same samples both times.
         let [Event::Pausing(guess), Event::Ended(said)] = events.as_slice() else {
             panic!("{events:?}");

@@ -105,6 +105,8 @@ pub struct Session<'a> {
     events: mpsc::UnboundedSender<RunEvent>,
     /// From the answer on, when the call listens for words.
     transcriber: Option<Transcriber>,
+    /// The utterance under way, as far as it was said at its last pause.
+    so_far: Option<Spoken>,
 }
 
 impl<'a> Session<'a> {
@@ -140,6 +142,7 @@ impl<'a> Session<'a> {
             cut: false,
             events,
             transcriber: None,
+            so_far: None,
         }
     }
 
@@ -171,7 +174,9 @@ impl<'a> Session<'a> {
         tokio::select! {
             said = self.page.next() => self.hear(said),
             spoken = next_words(&mut self.transcriber) => match spoken {
+                Ok(spoken) if spoken.so_far => self.so_far = Some(spoken),
                 Ok(spoken) => {
+                    self.so_far = None;
                     self.tell(RunEvent::Heard(spoken.clone()));
                     self.lived.transcript.push(spoken);
                 }
