@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use c2c::speech::phrase;
 use c2c::speech::utterances::{self, Utterances};
-use c2c::speech::{ModelFiles, Moonshine, download};
+use c2c::speech::{ModelFiles, Moonshine, Size, download};
 
 fn prompts() -> Vec<(String, String, String)> {
     let text =
@@ -50,11 +50,18 @@ fn peak_rss_mb() -> f64 {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let model_dir = PathBuf::from(args.next().expect("MODEL_DIR VOICE_DIR..."));
+    let model = args.next().expect("tiny|base|MODEL_DIR VOICE_DIR...");
     let voices: Vec<PathBuf> = args.map(PathBuf::from).collect();
+    let (size, model_dir) = match Size::parse(&model) {
+        Ok(size) => (
+            size,
+            Path::new("target/speech-eval-models").join(size.name()),
+        ),
+        Err(_) => (Size::Tiny, PathBuf::from(&model)),
+    };
     let files = match ModelFiles::in_folder(&model_dir) {
         Ok(files) => files,
-        Err(_) => download::fetch(&model_dir, None, &c2c::progress::Progress::default())
+        Err(_) => download::fetch(&model_dir, size, None, &c2c::progress::Progress::default())
             .await
             .expect("the model"),
     };
@@ -100,10 +107,17 @@ async fn main() {
         }
         transcripts.push((name, said));
     }
+    // A phrase that differs from what was said only in a number must never be found.
+    let swapped: Vec<(usize, String)> = prompts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, _, phrase))| other_number(phrase).map(|p| (i, p)))
+        .collect();
     println!(
-        "\nsimilarity  found (of {})  wrongly found (of {})",
+        "\nsimilarity  found (of {})  wrongly found (of {})  a number changed and found (of {})",
         prompts.len() * voices.len(),
-        prompts.len() * (prompts.len() - 1) * voices.len()
+        prompts.len() * (prompts.len() - 1) * voices.len(),
+        swapped.len() * voices.len()
     );
     for threshold in [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95] {
         let (mut found, mut wrong) = (0usize, 0usize);
@@ -130,10 +144,24 @@ async fn main() {
                 }
             }
         }
+        let mut changed = 0;
+        for (voice, said) in &transcripts {
+            for (i, phrase) in &swapped {
+                if let Some(found) = phrase::find(phrase, &said[*i], threshold) {
+                    changed += 1;
+                    if verbose {
+                        println!(
+                            "  at {threshold}: {phrase:?} found in {voice} as {:?}",
+                            found.heard
+                        );
+                    }
+                }
+            }
+        }
         let total = prompts.len() * voices.len();
         let others = total * (prompts.len() - 1);
         println!(
-            "{threshold:<10.2}  {found} ({:.1}%)  {wrong} ({:.2}%)  missed: {}",
+            "{threshold:<10.2}  {found} ({:.1}%)  {wrong} ({:.2}%)  {changed}  missed: {}",
             100.0 * found as f64 / total as f64,
             100.0 * wrong as f64 / others as f64,
             missed.join(" ")
@@ -144,4 +172,18 @@ async fn main() {
         busy_seconds / audio_seconds,
         peak_rss_mb()
     );
+}
+
+/// `phrase` with its first number word changed to the next one, if it has one.
+fn other_number(phrase: &str) -> Option<String> {
+    const DIGITS: [&str; 10] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    let spoken = phrase::spoken(phrase);
+    let words: Vec<&str> = spoken.split_whitespace().collect();
+    let at = words.iter().position(|w| DIGITS.contains(w))?;
+    let next = DIGITS[(DIGITS.iter().position(|d| *d == words[at])? + 1) % 10];
+    let mut changed: Vec<&str> = words.clone();
+    changed[at] = next;
+    Some(changed.join(" "))
 }

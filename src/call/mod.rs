@@ -41,7 +41,7 @@ pub use cancel::Cancel;
 pub use quality::Quality;
 pub use report::{Outcome, Report, StepStatus, Suite, junit, junit_suites};
 pub use spec::{CallSpec, DEFAULT_TIMEOUT, Sound};
-pub use transcriber::{Model, Spoken};
+pub use transcriber::{Model, Models, Spoken};
 
 use crate::error::Error;
 use crate::outcome::{CallOutcome, OutcomeKind};

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::audio::{self, RATE, WavError};
 use super::transcriber::Model;
 use crate::scenario::{Action, HangUpAfter, Step};
+use crate::speech::Size;
 
 /// How long a call may ring unanswered when nothing says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -50,6 +51,8 @@ pub struct CallSpec {
     pub quality_floor: Option<f64>,
     /// The speech model, when a step listens for words or a transcript is wanted.
     pub speech: Option<Model>,
+    /// Which one (`--speech`, a scenario's `speech:`).
+    pub speech_size: Size,
     /// When the call began: the promise that an unreachable Twilio is said within 10 s counts
     /// from here.
     pub started: Instant,
@@ -82,6 +85,7 @@ impl CallSpec {
             hangup_after: HangUpAfter::Default,
             quality_floor: None,
             speech: None,
+            speech_size: Size::default(),
             started: Instant::now(),
             reach_twilio: REACH_TWILIO,
             signalling: None,

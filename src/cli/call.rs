@@ -60,6 +60,19 @@ pub struct CallerArgs {
     )]
     pub speech_model: Option<String>,
 
+    /// Which speech model recognises the far end: tiny (the default: quick) or base (reads fast
+    /// and accented voices better, about six times slower; 55 MB more to download once). A
+    /// scenario's `speech:` chooses for its own call. A --speech-model folder holds one model and
+    /// is used whatever this says
+    #[arg(
+        long,
+        env = "C2C_SPEECH",
+        value_name = "MODEL",
+        value_parser = ["tiny", "base"],
+        help_heading = "Speech"
+    )]
+    pub speech: Option<String>,
+
     #[command(flatten)]
     pub page: PageArgs,
 

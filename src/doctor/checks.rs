@@ -358,22 +358,27 @@ pub async fn browser(settings: &Doctor) -> Check {
 /// second, beside the REST round trips), or will be downloaded on first use.
 pub async fn speech(settings: &Doctor) -> Check {
     const NAME: &str = "speech";
-    let source = match &settings.speech {
-        Ok(source) => source.clone(),
+    let (source, size) = match &settings.speech {
+        Ok((source, size)) => (source.clone(), *size),
         Err(why) => return Check::new(NAME, Status::Warn, "no model folder", why.clone()),
     };
-    match source.readiness() {
+    let given = matches!(source, crate::speech::ModelSource::Folder(_));
+    match source.readiness(size) {
         Readiness::Ready(files) => {
             let loaded = tokio::task::spawn_blocking(move || {
-                let model = crate::speech::Recogniser::new(source, files);
+                let model = crate::speech::Recogniser::new(source, size, files);
                 model.get().map(|_| ()).map_err(str::to_owned)?;
-                Ok::<_, String>(model.folder().to_owned())
+                Ok::<_, String>((model.title().to_owned(), model.folder().to_owned()))
             })
             .await;
             match loaded {
-                Ok(Ok(dir)) => Check::ok(
+                Ok(Ok((title, dir))) => Check::ok(
                     NAME,
-                    format!("ready: Moonshine tiny loads from {}", dir.display()),
+                    if given {
+                        format!("ready: {title} loads")
+                    } else {
+                        format!("ready: {title} loads from {}", dir.display())
+                    },
                 ),
                 Ok(Err(why)) => Check::new(NAME, Status::Fail, "the model does not load", why),
                 Err(err) => Check::new(
@@ -387,7 +392,8 @@ pub async fn speech(settings: &Doctor) -> Check {
         Readiness::NotYet(bytes) => Check::ok(
             NAME,
             format!(
-                "not downloaded yet: the first call with a speech step fetches it ({:.0} MB)",
+                "{} not downloaded yet: the first call with a speech step fetches it ({:.0} MB)",
+                size.title(),
                 bytes as f64 / 1e6
             ),
         ),

@@ -11,6 +11,7 @@
 //! hangup-after: 2m
 //! record: heard.wav
 //! quality: {mos: 3.5}      # the call fails under this average MOS
+//! speech: base              # the speech model for its speech steps (tiny by default)
 //! steps:
 //!   - wait-for-prompt "for support, press two"
 //!   - press: 2
@@ -24,6 +25,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 
 use super::paths::{self, Use};
 use super::{Action, HangUpAfter, Step, StepSpec, bounded, check_digits, nearest, time_limit};
+use crate::speech::Size;
 
 /// What a scenario file says; `None` where it says nothing (the command line may).
 #[derive(Debug, Default)]
@@ -37,6 +39,8 @@ pub struct Scenario {
     pub record: Option<PathBuf>,
     /// `quality: {mos: 3.5}`: the lowest average MOS the call may have.
     pub quality_mos: Option<f64>,
+    /// `speech: base`: the speech model its steps listen with.
+    pub speech: Option<Size>,
     pub steps: Vec<Step>,
 }
 
@@ -50,6 +54,7 @@ struct Written {
     hangup_after: Option<Word>,
     record: Option<String>,
     quality: Option<Floor>,
+    speech: Option<Word>,
     #[serde(default)]
     steps: Option<Vec<serde_json::Value>>,
 }
@@ -191,6 +196,10 @@ impl Scenario {
                 })
                 .transpose()?,
             record: from_here("record", written.record)?,
+            speech: written
+                .speech
+                .map(|w| Size::parse(&w.text()).map_err(|why| format!("speech: {why}")))
+                .transpose()?,
             steps,
         })
     }
@@ -220,6 +229,7 @@ const KEYS: &[&str] = &[
     "hangup-after",
     "record",
     "quality",
+    "speech",
     "steps",
 ];
 

@@ -16,6 +16,8 @@ pub struct Call {
     pub chrome: PathBuf,
     /// Where the speech model is, for a step that listens for words or `--transcribe`.
     pub speech: crate::speech::ModelSource,
+    /// `--speech`: which model, unless a scenario says.
+    pub speech_size: crate::speech::Size,
 }
 
 pub enum Serving {
@@ -36,6 +38,7 @@ pub fn resolve(args: &CallerArgs, sources: &Sources) -> Result<Call, SettingsErr
     let chrome = chrome(&mut r);
     // Found now (a few path checks), used only by a call that listens for words.
     let speech = super::speech::source(&mut r);
+    let speech_size = super::speech::size(&mut r);
     let serving = match &args.server {
         Some(url) => super::twilio::web_address(url)
             .map(|page| Serving::Existing {
@@ -57,6 +60,7 @@ pub fn resolve(args: &CallerArgs, sources: &Sources) -> Result<Call, SettingsErr
             serving,
             chrome,
             speech,
+            speech_size,
         }),
         _ => None,
     };

@@ -99,6 +99,8 @@ settings! {
         "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.", Program;
     SPEECH_MODEL = "speech_model", Some("--speech-model"), "C2C_SPEECH_MODEL", Some("speech_model"),
         "speech model folder", "Give a folder holding encoder_model.onnx, decoder_model_merged.onnx, tokenizer.json and ONNX Runtime's library (README: Speech), or leave it unset for c2c's own download.", Program;
+    SPEECH = "speech", Some("--speech"), "C2C_SPEECH", Some("speech"),
+        "speech model", "Use tiny (the default: quick) or base (reads hard voices better, about six times slower).";
     SPEECH_MIRROR = "", None, "C2C_SPEECH_MIRROR", None,
         "stand-in speech download", "It is a test hook: unset it.";
     IDENTITY = "identity", Some("--identity"), "C2C_IDENTITY", Some("identity"),

@@ -23,8 +23,9 @@ pub struct Doctor {
     pub ngrok: Result<String, String>,
     /// The browser `c2c call` would drive, or why there is none.
     pub browser: Result<PathBuf, String>,
-    /// Where c2c call's speech model is, or why that cannot be told.
-    pub speech: Result<crate::speech::ModelSource, String>,
+    /// Where c2c call's speech model is and which one it uses (C2C_SPEECH), or why that cannot
+    /// be told.
+    pub speech: Result<(crate::speech::ModelSource, crate::speech::Size), String>,
     pub state_dir: Option<PathBuf>,
     pub json: bool,
 }
@@ -63,7 +64,10 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
         super::ngrok::authtoken(r).map(|(_, source)| source)
     });
     let browser = apart(sources, super::call::chrome);
-    let speech = apart(sources, super::speech::source);
+    let speech = apart(sources, |r| {
+        let source = super::speech::source(r)?;
+        Some((source, super::speech::size(r)))
+    });
     let doctor = rest.map(|rest| Doctor {
         rest,
         app_sid,

@@ -3,8 +3,13 @@
 
 use std::path::PathBuf;
 
-use super::{Resolver, SPEECH_MIRROR, SPEECH_MODEL};
-use crate::speech::{ModelSource, model};
+use super::{Resolver, SPEECH, SPEECH_MIRROR, SPEECH_MODEL};
+use crate::speech::{ModelSource, Size, model};
+
+/// `--speech`: the model a call uses unless its scenario says.
+pub fn size(r: &mut Resolver) -> Size {
+    r.optional(&SPEECH, Size::parse).unwrap_or_default()
+}
 
 pub fn source(r: &mut Resolver) -> Option<ModelSource> {
     let mirror = r.optional(&SPEECH_MIRROR, super::twilio::endpoint_address);
@@ -20,8 +25,8 @@ pub fn source(r: &mut Resolver) -> Option<ModelSource> {
             })
             .map(ModelSource::Folder);
     }
-    match model::cache_folder() {
-        Some(dir) => Some(ModelSource::Cache { dir, mirror }),
+    match model::cache_root() {
+        Some(root) => Some(ModelSource::Cache { root, mirror }),
         None => {
             r.missing(
                 "speech model folder",

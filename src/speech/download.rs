@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use ring::digest::{Context, SHA256};
 
-use super::model::{self, Archive, Member, ModelFiles};
+use super::model::{self, Archive, Member, ModelFiles, Size};
 use crate::progress::Progress;
 
 #[derive(Debug, thiserror::Error)]
@@ -49,14 +49,16 @@ pub enum DownloadError {
     NoRuntime,
 }
 
-/// Fetches what is missing from `dir` and returns the folder's files. `mirror` replaces the
-/// registries' scheme and host (tests serve the archives from loopback).
+/// Fetches what `size` needs and `dir` lacks, and returns the folder's files. `mirror`
+/// replaces the registries' scheme and host (tests serve the archives from loopback).
 pub async fn fetch(
     dir: &Path,
+    size: Size,
     mirror: Option<&str>,
     progress: &Progress,
 ) -> Result<ModelFiles, DownloadError> {
-    let archives = model::archives().ok_or(DownloadError::NoRuntime)?;
+    let archives = model::archives(size).ok_or(DownloadError::NoRuntime)?;
+    let mb = model::download_size(size) as f64 / 1e6;
     let write = |e: std::io::Error| DownloadError::Write {
         dir: dir.display().to_string(),
         why: e.to_string(),
@@ -67,7 +69,7 @@ pub async fn fetch(
         what: archives[0].what,
         host: String::new(),
         why: e.to_string(),
-        mb: model::download_size() as f64 / 1e6,
+        mb,
     })?;
     for archive in archives {
         if archive.members.iter().all(|m| dir.join(m.name).is_file()) {
@@ -79,7 +81,7 @@ pub async fn fetch(
             file_name(archive.url),
             std::process::id()
         )));
-        let got = download(&client, archive, &url, &part.0, progress).await;
+        let got = download(&client, archive, &url, &part.0, mb, progress).await;
         let got = match got {
             Ok(()) => {
                 let (dir, part_path, url) = (dir.to_owned(), part.0.clone(), url.clone());
@@ -140,6 +142,7 @@ async fn download(
     archive: &'static Archive,
     url: &str,
     part: &Path,
+    mb: f64,
     progress: &Progress,
 ) -> Result<(), DownloadError> {
     let unreachable = |why: String| DownloadError::Unreachable {
@@ -149,7 +152,7 @@ async fn download(
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_else(|| url.to_owned()),
         why,
-        mb: model::download_size() as f64 / 1e6,
+        mb,
     };
     let write = |e: std::io::Error| DownloadError::Write {
         dir: part
@@ -336,9 +339,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let part = dir.path().join(".a.part");
         let client = client(std::time::Duration::from_millis(500)).unwrap();
-        let archive = model::archives().unwrap()[1];
+        let archive = model::archives(Size::Tiny).unwrap()[1];
         let started = std::time::Instant::now();
-        let got = download(&client, archive, &registry, &part, &Progress::default()).await;
+        let got = download(
+            &client,
+            archive,
+            &registry,
+            &part,
+            1.0,
+            &Progress::default(),
+        )
+        .await;
         assert!(
             matches!(got, Err(DownloadError::Unreachable { .. })),
             "{got:?}"
@@ -353,7 +364,12 @@ mod tests {
         // Ctrl-C drops the download where it stands.
         let stopped = tokio::time::timeout(
             std::time::Duration::from_millis(700),
-            fetch(dir.path(), Some(&registry), &Progress::default()),
+            fetch(
+                dir.path(),
+                Size::Tiny,
+                Some(&registry),
+                &Progress::default(),
+            ),
         )
         .await;
         assert!(stopped.is_err(), "it was still downloading");

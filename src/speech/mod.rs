@@ -4,7 +4,8 @@
 //! - `prepare`: the model found or fetched, then loaded, before a call is placed
 //! - `download`: the cache filled on first use from the package registries, checked
 //! - `verified`: the cache's files checked again before each use (a pin, then a stamp)
-//! - `moonshine`: the recogniser (Moonshine tiny through ONNX Runtime, loaded at run time)
+//! - `moonshine`: the recogniser (Moonshine tiny or base through ONNX Runtime, loaded at run
+//!   time)
 //! - `vocab`: its tokens back into text
 //! - `utterances`: the far end's audio cut at its pauses
 //! - `phrase`: whether a phrase was said, as a person would judge it
@@ -18,6 +19,6 @@ pub mod utterances;
 mod verified;
 mod vocab;
 
-pub use model::ModelFiles;
+pub use model::{ModelFiles, Size};
 pub use moonshine::{EngineError, Moonshine};
 pub use prepare::{ModelSource, Readiness, Recogniser};

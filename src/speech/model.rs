@@ -1,9 +1,10 @@
 //! Where the speech model is: a folder the user prepared (`--speech-model`), or c2c's cache,
 //! filled on first use from the package registries (`download`), every file pinned by SHA-256.
 //!
-//! The files are the ones measured for c2c (Moonshine tiny, 8-bit, and ONNX Runtime 1.32): the
-//! model from Moonshine AI's npm package, its tokenizer from Useful Sensors' PyPI package, the
-//! runtime from Microsoft's PyPI wheel for this platform. All three are MIT-licensed.
+//! The files are the ones measured for c2c (ONNX Runtime 1.32 and one of two Moonshine models):
+//! tiny (8-bit) from Moonshine AI's npm package, or base from Moonshine AI's PyPI package (in
+//! ONNX Runtime's own format); the tokenizer, which both share, from Useful Sensors' PyPI
+//! package; the runtime from Microsoft's PyPI wheel for this platform. All are MIT-licensed.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,9 @@ pub struct ModelFiles {
 
 pub const ENCODER: &str = "encoder_model.onnx";
 pub const DECODER: &str = "decoder_model_merged.onnx";
+/// The same two in ONNX Runtime's own format, as Moonshine base comes.
+const ENCODER_ORT: &str = "encoder_model.ort";
+const DECODER_ORT: &str = "decoder_model_merged.ort";
 pub const TOKENIZER: &str = "tokenizer.json";
 
 /// The runtime library's name as c2c saves it; a folder the user made may keep the wheel's
@@ -30,8 +34,57 @@ pub const RUNTIME: &str = "onnxruntime.dll";
 #[cfg(not(any(target_os = "macos", windows)))]
 pub const RUNTIME: &str = "libonnxruntime.so";
 
-/// The cache folder's name: a new pin is a new folder, so an old cache is never half-used.
-const CACHE_NAME: &str = "moonshine-tiny-q8-ort-1.32.0";
+/// Which Moonshine recognises the far end's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Size {
+    /// 30 MB, about a twentieth of real time on two cores: the default.
+    #[default]
+    Tiny,
+    /// 63 MB more, about six times slower: reads fast and accented voices better.
+    Base,
+}
+
+impl Size {
+    pub const ALL: [Size; 2] = [Size::Tiny, Size::Base];
+
+    /// As the command line and scenario files write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Size::Tiny => "tiny",
+            Size::Base => "base",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Size, String> {
+        Size::ALL
+            .into_iter()
+            .find(|s| s.name() == text.trim())
+            .ok_or_else(|| format!("{text:?} is not a speech model: use tiny or base"))
+    }
+
+    /// For people: "Moonshine tiny".
+    pub fn title(self) -> &'static str {
+        match self {
+            Size::Tiny => "Moonshine tiny",
+            Size::Base => "Moonshine base",
+        }
+    }
+
+    /// The cache folder's name: a new pin is a new folder, so an old cache is never half-used.
+    fn cache_name(self) -> &'static str {
+        match self {
+            Size::Tiny => "moonshine-tiny-q8-ort-1.32.0",
+            Size::Base => "moonshine-base-cpp-0.1.4-ort-1.32.0",
+        }
+    }
+
+    fn archive(self) -> &'static Archive {
+        match self {
+            Size::Tiny => &TINY,
+            Size::Base => &BASE,
+        }
+    }
+}
 
 impl ModelFiles {
     /// The files in `dir`, or the names of those it lacks.
@@ -44,8 +97,13 @@ impl ModelFiles {
             }
             path
         };
-        let encoder = file(ENCODER);
-        let decoder = file(DECODER);
+        // Either format, the model's own (ONNX) first.
+        let mut either = |name: &'static str, other: &str| {
+            let path = dir.join(other);
+            if path.is_file() { path } else { file(name) }
+        };
+        let encoder = either(ENCODER, ENCODER_ORT);
+        let decoder = either(DECODER, DECODER_ORT);
         let tokenizer = file(TOKENIZER);
         let runtime = runtime_in(dir);
         if runtime.is_none() {
@@ -91,10 +149,14 @@ fn is_runtime_name(name: &str) -> bool {
     (rest.starts_with(".so") || rest.ends_with(".dylib")) && !rest.starts_with('_')
 }
 
-/// Where c2c keeps the model it downloads.
-pub fn cache_folder() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "c2c")
-        .map(|dirs| dirs.cache_dir().join("speech").join(CACHE_NAME))
+/// Where c2c keeps the models it downloads, a folder each.
+pub fn cache_root() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "c2c").map(|dirs| dirs.cache_dir().join("speech"))
+}
+
+/// The folder in the cache for `size`.
+pub fn cache_folder(root: &Path, size: Size) -> PathBuf {
+    root.join(size.cache_name())
 }
 
 /// An archive on a registry and the files c2c takes from it.
@@ -123,7 +185,7 @@ impl Archive {
     }
 }
 
-const MODEL: Archive = Archive {
+const TINY: Archive = Archive {
     what: "Moonshine tiny (npm @moonshine-ai/moonshine-js 0.1.29)",
     url: "https://registry.npmjs.org/@moonshine-ai/moonshine-js/-/moonshine-js-0.1.29.tgz",
     size: 21_514_347,
@@ -138,6 +200,26 @@ const MODEL: Archive = Archive {
             inside: "package/dist/model/tiny/quantized/decoder_model_merged.onnx",
             name: DECODER,
             sha256: "eed87831c3a6103534aae7d47a5d485025c659a1323901513961c39fe8a1a367",
+        },
+    ],
+};
+
+/// The same model files whatever the platform: the wheel is only their box.
+const BASE: Archive = Archive {
+    what: "Moonshine base (PyPI moonshine-cpp 0.1.4)",
+    url: "https://files.pythonhosted.org/packages/8f/97/c4093d9b122310ed6a5a21e86852b0818f7b4efe63cf3c01993dba56df46/moonshine_cpp-0.1.4-py3-none-manylinux2014_x86_64.whl",
+    size: 54_645_697,
+    sha256: "f7afc662bdd3ef98815ee3b940438b456e77d5a77cea5396ed9c572785412ebd",
+    members: &[
+        Member {
+            inside: "moonshine_cpp-0.1.4.data/purelib/moonshine_cpp/models/base-en/encoder_model.ort",
+            name: ENCODER_ORT,
+            sha256: "9d1a19e044cbf89a207723d1adb667de89a5671a1e3e611b8ebe721b2c31219c",
+        },
+        Member {
+            inside: "moonshine_cpp-0.1.4.data/purelib/moonshine_cpp/models/base-en/decoder_model_merged.ort",
+            name: DECODER_ORT,
+            sha256: "370e0c1f161d68dc1c2264c1a82024fb123380da3b73f47f05531d1e8d3308c3",
         },
     ],
 };
@@ -204,17 +286,17 @@ const RUNTIME_ARCHIVE: Option<Archive> = Some(Archive {
 )))]
 const RUNTIME_ARCHIVE: Option<Archive> = None;
 
-/// What c2c downloads on this platform, or `None` where it has no runtime to fetch.
-pub fn archives() -> Option<[&'static Archive; 3]> {
+/// What c2c downloads for `size` on this platform, or `None` where it has no runtime to fetch.
+pub fn archives(size: Size) -> Option<[&'static Archive; 3]> {
     const RUNTIME_PINNED: &Option<Archive> = &RUNTIME_ARCHIVE;
     RUNTIME_PINNED
         .as_ref()
-        .map(|runtime| [&MODEL, &TOKENS, runtime])
+        .map(|runtime| [size.archive(), &TOKENS, runtime])
 }
 
-/// The total size of what c2c downloads, for the messages.
-pub fn download_size() -> u64 {
-    archives().map_or(0, |a| a.iter().map(|a| a.size).sum())
+/// The total size of what c2c downloads for `size`, for the messages.
+pub fn download_size(size: Size) -> u64 {
+    archives(size).map_or(0, |a| a.iter().map(|a| a.size).sum())
 }
 
 #[cfg(test)]

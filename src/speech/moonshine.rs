@@ -1,4 +1,4 @@
-//! Moonshine tiny (8-bit) through ONNX Runtime: the encoder over the 16 kHz samples, then greedy
+//! Moonshine (tiny or base) through ONNX Runtime: the encoder over the 16 kHz samples, then greedy
 //! decoding with the merged decoder and its key/value cache. The runtime is a shared library
 //! loaded when the first model is, from the folder the model is in (`model`): c2c itself links
 //! none of it, so it stays one file and builds from the registries alone.
@@ -13,10 +13,6 @@ use ort::value::{DynValue, Tensor};
 use super::model::ModelFiles;
 use super::vocab::Vocab;
 
-/// The tiny model's shape: 6 decoder layers, 8 key/value heads of 36.
-const LAYERS: usize = 6;
-const HEADS: usize = 8;
-const HEAD_DIM: usize = 36;
 const START: i64 = 1;
 const END: usize = 2;
 /// Moonshine's own bound is six tokens a second of audio, which cuts fast numbers short ("forty
@@ -42,6 +38,9 @@ pub struct Moonshine {
     /// The cache's input and output names, in the decoder's order.
     past: Vec<String>,
     present: Vec<String>,
+    /// Each cache entry's heads and their width: the model's own (tiny 8 of 36, base 8 of 52).
+    heads: usize,
+    head_dim: usize,
 }
 
 /// ONNX Runtime is loaded once per process; the first path wins.
@@ -90,8 +89,35 @@ impl Moonshine {
         })?;
         let encoder = session(&files.encoder)?;
         let decoder = session(&files.decoder)?;
+        // The decoder's layers, heads and their width, from its cache inputs: tiny has 6
+        // layers, base 8.
+        let not_moonshine = |why: String| EngineError::Model {
+            file: files.decoder.display().to_string(),
+            why: format!("{why}: is it a Moonshine merged decoder?"),
+        };
+        let inputs = decoder.inputs();
+        let layers = (0..)
+            .take_while(|i| {
+                let name = format!("past_key_values.{i}.decoder.key");
+                inputs.iter().any(|input| input.name() == name)
+            })
+            .count();
+        let shape: Vec<i64> = inputs
+            .iter()
+            .find(|input| input.name() == "past_key_values.0.decoder.key")
+            .and_then(|input| input.dtype().tensor_shape())
+            .map(|shape| shape.to_vec())
+            .ok_or_else(|| not_moonshine("it has no input past_key_values.0.decoder.key".into()))?;
+        let (heads, head_dim) = match shape.as_slice() {
+            [_, heads, _, dim] if *heads > 0 && *dim > 0 => (*heads as usize, *dim as usize),
+            _ => {
+                return Err(not_moonshine(format!(
+                    "its key/value cache has the shape {shape:?}"
+                )));
+            }
+        };
         let names = |prefix: &str| {
-            (0..LAYERS)
+            (0..layers)
                 .flat_map(|i| {
                     ["decoder", "encoder"].into_iter().flat_map(move |part| {
                         ["key", "value"].map(move |kv| format!("{prefix}.{i}.{part}.{kv}"))
@@ -101,12 +127,11 @@ impl Moonshine {
         };
         let past = names("past_key_values");
         let present = names("present");
-        let inputs: Vec<&str> = decoder.inputs().iter().map(|i| i.name()).collect();
-        if let Some(missing) = past.iter().find(|n| !inputs.contains(&n.as_str())) {
-            return Err(EngineError::Model {
-                file: files.decoder.display().to_string(),
-                why: format!("it has no input {missing}: is it Moonshine tiny's merged decoder?"),
-            });
+        if let Some(missing) = past
+            .iter()
+            .find(|n| !inputs.iter().any(|input| input.name() == n.as_str()))
+        {
+            return Err(not_moonshine(format!("it has no input {missing}")));
         }
         Ok(Moonshine {
             encoder,
@@ -114,6 +139,8 @@ impl Moonshine {
             vocab,
             past,
             present,
+            heads,
+            head_dim,
         })
     }
 
@@ -130,8 +157,11 @@ impl Moonshine {
 
         let mut cache: Vec<DynValue> = (0..self.past.len())
             .map(|_| {
-                Tensor::<f32>::from_array(([0usize, HEADS, 1, HEAD_DIM], Vec::<f32>::new()))
-                    .map(Into::into)
+                Tensor::<f32>::from_array((
+                    [0usize, self.heads, 1, self.head_dim],
+                    Vec::<f32>::new(),
+                ))
+                .map(Into::into)
             })
             .collect::<Result<_, _>>()?;
         let mut tokens: Vec<u32> = Vec::new();

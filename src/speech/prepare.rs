@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::model::{self, ModelFiles};
+use super::model::{self, ModelFiles, Size};
 use super::moonshine::Moonshine;
 use super::{download, verified};
 use crate::progress::Progress;
@@ -16,9 +16,10 @@ use crate::progress::Progress;
 pub enum ModelSource {
     /// `--speech-model`: a folder the user prepared; c2c never downloads into it.
     Folder(PathBuf),
-    /// c2c's cache, filled from the registries (or `mirror`, a test hook) when empty.
+    /// c2c's cache (a folder a model), filled from the registries (or `mirror`, a test hook)
+    /// when empty.
     Cache {
-        dir: PathBuf,
+        root: PathBuf,
         mirror: Option<String>,
     },
 }
@@ -36,23 +37,39 @@ pub enum Readiness {
 }
 
 impl ModelSource {
-    pub fn readiness(&self) -> Readiness {
+    /// Whether `size` is ready: a folder given holds one model, whatever its size.
+    pub fn readiness(&self, size: Size) -> Readiness {
         match self {
             ModelSource::Folder(dir) => match ModelFiles::in_folder(dir) {
                 Ok(files) => Readiness::Ready(files),
                 Err(missing) => Readiness::Lacks(dir.clone(), missing),
             },
-            ModelSource::Cache { dir, .. } => match ModelFiles::in_folder(dir) {
-                Ok(files) => Readiness::Ready(files),
-                Err(_) if model::archives().is_none() => Readiness::NoDownload,
-                Err(_) => Readiness::NotYet(model::download_size()),
-            },
+            ModelSource::Cache { root, .. } => {
+                match ModelFiles::in_folder(&model::cache_folder(root, size)) {
+                    Ok(files) => Readiness::Ready(files),
+                    Err(_) if model::archives(size).is_none() => Readiness::NoDownload,
+                    Err(_) => Readiness::NotYet(model::download_size(size)),
+                }
+            }
+        }
+    }
+
+    /// What the model is called in messages.
+    pub fn title(&self, size: Size) -> String {
+        match self {
+            ModelSource::Folder(dir) => format!("the speech model in {}", dir.display()),
+            ModelSource::Cache { .. } => size.title().to_owned(),
         }
     }
 }
 
-/// The model's files, downloading them first if this is the cache's first use.
-pub async fn files(source: &ModelSource, progress: &Progress) -> Result<ModelFiles, String> {
+/// The files of `size` (of the folder given, whatever its size), downloading them first if
+/// this is the cache's first use.
+pub async fn files(
+    source: &ModelSource,
+    size: Size,
+    progress: &Progress,
+) -> Result<ModelFiles, String> {
     match source {
         ModelSource::Folder(dir) => ModelFiles::in_folder(dir).map_err(|missing| {
             format!(
@@ -61,9 +78,10 @@ pub async fn files(source: &ModelSource, progress: &Progress) -> Result<ModelFil
                 missing.join(", "),
             )
         }),
-        ModelSource::Cache { dir, mirror } => {
+        ModelSource::Cache { root, mirror } => {
+            let dir = &model::cache_folder(root, size);
             // What is cached is used only while it is what was downloaded.
-            if let Some(archives) = model::archives() {
+            if let Some(archives) = model::archives(size) {
                 let folder = dir.clone();
                 tokio::task::spawn_blocking(move || verified::drop_changed(&folder, &archives))
                     .await
@@ -77,7 +95,7 @@ pub async fn files(source: &ModelSource, progress: &Progress) -> Result<ModelFil
             }
             match ModelFiles::in_folder(dir) {
                 Ok(files) => Ok(files),
-                Err(_) => download::fetch(dir, mirror.as_deref(), progress)
+                Err(_) => download::fetch(dir, size, mirror.as_deref(), progress)
                     .await
                     .map_err(|e| e.to_string()),
             }
@@ -90,6 +108,8 @@ pub async fn files(source: &ModelSource, progress: &Progress) -> Result<ModelFil
 /// it starts, and the call rings meanwhile), or by the first call that needs it.
 pub struct Recogniser {
     source: ModelSource,
+    /// For messages: "Moonshine base".
+    title: String,
     files: ModelFiles,
     loaded: OnceLock<Result<Mutex<Moonshine>, String>>,
     /// Whether `load_beside` has started loading it.
@@ -97,8 +117,9 @@ pub struct Recogniser {
 }
 
 impl Recogniser {
-    pub fn new(source: ModelSource, files: ModelFiles) -> Arc<Recogniser> {
+    pub fn new(source: ModelSource, size: Size, files: ModelFiles) -> Arc<Recogniser> {
         Arc::new(Recogniser {
+            title: source.title(size),
             source,
             files,
             loaded: OnceLock::new(),
@@ -114,9 +135,10 @@ impl Recogniser {
                     ModelSource::Folder(_) => {
                         "check the files in --speech-model's folder (README: Speech)".to_owned()
                     }
-                    ModelSource::Cache { dir, .. } => {
-                        format!("delete {} and run again to download it anew", dir.display())
-                    }
+                    ModelSource::Cache { .. } => format!(
+                        "delete {} and run again to download it anew",
+                        self.files.dir.display()
+                    ),
                 };
                 Moonshine::load(&self.files).map(Mutex::new).map_err(|err| {
                     format!("the speech model cannot be used: {err}. To fix it, {fix}.")
@@ -139,5 +161,9 @@ impl Recogniser {
 
     pub fn folder(&self) -> &std::path::Path {
         &self.files.dir
+    }
+
+    pub fn title(&self) -> &str {
+        &self.title
     }
 }

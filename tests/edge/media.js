@@ -156,14 +156,16 @@ export class Peer {
   /**
    * Plays as a phone tree that speaks: `prompts.menu` (after `leadMs` of silence), then for each
    * key its prompt (or `prompts.invalid`), cutting off what was playing, as phone trees let a
-   * caller barge in. `promptEnded` is when the menu's last frame was sent.
+   * caller barge in; with `keysAfterPrompt`, a key pressed before the menu has ended is ignored,
+   * as most phone trees ignore it. `promptEnded` is when the menu's last frame was sent.
    */
-  speak(prompts, leadMs = 500) {
+  speak(prompts, leadMs = 500, keysAfterPrompt = false) {
     this.tone = 0;
     const say = (samples, menu = false) => ({ kind: "audio", samples, menu, ms: (samples.length / RATE) * 1000, at: 0 });
     this.segments = [{ kind: "silence", ms: leadMs, at: 0 }, say(prompts.menu, true)];
     this.promptEnded = null;
     this.onDigit = (digit) => {
+      if (keysAfterPrompt && this.promptEnded === null) return;
       this.segments = [say(prompts[digit] ?? prompts.invalid)];
     };
   }

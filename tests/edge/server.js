@@ -11,7 +11,9 @@
 // `+ringback`: the phone plays 440 Hz as early media while it rings (2 s), and its phone tree
 // waits 1.5 s after answering before its prompt. `+tone=HZ`: it plays HZ once answered.
 // `+speech`: the phone tree speaks (tests/fixtures/speech, made by scripts/speech-audio --tree
-// from tests/speech/tree.tsv): its menu, then what each key leads to.
+// from tests/speech/tree.tsv): its menu, then what each key leads to; `+speech=NAME` speaks the
+// tree in tests/fixtures/speech/NAME instead. `+keys-after-prompt`: keys pressed while the menu
+// plays are ignored, as most phone trees ignore them.
 //
 // The account is read from the TWILIO_* variables, as c2c reads it. Standard output carries one
 // JSON object a line: {"ready": {signalling, spki}} first, {"invite": {at, sid, to}} when a page
@@ -30,9 +32,12 @@ import { decode, loudest, RATE } from "./media.js";
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
 const print = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
 
-/** The spoken phone tree's prompts, by name (menu, 1, 2, ..., invalid), as 8 kHz samples. */
-function spokenTree() {
-  const dir = path.join(FIXTURES, "speech");
+/**
+ * A spoken phone tree's prompts, by name (menu, 1, 2, ..., invalid), as 8 kHz samples: the
+ * default tree's, or those in tests/fixtures/speech/NAME.
+ */
+function spokenTree(name = "") {
+  const dir = path.join(FIXTURES, "speech", name);
   const prompts = {};
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".ul"))) {
     prompts[file.slice(0, -3)] = Int16Array.from(readFileSync(path.join(dir, file)), decode);
@@ -50,7 +55,8 @@ for (let i = 0; i < args.length; i += 1) {
   for (const option of options) {
     if (option === "ringback") Object.assign(phone, { ringback: 440, after: 2000, lead: 1500 });
     else if (option.startsWith("tone=")) phone.tone = Number(option.slice(5));
-    else if (option === "speech") Object.assign(phone, { speech: spokenTree(), lead: 500 });
+    else if (option === "speech" || option.startsWith("speech=")) Object.assign(phone, { speech: spokenTree(option.slice(7)), lead: 500 });
+    else if (option === "keys-after-prompt") phone.keysAfterPrompt = true;
     else throw new Error(`unknown phone option ${option}`);
   }
   phones.set(number, phone);

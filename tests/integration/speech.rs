@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use c2c::speech::Size;
+
 use crate::support::c2c;
 use crate::voice_edge::VoiceEdge;
 
@@ -72,21 +74,30 @@ pub fn mirror(root: PathBuf) -> String {
 /// A model folder filled once for the whole test run, by c2c's own download from the mirror.
 fn model() -> &'static Path {
     static MODEL: OnceLock<PathBuf> = OnceLock::new();
-    MODEL.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-speech-model");
-        let mirror = mirror(archives());
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(c2c::speech::download::fetch(
-                &dir,
-                Some(&mirror),
-                &c2c::progress::Progress::default(),
-            ))
-            .expect("the model downloads from the mirror");
-        dir
-    })
+    MODEL.get_or_init(|| fill(Size::Tiny, "target/test-speech-model"))
+}
+
+/// Moonshine base's folder, filled the same way.
+fn base_model() -> &'static Path {
+    static MODEL: OnceLock<PathBuf> = OnceLock::new();
+    MODEL.get_or_init(|| fill(Size::Base, "target/test-speech-model-base"))
+}
+
+fn fill(size: Size, folder: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+    let mirror = mirror(archives());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(c2c::speech::download::fetch(
+            &dir,
+            size,
+            Some(&mirror),
+            &c2c::progress::Progress::default(),
+        ))
+        .expect("the model downloads from the mirror");
+    dir
 }
 
 fn json(stdout: &str) -> Value {
@@ -408,7 +419,7 @@ fn doctor_says_whether_speech_is_ready() {
         check["found"]
             .as_str()
             .unwrap()
-            .starts_with("ready: Moonshine tiny loads from"),
+            .starts_with("ready: the speech model in"),
         "{check}"
     );
 
@@ -435,8 +446,140 @@ fn the_setup_script_fetches_what_c2c_pins() {
     // not beside the pins: the published crate carries no scripts, and its unit tests must build.)
     let setup = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/setup"))
         .expect("scripts/setup");
-    for archive in c2c::speech::model::archives().expect("a runtime for this platform") {
-        assert!(setup.contains(archive.url), "{}", archive.url);
-        assert!(setup.contains(archive.sha256), "{}", archive.what);
+    for size in c2c::speech::Size::ALL {
+        for archive in c2c::speech::model::archives(size).expect("a runtime for this platform") {
+            assert!(setup.contains(archive.url), "{}", archive.url);
+            assert!(setup.contains(archive.sha256), "{}", archive.what);
+        }
+    }
+}
+
+/// A tree's prompt as the page hears it: G.711 mu-law at 8 kHz, decoded and brought to 16 kHz.
+fn prompt_as_heard(tree: &str, name: &str) -> Vec<i16> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/speech")
+        .join(tree)
+        .join(format!("{name}.ul"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let decode = |byte: u8| -> i16 {
+        let u = !byte;
+        let magnitude = ((i32::from(u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4);
+        let sample = if u & 0x80 != 0 {
+            0x84 - magnitude
+        } else {
+            magnitude - 0x84
+        };
+        sample as i16
+    };
+    let narrow: Vec<i16> = bytes.into_iter().map(decode).collect();
+    let mut wide = Vec::with_capacity(narrow.len() * 2);
+    for pair in narrow.windows(2) {
+        wide.push(pair[0]);
+        wide.push(((i32::from(pair[0]) + i32::from(pair[1])) / 2) as i16);
+    }
+    wide
+}
+
+/// Ten runs of a tree's `options` prompt through `model`'s recogniser as a call hears it: what
+/// was said so far at each short pause, each utterance whole once it has ended, the phrase looked
+/// for after each. Each run starts on another 20 ms frame boundary, so the audio is cut and
+/// recognised differently; the phrase must be found only once the prompt's last word has been
+/// said and its pause has begun.
+fn found_only_when_whole(model: &Path, tree: &str) {
+    use c2c::speech::utterances::{self, Event, Utterances};
+    let files = c2c::speech::ModelFiles::in_folder(model).unwrap();
+    let mut engine = c2c::speech::Moonshine::load(&files).unwrap();
+    // "to speak to an agent" is most of the phrase's letters, and a pause of its own.
+    let phrase = "to speak to an agent, press zero";
+    let rate = utterances::RATE as f64;
+    let prompt = prompt_as_heard(tree, "options");
+    for run in 0..10 {
+        let lead = vec![0i16; 160 + run * 8 * 37];
+        let audio: Vec<i16> = [lead.as_slice(), &prompt, &vec![0; 2 * 16_000]].concat();
+        let said_last_word = (lead.len() + prompt.len()) as f64 / rate;
+        let mut cut = Utterances::default();
+        let mut transcript = String::new();
+        let mut found_at = None;
+        for (i, chunk) in audio.chunks(320).enumerate() {
+            for event in cut.push(chunk) {
+                let (utterance, whole) = match event {
+                    Event::Pausing(so_far) => (so_far, false),
+                    Event::Ended(utterance) => (utterance, true),
+                };
+                let words = engine
+                    .transcribe(&utterances::to_f32(&utterance.samples))
+                    .unwrap();
+                let heard = format!("{transcript} {words}");
+                if found_at.is_none()
+                    && c2c::speech::phrase::find(
+                        phrase,
+                        &heard,
+                        c2c::speech::phrase::DEFAULT_SIMILARITY,
+                    )
+                    .is_some()
+                {
+                    found_at = Some((i + 1) as f64 * 320.0 / rate);
+                }
+                if whole {
+                    transcript = heard;
+                }
+            }
+        }
+        let found_at = found_at.unwrap_or_else(|| panic!("run {run} ({tree}): {transcript}"));
+        assert!(
+            found_at >= said_last_word + 0.15,
+            "run {run} ({tree}): found at {found_at:.2} s, the last word ended at {said_last_word:.2} s: {transcript}"
+        );
+    }
+}
+
+/// The voice pauses 0.7 s at each comma: twenty runs, at its own speed with the default model
+/// and 1.2 times as fast with Moonshine base, and the phrase is never found on the words before
+/// its comma.
+#[test]
+fn a_prompt_that_pauses_at_its_comma_is_found_only_once_it_is_whole() {
+    found_only_when_whole(model(), "commas");
+    found_only_when_whole(base_model(), "commas-fast");
+}
+
+/// Through the whole path, at both speeds (the fast one with Moonshine base, chosen by the
+/// scenario and downloaded by c2c on first use): the tree ignores keys while its menu plays, so a
+/// key pressed on the words before the comma would be lost and billing never reached.
+#[test]
+fn a_menu_that_pauses_at_its_commas_gets_its_key_after_the_menu() {
+    for (tree, speech) in [("commas", "tiny"), ("commas-fast", "base")] {
+        let edge = VoiceEdge::start(&[&format!("{TREE}=ivr+speech={tree}+keys-after-prompt")]);
+        let dir = tempfile::tempdir().unwrap();
+        let scenario = dir.path().join("menu.yaml");
+        std::fs::write(
+            &scenario,
+            format!(
+                "speech: {speech}\nsteps:\n  - wait-for-prompt \"to speak to an agent, press 0\"\n  - press: 2\n  - expect-speech \"you have reached billing\"\n"
+            ),
+        )
+        .unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let run = edge
+            .call(&[TREE, "--json", "--scenario", scenario.to_str().unwrap()])
+            .env("C2C_SPEECH_MIRROR", &mirror(archives()))
+            .env("HOME", home.path().to_str().unwrap())
+            .run();
+        run.assert_code(0);
+        assert!(
+            run.stderr
+                .contains(&format!("Downloading Moonshine {speech}")),
+            "{}",
+            run.stderr
+        );
+        let call = edge.next("call");
+        assert_eq!(call["digits"], "2", "{tree}: {call}");
+        let after = call["digitsAfterPrompt"][0].as_f64().unwrap();
+        assert!(
+            after >= 0.0,
+            "{tree}: the key came {after} ms before the menu ended"
+        );
+        let report = json(&run.stdout);
+        let waited = report["steps"][0]["detail"].as_str().unwrap().to_owned();
+        assert!(waited.contains("zero\""), "{tree}: {waited}");
     }
 }

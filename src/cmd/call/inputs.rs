@@ -9,6 +9,7 @@ use crate::call::{CallSpec, DEFAULT_TIMEOUT, Sound};
 use crate::cli::CallArgs;
 use crate::error::Error;
 use crate::scenario::{self, HangUpAfter, Scenario};
+use crate::speech::Size;
 
 /// Where the call's results go.
 pub struct Outputs {
@@ -17,7 +18,8 @@ pub struct Outputs {
     pub junit: Option<PathBuf>,
 }
 
-pub fn read(args: &CallArgs) -> Result<(CallSpec, Outputs), Error> {
+/// `speech` is the model the call listens with unless its scenario says (`--speech`).
+pub fn read(args: &CallArgs, speech: Size) -> Result<(CallSpec, Outputs), Error> {
     let file = scenario_file(args)?;
     let target = target(args.target.as_deref(), file.call.as_deref())?;
     crate::dial::target_shape(&target).map_err(|why| Error::Input(format!("NUMBER {why}")))?;
@@ -49,6 +51,7 @@ pub fn read(args: &CallArgs) -> Result<(CallSpec, Outputs), Error> {
     }
     spec.digits = args.digits.clone().or(file.digits);
     spec.quality_floor = file.quality_mos;
+    spec.speech_size = file.speech.unwrap_or(speech);
     spec.hangup_after = match &args.hangup_after {
         Some(text) => {
             HangUpAfter::parse(text).map_err(|why| Error::Input(format!("--hangup-after {why}")))?

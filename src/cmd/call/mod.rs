@@ -19,10 +19,10 @@ use crate::progress::Progress;
 use crate::server::Side;
 use crate::settings::call::{Call, InProcess, Serving};
 use crate::shutdown::Shutdown;
-use crate::speech::{self, ModelSource};
+use crate::speech::{self, ModelSource, Size};
 
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
-    let (mut spec, outputs) = inputs::read(args)?;
+    let (mut spec, outputs) = inputs::read(args, settings.speech_size)?;
     spec.signalling = signalling(&settings.serving);
     match dialled(dial_policy(&settings).as_ref(), &spec.target) {
         Ok(target) => spec.target = target,
@@ -34,8 +34,12 @@ pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
         let (events, shown) = mpsc::unbounded_channel();
         let showing = tokio::spawn(output::show(shown));
         // The model is found (or downloaded) while the browser starts.
-        let speech = (spec.hears_words() || args.transcribe)
-            .then(|| tokio::spawn(speech_ready(settings.speech.clone())));
+        let speech = (spec.hears_words() || args.transcribe).then(|| {
+            tokio::spawn(speech_ready(
+                settings.speech.clone(),
+                vec![spec.speech_size],
+            ))
+        });
         let placed = place(args, settings, &mut spec, speech, events).await;
         // Every line of the call is out before its outcome.
         let _ = showing.await;
@@ -88,13 +92,28 @@ async fn check_server(page: &str) -> Result<(), Error> {
     }
 }
 
-/// The speech model's files, found or downloaded before the call; the model itself loads once
-/// the call is placed, while it rings.
-pub(super) async fn speech_ready(source: ModelSource) -> Result<call::Model, Error> {
-    let files = speech::prepare::files(&source, &Progress::default())
-        .await
-        .map_err(Error::Speech)?;
-    Ok(speech::Recogniser::new(source, files))
+/// The files of each speech model the calls want, found or downloaded before the calls; each
+/// model loads once a call that wants it is placed, while it rings. A folder given with
+/// --speech-model holds one model, which serves every call.
+pub(super) async fn speech_ready(
+    source: ModelSource,
+    mut sizes: Vec<Size>,
+) -> Result<call::Models, Error> {
+    sizes.sort();
+    sizes.dedup();
+    let mut models = call::Models::default();
+    for size in sizes {
+        if let (ModelSource::Folder(_), Some(model)) = (&source, models.any()) {
+            let model = Arc::clone(model);
+            models.add(size, model);
+            continue;
+        }
+        let files = speech::prepare::files(&source, size, &Progress::default())
+            .await
+            .map_err(Error::Speech)?;
+        models.add(size, speech::Recogniser::new(source.clone(), size, files));
+    }
+    Ok(models)
 }
 
 /// A run of calls as `c2c call` and `c2c test` make one: the settings, Chromium's extra flags,
@@ -102,7 +121,7 @@ pub(super) async fn speech_ready(source: ModelSource) -> Result<call::Model, Err
 pub(super) struct Run<'a> {
     pub settings: Call,
     pub chrome_args: &'a [String],
-    pub speech: Option<tokio::task::JoinHandle<Result<call::Model, Error>>>,
+    pub speech: Option<tokio::task::JoinHandle<Result<call::Models, Error>>>,
 }
 
 /// What a job gets: the browser every call shares, c2c's page, the run's cancellation (Ctrl-C,
@@ -112,7 +131,7 @@ pub(super) struct Ready {
     pub browser: Arc<Browser>,
     pub page: String,
     pub cancel: Cancel,
-    pub speech: Option<call::Model>,
+    pub speech: Option<call::Models>,
 }
 
 /// Runs `job` with everything its calls need: the browser started first (it takes longest),
@@ -198,7 +217,7 @@ async fn place(
     args: &CallArgs,
     settings: Call,
     plan: &mut CallSpec,
-    speech: Option<tokio::task::JoinHandle<Result<call::Model, Error>>>,
+    speech: Option<tokio::task::JoinHandle<Result<call::Models, Error>>>,
     events: mpsc::UnboundedSender<RunEvent>,
 ) -> Result<Placed, Error> {
     let run = Run {
@@ -207,7 +226,7 @@ async fn place(
         speech,
     };
     with_page(run, |ready| async move {
-        plan.speech = ready.speech;
+        plan.speech = ready.speech.and_then(|m| m.get(plan.speech_size));
         call::place(&ready.browser, plan, &ready.page, ready.cancel, events).await
     })
     .await
@@ -233,7 +252,7 @@ async fn in_process<T, Job>(
     own: InProcess,
     mut signals: Shutdown,
     run: CancellationToken,
-    speech: Option<call::Model>,
+    speech: Option<call::Models>,
     job: impl FnOnce(Ready) -> Job,
 ) -> Result<T, Error>
 where

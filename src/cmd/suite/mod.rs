@@ -32,7 +32,7 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
     let mut calls: Vec<Planned> = Vec::new();
     let mut unread: Vec<String> = Vec::new();
     for found in &files {
-        match plan::calls(found, args.repeat) {
+        match plan::calls(found, args.repeat, settings.speech_size) {
             Ok(planned) => calls.extend(planned),
             Err(err) => unread.push(err.to_string()),
         }
@@ -71,12 +71,17 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         })
         .collect();
     let names: Vec<String> = calls.iter().map(|c| c.name(args.repeat)).collect();
-    let speech = calls.iter().any(|c| c.spec.hears_words());
+    let sizes: Vec<_> = calls
+        .iter()
+        .filter(|c| c.spec.hears_words())
+        .map(|c| c.spec.speech_size)
+        .collect();
     let mut reports: Vec<Option<Report>> = vec![None; calls.len()];
     let placed = super::runtime()?.block_on(async {
         let (events, shown) = mpsc::unbounded_channel::<Shown>();
         let showing = tokio::spawn(show::progress(shown, names.clone()));
-        let speech = speech.then(|| tokio::spawn(speech_ready(settings.speech.clone())));
+        let speech =
+            (!sizes.is_empty()).then(|| tokio::spawn(speech_ready(settings.speech.clone(), sizes)));
         let run = Run {
             settings,
             chrome_args: &args.caller.chrome_args,
@@ -102,7 +107,10 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                         }
                     });
                     if call.spec.hears_words() {
-                        call.spec.speech.clone_from(&ready.speech);
+                        call.spec.speech = ready
+                            .speech
+                            .as_ref()
+                            .and_then(|m| m.get(call.spec.speech_size));
                     }
                     let cancel = ready.cancel.child();
                     let done = events_to.clone();

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::call::{CallSpec, Sound};
 use crate::error::Error;
 use crate::scenario::Scenario;
+use crate::speech::Size;
 
 /// How long a suite's call waits for a word from Twilio before calling it out of reach.
 const REACH_TWILIO: std::time::Duration = std::time::Duration::from_secs(30);
@@ -105,8 +106,9 @@ pub fn shard<T>(files: Vec<T>, shard: Option<&str>) -> Result<Vec<T>, Error> {
         .collect())
 }
 
-/// Reads `file` into its calls, one per run.
-pub fn calls(found: &Found, repeat: usize) -> Result<Vec<Planned>, Error> {
+/// Reads `file` into its calls, one per run; `speech` is the model its calls listen with unless
+/// it says (`--speech`).
+pub fn calls(found: &Found, repeat: usize, speech: Size) -> Result<Vec<Planned>, Error> {
     let file = &found.file;
     let named = |why: String| Error::Input(format!("{}: {why}", file.display()));
     let scenario = Scenario::read(file, &found.root).map_err(named)?;
@@ -132,6 +134,7 @@ pub fn calls(found: &Found, repeat: usize) -> Result<Vec<Planned>, Error> {
         spec.digits = scenario.digits.clone();
         spec.hangup_after = scenario.hangup_after.unwrap_or_default();
         spec.quality_floor = scenario.quality_mos;
+        spec.speech_size = scenario.speech.unwrap_or(speech);
         // Many pages start at once: on a small machine the SDK's start alone can take seconds.
         spec.reach_twilio = REACH_TWILIO;
         let record = scenario
