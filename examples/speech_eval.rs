@@ -167,6 +167,17 @@ async fn main() {
             missed.join(" ")
         );
     }
+    println!("\nfound at the default similarity, by voice:");
+    for (voice, said) in &transcripts {
+        let found = prompts
+            .iter()
+            .enumerate()
+            .filter(|(i, (_, _, p))| {
+                phrase::find(p, &said[*i], phrase::DEFAULT_SIMILARITY).is_some()
+            })
+            .count();
+        println!("  {voice}: {found} of {}", prompts.len());
+    }
     println!(
         "\nrecognition: {busy_seconds:.1} s for {audio_seconds:.1} s of audio ({:.3}x real time); peak memory {:.0} MB",
         busy_seconds / audio_seconds,
@@ -179,7 +190,7 @@ fn other_number(phrase: &str) -> Option<String> {
     const DIGITS: [&str; 10] = [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
     ];
-    let spoken = phrase::spoken(phrase);
+    let spoken = c2c::speech::spoken::spoken(phrase);
     let words: Vec<&str> = spoken.split_whitespace().collect();
     let at = words.iter().position(|w| DIGITS.contains(w))?;
     let next = DIGITS[(DIGITS.iter().position(|d| *d == words[at])? + 1) % 10];

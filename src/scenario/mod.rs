@@ -107,7 +107,7 @@ const KINDS: &[Kind] = &[
         usage: "wait-for-prompt PHRASE [similarity=0.65] [timeout=30s]",
         value: Some(("a phrase", "\"for support, press two\"")),
         options: &["similarity"],
-        help: "The far end said PHRASE, then paused (speech, on this machine)",
+        help: "The far end said all of PHRASE, then paused (speech, on this machine)",
     },
     Kind {
         id: Id::ExpectSpeech,
@@ -115,7 +115,7 @@ const KINDS: &[Kind] = &[
         usage: "expect-speech PHRASE [similarity=0.65] [timeout=10s]",
         value: Some(("a phrase", "\"your balance is\"")),
         options: &["similarity"],
-        help: "Hear PHRASE said",
+        help: "Hear PHRASE said, its numbers exactly",
     },
     Kind {
         id: Id::Press,
@@ -286,7 +286,7 @@ impl Step {
         }
         let option = |key: &str, default: Duration| options.get(key).copied().unwrap_or(default);
         let hear = |prompt: bool| -> Result<Action, String> {
-            if crate::speech::phrase::spoken(value).is_empty() {
+            if crate::speech::spoken::spoken(value).is_empty() {
                 return Err(format!(
                     "{name} needs words to listen for, as in: {name} \"press two\""
                 ));

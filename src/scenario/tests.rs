@@ -211,3 +211,17 @@ fn every_row_is_a_step_of_its_own_and_reads() {
         parse(&example).unwrap_or_else(|why| panic!("{example}: {why}"));
     }
 }
+
+#[test]
+fn a_file_chooses_its_speech_model() {
+    use crate::speech::Size;
+    let base = Scenario::parse("speech: base\n", std::path::Path::new("")).unwrap();
+    assert_eq!(base.speech, Some(Size::Base));
+    let unsaid = Scenario::parse("call: client:alice\n", std::path::Path::new("")).unwrap();
+    assert_eq!(unsaid.speech, None);
+    let wrong = Scenario::parse("speech: large\n", std::path::Path::new("")).unwrap_err();
+    assert!(
+        wrong.contains("speech: \"large\" is not a speech model: use tiny or base"),
+        "{wrong}"
+    );
+}

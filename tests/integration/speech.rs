@@ -583,3 +583,17 @@ fn a_menu_that_pauses_at_its_commas_gets_its_key_after_the_menu() {
         assert!(waited.contains("zero\""), "{tree}: {waited}");
     }
 }
+
+#[test]
+fn a_speech_model_that_is_neither_tiny_nor_base_is_a_usage_error() {
+    let run = c2c(&["call", TREE, "--speech", "large", "--step", "expect-speech hello"])
+        .all_env()
+        .run();
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("invalid value 'large' for '--speech <MODEL>'"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("tiny, base"), "{}", run.stderr);
+}

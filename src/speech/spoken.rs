@@ -1,0 +1,141 @@
+//! A text in spoken form, as phrases and transcripts are compared: lower case, words only,
+//! numbers as they are said ("press 2" is "press two", "$42.10" is "forty two dollars ten
+//! cents", "3rd" is "third", "9:30" is "nine thirty", "0042" is "zero zero four two"), fillers
+//! left out.
+
+use num2words::{Currency, Num2Words};
+
+/// What a person says without meaning anything by it, and "and", which people and recognisers
+/// drop or add freely ("forty two dollars, ten cents").
+const FILLERS: &[&str] = &[
+    "um", "umm", "uh", "uhh", "er", "erm", "ah", "hmm", "mm", "mhm", "and",
+];
+
+/// `text` in spoken form: lower case, words only, numbers spelt out, fillers left out.
+pub fn spoken(text: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for raw in text.split_whitespace() {
+        let token = raw.to_lowercase();
+        // Punctuation at either end, but not inside a number: "$42.10," is "$42.10".
+        let token = token
+            .trim_start_matches(|c: char| !c.is_alphanumeric() && !"$£€".contains(c))
+            .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '%');
+        if token.is_empty() {
+            continue;
+        }
+        match number_words(token) {
+            Some(said) => words.extend(said.split_whitespace().map(str::to_owned)),
+            None => {
+                for part in token.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+                    let word: String = part.chars().filter(|c| c.is_alphanumeric()).collect();
+                    if word.is_empty() || FILLERS.contains(&word.as_str()) {
+                        continue;
+                    }
+                    match number_words(&word) {
+                        Some(said) => words.extend(said.split_whitespace().map(str::to_owned)),
+                        None => words.push(word),
+                    }
+                }
+            }
+        }
+    }
+    words.retain(|w| !FILLERS.contains(&w.as_str()));
+    words.join(" ")
+}
+
+/// A token that is a number, amount, ordinal or time, as it is said; `None` for a word.
+fn number_words(token: &str) -> Option<String> {
+    let currency = match token.chars().next()? {
+        '$' => Some(Currency::DOLLAR),
+        '£' => Some(Currency::GBP),
+        '€' => Some(Currency::EUR),
+        _ => None,
+    };
+    let body = match currency {
+        Some(_) => &token[token.chars().next()?.len_utf8()..],
+        None => token,
+    };
+    if !body.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let words = |n: Num2Words| n.to_words().ok().map(|w| w.replace(['-', ','], " "));
+    if let Some(currency) = currency {
+        let amount = body.replace(',', "");
+        return words(Num2Words::parse(&amount)?.currency(currency));
+    }
+    // 9:30 is "nine thirty"; 10:05 "ten oh five".
+    if let Some((hours, minutes)) = body.split_once(':') {
+        let hours = words(Num2Words::parse(hours)?)?;
+        let minutes = match minutes {
+            "00" => String::new(),
+            m if m.starts_with('0') => format!("oh {}", words(Num2Words::parse(m)?)?),
+            m => words(Num2Words::parse(m)?)?,
+        };
+        return Some(format!("{hours} {minutes}"));
+    }
+    for suffix in ["st", "nd", "rd", "th"] {
+        if let Some(n) = body.strip_suffix(suffix)
+            && n.chars().all(|c| c.is_ascii_digit())
+        {
+            return words(Num2Words::parse(n)?.ordinal());
+        }
+    }
+    if let Some(n) = body.strip_suffix('%') {
+        return Some(format!("{} percent", words(Num2Words::parse(n)?)?));
+    }
+    let plain = body.replace(',', "");
+    if !plain.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        // 1-800, 555-0100: each group as it is read.
+        if body.contains('-') {
+            let groups: Option<Vec<String>> = body.split('-').map(number_words).collect();
+            return groups.map(|g| g.join(" "));
+        }
+        return None;
+    }
+    // Account and phone numbers are read digit by digit; a leading zero or five digits or
+    // more says it is one.
+    if !plain.contains('.') && (plain.len() >= 5 || (plain.len() > 1 && plain.starts_with('0'))) {
+        let digits: Option<Vec<String>> = plain
+            .chars()
+            .map(|d| words(Num2Words::new(d.to_digit(10)?)))
+            .collect();
+        return digits.map(|d| d.join(" "));
+    }
+    words(Num2Words::parse(&plain)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_punctuation_and_fillers_do_not_count() {
+        assert_eq!(
+            spoken("Um, for SUPPORT: press... two!"),
+            "for support press two"
+        );
+        assert_eq!(spoken("You're   all set."), "youre all set");
+    }
+
+    #[test]
+    fn numbers_are_said_as_words() {
+        assert_eq!(spoken("press 2"), "press two");
+        assert_eq!(spoken("$42.10"), "forty two dollars ten cents");
+        assert_eq!(
+            spoken("Your balance is $1,250."),
+            "your balance is one thousand two hundred fifty dollars"
+        );
+        assert_eq!(spoken("the 3rd option"), "the third option");
+        assert_eq!(
+            spoken("open at 9:30 until 10:05"),
+            "open at nine thirty until ten oh five"
+        );
+        assert_eq!(spoken("account 0042"), "account zero zero four two");
+        assert_eq!(
+            spoken("call 1-800-555-0100"),
+            "call one eight hundred five hundred fifty five zero one zero zero"
+        );
+        assert_eq!(spoken("forty-two"), "forty two");
+        assert_eq!(spoken("50%"), "fifty percent");
+    }
+}
