@@ -61,7 +61,7 @@ pub struct CallerArgs {
     pub speech_model: Option<String>,
 
     /// Which speech model recognises the far end: tiny (the default: quick) or base (reads fast
-    /// and accented voices better, about six times slower; 55 MB more to download once). A
+    /// and accented voices better, about six times slower; an 83 MB download, once). A
     /// scenario's `speech:` chooses for its own call. A --speech-model folder holds one model and
     /// is used whatever this says
     #[arg(

@@ -2,6 +2,10 @@
 //! One test binary for all of them, so that it links once.
 
 mod fixtures;
+// Shared with tests/whole_prompt.rs: each binary uses a part of it.
+#[allow(dead_code)]
+#[path = "../models/mod.rs"]
+mod models;
 mod ngrok_edge;
 mod server;
 mod support;

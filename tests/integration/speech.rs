@@ -4,101 +4,15 @@
 //! `scripts/setup` fetched from the registries (pinned), served to c2c from loopback, so that
 //! c2c's own download is what fills the model folders.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use c2c::speech::Size;
-
+use crate::models::{archives, mirror, model};
 use crate::support::c2c;
 use crate::voice_edge::VoiceEdge;
 
 const TREE: &str = "+14155550142";
-
-/// Where `scripts/setup` keeps the registries' archives, by their paths on the registries.
-fn archives() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/speech-archives");
-    assert!(
-        dir.join("@moonshine-ai").is_dir(),
-        "the speech tests need the model's archives: run ./scripts/setup"
-    );
-    dir
-}
-
-/// A web server on loopback serving the files under `root` by path, as the registries do;
-/// any other path is a 404. It serves until the test process ends.
-pub fn mirror(root: PathBuf) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for conn in listener.incoming().map_while(Result::ok) {
-            let root = root.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(conn);
-                let mut first = String::new();
-                if reader.read_line(&mut first).is_err() {
-                    return;
-                }
-                let mut line = String::new();
-                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                    line.clear();
-                }
-                let path = first.split_whitespace().nth(1).unwrap_or("/");
-                let file = root.join(path.trim_start_matches('/'));
-                let mut conn = reader.into_inner();
-                let (head, body) = match std::fs::read(&file) {
-                    Ok(body) if !path.contains("..") => (
-                        format!(
-                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                            body.len()
-                        ),
-                        body,
-                    ),
-                    _ => (
-                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                            .to_owned(),
-                        Vec::new(),
-                    ),
-                };
-                let _ = conn.write_all(head.as_bytes());
-                let _ = conn.write_all(&body);
-            });
-        }
-    });
-    address
-}
-
-/// A model folder filled once for the whole test run, by c2c's own download from the mirror.
-fn model() -> &'static Path {
-    static MODEL: OnceLock<PathBuf> = OnceLock::new();
-    MODEL.get_or_init(|| fill(Size::Tiny, "target/test-speech-model"))
-}
-
-/// Moonshine base's folder, filled the same way.
-fn base_model() -> &'static Path {
-    static MODEL: OnceLock<PathBuf> = OnceLock::new();
-    MODEL.get_or_init(|| fill(Size::Base, "target/test-speech-model-base"))
-}
-
-fn fill(size: Size, folder: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
-    let mirror = mirror(archives());
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(c2c::speech::download::fetch(
-            &dir,
-            size,
-            Some(&mirror),
-            &c2c::progress::Progress::default(),
-        ))
-        .expect("the model downloads from the mirror");
-    dir
-}
 
 fn json(stdout: &str) -> Value {
     serde_json::from_str(stdout).unwrap_or_else(|err| panic!("--json printed {stdout:?}: {err}"))
@@ -454,94 +368,6 @@ fn the_setup_script_fetches_what_c2c_pins() {
     }
 }
 
-/// A tree's prompt as the page hears it: G.711 mu-law at 8 kHz, decoded and brought to 16 kHz.
-fn prompt_as_heard(tree: &str, name: &str) -> Vec<i16> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/speech")
-        .join(tree)
-        .join(format!("{name}.ul"));
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let decode = |byte: u8| -> i16 {
-        let u = !byte;
-        let magnitude = ((i32::from(u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4);
-        let sample = if u & 0x80 != 0 {
-            0x84 - magnitude
-        } else {
-            magnitude - 0x84
-        };
-        sample as i16
-    };
-    let narrow: Vec<i16> = bytes.into_iter().map(decode).collect();
-    let mut wide = Vec::with_capacity(narrow.len() * 2);
-    for pair in narrow.windows(2) {
-        wide.push(pair[0]);
-        wide.push(((i32::from(pair[0]) + i32::from(pair[1])) / 2) as i16);
-    }
-    wide
-}
-
-/// Ten runs of a tree's `options` prompt through `model`'s recogniser as a call hears it: what
-/// was said so far at each short pause, each utterance whole once it has ended, the phrase looked
-/// for after each. Each run starts on another 20 ms frame boundary, so the audio is cut and
-/// recognised differently; the phrase must be found only once the prompt's last word has been
-/// said and its pause has begun.
-fn found_only_when_whole(model: &Path, tree: &str) {
-    use c2c::speech::utterances::{self, Event, Utterances};
-    let files = c2c::speech::ModelFiles::in_folder(model).unwrap();
-    let mut engine = c2c::speech::Moonshine::load(&files).unwrap();
-    // "to speak to an agent" is most of the phrase's letters, and a pause of its own.
-    let phrase = "to speak to an agent, press zero";
-    let rate = utterances::RATE as f64;
-    let prompt = prompt_as_heard(tree, "options");
-    for run in 0..10 {
-        let lead = vec![0i16; 160 + run * 8 * 37];
-        let audio: Vec<i16> = [lead.as_slice(), &prompt, &vec![0; 2 * 16_000]].concat();
-        let said_last_word = (lead.len() + prompt.len()) as f64 / rate;
-        let mut cut = Utterances::default();
-        let mut transcript = String::new();
-        let mut found_at = None;
-        for (i, chunk) in audio.chunks(320).enumerate() {
-            for event in cut.push(chunk) {
-                let (utterance, whole) = match event {
-                    Event::Pausing(so_far) => (so_far, false),
-                    Event::Ended(utterance) => (utterance, true),
-                };
-                let words = engine
-                    .transcribe(&utterances::to_f32(&utterance.samples))
-                    .unwrap();
-                let heard = format!("{transcript} {words}");
-                if found_at.is_none()
-                    && c2c::speech::phrase::find(
-                        phrase,
-                        &heard,
-                        c2c::speech::phrase::DEFAULT_SIMILARITY,
-                    )
-                    .is_some()
-                {
-                    found_at = Some((i + 1) as f64 * 320.0 / rate);
-                }
-                if whole {
-                    transcript = heard;
-                }
-            }
-        }
-        let found_at = found_at.unwrap_or_else(|| panic!("run {run} ({tree}): {transcript}"));
-        assert!(
-            found_at >= said_last_word + 0.15,
-            "run {run} ({tree}): found at {found_at:.2} s, the last word ended at {said_last_word:.2} s: {transcript}"
-        );
-    }
-}
-
-/// The voice pauses 0.7 s at each comma: twenty runs, at its own speed with the default model
-/// and 1.2 times as fast with Moonshine base, and the phrase is never found on the words before
-/// its comma.
-#[test]
-fn a_prompt_that_pauses_at_its_comma_is_found_only_once_it_is_whole() {
-    found_only_when_whole(model(), "commas");
-    found_only_when_whole(base_model(), "commas-fast");
-}
-
 /// Through the whole path, at both speeds (the fast one with Moonshine base, chosen by the
 /// scenario and downloaded by c2c on first use): the tree ignores keys while its menu plays, so a
 /// key pressed on the words before the comma would be lost and billing never reached.
@@ -586,12 +412,20 @@ fn a_menu_that_pauses_at_its_commas_gets_its_key_after_the_menu() {
 
 #[test]
 fn a_speech_model_that_is_neither_tiny_nor_base_is_a_usage_error() {
-    let run = c2c(&["call", TREE, "--speech", "large", "--step", "expect-speech hello"])
-        .all_env()
-        .run();
+    let run = c2c(&[
+        "call",
+        TREE,
+        "--speech",
+        "large",
+        "--step",
+        "expect-speech hello",
+    ])
+    .all_env()
+    .run();
     run.assert_code(2);
     assert!(
-        run.stderr.contains("invalid value 'large' for '--speech <MODEL>'"),
+        run.stderr
+            .contains("invalid value 'large' for '--speech <MODEL>'"),
         "{}",
         run.stderr
     );
