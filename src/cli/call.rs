@@ -68,7 +68,6 @@ pub struct CallerArgs {
         long,
         env = "C2C_SPEECH",
         value_name = "MODEL",
-        value_parser = ["tiny", "base"],
         help_heading = "Speech"
     )]
     pub speech: Option<String>,

@@ -198,7 +198,10 @@ impl Scenario {
             record: from_here("record", written.record)?,
             speech: written
                 .speech
-                .map(|w| Size::parse(&w.text()).map_err(|why| format!("speech: {why}")))
+                .map(|w| {
+                    Size::parse(&w.text())
+                        .map_err(|why| format!("speech: {why}: use tiny (the default) or base"))
+                })
                 .transpose()?,
             steps,
         })

@@ -221,7 +221,8 @@ fn a_file_chooses_its_speech_model() {
     assert_eq!(unsaid.speech, None);
     let wrong = Scenario::parse("speech: large\n", std::path::Path::new("")).unwrap_err();
     assert!(
-        wrong.contains("speech: \"large\" is not a speech model: use tiny or base"),
+        wrong
+            .contains("speech: \"large\" is neither tiny nor base: use tiny (the default) or base"),
         "{wrong}"
     );
 }

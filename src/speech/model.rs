@@ -59,7 +59,7 @@ impl Size {
         Size::ALL
             .into_iter()
             .find(|s| s.name() == text.trim())
-            .ok_or_else(|| format!("{text:?} is not a speech model: use tiny or base"))
+            .ok_or_else(|| format!("{text:?} is neither tiny nor base"))
     }
 
     /// For people: "Moonshine tiny".

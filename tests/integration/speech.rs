@@ -425,9 +425,20 @@ fn a_speech_model_that_is_neither_tiny_nor_base_is_a_usage_error() {
     run.assert_code(2);
     assert!(
         run.stderr
-            .contains("invalid value 'large' for '--speech <MODEL>'"),
+            .contains("--speech is not a valid speech model: \"large\" is neither tiny nor base."),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("tiny, base"), "{}", run.stderr);
+    // From the environment, it is named as such.
+    let run = c2c(&["call", TREE, "--step", "expect-speech hello"])
+        .all_env()
+        .env("C2C_SPEECH", "large")
+        .run();
+    run.assert_code(3);
+    assert!(
+        run.stderr
+            .contains("C2C_SPEECH (environment) is not a valid speech model"),
+        "{}",
+        run.stderr
+    );
 }
