@@ -141,6 +141,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l public-url -d 'The publ
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave, version 112 or newer. Default: the first one found' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome-arg -d 'One more flag for Chromium (a proxy, a certificate to trust); repeatable' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l speech-model -d 'Folder of the speech model, for a machine that cannot download it (README: Speech). Default: c2c\'s cache, filled on first use' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l speech -d 'Which speech model recognises the far end: tiny (the default: quick) or base (reads fast and accented voices better, about six times slower; an 83 MB download, once). A scenario\'s `speech:` chooses for its own call. A --speech-model folder holds one model and is used whatever this says' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l signalling -d 'Point the page\'s Voice SDK at this signalling address instead of Twilio\'s (a staging or test stand-in), as HOST[:PORT]' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
@@ -174,6 +175,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand test" -l public-url -d 'The publ
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave, version 112 or newer. Default: the first one found' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l chrome-arg -d 'One more flag for Chromium (a proxy, a certificate to trust); repeatable' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l speech-model -d 'Folder of the speech model, for a machine that cannot download it (README: Speech). Default: c2c\'s cache, filled on first use' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l speech -d 'Which speech model recognises the far end: tiny (the default: quick) or base (reads fast and accented voices better, about six times slower; an 83 MB download, once). A scenario\'s `speech:` chooses for its own call. A --speech-model folder holds one model and is used whatever this says' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l signalling -d 'Point the page\'s Voice SDK at this signalling address instead of Twilio\'s (a staging or test stand-in), as HOST[:PORT]' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l allow-country -d 'Country the page may call, as a region code (US, GB) or calling code (+44); repeatable. Default: the caller ID\'s country' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l caller-id -d 'The phone number calls come from (E.164, a Twilio number or a verified caller ID)' -r
