@@ -162,7 +162,8 @@ impl Transcriber {
         }
     }
 
-    /// The call ended: the utterances still being recognised, waiting for them at most `bound`.
+    /// The call ended: the utterances still being recognised, waiting for them at most `bound`;
+    /// whole ones only (what was said so far at a pause is queued too, and would repeat them).
     pub async fn finish(mut self, bound: Duration) -> Vec<Spoken> {
         self.feed = None;
         let done = self.done.take();
@@ -174,7 +175,7 @@ impl Transcriber {
         }
         let mut rest = Vec::new();
         while let Ok(said) = self.said.try_recv() {
-            rest.extend(said);
+            rest.extend(said.ok().filter(|spoken| !spoken.so_far));
         }
         rest
     }
