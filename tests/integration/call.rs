@@ -729,7 +729,14 @@ fn one_browser_carries_two_calls_at_once_each_with_its_own_outcome() {
     let ended_at = seen.iter().position(|e| *e == c2c::call::RunEvent::Ended);
     assert!(ended_at > step_at, "{seen:?}");
     assert_eq!(first.outcome, c2c::call::Outcome::Completed, "{first:?}");
-    assert_eq!(first.steps[0].detail, "heard 700 Hz", "{first:?}");
+    // The stand-in's 700 Hz, as measured through WebRTC (a hertz off under load).
+    let hz: f64 = first.steps[0]
+        .detail
+        .strip_prefix("heard ")
+        .and_then(|d| d.strip_suffix(" Hz"))
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| panic!("{first:?}"));
+    assert!((693.0..=707.0).contains(&hz), "{first:?}");
     assert_eq!(second.outcome, c2c::call::Outcome::Busy, "{second:?}");
     assert_ne!(first.call_sid, second.call_sid);
     // Both went through the same c2c, from two pages of one browser.
