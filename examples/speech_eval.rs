@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use c2c::speech::phrase;
+use c2c::phrase;
 use c2c::speech::utterances::{self, Utterances};
 use c2c::speech::{ModelFiles, Moonshine, Size, download};
 
@@ -190,7 +190,7 @@ fn other_number(phrase: &str) -> Option<String> {
     const DIGITS: [&str; 10] = [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
     ];
-    let spoken = c2c::speech::spoken::spoken(phrase);
+    let spoken = c2c::phrase::spoken::spoken(phrase);
     let words: Vec<&str> = spoken.split_whitespace().collect();
     let at = words.iter().position(|w| DIGITS.contains(w))?;
     let next = DIGITS[(DIGITS.iter().position(|d| *d == words[at])? + 1) % 10];

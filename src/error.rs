@@ -1,20 +1,20 @@
 //! The errors a command ends with, and the exit status each one maps to.
 
-use crate::settings::SettingsError;
-use crate::token::TokenError;
-
 /// The exit status of a run in which c2c itself failed: sysexits' EX_SOFTWARE.
 pub const BUG: u8 = 70;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error(transparent)]
-    Settings(#[from] SettingsError),
+    /// Settings missing or invalid, as `settings` phrased them; `typed` when each was a value
+    /// typed on the command line (a usage error rather than a setting to fix).
+    #[error("{message}")]
+    Settings { message: String, typed: bool },
     /// Input given on the command line or standard input that is not a setting.
     #[error("{0}")]
     Input(String),
-    #[error(transparent)]
-    Token(TokenError),
+    /// An Access Token could not be signed.
+    #[error("{0}")]
+    Token(String),
     /// Twilio or ngrok refused, or could not be reached.
     #[error("{0}")]
     Remote(String),
@@ -38,15 +38,6 @@ pub enum Error {
     Outcome { code: u8, message: String },
 }
 
-impl From<TokenError> for Error {
-    fn from(err: TokenError) -> Self {
-        match err {
-            TokenError::Malformed(_) => Error::Input(err.to_string()),
-            TokenError::Sign(_) => Error::Token(err),
-        }
-    }
-}
-
 impl Error {
     /// A panic caught in `during`, as the error a command ends with.
     pub fn bug(during: &str, panic: &(dyn std::any::Any + Send)) -> Error {
@@ -61,8 +52,8 @@ impl Error {
         match self {
             Error::Failed(_) | Error::Token(_) => 1,
             Error::Input(_) => 2,
-            Error::Settings(err) if err.all_typed() => 2,
-            Error::Settings(_) | Error::Browser(_) | Error::Speech(_) => 3,
+            Error::Settings { typed: true, .. } => 2,
+            Error::Settings { .. } | Error::Browser(_) | Error::Speech(_) => 3,
             Error::Remote(_) => 4,
             Error::Server(_) => 9,
             Error::Bug(_) => BUG,

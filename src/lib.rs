@@ -14,7 +14,8 @@
 //!   (X-Twilio-Signature), `twilio_api` (REST client), `ngrok_agent`, `state_file`, `outcome`
 //!   (how a call ended: one type for the server, c2c call and the page), `scenario` (c2c call's
 //!   steps: one `StepSpec` for `--step` text and YAML), `browsers` (where c2c call finds one),
-//!   `speech` (the far end's words, recognised on this machine)
+//!   `speech` (the far end's words, recognised on this machine), `phrase` (whether a phrase was
+//!   said, as a person would judge it)
 //! - primitives: `secret`, `sid`, `clock`, `crypto` (ring for TLS, tokens and signatures),
 //!   `error`, `logging`, `stdout` (output a closed pipe ends quietly), `printable` (untrusted text
 //!   shown on one line)
@@ -38,6 +39,7 @@ pub mod dial;
 pub mod identity;
 pub mod ngrok_agent;
 pub mod outcome;
+pub mod phrase;
 pub mod scenario;
 pub mod signature;
 pub mod speech;

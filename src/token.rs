@@ -25,6 +25,15 @@ pub enum TokenError {
     Malformed(String),
 }
 
+impl From<TokenError> for crate::error::Error {
+    fn from(err: TokenError) -> Self {
+        match err {
+            TokenError::Malformed(_) => crate::error::Error::Input(err.to_string()),
+            TokenError::Sign(_) => crate::error::Error::Token(err.to_string()),
+        }
+    }
+}
+
 /// What an Access Token grants, beyond the identity.
 #[derive(Debug, Clone, Default)]
 pub struct VoiceGrant {

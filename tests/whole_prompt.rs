@@ -68,12 +68,7 @@ fn found_only_when_whole(model: &Path, tree: &str, runs: usize) {
                     .unwrap();
                 let heard = format!("{transcript} {words}");
                 if found_at.is_none()
-                    && c2c::speech::phrase::find(
-                        phrase,
-                        &heard,
-                        c2c::speech::phrase::DEFAULT_SIMILARITY,
-                    )
-                    .is_some()
+                    && c2c::phrase::find(phrase, &heard, c2c::phrase::DEFAULT_SIMILARITY).is_some()
                 {
                     found_at = Some((i + 1) as f64 * 320.0 / rate);
                 }

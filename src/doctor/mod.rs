@@ -4,6 +4,7 @@
 //! concurrently, so the whole report takes about one round trip to Twilio.
 
 mod checks;
+mod local;
 
 use serde::Serialize;
 
@@ -68,10 +69,10 @@ pub async fn run(settings: &Doctor, client: &Client) -> Report {
         checks::caller_id(settings, client),
         checks::dialing(settings, client),
         checks::alerts(client),
-        checks::browser(settings),
-        checks::speech(settings),
+        local::browser(settings),
+        local::speech(settings),
     );
-    let local = [checks::ngrok(settings), browser, speech];
+    let local = [local::ngrok(settings), browser, speech];
     let (all, unreachable) = match account {
         Ok(account) => {
             let mut all = account;

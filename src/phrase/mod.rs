@@ -17,7 +17,9 @@
 //!
 //! similarity = 1 - edits / the phrase's length in letters.
 
-use super::spoken::spoken;
+pub mod spoken;
+
+use spoken::spoken;
 
 /// The similarity a phrase needs by default, chosen by measurement on the test prompts
 /// (`scripts/speech-eval`, README: Speech).

@@ -58,7 +58,7 @@ pub struct Hear {
     /// `wait-for-prompt`: the phrase, then a pause (the far end has finished the prompt).
     /// `expect-speech`: the phrase, as soon as it is recognised.
     pub prompt: bool,
-    /// How close what was heard must come to the phrase (`speech::phrase`).
+    /// How close what was heard must come to the phrase (`phrase`).
     pub similarity: f64,
 }
 
@@ -254,7 +254,7 @@ impl Step {
         };
         let mut timeout = None;
         let mut options = BTreeMap::new();
-        let mut similarity = crate::speech::phrase::DEFAULT_SIMILARITY;
+        let mut similarity = crate::phrase::DEFAULT_SIMILARITY;
         for (key, raw) in &spec.options {
             let bad = |why: String| format!("{key}={raw}: {why}");
             match key.as_str() {
@@ -286,7 +286,7 @@ impl Step {
         }
         let option = |key: &str, default: Duration| options.get(key).copied().unwrap_or(default);
         let hear = |prompt: bool| -> Result<Action, String> {
-            if crate::speech::spoken::spoken(value).is_empty() {
+            if crate::phrase::spoken::spoken(value).is_empty() {
                 return Err(format!(
                     "{name} needs words to listen for, as in: {name} \"press two\""
                 ));

@@ -65,13 +65,13 @@ fn speech_steps_take_a_phrase_and_a_similarity() {
         Action::Hear(Hear {
             phrase: "your balance is".into(),
             prompt: false,
-            similarity: crate::speech::phrase::DEFAULT_SIMILARITY
+            similarity: crate::phrase::DEFAULT_SIMILARITY
         })
     );
     assert_eq!(steps[0].timeout(Duration::ZERO), Duration::from_secs(5));
     assert!(!parse("press 1").unwrap().hears_words());
     // --help shows the default the matching uses.
-    let default = format!("similarity={}", crate::speech::phrase::DEFAULT_SIMILARITY);
+    let default = format!("similarity={}", crate::phrase::DEFAULT_SIMILARITY);
     assert_eq!(help().matches(&default).count(), 2, "{}", help());
 }
 

@@ -70,6 +70,15 @@ impl SettingsError {
     }
 }
 
+impl From<SettingsError> for crate::error::Error {
+    fn from(err: SettingsError) -> Self {
+        crate::error::Error::Settings {
+            typed: err.all_typed(),
+            message: err.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for SettingsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.problems.as_slice() {

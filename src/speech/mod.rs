@@ -8,15 +8,13 @@
 //!   time)
 //! - `vocab`: its tokens back into text
 //! - `utterances`: the far end's audio cut at its pauses
-//! - `spoken`: a text in spoken form (numbers as words, fillers left out)
-//! - `phrase`: whether a phrase was said, as a person would judge it
+//!
+//! Whether a phrase was said is `phrase`'s: text, which the scenarios reach too.
 
 pub mod download;
 pub mod model;
 pub mod moonshine;
-pub mod phrase;
 pub mod prepare;
-pub mod spoken;
 pub mod utterances;
 mod verified;
 mod vocab;
