@@ -3,9 +3,12 @@
 //! Dependencies point one way, down this list:
 //!
 //! - commands: `cmd` (one module per subcommand; `main.rs` parses `cli` and dispatches to it;
-//!   `cmd::call` reads its flags into a call, shows its events and writes its reports)
-//! - services: `server` (the page, /token, /voice), `call` (calls from headless Chromium: one
-//!   browser, a page per call, one cancellation token), `doctor` (the account's preflight),
+//!   `cmd::call` and `cmd::suite` read their flags and files into calls, show their events and
+//!   write their reports)
+//! - services: `caller` (the run harness under both: browser, server, tunnel, models, rigged up
+//!   and torn down), `server` (the page, /token, /voice), `call` (one call on a call leg, its
+//!   steps and report; Chromium's page the leg it has: one browser, a page per call, one
+//!   cancellation token), `doctor` (the account's preflight),
 //!   `bring_up` (tunnel + TwiML App for a run, one tear-down), `tunnel` (the in-process ngrok
 //!   session), `repoint` (point the app, put it back), `shutdown` (Ctrl-C and SIGTERM), `progress`
 //! - settings: `settings` (every setting declared once, resolved once into each command's typed
@@ -27,6 +30,8 @@ pub mod settings;
 pub mod bring_up;
 #[cfg(unix)]
 pub mod call;
+#[cfg(unix)]
+pub mod caller;
 pub mod doctor;
 pub mod progress;
 pub mod repoint;

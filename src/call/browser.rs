@@ -98,7 +98,6 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts `path` with c2c's flags and `extra` ones.
     /// Starts the browser at `path`, able to look up only `reaches` (host names; the page's own
     /// host, a stand-in for Twilio's edge), loopback and Twilio's hosts (`resolver_rules`), with
     /// the user's `extra` flags last.

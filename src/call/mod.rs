@@ -2,9 +2,11 @@
 //!
 //! A run: `launch` one `Browser`, then `place` each call (a `CallSpec`) in a page of its own,
 //! with a `Cancel` (a child of the run's token) and a channel for its `RunEvent`s; each returns
-//! the call's `Report` and what its page heard. The command layer (`cmd::call`) shows the events
-//! and writes the reports: nothing here prints.
+//! the call's `Report` and what its page heard. `follow` does the same on any call leg (`Leg`):
+//! the page is one, the tests' `leg::scripted` another. The commands (`cmd::call`, `cmd::suite`)
+//! show the events and write the reports.
 //!
+//! - `leg`: what a call leg must do for a session, its duties written on the trait
 //! - `browser`: starts the browser, which carries many calls; `cdp`: the DevTools protocol over
 //!   its pipe, each page's events routed to it; `cancel`: how a call is told to stop
 //! - `page`: a page as c2c drives it (`driver.js` is injected into it); `said`: what it reports,
@@ -22,6 +24,7 @@ mod cancel;
 mod cdp;
 mod ear;
 mod heard;
+mod leg;
 mod listening;
 mod page;
 mod quality;
@@ -38,9 +41,10 @@ use std::time::{Duration, Instant};
 pub use audio::write_wav;
 pub use browser::Browser;
 pub use cancel::Cancel;
+pub use leg::Leg;
 pub use quality::Quality;
 pub use report::{Outcome, Report, StepStatus, Suite, junit, junit_suites};
-pub use spec::{CallSpec, DEFAULT_TIMEOUT, Sound};
+pub use spec::{CallSpec, DEFAULT_TIMEOUT, Sound, SpecError};
 pub use transcriber::{Model, Models, Spoken};
 
 use crate::error::Error;
@@ -72,6 +76,17 @@ pub enum RunEvent {
 pub struct Placed {
     pub report: Report,
     pub heard: Vec<i16>,
+}
+
+impl Placed {
+    /// Keeps what the page heard in `path` (WAV), when asked for, and names it in the report.
+    pub fn record(&mut self, path: Option<&Path>) -> Result<(), audio::WavError> {
+        if let Some(path) = path {
+            write_wav(path, &self.heard)?;
+            self.report.recording = Some(path.to_owned());
+        }
+        Ok(())
+    }
 }
 
 /// The report of a call c2c would not place at all (its dial policy refuses the number): said
@@ -109,7 +124,12 @@ pub fn refused_up_front(plan: &CallSpec, message: String) -> Report {
 pub fn launch(path: &Path, reaches: &[String], extra: &[String]) -> Result<Arc<Browser>, Error> {
     Browser::launch(path, reaches, extra)
         .map(Arc::new)
-        .map_err(|err| Error::Failed(err.to_string()))
+        .map_err(|err| match err {
+            // A browser that cannot be started is one that cannot be used: its setting's fault
+            // (exit 3), as one too old is.
+            browser::LaunchError::Spawn { .. } => Error::Browser(err.to_string()),
+            _ => Error::Failed(err.to_string()),
+        })
 }
 
 /// Places the call from a page of its own in `browser` (c2c's page, at `page_url`) and follows it
@@ -131,20 +151,29 @@ pub async fn place(
         .finish();
     let url = format!("{page_url}?{query}");
     tracing::info!("calling {} from headless Chromium", plan.target);
-    let mut page = page::Page::open(browser, &url)
+    let page = page::Page::open(browser, &url)
         .await
         .map_err(|err| Error::Failed(format!("cannot open c2c's page in Chromium: {err}")))?;
-    let mut lived = session::Session::new(&mut page, cancel, plan, events)
+    follow(page, plan, cancel, events, Some(page_url)).await
+}
+
+/// Follows the call on `leg` to its end, or until `cancel` ends it: the session, its steps and
+/// its report, whatever the leg. `account` is the c2c server whose own account of the call
+/// (`/calls/CA…`) comes before what the leg saw.
+pub async fn follow<L: Leg>(
+    mut leg: L,
+    plan: &CallSpec,
+    cancel: Cancel,
+    events: tokio::sync::mpsc::UnboundedSender<RunEvent>,
+    account: Option<&str>,
+) -> Result<Placed, Error> {
+    let mut lived = session::Session::new(&mut leg, cancel, plan, events)
         .run()
         .await;
-    page.close().await;
-    if let Some(Ending::Speech(why)) = lived.ending {
-        // Like a missing model, a settings error of c2c's, not the phone tree's failure.
-        return Err(Error::Speech(why));
-    }
-    let known = match lived.call_sid.as_str() {
-        "" => None,
-        sid => ask_outcome(page_url, sid).await,
+    leg.close().await;
+    let known = match (account, lived.call_sid.as_str()) {
+        (Some(server), sid) if !sid.is_empty() => ask_outcome(server, sid).await,
+        _ => None,
     };
     let heard = lived.heard.take();
     Ok(Placed {
@@ -177,6 +206,7 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
         _ => 0.0,
     };
     let (outcome, message) = classify(plan, &lived, known.as_ref(), duration);
+    let speech_broke = matches!(lived.ending, Some(Ending::Speech(_)));
     // Twilio answers the browser's leg to speak a refusal or an error, or before it dials: the
     // far end answered only when c2c's account of the call does not say it never did.
     let far_end_never = known
@@ -217,7 +247,12 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
             detail,
         });
     }
-    report.exit_status = outcome.exit_code(report.a_step_failed());
+    report.exit_status = match speech_broke {
+        // Like a missing model, a settings error of c2c's, not the phone tree's failure; its
+        // report is still written.
+        true => Error::Speech(String::new()).exit_code(),
+        false => outcome.exit_code(report.a_step_failed()),
+    };
     report
 }
 
@@ -287,5 +322,24 @@ fn classify(
             Outcome::Failed,
             gone.unwrap_or_else(|| "the call ended before anyone answered".to_owned()),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_browser_that_cannot_be_started_is_one_that_cannot_be_used() {
+        // The settings find no program there first; the exit status is the same either way.
+        let Err(err) = launch(Path::new("/nonexistent/chromium"), &[], &[]) else {
+            panic!("a browser was started from nowhere");
+        };
+        assert_eq!(err.exit_code(), 3, "{err}");
+        assert!(
+            err.to_string()
+                .contains("cannot start /nonexistent/chromium"),
+            "{err}"
+        );
     }
 }

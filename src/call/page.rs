@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use super::audio::RATE;
 use super::browser::Browser;
 use super::cdp::{CdpError, Event};
+use super::leg::Leg;
 use super::said::{Said, binding};
 
 const DRIVER: &str = include_str!("driver.js");
@@ -124,10 +125,50 @@ impl Page {
         Ok((target, session, events, is_first))
     }
 
+    /// Keeps the context of the tab's top document when it is at c2c's origin. A navigation
+    /// elsewhere makes a new one, which is not kept: from then on the page says nothing.
+    fn note_context(&mut self, context: &Value) {
+        let aux = &context["auxData"];
+        if aux["frameId"].as_str() != Some(&self.target) || aux["isDefault"].as_bool() != Some(true)
+        {
+            return;
+        }
+        self.context = (context["origin"].as_str() == Some(self.origin.as_str()))
+            .then(|| context["id"].as_i64())
+            .flatten();
+    }
+
+    /// Runs `expression` in the page (not waiting for a promise it returns).
+    pub async fn run(&self, expression: &str) -> Result<Value, CdpError> {
+        let evaluate = self.browser.cdp.send(
+            Some(&self.session),
+            "Runtime.evaluate",
+            json!({ "expression": expression, "returnByValue": true }),
+        );
+        let result = tokio::time::timeout(PAGE_ANSWER, evaluate)
+            .await
+            .map_err(|_| CdpError::Unanswered(PAGE_ANSWER))??;
+        if let Some(details) = result.get("exceptionDetails") {
+            return Err(CdpError::Refused {
+                method: expression.chars().take(40).collect(),
+                message: details["exception"]["description"]
+                    .as_str()
+                    .or_else(|| details["text"].as_str())
+                    .unwrap_or("an exception")
+                    .to_owned(),
+            });
+        }
+        Ok(result["result"]["value"].clone())
+    }
+}
+
+impl Leg for Page {
+    type Error = CdpError;
+
     /// Done with the tab: the call's page is over, the browser goes on. The tab it opened at
     /// start is emptied and handed back for the next call (closing a browser's last tab could
     /// end the browser); any other is closed.
-    pub async fn close(self) {
+    async fn close(self) {
         let cdp = &self.browser.cdp;
         cdp.forget(&self.session);
         let done = async {
@@ -146,7 +187,7 @@ impl Page {
     }
 
     /// The next thing the page says; `Gone` once the browser has closed.
-    pub async fn next(&mut self) -> Said {
+    async fn next(&mut self) -> Said {
         loop {
             let Some(event) = self.events.recv().await else {
                 return Said::Gone(format!(
@@ -194,58 +235,22 @@ impl Page {
     }
 
     /// When the page last said anything: a page whose script is stuck says nothing.
-    pub fn last_word(&self) -> std::time::Instant {
+    fn last_word(&self) -> std::time::Instant {
         self.last_word
     }
 
-    /// Keeps the context of the tab's top document when it is at c2c's origin. A navigation
-    /// elsewhere makes a new one, which is not kept: from then on the page says nothing.
-    fn note_context(&mut self, context: &Value) {
-        let aux = &context["auxData"];
-        if aux["frameId"].as_str() != Some(&self.target) || aux["isDefault"].as_bool() != Some(true)
-        {
-            return;
-        }
-        self.context = (context["origin"].as_str() == Some(self.origin.as_str()))
-            .then(|| context["id"].as_i64())
-            .flatten();
-    }
-
-    /// Runs `expression` in the page (not waiting for a promise it returns).
-    pub async fn run(&self, expression: &str) -> Result<Value, CdpError> {
-        let evaluate = self.browser.cdp.send(
-            Some(&self.session),
-            "Runtime.evaluate",
-            json!({ "expression": expression, "returnByValue": true }),
-        );
-        let result = tokio::time::timeout(PAGE_ANSWER, evaluate)
-            .await
-            .map_err(|_| CdpError::Unanswered(PAGE_ANSWER))??;
-        if let Some(details) = result.get("exceptionDetails") {
-            return Err(CdpError::Refused {
-                method: expression.chars().take(40).collect(),
-                message: details["exception"]["description"]
-                    .as_str()
-                    .or_else(|| details["text"].as_str())
-                    .unwrap_or("an exception")
-                    .to_owned(),
-            });
-        }
-        Ok(result["result"]["value"].clone())
-    }
-
-    pub async fn hang_up(&self) -> Result<(), CdpError> {
+    async fn hang_up(&self) -> Result<(), CdpError> {
         self.run("window.c2c?.hangUp()").await.map(|_| ())
     }
 
-    pub async fn press(&self, digits: &str) -> Result<(), CdpError> {
+    async fn press(&self, digits: &str) -> Result<(), CdpError> {
         self.run(&format!("window.c2c?.sendDigits({})", json!(digits)))
             .await
             .map(|_| ())
     }
 
     /// Starts playing `samples` (16 kHz) into the call.
-    pub async fn play(&self, samples: &[i16]) -> Result<(), CdpError> {
+    async fn play(&self, samples: &[i16]) -> Result<(), CdpError> {
         let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
         let call = format!(
             "window.__c2cPlay({}, {RATE})",

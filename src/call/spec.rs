@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::audio::{self, RATE, WavError};
 use super::transcriber::Model;
-use crate::scenario::{Action, HangUpAfter, Step};
+use crate::scenario::{Action, HangUpAfter, Scenario, Step};
 use crate::speech::Size;
 
 /// How long a call may ring unanswered when nothing says otherwise.
@@ -34,6 +34,18 @@ impl Sound {
     }
 }
 
+/// Why a scenario cannot become a call: a sound it names does not read.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    /// Its `play:`.
+    #[error("play: {0}")]
+    Play(WavError),
+    /// A `play` step's file.
+    #[error("{step}: {error}")]
+    Step { step: String, error: WavError },
+}
+
+#[derive(Clone)]
 pub struct CallSpec {
     /// A number (E.164, or as the page reads it) or `client:NAME`.
     pub target: String,
@@ -66,13 +78,17 @@ pub struct CallSpec {
 
 impl CallSpec {
     /// A call to `target` that runs `steps`, whose files are read now (each once).
-    pub fn new(target: String, steps: Vec<Step>, timeout: Duration) -> Result<CallSpec, WavError> {
+    pub fn new(target: String, steps: Vec<Step>, timeout: Duration) -> Result<CallSpec, SpecError> {
         let mut sounds: Vec<(PathBuf, Sound)> = Vec::new();
         for step in &steps {
             if let Action::Play(path) = &step.action
                 && !sounds.iter().any(|(p, _)| p == path)
             {
-                sounds.push((path.clone(), Sound::read(path)?));
+                let sound = Sound::read(path).map_err(|error| SpecError::Step {
+                    step: step.text.clone(),
+                    error,
+                })?;
+                sounds.push((path.clone(), sound));
             }
         }
         Ok(CallSpec {
@@ -90,6 +106,29 @@ impl CallSpec {
             reach_twilio: REACH_TWILIO,
             signalling: None,
         })
+    }
+
+    /// The call `scenario` describes, to `target` (its `call:`, or whom the command line
+    /// names): every key of a scenario that shapes the call is read here, for `c2c call` and
+    /// `c2c test` alike. `speech` is the model it listens with unless it says (`--speech`).
+    pub fn from_scenario(
+        scenario: &Scenario,
+        target: String,
+        speech: Size,
+    ) -> Result<CallSpec, SpecError> {
+        let timeout = scenario.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let mut spec = CallSpec::new(target, scenario.steps.clone(), timeout)?;
+        spec.play = scenario
+            .play
+            .as_deref()
+            .map(Sound::read)
+            .transpose()
+            .map_err(SpecError::Play)?;
+        spec.digits.clone_from(&scenario.digits);
+        spec.hangup_after = scenario.hangup_after.unwrap_or_default();
+        spec.quality_floor = scenario.quality_mos;
+        spec.speech_size = scenario.speech.unwrap_or(speech);
+        Ok(spec)
     }
 
     /// Whether a step listens for words: the call needs the speech model.

@@ -11,15 +11,10 @@ mod suite;
 mod token;
 mod tunnel;
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-
 use clap::ArgMatches;
-use tokio::net::TcpListener;
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
-use crate::server::{self, App, Server};
 use crate::settings::{self, Sources};
 
 /// A runtime for the commands that wait on the network or serve.
@@ -28,30 +23,6 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .enable_all()
         .build()
         .map_err(|err| Error::Failed(format!("cannot start the async runtime: {err}")))
-}
-
-/// c2c's server on `listen` (`serve`'s, and `call`'s own), with the dial policy's data loading
-/// beside it: the bound listener, the server, and the page's address.
-async fn start_server(
-    listen: SocketAddr,
-    settings: settings::serve::Server,
-) -> Result<(TcpListener, Server, String), Error> {
-    let listener = server::bind(listen).await.map_err(Error::Failed)?;
-    let local = listener
-        .local_addr()
-        .map_err(|err| Error::Failed(format!("cannot read the bound address: {err}")))?;
-    let server = Server::new(Arc::new(App::new(settings)));
-    let app = Arc::clone(server.app());
-    tokio::spawn(async move { app.load_policy().await });
-    Ok((listener, server, format!("http://{}/", display_addr(local))))
-}
-
-fn display_addr(addr: SocketAddr) -> String {
-    // The page must be opened under an address the local-host guard accepts.
-    match addr.ip() {
-        ip if ip.is_unspecified() => format!("127.0.0.1:{}", addr.port()),
-        _ => addr.to_string(),
-    }
 }
 
 /// Runs the command `cli` names. `matches` are the raw matches `cli` was built from: they tell a

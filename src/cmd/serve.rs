@@ -21,7 +21,9 @@ async fn serve(settings: Serve) -> Result<(), Error> {
     if let Some(files) = server::raise_open_files() {
         tracing::debug!("up to {files} open files");
     }
-    let (listener, server, page) = super::start_server(settings.listen, settings.server).await?;
+    let (listener, server, page) = crate::server::start(settings.listen, settings.server)
+        .await
+        .map_err(Error::Failed)?;
     let up = match settings.bringup {
         Some(bringup) => {
             let Some(up) = bring_up::bring_up(bringup, &mut stop).await? else {

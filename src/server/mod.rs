@@ -34,6 +34,30 @@ pub use limits::raise_open_files;
 pub use rate_limit::RateLimit;
 pub use state::App;
 
+/// c2c's server on `listen` (`serve`'s, and `call`'s own), with the dial policy's data loading
+/// beside it: the bound listener, the server, and the page's address.
+pub async fn start(
+    listen: SocketAddr,
+    settings: crate::settings::serve::Server,
+) -> Result<(TcpListener, Server, String), String> {
+    let listener = bind(listen).await?;
+    let local = listener
+        .local_addr()
+        .map_err(|err| format!("cannot read the bound address: {err}"))?;
+    let server = Server::new(Arc::new(App::new(settings)));
+    let app = Arc::clone(server.app());
+    tokio::spawn(async move { app.load_policy().await });
+    Ok((listener, server, format!("http://{}/", display_addr(local))))
+}
+
+fn display_addr(addr: SocketAddr) -> String {
+    // The page must be opened under an address the local-host guard accepts.
+    match addr.ip() {
+        ip if ip.is_unspecified() => format!("127.0.0.1:{}", addr.port()),
+        _ => addr.to_string(),
+    }
+}
+
 /// Where a connection came from. Requests on the local side may still be judged public (see
 /// `access`): the side is where the bytes arrived, not how far they are trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

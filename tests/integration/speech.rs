@@ -169,10 +169,10 @@ fn a_transcript_without_speech_steps() {
         .collect::<Vec<_>>()
         .join(" ");
     // Matched as the steps match (a busy machine's audio is rougher than a quiet one's).
-    let menu = c2c::speech::phrase::find(
+    let menu = c2c::phrase::find(
         "for billing, press 3",
         &all,
-        c2c::speech::phrase::DEFAULT_SIMILARITY,
+        c2c::phrase::DEFAULT_SIMILARITY,
     );
     assert!(menu.is_some(), "{all}");
     assert!(run.stderr.contains("heard ("), "{}", run.stderr);
@@ -274,11 +274,16 @@ fn a_corrupt_model_ends_the_call_with_one_line() {
             TREE,
             "--speech-model",
             corrupt.path().to_str().unwrap(),
+            "--json",
             "--step",
             "wait-for-prompt \"for support\"",
         ])
         .run();
     run.assert_code(3);
+    // The report is written all the same, with the same exit status.
+    let report = json(&run.stdout);
+    assert_eq!(report["exit_status"], 3, "{report}");
+    assert_eq!(report["outcome"], "failed", "{report}");
     let errors: Vec<&str> = run
         .stderr
         .lines()

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use super::audio::RATE;
 use super::heard::Heard;
-use super::page::Page;
+use super::leg::Leg;
 use super::quality::Sample;
 use super::report::{StepResult, TwilioError};
 use super::said::{Device, Phase, Said};
@@ -88,8 +88,8 @@ pub struct Lived {
     pub warnings: Vec<String>,
 }
 
-pub struct Session<'a> {
-    page: &'a mut Page,
+pub struct Session<'a, L: Leg> {
+    leg: &'a mut L,
     cancel: Cancel,
     plan: &'a CallSpec,
     lived: Lived,
@@ -109,15 +109,15 @@ pub struct Session<'a> {
     so_far: Option<Spoken>,
 }
 
-impl<'a> Session<'a> {
+impl<'a, L: Leg> Session<'a, L> {
     pub fn new(
-        page: &'a mut Page,
+        leg: &'a mut L,
         cancel: Cancel,
         plan: &'a CallSpec,
         events: mpsc::UnboundedSender<RunEvent>,
     ) -> Self {
         Session {
-            page,
+            leg,
             cancel,
             plan,
             lived: Lived {
@@ -170,9 +170,9 @@ impl<'a> Session<'a> {
     async fn pump(&mut self, until: Instant) -> bool {
         let cut_off = self.cut_off.filter(|_| !self.cut);
         let wake = cut_off.map_or(until, |c| c.min(until));
-        let stuck = self.page.last_word() + PAGE_QUIET;
+        let stuck = self.leg.last_word() + PAGE_QUIET;
         tokio::select! {
-            said = self.page.next() => self.hear(said),
+            said = self.leg.next() => self.hear(said),
             spoken = next_words(&mut self.transcriber) => match spoken {
                 Ok(spoken) if spoken.so_far => self.so_far = Some(spoken),
                 Ok(spoken) => {
@@ -323,7 +323,7 @@ impl<'a> Session<'a> {
     }
 
     async fn hang_up(&mut self) {
-        if let Err(err) = self.page.hang_up().await {
+        if let Err(err) = self.leg.hang_up().await {
             self.end(Ending::Gone(err.to_string()));
         }
     }

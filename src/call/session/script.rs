@@ -4,19 +4,20 @@
 use std::time::{Duration, Instant};
 
 use super::{Ending, Session};
+use crate::call::audio;
+use crate::call::ear::Ear;
+use crate::call::leg::Leg;
+use crate::call::listening::{Decision, Listening};
+use crate::call::report::{StepResult, StepStatus};
+use crate::call::{RunEvent, Sound};
+use crate::phrase;
+use crate::scenario::{Action, Hear, Step};
 
 /// How long a listener that is still catching up may take to give its verdict once its step's
 /// time is up.
 const VERDICT_WAIT: Duration = Duration::from_secs(2);
-use crate::call::audio;
-use crate::call::ear::Ear;
-use crate::call::listening::{Decision, Listening};
-use crate::call::report::{StepResult, StepStatus};
-use crate::call::{RunEvent, Sound};
-use crate::scenario::{Action, Hear, Step};
-use crate::speech::phrase;
 
-impl Session<'_> {
+impl<L: Leg> Session<'_, L> {
     pub(super) async fn in_call(&mut self) {
         if let Some(sound) = &self.plan.play {
             self.play(sound).await;
@@ -104,7 +105,7 @@ impl Session<'_> {
     }
 
     async fn play(&mut self, sound: &Sound) {
-        if let Err(err) = self.page.play(&sound.samples).await {
+        if let Err(err) = self.leg.play(&sound.samples).await {
             tracing::error!("cannot play into the call: {err}");
             self.end(Ending::Gone(err.to_string()));
         }
@@ -122,7 +123,7 @@ impl Session<'_> {
         match &step.action {
             Action::Press(digits) => {
                 self.digits_sent = false;
-                self.page.press(digits).await.map_err(|e| e.to_string())?;
+                self.leg.press(digits).await.map_err(|e| e.to_string())?;
                 self.until(deadline, |s| {
                     s.digits_sent.then(|| Ok(format!("sent {digits}")))
                 })

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::call::{CallSpec, DEFAULT_TIMEOUT, Sound};
+use crate::call::{CallSpec, Sound, SpecError};
 use crate::cli::CallArgs;
 use crate::error::Error;
 use crate::scenario::{self, HangUpAfter, Scenario};
@@ -20,44 +20,49 @@ pub struct Outputs {
 
 /// `speech` is the model the call listens with unless its scenario says (`--speech`).
 pub fn read(args: &CallArgs, speech: Size) -> Result<(CallSpec, Outputs), Error> {
-    let file = scenario_file(args)?;
+    let mut file = scenario_file(args)?;
     let target = target(args.target.as_deref(), file.call.as_deref())?;
     crate::dial::target_shape(&target).map_err(|why| Error::Input(format!("NUMBER {why}")))?;
-    let mut steps = file.steps;
+    // The flags are the scenario's keys too, over the file's: its steps, then theirs.
     for text in &args.steps {
-        steps.push(
+        file.steps.push(
             scenario::parse(text).map_err(|why| Error::Input(format!("--step {text:?}: {why}")))?,
         );
     }
-    let timeout = match &args.timeout {
-        Some(text) => duration("--timeout", text)?,
-        None => file.timeout.unwrap_or(DEFAULT_TIMEOUT),
-    };
-    let mut spec = CallSpec::new(target, steps, timeout)
-        .map_err(|err| Error::Input(format!("--step play: {err}")))?;
-    spec.play = match (&args.play, &file.play) {
-        (Some(path), _) => {
-            Some(Sound::read(path).map_err(|err| Error::Input(format!("--play: {err}")))?)
-        }
-        (None, Some(path)) => Some(Sound::read(path).map_err(|err| {
-            let scenario = args.scenario.as_deref().unwrap_or(Path::new(""));
-            Error::Input(format!("--scenario {}: play: {err}", scenario.display()))
-        })?),
-        (None, None) => None,
-    };
+    if let Some(text) = &args.timeout {
+        file.timeout = Some(duration("--timeout", text)?);
+    }
     if let Some(digits) = &args.digits {
         scenario::check_digits(digits)
             .map_err(|why| Error::Input(format!("--digits {digits:?}: {why}")))?;
+        file.digits = Some(digits.clone());
     }
-    spec.digits = args.digits.clone().or(file.digits);
-    spec.quality_floor = file.quality_mos;
-    spec.speech_size = file.speech.unwrap_or(speech);
-    spec.hangup_after = match &args.hangup_after {
-        Some(text) => {
-            HangUpAfter::parse(text).map_err(|why| Error::Input(format!("--hangup-after {why}")))?
-        }
-        None => file.hangup_after.unwrap_or_default(),
-    };
+    if let Some(text) = &args.hangup_after {
+        file.hangup_after = Some(
+            HangUpAfter::parse(text)
+                .map_err(|why| Error::Input(format!("--hangup-after {why}")))?,
+        );
+    }
+    let play = args
+        .play
+        .as_deref()
+        .map(|path| Sound::read(path).map_err(|err| Error::Input(format!("--play: {err}"))))
+        .transpose()?;
+    if play.is_some() {
+        file.play = None;
+    }
+    let mut spec = CallSpec::from_scenario(&file, target, speech).map_err(|err| {
+        Error::Input(match (&err, &args.scenario) {
+            (SpecError::Step { .. }, None) => format!("--step {err}"),
+            (_, scenario) => format!(
+                "--scenario {}: {err}",
+                scenario.as_deref().unwrap_or(Path::new("")).display()
+            ),
+        })
+    })?;
+    if play.is_some() {
+        spec.play = play;
+    }
     let outputs = Outputs {
         record: args.record.clone().or(file.record),
         json: args.json,

@@ -58,13 +58,11 @@ fn start_clock() -> Option<ProgressBar> {
 }
 
 /// Keeps the recording where `--record` says, and names it in the report.
-pub fn keep(placed: Placed, outputs: &Outputs) -> Result<Report, Error> {
-    let mut report = placed.report;
-    if let Some(path) = &outputs.record {
-        call::write_wav(path, &placed.heard).map_err(|err| Error::Failed(err.to_string()))?;
-        report.recording = Some(path.clone());
-    }
-    Ok(report)
+pub fn keep(mut placed: Placed, outputs: &Outputs) -> Result<Report, Error> {
+    placed
+        .record(outputs.record.as_deref())
+        .map_err(|err| Error::Failed(err.to_string()))?;
+    Ok(placed.report)
 }
 
 /// What the user reads: the report as JSON on standard output, or the outcome on standard error;

@@ -13,8 +13,8 @@ use std::time::Duration;
 use futures_util::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 
-use super::call::{Run, dial_policy, dialled, speech_ready, with_page};
 use crate::call::{self, Outcome, Report};
+use crate::caller::{Rig, dial_policy, dialled, signalling, speech_ready, with_rig};
 use crate::cli::TestArgs;
 use crate::error::Error;
 use crate::settings::call::Call;
@@ -53,7 +53,7 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         tracing::info!("this shard has no scenario files: nothing to run");
         return Ok(());
     }
-    let signalling = super::call::signalling(&settings.serving);
+    let signalling = signalling(&settings.serving);
     for call in &mut calls {
         call.spec.signalling.clone_from(&signalling);
     }
@@ -82,7 +82,7 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         let showing = tokio::spawn(show::progress(shown, names.clone()));
         let speech =
             (!sizes.is_empty()).then(|| tokio::spawn(speech_ready(settings.speech.clone(), sizes)));
-        let run = Run {
+        let rig = Rig {
             settings,
             chrome_args: &args.caller.chrome_args,
             speech,
@@ -90,7 +90,7 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         let calls = &mut calls;
         let refused = &refused;
         let events_to = &events;
-        let placed = with_page(run, |ready| async move {
+        let placed = with_rig(rig, |ready| async move {
             let ready = &ready;
             let first = tokio::time::Instant::now();
             let placing = calls
@@ -210,15 +210,11 @@ fn check_records(calls: &[Planned]) -> Result<(), Error> {
     Ok(())
 }
 
-fn keep_recording(placed: call::Placed, call: &Planned) -> Report {
-    let mut report = placed.report;
-    if let Some(path) = &call.record {
-        match call::write_wav(path, &placed.heard) {
-            Ok(()) => report.recording = Some(path.clone()),
-            Err(err) => tracing::error!("{}: {err}", call.file.display()),
-        }
+fn keep_recording(mut placed: call::Placed, call: &Planned) -> Report {
+    if let Err(err) = placed.record(call.record.as_deref()) {
+        tracing::error!("{}: {err}", call.file.display());
     }
-    report
+    placed.report
 }
 
 /// The report of a call that failed before it had one of its own.

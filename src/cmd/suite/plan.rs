@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::call::{CallSpec, Sound};
+use crate::call::CallSpec;
 use crate::error::Error;
 use crate::scenario::Scenario;
 use crate::speech::Size;
@@ -117,26 +117,12 @@ pub fn calls(found: &Found, repeat: usize, speech: Size) -> Result<Vec<Planned>,
             "it has no call: say whom it calls, such as call: \"+14155552671\" or call: client:alice".to_owned(),
         ));
     };
-    let play = scenario
-        .play
-        .as_deref()
-        .map(|path| Sound::read(path).map_err(|err| named(format!("play: {err}"))))
-        .transpose()?;
+    let mut spec =
+        CallSpec::from_scenario(&scenario, target, speech).map_err(|err| named(err.to_string()))?;
+    // Many pages start at once: on a small machine the SDK's start alone can take seconds.
+    spec.reach_twilio = REACH_TWILIO;
     let mut calls = Vec::with_capacity(repeat);
     for run in 1..=repeat {
-        let mut spec = CallSpec::new(
-            target.clone(),
-            scenario.steps.clone(),
-            scenario.timeout.unwrap_or(crate::call::DEFAULT_TIMEOUT),
-        )
-        .map_err(|err| named(format!("play step: {err}")))?;
-        spec.play = play.clone();
-        spec.digits = scenario.digits.clone();
-        spec.hangup_after = scenario.hangup_after.unwrap_or_default();
-        spec.quality_floor = scenario.quality_mos;
-        spec.speech_size = scenario.speech.unwrap_or(speech);
-        // Many pages start at once: on a small machine the SDK's start alone can take seconds.
-        spec.reach_twilio = REACH_TWILIO;
         let record = scenario
             .record
             .as_deref()
@@ -144,7 +130,7 @@ pub fn calls(found: &Found, repeat: usize, speech: Size) -> Result<Vec<Planned>,
         calls.push(Planned {
             file: file.to_owned(),
             run,
-            spec,
+            spec: spec.clone(),
             record,
         });
     }

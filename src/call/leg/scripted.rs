@@ -1,0 +1,301 @@
+//! A call leg with no browser: a far end played from memory, in real time, that records what it
+//! was sent. The second implementation of `Leg`, so that a session, its steps and its report are
+//! proven against the trait's duties rather than against Chromium's page.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::f64::consts::TAU;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::Leg;
+use crate::call::audio::RATE;
+use crate::call::said::{Device, Phase, Said};
+
+/// 20 ms pieces, as the page hands them over.
+const PIECE: usize = RATE as usize / 50;
+
+/// What the far end plays: once answered, `prompt`; after a key, that key's answer (or silence),
+/// cutting off what was playing, as a phone tree does.
+#[derive(Default)]
+pub struct FarEnd {
+    pub answer_after: Duration,
+    pub prompt: Vec<i16>,
+    pub keys: BTreeMap<char, Vec<i16>>,
+}
+
+/// What the leg was sent, for the test to look at.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Sent {
+    pub digits: String,
+    pub played: Vec<usize>,
+    pub hung_up: bool,
+    pub closed: bool,
+}
+
+/// `hz` at half of full scale for `ms`.
+pub fn tone(hz: f64, ms: u64) -> Vec<i16> {
+    let len = RATE as usize * ms as usize / 1000;
+    (0..len)
+        .map(|i| (16_000.0 * (TAU * hz * i as f64 / f64::from(RATE)).sin()) as i16)
+        .collect()
+}
+
+pub fn silence(ms: u64) -> Vec<i16> {
+    vec![0; RATE as usize * ms as usize / 1000]
+}
+
+pub struct ScriptedLeg {
+    far_end: FarEnd,
+    started: Instant,
+    /// Samples handed over so far: the leg's clock is their count.
+    position: u64,
+    states: VecDeque<Said>,
+    answered: bool,
+    ended: bool,
+    /// What plays next, and when the keys pressed have all gone.
+    playing: Arc<Mutex<Playing>>,
+    sent: Arc<Mutex<Sent>>,
+    last_word: std::time::Instant,
+}
+
+#[derive(Default)]
+struct Playing {
+    audio: VecDeque<i16>,
+    digits_done: Option<Instant>,
+}
+
+impl ScriptedLeg {
+    /// A leg to `far_end`, and where what it is sent will be.
+    pub fn new(far_end: FarEnd) -> (ScriptedLeg, Arc<Mutex<Sent>>) {
+        let sent = Arc::new(Mutex::new(Sent::default()));
+        let state = |phase, device| Said::State {
+            phase,
+            device,
+            status: String::new(),
+            call_sid: String::new(),
+            audio_clock: None,
+        };
+        let leg = ScriptedLeg {
+            far_end,
+            started: Instant::now(),
+            position: 0,
+            states: VecDeque::from([
+                state(Phase::Idle, Device::Ready),
+                state(Phase::Connecting, Device::Ready),
+                state(Phase::Ringing, Device::Ready),
+            ]),
+            answered: false,
+            ended: false,
+            playing: Arc::default(),
+            sent: Arc::clone(&sent),
+            last_word: std::time::Instant::now(),
+        };
+        (leg, sent)
+    }
+
+    fn clock(&self) -> f64 {
+        self.position as f64 / f64::from(RATE)
+    }
+
+    fn said(&mut self, said: Said) -> Said {
+        self.last_word = std::time::Instant::now();
+        said
+    }
+}
+
+impl Leg for ScriptedLeg {
+    type Error = String;
+
+    async fn next(&mut self) -> Said {
+        if let Some(state) = self.states.pop_front() {
+            return self.said(state);
+        }
+        if self.ended {
+            return std::future::pending().await;
+        }
+        if self.sent.lock().is_ok_and(|s| s.hung_up) {
+            self.ended = true;
+            return self.said(Said::State {
+                phase: Phase::Ended,
+                device: Device::Ready,
+                status: "Call ended".to_owned(),
+                call_sid: String::new(),
+                audio_clock: Some(self.clock()),
+            });
+        }
+        let now = Instant::now();
+        if !self.answered && now >= self.started + self.far_end.answer_after {
+            self.answered = true;
+            if let Ok(mut playing) = self.playing.lock() {
+                playing.audio = self.far_end.prompt.iter().copied().collect();
+            }
+            return self.said(Said::State {
+                phase: Phase::InCall,
+                device: Device::Ready,
+                status: "In call".to_owned(),
+                call_sid: format!("CA{}", "0".repeat(32)),
+                audio_clock: Some(self.clock()),
+            });
+        }
+        let digits_done = self.playing.lock().is_ok_and(|mut playing| {
+            let due = playing.digits_done.is_some_and(|at| now >= at);
+            if due {
+                playing.digits_done = None;
+            }
+            due
+        });
+        if digits_done {
+            return self.said(Said::DigitsSent);
+        }
+        // Real time: the next piece once it has been captured.
+        let due = self.started
+            + Duration::from_secs_f64((self.position as usize + PIECE) as f64 / f64::from(RATE));
+        tokio::time::sleep_until(due).await;
+        let samples: Vec<i16> = match self.playing.lock() {
+            Ok(mut playing) if self.answered => (0..PIECE)
+                .map(|_| playing.audio.pop_front().unwrap_or(0))
+                .collect(),
+            _ => vec![0; PIECE],
+        };
+        let position = self.position;
+        self.position += PIECE as u64;
+        let handed = self.clock();
+        self.said(Said::Audio {
+            arrived: std::time::Instant::now(),
+            handed,
+            position,
+            samples,
+        })
+    }
+
+    fn last_word(&self) -> std::time::Instant {
+        self.last_word
+    }
+
+    async fn press(&self, digits: &str) -> Result<(), String> {
+        let mut sent = self.sent.lock().map_err(|e| e.to_string())?;
+        let mut playing = self.playing.lock().map_err(|e| e.to_string())?;
+        sent.digits.push_str(digits);
+        for key in digits.chars().filter(|c| *c != 'w') {
+            playing.audio = self
+                .far_end
+                .keys
+                .get(&key)
+                .map(|answer| answer.iter().copied().collect())
+                .unwrap_or_default();
+        }
+        playing.digits_done = Some(Instant::now() + crate::scenario::press_length(digits));
+        Ok(())
+    }
+
+    async fn play(&self, samples: &[i16]) -> Result<(), String> {
+        let mut sent = self.sent.lock().map_err(|e| e.to_string())?;
+        sent.played.push(samples.len());
+        Ok(())
+    }
+
+    async fn hang_up(&self) -> Result<(), String> {
+        let mut sent = self.sent.lock().map_err(|e| e.to_string())?;
+        sent.hung_up = true;
+        Ok(())
+    }
+
+    async fn close(self) {
+        if let Ok(mut sent) = self.sent.lock() {
+            sent.closed = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::{CallSpec, Cancel, Outcome, StepStatus, follow};
+    use crate::scenario::HangUpAfter;
+
+    /// A phone tree: a spoken-length prompt (a 440 Hz tone), then, for key 2, a 1,000 Hz tone.
+    fn tree() -> FarEnd {
+        FarEnd {
+            answer_after: Duration::from_millis(300),
+            prompt: [tone(440.0, 800), silence(100)].concat(),
+            keys: BTreeMap::from([('2', tone(1000.0, 1500)), ('1', tone(697.0, 1500))]),
+        }
+    }
+
+    async fn run(steps: &[&str]) -> (crate::call::Report, Sent) {
+        let steps = steps
+            .iter()
+            .map(|text| crate::scenario::parse(text).unwrap())
+            .collect();
+        let mut plan =
+            CallSpec::new("+14155552671".to_owned(), steps, Duration::from_secs(5)).unwrap();
+        plan.hangup_after = HangUpAfter::Never;
+        let (leg, sent) = ScriptedLeg::new(tree());
+        let cancel = Cancel::child_of(&tokio_util::sync::CancellationToken::new());
+        let (events, _shown) = tokio::sync::mpsc::unbounded_channel();
+        let placed = follow(leg, &plan, cancel, events, None).await.unwrap();
+        let sent = sent.lock().unwrap().clone();
+        (placed.report, sent)
+    }
+
+    #[tokio::test]
+    async fn a_scenario_runs_through_the_session_steps_and_report_with_no_browser() {
+        let (report, sent) = run(&[
+            "wait-for-silence quiet=300ms timeout=5s",
+            "press 2",
+            "expect-tone 1000 timeout=3s",
+            "expect-silence 300ms",
+        ])
+        .await;
+        let statuses: Vec<_> = report
+            .steps
+            .iter()
+            .map(|s| (s.step.as_str(), s.status))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                (
+                    "wait-for-silence quiet=300ms timeout=5s",
+                    StepStatus::Passed
+                ),
+                ("press 2", StepStatus::Passed),
+                ("expect-tone 1000 timeout=3s", StepStatus::Passed),
+                ("expect-silence 300ms", StepStatus::Passed),
+            ],
+            "{report:?}"
+        );
+        assert_eq!(report.outcome, Outcome::Completed, "{report:?}");
+        assert_eq!(report.exit_status, 0);
+        assert_eq!(
+            report.call_sid.as_deref(),
+            Some(&*format!("CA{}", "0".repeat(32)))
+        );
+        assert_eq!(
+            sent,
+            Sent {
+                digits: "2".to_owned(),
+                played: Vec::new(),
+                hung_up: true,
+                closed: true
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn the_wrong_key_fails_the_step_that_listens_for_the_right_answer() {
+        let (report, sent) = run(&[
+            "wait-for-silence quiet=300ms timeout=5s",
+            "press 1",
+            "expect-tone 1000 timeout=2s",
+        ])
+        .await;
+        assert_eq!(sent.digits, "1");
+        let last = report.steps.last().unwrap();
+        assert_eq!(last.status, StepStatus::Failed, "{report:?}");
+        assert!(last.detail.contains("1000"), "{}", last.detail);
+        assert_ne!(report.exit_status, 0);
+    }
+}

@@ -1,0 +1,154 @@
+//! The run harness under `c2c call` and `c2c test`: everything a run's calls need, rigged up
+//! before them and torn down after, whatever they did (a panic included). The commands read
+//! their flags into calls (`CallSpec`s), hand them to a job here, and show what happens.
+//!
+//! - this module: `with_rig` starts the browser (it takes longest), waits for the speech models,
+//!   brings up c2c's server, runs the job with what it needs (`Ready`), and tears down
+//! - `serving`: c2c's server for the run's pages: the one at --server, or one in process with
+//!   its tunnel and the TwiML App pointed at it
+//! - `models`: the speech models the calls listen with, found or downloaded before them
+//! - `policy`: the dial policy, asked before anything starts
+
+mod models;
+mod policy;
+mod serving;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::call::{self, Browser, Cancel};
+use crate::error::Error;
+use crate::settings::call::{Call, Serving};
+use crate::shutdown::Shutdown;
+
+pub use models::speech_ready;
+pub use policy::{dial_policy, dialled};
+pub use serving::signalling;
+
+/// A run of calls as `c2c call` and `c2c test` make one: the settings, Chromium's extra flags,
+/// and the speech model while it is found or downloaded.
+pub struct Rig<'a> {
+    pub settings: Call,
+    pub chrome_args: &'a [String],
+    pub speech: Option<tokio::task::JoinHandle<Result<call::Models, Error>>>,
+}
+
+/// What a job gets: the browser every call shares, c2c's page, the run's cancellation (Ctrl-C,
+/// or a tunnel that closed for good, with its reason; each call takes a child), and the speech
+/// model when one was asked for.
+pub struct Ready {
+    pub browser: Arc<Browser>,
+    pub page: String,
+    pub cancel: Cancel,
+    pub speech: Option<call::Models>,
+}
+
+/// Runs `job` with everything its calls need: the browser started first (it takes longest),
+/// c2c's server in process (with its tunnel and TwiML App change, for the whole run) or the one
+/// at --server, the speech model's files. Tears everything down after, whatever the job did.
+pub async fn with_rig<T, Job>(rig: Rig<'_>, job: impl FnOnce(Ready) -> Job) -> Result<T, Error>
+where
+    Job: Future<Output = Result<T, Error>>,
+{
+    let Rig {
+        settings,
+        chrome_args,
+        speech,
+    } = rig;
+    let mut signals = Shutdown::listen()?;
+    if let Serving::Existing { page } = &settings.serving {
+        serving::check_server(page).await?;
+    }
+    let browser = call::launch(
+        &settings.chrome,
+        &serving::reaches(&settings.serving),
+        chrome_args,
+    )?;
+    let speech = match speech {
+        None => None,
+        Some(loading) => {
+            let loaded = tokio::select! {
+                loaded = loading => loaded.unwrap_or_else(|err| Err(Error::Speech(format!("the speech model did not load: {err}")))),
+                () = signals.requested() => Err(interrupted()),
+            };
+            match loaded {
+                Ok(model) => Some(model),
+                Err(err) => {
+                    browser.close().await;
+                    return Err(err);
+                }
+            }
+        }
+    };
+    // One token for the run: the signals cancel it, and with it every call.
+    let token = CancellationToken::new();
+    let done = match settings.serving {
+        Serving::Existing { page } => {
+            let _feeding = feed(signals, token.clone());
+            let ready = Ready {
+                browser: Arc::clone(&browser),
+                page,
+                cancel: Cancel::child_of(&token),
+                speech,
+            };
+            guarded(job(ready)).await
+        }
+        Serving::InProcess(own) => {
+            serving::in_process(&browser, own, signals, token, speech, job).await
+        }
+    };
+    browser.close().await;
+    done
+}
+
+/// Cancels `run` when a signal comes, for as long as the returned guard is kept.
+fn feed(mut signals: Shutdown, run: CancellationToken) -> tokio_util::sync::DropGuard {
+    let guard = CancellationToken::new();
+    let stopped = guard.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            () = signals.requested() => run.cancel(),
+            () = stopped.cancelled() => {}
+        }
+    });
+    guard.drop_guard()
+}
+
+/// `job`, with a panic inside it caught as an error, so that the tear-down after it (the server,
+/// the tunnel, the TwiML App put back, the browser) still runs.
+async fn guarded<T>(job: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(job)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(Error::bug("the run", &*panic)))
+}
+
+pub fn interrupted() -> Error {
+    Error::Outcome {
+        code: 130,
+        message: "interrupted before the call was placed".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn panics() -> Result<(), Error> {
+        panic!("index out of bounds")
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_the_job_is_an_error_so_that_the_tear_down_after_it_runs() {
+        let err = guarded(panics()).await.unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::BUG);
+        assert!(
+            err.to_string()
+                .contains("c2c failed inside the run: index out of bounds"),
+            "{err}"
+        );
+    }
+}
