@@ -1,5 +1,5 @@
-//! Listening steps run apart from the call. A listener (the ear's tone and silence checks today,
-//! a speech model tomorrow) may take its time over the audio; the call's own loop (the page's
+//! Listening steps run apart from the call. A listener (the ear's tone and silence checks; the
+//! speech model has a thread of its own, `transcriber`) may take its time over the audio; the call's own loop (the page's
 //! words, hang-up, Ctrl-C) must never wait for it. Each listening step gets a thread of its own,
 //! fed what the page hears; the call takes its decision when it comes, and leaves it behind when
 //! the call ends first.

@@ -1,5 +1,5 @@
 // A stand-in for Twilio's voice edge, for tests only: it speaks the signalling of the Voice SDK
-// that c2c vendors (2.18.5, lib/twilio/pstream.ts; ../shared/notes/voice-sdk-signalling.md), asks
+// that c2c vendors (2.18.5, lib/twilio/pstream.ts in its npm package), asks
 // c2c's webhook what to do exactly as Twilio does (webhook.js), acts on the TwiML (twiml.js), and
 // puts a real WebRTC peer at the far end of each call (media.js).
 //
