@@ -625,7 +625,7 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__test)
-            opts="-v -q -h -V --jobs --repeat --rate --shard --junit --json --server --tunnel --public-url --chrome --chrome-arg --speech-model --speech --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --jobs --repeat --rate --retry-inconclusive --shard --junit --json --server --tunnel --public-url --chrome --chrome-arg --speech-model --speech --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -640,6 +640,10 @@ _c2c() {
                     return 0
                     ;;
                 --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-inconclusive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -198,6 +198,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --jobs 'Calls in flight at once, in one browser, from 1 to 100 [default: 4 a CPU core, at most 16]'
             cand --repeat 'Run each scenario this many times, from 1 to 1000'
             cand --rate 'Start at most R new calls a second, from 0.01 to 100 (such as 2, or 0.5), for a steady load'
+            cand --retry-inconclusive 'Run each inconclusive call again, up to N times, from 0 to 10, once the others are done (an inconclusive call is one c2c could not hear in time, its machine too busy)'
             cand --shard 'Run only the I-th of N shares of the suite (1-based; stable for the same files), as I/N: each machine of a CI matrix runs one'
             cand --junit 'Write one JUnit XML report: a test suite per scenario file, a test case per step'
             cand --server 'Use this running c2c serve (its page, token and webhook) instead of starting one'

@@ -168,6 +168,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -s V -l version -d 'Print 
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l jobs -d 'Calls in flight at once, in one browser, from 1 to 100 [default: 4 a CPU core, at most 16]' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l repeat -d 'Run each scenario this many times, from 1 to 1000' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l rate -d 'Start at most R new calls a second, from 0.01 to 100 (such as 2, or 0.5), for a steady load' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l retry-inconclusive -d 'Run each inconclusive call again, up to N times, from 0 to 10, once the others are done (an inconclusive call is one c2c could not hear in time, its machine too busy)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l shard -d 'Run only the I-th of N shares of the suite (1-based; stable for the same files), as I/N: each machine of a CI matrix runs one' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l junit -d 'Write one JUnit XML report: a test suite per scenario file, a test case per step' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l server -d 'Use this running c2c serve (its page, token and webhook) instead of starting one' -r

@@ -58,6 +58,13 @@ impl Heard {
         self.samples.extend_from_slice(taken);
     }
 
+    /// How far the audio that has come reaches on the page's audio clock; `None` before any.
+    pub fn covered(&self) -> Option<f64> {
+        let (position, index) = *self.pieces.last()?;
+        let taken = self.samples.len() - index;
+        Some(self.anchor? + (position + taken as u64) as f64 / f64::from(RATE))
+    }
+
     pub fn all(&self) -> &[i16] {
         &self.samples
     }
@@ -137,6 +144,9 @@ mod tests {
         );
         // This process's clock maps onto the page's by the piece that came fastest.
         assert!((heard.clock_at(start) - 1.1).abs() < 1e-6);
+        // What has come reaches 0.2 s past where sample 0 was captured (1.0 s).
+        assert!((heard.covered().unwrap() - 1.2).abs() < 1e-6);
+        assert_eq!(Heard::default().covered(), None);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //!   files); `ear`: the steps that listen, each on a thread of its own (`listening`)
 //! - `transcriber`: the far end's words, from the answer on (`speech` recognises them)
 //! - `quality`: the SDK's samples of the call's network quality, summarised, and a floor
+//! - `health`: how busy the machine is, for a call c2c could not judge (inconclusive)
 //! - `report`: outcome, JSON, JUnit
 
 mod audio;
@@ -23,6 +24,7 @@ mod browser;
 mod cancel;
 mod cdp;
 mod ear;
+mod health;
 mod heard;
 mod leg;
 mod listening;
@@ -43,7 +45,7 @@ pub use browser::Browser;
 pub use cancel::Cancel;
 pub use leg::Leg;
 pub use quality::Quality;
-pub use report::{Outcome, Report, StepStatus, Suite, junit, junit_suites};
+pub use report::{INCONCLUSIVE, Outcome, Report, StepStatus, Suite, Verdict, junit, junit_suites};
 pub use spec::{CallSpec, DEFAULT_TIMEOUT, Sound, SpecError};
 pub use transcriber::{Model, Models, Spoken};
 
@@ -52,12 +54,12 @@ use crate::outcome::{CallOutcome, OutcomeKind};
 use report::TwilioError;
 use session::Ending;
 
-/// What happens during a call, for whoever shows it (`cmd::call` prints it, with a clock on a
-/// terminal); the call never prints.
+/// What happens during a call, for whoever shows it (the commands put it in words, with a clock
+/// on a terminal).
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunEvent {
-    /// A line of progress: the page's status ("Ringing …"), a step's result, a hang-up and why.
-    Said(String),
+    /// The leg's own words for where the call is ("Ringing …", "In call").
+    Status(String),
     /// The far end answered.
     Answered,
     /// Step `index` (from 0) of `of` began.
@@ -66,10 +68,44 @@ pub enum RunEvent {
         of: usize,
         step: String,
     },
+    /// Step `index` (from 0) of `of` ended, after `seconds`: passed with what it found, failed
+    /// or inconclusive and why.
+    StepDone {
+        index: usize,
+        of: usize,
+        step: String,
+        seconds: f64,
+        status: StepStatus,
+        detail: String,
+    },
+    /// `--digits`' keys went out, or did not and why.
+    Digits {
+        digits: String,
+        result: Result<(), String>,
+    },
+    /// c2c hangs up before the far end does, and why.
+    HangingUp(HangUpReason),
+    /// Twilio's error on the call, in the page's words (or c2c's, for Twilio out of reach).
+    TwilioError(String),
+    /// One of the Voice SDK's warnings about the call's quality, the first time it comes.
+    QualityWarning(String),
     /// The far end said something (recognised once it paused).
     Heard(Spoken),
     /// The call has ended.
     Ended,
+}
+
+/// Why c2c hangs up a call that is still going.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HangUpReason {
+    /// An answered call's longest, when nothing said otherwise.
+    LongestCall(Duration),
+    /// `--hangup-after` (or `hangup-after:`) was reached.
+    HangUpAfter,
+    /// Ended from outside (the tunnel it needed closed, say), and why.
+    EndedBy(String),
+    /// Ctrl-C.
+    Interrupted,
 }
 
 /// A call that ended: its report, and everything the page heard (16 kHz mono).
@@ -106,6 +142,7 @@ pub fn refused_up_front(plan: &CallSpec, message: String) -> Report {
         target: plan.target.clone(),
         call_sid: None,
         outcome: Outcome::Refused,
+        verdict: Verdict::Failed,
         exit_status: Outcome::Refused.exit_code(false),
         answered: false,
         duration: 0.0,
@@ -171,8 +208,8 @@ pub async fn follow<L: Leg>(
         .run()
         .await;
     leg.close().await;
-    let known = match (account, lived.call_sid.as_str()) {
-        (Some(server), sid) if !sid.is_empty() => ask_outcome(server, sid).await,
+    let known = match (account, &lived.call_sid) {
+        (Some(server), Some(sid)) => ask_outcome(server, sid).await,
         _ => None,
     };
     let heard = lived.heard.take();
@@ -207,6 +244,7 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
     };
     let (outcome, message) = classify(plan, &lived, known.as_ref(), duration);
     let speech_broke = matches!(lived.ending, Some(Ending::Speech(_)));
+    let starved = matches!(lived.ending, Some(Ending::Starved(_)));
     // Twilio answers the browser's leg to speak a refusal or an error, or before it dials: the
     // far end answered only when c2c's account of the call does not say it never did.
     let far_end_never = known
@@ -214,8 +252,9 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
         .is_some_and(|k| !k.outcome.far_end_answered());
     let mut report = Report {
         target: plan.target.clone(),
-        call_sid: Some(lived.call_sid).filter(|s| !s.is_empty()),
+        call_sid: lived.call_sid,
         outcome,
+        verdict: Verdict::Passed,
         exit_status: 0,
         answered: lived.answered_at.is_some() && !far_end_never,
         duration,
@@ -247,12 +286,19 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
             detail,
         });
     }
-    report.exit_status = match speech_broke {
+    report.exit_status = if speech_broke {
         // Like a missing model, a settings error of c2c's, not the phone tree's failure; its
         // report is still written.
-        true => Error::Speech(String::new()).exit_code(),
-        false => outcome.exit_code(report.a_step_failed()),
+        Error::Speech(String::new()).exit_code()
+    } else if report.a_step_failed() {
+        outcome.exit_code(true)
+    } else if starved || report.a_step_inconclusive() {
+        // c2c could not judge it: never the far end's failure.
+        INCONCLUSIVE
+    } else {
+        outcome.exit_code(false)
     };
+    report.verdict = Verdict::of(report.exit_status);
     report
 }
 
@@ -275,6 +321,10 @@ fn classify(
         _ => None,
     };
     match (&lived.ending, known.map(|k| k.outcome), &lived.error) {
+        (Some(Ending::Starved(why)), ..) => match lived.answered_at {
+            Some(_) => (Outcome::Completed, why.clone()),
+            None => (Outcome::Failed, why.clone()),
+        },
         (Some(Ending::Interrupted), ..) => {
             (Outcome::Interrupted, "interrupted: hung up".to_owned())
         }

@@ -49,8 +49,36 @@ impl Outcome {
 pub enum StepStatus {
     Passed,
     Failed,
+    /// c2c could not tell: its own page or process was starved (the machine overloaded), so
+    /// what the step waited for may have come unheard.
+    Inconclusive,
     /// Not reached: an earlier step failed, or the call ended first.
     Skipped,
+}
+
+/// Whether the call did what it was to do, as a tester reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Passed,
+    /// The far end (or Twilio, or the settings) did not do what the call expected.
+    Failed,
+    /// c2c could not judge the call: it was starved of the CPU it needs to hear it in time. Not
+    /// the far end's failure; run it again on a quieter machine (`--retry-inconclusive`).
+    Inconclusive,
+}
+
+/// The exit status of a call c2c could not judge.
+pub const INCONCLUSIVE: u8 = 10;
+
+impl Verdict {
+    pub fn of(exit_status: u8) -> Verdict {
+        match exit_status {
+            0 => Verdict::Passed,
+            INCONCLUSIVE => Verdict::Inconclusive,
+            _ => Verdict::Failed,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,6 +111,8 @@ pub struct Report {
     pub target: String,
     pub call_sid: Option<String>,
     pub outcome: Outcome,
+    /// Passed, failed, or inconclusive (c2c could not judge it), as the exit status says.
+    pub verdict: Verdict,
     pub exit_status: u8,
     pub answered: bool,
     /// Seconds from the answer to the end.
@@ -128,6 +158,12 @@ impl Report {
     pub fn a_step_failed(&self) -> bool {
         self.steps.iter().any(|s| s.status == StepStatus::Failed)
     }
+
+    pub fn a_step_inconclusive(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.status == StepStatus::Inconclusive)
+    }
 }
 
 /// A test suite of a JUnit report: a name, and the reports of its calls (one for `c2c call`, a
@@ -153,10 +189,10 @@ fn cases(report: &Report) -> Vec<StepResult> {
     }
     vec![StepResult {
         step: format!("call {}", report.target),
-        status: if report.outcome == Outcome::Completed {
-            StepStatus::Passed
-        } else {
-            StepStatus::Failed
+        status: match report.verdict {
+            Verdict::Passed => StepStatus::Passed,
+            Verdict::Failed => StepStatus::Failed,
+            Verdict::Inconclusive => StepStatus::Inconclusive,
         },
         seconds: report.duration,
         detail: report.message.clone(),
@@ -182,7 +218,10 @@ pub fn junit_suites(suites: &[Suite]) -> String {
                     .with_attribute(("name", name))
                     .with_attribute(("tests", all().count().to_string().as_str()))
                     .with_attribute(("failures", count(StepStatus::Failed).to_string().as_str()))
-                    .with_attribute(("errors", "0"))
+                    .with_attribute((
+                        "errors",
+                        count(StepStatus::Inconclusive).to_string().as_str(),
+                    ))
                     .with_attribute(("skipped", count(StepStatus::Skipped).to_string().as_str()))
                     .with_attribute(("time", format!("{total:.3}").as_str()))
                     .write_inner_content(|w| {
@@ -258,6 +297,13 @@ fn test_case(
                         .with_attribute(("message", detail))
                         .write_text_content(BytesText::new(detail))?;
                 }
+                // Not the far end's failure: CI servers show an error apart from failures.
+                StepStatus::Inconclusive => {
+                    w.create_element("error")
+                        .with_attribute(("message", detail))
+                        .with_attribute(("type", "inconclusive"))
+                        .write_text_content(BytesText::new(detail))?;
+                }
                 StepStatus::Skipped => {
                     w.create_element("skipped")
                         .with_attribute(("message", detail))
@@ -326,6 +372,7 @@ mod tests {
             target: "+14155550123".into(),
             call_sid: Some("CA0".into()),
             outcome: Outcome::Completed,
+            verdict: Verdict::Failed,
             exit_status: 1,
             answered: true,
             duration: 3.5,

@@ -79,12 +79,12 @@ enum Report {
 #[derive(Debug)]
 pub enum Said {
     /// Its state, marked on its audio clock (`audio_clock`) so that an answer is placed among
-    /// the audio heard; `call_sid` is empty until Twilio has named the call.
+    /// the audio heard; `call_sid` once Twilio has named the call.
     State {
         phase: Phase,
         device: Device,
         status: String,
-        call_sid: String,
+        call_sid: Option<String>,
         audio_clock: Option<f64>,
     },
     /// A Twilio error on the call, in the page's words; `fatal` when the page cannot place a
@@ -148,11 +148,7 @@ pub(super) fn binding(params: &Value) -> Option<Said> {
                 device,
                 status: page_text(&status),
                 // c2c asks its server about this call by this SID: nothing else goes in a path.
-                call_sid: if is_call_sid(&call_sid) {
-                    call_sid
-                } else {
-                    String::new()
-                },
+                call_sid: Some(call_sid).filter(|sid| is_call_sid(sid)),
                 audio_clock: audio_clock.filter(|t| t.is_finite()),
             },
             Report::Error {
@@ -235,7 +231,7 @@ mod tests {
             ) else {
                 panic!("a state");
             };
-            assert_eq!(call_sid.is_empty(), !kept, "{sid}");
+            assert_eq!(call_sid.is_some(), kept, "{sid}");
         }
     }
 

@@ -5,6 +5,7 @@
 //! and the transcript.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -59,8 +60,9 @@ pub struct Transcriber {
     feed: Option<mpsc::Sender<Vec<i16>>>,
     /// Each utterance's words, or why the model cannot be used.
     said: tokio_mpsc::UnboundedReceiver<Result<Spoken, String>>,
-    /// How much of what was heard since the answer has been handed over.
+    /// How much of what was heard since the answer has been handed over, and recognised.
     sent: usize,
+    done_with: Arc<AtomicUsize>,
     done: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -68,6 +70,8 @@ impl Transcriber {
     pub fn start(model: Model) -> Self {
         let (feed, audio) = mpsc::channel::<Vec<i16>>();
         let (tell, said) = tokio_mpsc::unbounded_channel();
+        let done_with = Arc::new(AtomicUsize::new(0));
+        let recognised = Arc::clone(&done_with);
         let done = std::thread::spawn(move || {
             let engine = match model.get() {
                 Ok(engine) => engine,
@@ -128,6 +132,7 @@ impl Transcriber {
                         }
                     }
                 }
+                recognised.store(heard, Ordering::Relaxed);
             }
             // The call ended: what was being said when it did.
             if let Some(utterance) = cut.finish() {
@@ -139,6 +144,7 @@ impl Transcriber {
             feed: Some(feed),
             said,
             sent: 0,
+            done_with,
             done: Some(done),
         }
     }
@@ -151,6 +157,12 @@ impl Transcriber {
             let _ = feed.send(heard[self.sent..].to_vec());
             self.sent = heard.len();
         }
+    }
+
+    /// How far behind what was handed over the recogniser is, in seconds of audio.
+    pub fn behind(&self) -> f64 {
+        let done = self.done_with.load(Ordering::Relaxed);
+        self.sent.saturating_sub(done) as f64 / utterances::RATE as f64
     }
 
     /// The next utterance recognised, or why the model cannot be used; never resolves once

@@ -111,7 +111,8 @@ Examples:
 Exit status: 0 answered and every step passed, 1 a step failed, 2 usage error, 3 settings
 error (Chromium or the speech model missing, say), 4 Twilio or ngrok out of reach, 5 busy, 6 no
 answer, 7 refused by the dial policy, 8 the call failed (Twilio's error code is printed), 9
-nothing answers at --server, 130 interrupted (after hanging up).")]
+nothing answers at --server, 10 inconclusive (c2c could not hear the call in time: this machine
+was too busy; not the far end's failure), 130 interrupted (after hanging up).")]
 pub struct CallArgs {
     /// The number to call (E.164, or as the page reads it), or client:NAME for a browser; may be
     /// left to the --scenario file's `call:`

@@ -35,7 +35,8 @@ A scenario file:
 
 Exit status: 0 every call passed, 1 a call failed (each call's outcome is in the reports), 2 usage
 error (a scenario file that does not read, say), 3 settings error, 4 Twilio or ngrok out of reach,
-130 interrupted (every live call hung up, the TwiML App put back).")]
+10 no call failed but some were inconclusive (c2c could not hear them in time: this machine was
+too busy), 130 interrupted (every live call hung up, the TwiML App put back).")]
 pub struct TestArgs {
     /// Scenario files, or folders of them (every *.yaml, sorted)
     #[arg(value_name = "PATH", required = true, num_args = 1..)]
@@ -54,6 +55,11 @@ pub struct TestArgs {
     /// load
     #[arg(long, value_name = "R", value_parser = rate)]
     pub rate: Option<f64>,
+
+    /// Run each inconclusive call again, up to N times, from 0 to 10, once the others are done
+    /// (an inconclusive call is one c2c could not hear in time, its machine too busy)
+    #[arg(long, value_name = "N", default_value = "0", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=10))]
+    pub retry_inconclusive: usize,
 
     /// Run only the I-th of N shares of the suite (1-based; stable for the same files), as
     /// I/N: each machine of a CI matrix runs one

@@ -2,6 +2,8 @@
 
 #[cfg(unix)]
 mod call;
+#[cfg(unix)]
+mod call_lines;
 mod completions;
 mod configure;
 mod doctor;

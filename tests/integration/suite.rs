@@ -389,7 +389,7 @@ fn fault(how: &str, port: u16, to: &str) -> std::process::Child {
 }
 
 #[test]
-fn a_page_that_crashes_or_freezes_fails_its_call_alone() {
+fn a_page_that_crashes_fails_its_call_alone_and_one_that_freezes_is_inconclusive() {
     const CRASHES: &str = "+14155550103";
     const FREEZES: &str = "+14155550104";
     let edge = VoiceEdge::start(&[
@@ -460,20 +460,24 @@ fn a_page_that_crashes_or_freezes_fails_its_call_alone() {
             .contains("the page crashed"),
         "{crashed}"
     );
+    assert_eq!(crashed["verdict"], "failed", "{crashed}");
+    // A page that goes quiet is c2c's own trouble (starved or stuck), never the far end's.
     let frozen = by_file("c-freezes.yaml");
     assert!(
         frozen["message"]
             .as_str()
             .unwrap_or_default()
-            .contains("the page stopped responding"),
+            .contains("c2c's page stopped responding"),
         "{frozen}"
     );
+    assert_eq!(frozen["verdict"], "inconclusive", "{frozen}");
+    assert_eq!(frozen["exit_status"], 10, "{frozen}");
     assert!(
-        run.stderr.contains("3 calls: 1 passed, 2 failed"),
+        run.stderr
+            .contains("3 calls: 1 passed, 1 failed, 1 inconclusive"),
         "{}",
         run.stderr
     );
-    // Each of the three ended on the far end too: none is left ringing up a bill.
     // Each of the three ended on the far end too: none is left up on Twilio's bill.
     let mut ended: Vec<String> = (0..3)
         .map(|_| {

@@ -23,6 +23,9 @@ pub struct FarEnd {
     pub answer_after: Duration,
     pub prompt: Vec<i16>,
     pub keys: BTreeMap<char, Vec<i16>>,
+    /// A page starved of CPU: from this long after the answer, nothing for that long (no audio,
+    /// no heartbeat), then what it captured meanwhile all at once, late.
+    pub stall: Option<(Duration, Duration)>,
 }
 
 /// What the leg was sent, for the test to look at.
@@ -52,7 +55,7 @@ pub struct ScriptedLeg {
     /// Samples handed over so far: the leg's clock is their count.
     position: u64,
     states: VecDeque<Said>,
-    answered: bool,
+    answered: Option<Instant>,
     ended: bool,
     /// What plays next, and when the keys pressed have all gone.
     playing: Arc<Mutex<Playing>>,
@@ -74,7 +77,7 @@ impl ScriptedLeg {
             phase,
             device,
             status: String::new(),
-            call_sid: String::new(),
+            call_sid: None,
             audio_clock: None,
         };
         let leg = ScriptedLeg {
@@ -86,7 +89,7 @@ impl ScriptedLeg {
                 state(Phase::Connecting, Device::Ready),
                 state(Phase::Ringing, Device::Ready),
             ]),
-            answered: false,
+            answered: None,
             ended: false,
             playing: Arc::default(),
             sent: Arc::clone(&sent),
@@ -121,13 +124,13 @@ impl Leg for ScriptedLeg {
                 phase: Phase::Ended,
                 device: Device::Ready,
                 status: "Call ended".to_owned(),
-                call_sid: String::new(),
+                call_sid: None,
                 audio_clock: Some(self.clock()),
             });
         }
         let now = Instant::now();
-        if !self.answered && now >= self.started + self.far_end.answer_after {
-            self.answered = true;
+        if self.answered.is_none() && now >= self.started + self.far_end.answer_after {
+            self.answered = Some(now);
             if let Ok(mut playing) = self.playing.lock() {
                 playing.audio = self.far_end.prompt.iter().copied().collect();
             }
@@ -135,7 +138,7 @@ impl Leg for ScriptedLeg {
                 phase: Phase::InCall,
                 device: Device::Ready,
                 status: "In call".to_owned(),
-                call_sid: format!("CA{}", "0".repeat(32)),
+                call_sid: Some(format!("CA{}", "0".repeat(32))),
                 audio_clock: Some(self.clock()),
             });
         }
@@ -149,12 +152,18 @@ impl Leg for ScriptedLeg {
         if digits_done {
             return self.said(Said::DigitsSent);
         }
+        if let (Some((at, long)), Some(answered)) = (self.far_end.stall, self.answered)
+            && now >= answered + at
+            && now < answered + at + long
+        {
+            tokio::time::sleep_until(answered + at + long).await;
+        }
         // Real time: the next piece once it has been captured.
         let due = self.started
             + Duration::from_secs_f64((self.position as usize + PIECE) as f64 / f64::from(RATE));
         tokio::time::sleep_until(due).await;
         let samples: Vec<i16> = match self.playing.lock() {
-            Ok(mut playing) if self.answered => (0..PIECE)
+            Ok(mut playing) if self.answered.is_some() => (0..PIECE)
                 .map(|_| playing.audio.pop_front().unwrap_or(0))
                 .collect(),
             _ => vec![0; PIECE],
@@ -221,10 +230,15 @@ mod tests {
             answer_after: Duration::from_millis(300),
             prompt: [tone(440.0, 800), silence(100)].concat(),
             keys: BTreeMap::from([('2', tone(1000.0, 1500)), ('1', tone(697.0, 1500))]),
+            stall: None,
         }
     }
 
     async fn run(steps: &[&str]) -> (crate::call::Report, Sent) {
+        run_to(tree(), steps).await
+    }
+
+    async fn run_to(far_end: FarEnd, steps: &[&str]) -> (crate::call::Report, Sent) {
         let steps = steps
             .iter()
             .map(|text| crate::scenario::parse(text).unwrap())
@@ -232,7 +246,7 @@ mod tests {
         let mut plan =
             CallSpec::new("+14155552671".to_owned(), steps, Duration::from_secs(5)).unwrap();
         plan.hangup_after = HangUpAfter::Never;
-        let (leg, sent) = ScriptedLeg::new(tree());
+        let (leg, sent) = ScriptedLeg::new(far_end);
         let cancel = Cancel::child_of(&tokio_util::sync::CancellationToken::new());
         let (events, _shown) = tokio::sync::mpsc::unbounded_channel();
         let placed = follow(leg, &plan, cancel, events, None).await.unwrap();
@@ -297,5 +311,65 @@ mod tests {
         assert_eq!(last.status, StepStatus::Failed, "{report:?}");
         assert!(last.detail.contains("1000"), "{}", last.detail);
         assert_ne!(report.exit_status, 0);
+    }
+
+    /// A tone from 1 s to 3 s after the answer, from a page that goes quiet 0.5 s after the
+    /// answer for `stalled`.
+    fn starved(stalled: Duration) -> FarEnd {
+        FarEnd {
+            answer_after: Duration::from_millis(300),
+            prompt: [silence(1000), tone(1000.0, 2000)].concat(),
+            keys: BTreeMap::new(),
+            stall: Some((Duration::from_millis(500), stalled)),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_page_starved_for_a_while_is_waited_for_and_the_tone_it_heard_passes() {
+        // Before, the step's two seconds ran out before the page's audio came: a false failure.
+        let (report, _) = run_to(
+            starved(Duration::from_millis(3500)),
+            &["expect-tone 1000 timeout=2s"],
+        )
+        .await;
+        assert_eq!(report.steps[0].status, StepStatus::Passed, "{report:?}");
+        assert_eq!(report.verdict, crate::call::Verdict::Passed);
+    }
+
+    #[tokio::test]
+    async fn a_wrong_expectation_fails_on_a_starved_page_once_its_audio_has_come() {
+        let (report, _) = run_to(
+            starved(Duration::from_millis(3500)),
+            &["expect-tone 697 timeout=2s"],
+        )
+        .await;
+        assert_eq!(report.steps[0].status, StepStatus::Failed, "{report:?}");
+        assert_eq!(report.verdict, crate::call::Verdict::Failed);
+        assert_eq!(report.exit_status, 1);
+    }
+
+    #[tokio::test]
+    async fn a_page_starved_past_the_wait_is_inconclusive_never_failed() {
+        let (report, _) = run_to(
+            starved(Duration::from_secs(8)),
+            &["expect-tone 1000 timeout=2s", "hangup"],
+        )
+        .await;
+        let step = &report.steps[0];
+        assert_eq!(step.status, StepStatus::Inconclusive, "{report:?}");
+        assert!(
+            step.detail.contains("c2c's own trouble, not the far end's"),
+            "{}",
+            step.detail
+        );
+        assert!(
+            step.detail.contains("had not reached c2c"),
+            "{}",
+            step.detail
+        );
+        assert_eq!(report.steps[1].status, StepStatus::Skipped);
+        assert_eq!(report.steps[1].detail, "an earlier step was inconclusive");
+        assert_eq!(report.verdict, crate::call::Verdict::Inconclusive);
+        assert_eq!(report.exit_status, crate::call::INCONCLUSIVE);
     }
 }

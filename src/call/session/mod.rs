@@ -14,7 +14,7 @@ use super::quality::Sample;
 use super::report::{StepResult, TwilioError};
 use super::said::{Device, Phase, Said};
 use super::transcriber::{Spoken, Transcriber};
-use super::{CallSpec, RunEvent};
+use super::{CallSpec, HangUpReason, RunEvent};
 use crate::call::Cancel;
 use crate::scenario::{HangUpAfter, LONGEST_CALL};
 
@@ -60,6 +60,8 @@ pub enum Ending {
     TimedOut,
     /// The page or the browser went (closed, crashed, could not place the call).
     Gone(String),
+    /// c2c's page went quiet: starved of CPU (or stuck), so the call cannot be judged.
+    Starved(String),
     /// The speech model the call listens with cannot be used (it loads beside the call, so a
     /// corrupt one is found once the call is under way).
     Speech(String),
@@ -67,7 +69,7 @@ pub enum Ending {
 
 /// What happened, for the report.
 pub struct Lived {
-    pub call_sid: String,
+    pub call_sid: Option<String>,
     /// When the page placed the call, and when the far end began to ring.
     pub placed_at: Option<Instant>,
     pub ringing_at: Option<Instant>,
@@ -121,7 +123,7 @@ impl<'a, L: Leg> Session<'a, L> {
             cancel,
             plan,
             lived: Lived {
-                call_sid: String::new(),
+                call_sid: None,
                 placed_at: None,
                 ringing_at: None,
                 answered_at: None,
@@ -144,11 +146,6 @@ impl<'a, L: Leg> Session<'a, L> {
             transcriber: None,
             so_far: None,
         }
-    }
-
-    /// A line of progress, for whoever shows the call.
-    fn say(&self, line: &str) {
-        self.tell(RunEvent::Said(line.to_owned()));
     }
 
     fn tell(&self, event: RunEvent) {
@@ -188,31 +185,30 @@ impl<'a, L: Leg> Session<'a, L> {
             () = tokio::time::sleep_until(wake.into()) => {
                 if cut_off.is_some_and(|c| Instant::now() >= c) {
                     self.cut = true;
-                    self.say(&match self.plan.hangup_after {
-                        HangUpAfter::Default => format!(
-                            "hanging up: an answered call lasts {} unless told otherwise (--hangup-after, or none for no limit)",
-                            humantime::format_duration(LONGEST_CALL)
-                        ),
-                        _ => "--hangup-after: hanging up".to_owned(),
-                    });
+                    self.tell(RunEvent::HangingUp(match self.plan.hangup_after {
+                        HangUpAfter::Default => HangUpReason::LongestCall(LONGEST_CALL),
+                        _ => HangUpReason::HangUpAfter,
+                    }));
                     self.hang_up().await;
                 }
             }
             () = tokio::time::sleep_until(stuck.into()), if self.phase.is_some() && !self.over() => {
-                // A stuck page would not hang up either: closing its tab ends the call.
-                self.end(Ending::Gone(format!(
-                    "the page stopped responding: not a word from it for {}s",
-                    PAGE_QUIET.as_secs()
+                // A stuck page would not hang up either: closing its tab ends the call. Its
+                // silence is c2c's trouble, not the far end's.
+                self.end(Ending::Starved(format!(
+                    "inconclusive: c2c's page stopped responding (not a word from it for {}s){}; run the call again",
+                    PAGE_QUIET.as_secs(),
+                    crate::call::health::machine_pressure()
                 )));
             }
             () = self.cancel.cancelled(), if !self.over() => {
                 match self.cancel.why().map(str::to_owned) {
                     Some(why) => {
-                        self.say(&format!("{why}: hanging up"));
+                        self.tell(RunEvent::HangingUp(HangUpReason::EndedBy(why.clone())));
                         self.end(Ending::EndedBy(why));
                     }
                     None => {
-                        self.say("interrupted: hanging up");
+                        self.tell(RunEvent::HangingUp(HangUpReason::Interrupted));
                         self.end(Ending::Interrupted);
                     }
                 }
@@ -248,11 +244,11 @@ impl<'a, L: Leg> Session<'a, L> {
                     self.unreachable();
                 }
                 self.device = Some(device);
-                if !call_sid.is_empty() {
+                if call_sid.is_some() {
                     self.lived.call_sid = call_sid;
                 }
                 if Some(phase) != self.phase && !status.is_empty() {
-                    self.say(&status);
+                    self.tell(RunEvent::Status(status));
                 }
                 if phase == Phase::Ringing && self.lived.ringing_at.is_none() {
                     self.lived.ringing_at = Some(Instant::now());
@@ -288,7 +284,7 @@ impl<'a, L: Leg> Session<'a, L> {
                     ),
                     false => message,
                 };
-                self.say(&message);
+                self.tell(RunEvent::TwilioError(message.clone()));
                 if fatal {
                     self.end(Ending::Gone(format!(
                         "the page cannot place the call: {message}"
@@ -307,7 +303,7 @@ impl<'a, L: Leg> Session<'a, L> {
             Said::Warning(name) if name == "constant-audio-input-level" => {}
             Said::Warning(name) => {
                 if !self.lived.warnings.contains(&name) && self.lived.warnings.len() < 32 {
-                    self.say(&format!("call quality warning: {name}"));
+                    self.tell(RunEvent::QualityWarning(name.clone()));
                     self.lived.warnings.push(name);
                 }
             }
@@ -399,7 +395,12 @@ impl<'a, L: Leg> Session<'a, L> {
         while self.lived.ended_at.is_none()
             && !matches!(
                 self.lived.ending,
-                Some(Ending::Gone(_) | Ending::Unreachable(_) | Ending::Speech(_))
+                Some(
+                    Ending::Gone(_)
+                        | Ending::Unreachable(_)
+                        | Ending::Speech(_)
+                        | Ending::Starved(_)
+                )
             )
             && self.pump(grace).await
         {}

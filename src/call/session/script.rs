@@ -16,6 +16,26 @@ use crate::scenario::{Action, Hear, Step};
 /// How long a listener that is still catching up may take to give its verdict once its step's
 /// time is up.
 const VERDICT_WAIT: Duration = Duration::from_secs(2);
+/// How long a step whose time is up waits for the audio of its window (or the recogniser) to
+/// catch up, when the machine was too busy to deliver it in time: a verdict is taken on what was
+/// heard, not on what had not arrived yet.
+const CATCH_UP: Duration = Duration::from_secs(5);
+/// Audio of a step's window this far behind at its verdict is audio c2c did not hear.
+const SLACK: f64 = 0.5;
+
+/// Why a step did not pass.
+pub(super) enum Miss {
+    /// What the step waited for did not come.
+    Failed(String),
+    /// c2c cannot tell whether it came: it was starved of what it needs to hear in time.
+    Inconclusive(String),
+}
+
+impl From<String> for Miss {
+    fn from(why: String) -> Self {
+        Miss::Failed(why)
+    }
+}
 
 impl<L: Leg> Session<'_, L> {
     pub(super) async fn in_call(&mut self) {
@@ -25,10 +45,14 @@ impl<L: Leg> Session<'_, L> {
         if let Some(digits) = &self.plan.digits {
             // --digits is a press step of its own, with no line in the report; the progress
             // says when the keys went out, or that they did not.
-            match self.step(&Step::press(digits)).await {
-                Ok(_) => self.say(&format!("--digits: pressed {digits}")),
-                Err(why) => self.say(&format!("--digits: {digits} not pressed: {why}")),
-            }
+            let result = match self.step(&Step::press(digits)).await {
+                Ok(_) => Ok(()),
+                Err(Miss::Failed(why) | Miss::Inconclusive(why)) => Err(why),
+            };
+            self.tell(RunEvent::Digits {
+                digits: digits.clone(),
+                result,
+            });
         }
         let steps = &self.plan.steps;
         for (i, step) in steps.iter().enumerate() {
@@ -41,13 +65,13 @@ impl<L: Leg> Session<'_, L> {
                 self.skip(step, &why);
                 continue;
             }
-            if self
-                .lived
-                .steps
-                .iter()
-                .any(|s| s.status == StepStatus::Failed)
-            {
-                self.skip(step, "an earlier step failed");
+            let earlier = self.lived.steps.iter().find_map(|s| match s.status {
+                StepStatus::Failed => Some("an earlier step failed"),
+                StepStatus::Inconclusive => Some("an earlier step was inconclusive"),
+                _ => None,
+            });
+            if let Some(why) = earlier {
+                self.skip(step, why);
                 continue;
             }
             let started = Instant::now();
@@ -60,25 +84,17 @@ impl<L: Leg> Session<'_, L> {
             let seconds = started.elapsed().as_secs_f64();
             let (status, detail) = match result {
                 Ok(found) => (StepStatus::Passed, found),
-                Err(why) => (StepStatus::Failed, why),
+                Err(Miss::Failed(why)) => (StepStatus::Failed, why),
+                Err(Miss::Inconclusive(why)) => (StepStatus::Inconclusive, why),
             };
-            self.say(&format!(
-                "step {}/{} {}: {} ({:.1} s){}",
-                i + 1,
-                steps.len(),
-                step.text,
-                if status == StepStatus::Passed {
-                    "passed"
-                } else {
-                    "FAILED"
-                },
+            self.tell(RunEvent::StepDone {
+                index: i,
+                of: steps.len(),
+                step: step.text.clone(),
                 seconds,
-                if detail.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {detail}")
-                }
-            ));
+                status,
+                detail: detail.clone(),
+            });
             self.lived.steps.push(StepResult {
                 step: step.text.clone(),
                 status,
@@ -111,7 +127,16 @@ impl<L: Leg> Session<'_, L> {
         }
     }
 
-    async fn step(&mut self, step: &Step) -> Result<String, String> {
+    async fn step(&mut self, step: &Step) -> Result<String, Miss> {
+        let done = self.step_once(step).await;
+        // A step cut short by c2c's own page going quiet could not be judged.
+        match (done, &self.lived.ending) {
+            (Err(Miss::Failed(why)), Some(Ending::Starved(_))) => Err(Miss::Inconclusive(why)),
+            (done, _) => done,
+        }
+    }
+
+    async fn step_once(&mut self, step: &Step) -> Result<String, Miss> {
         let play_length = match &step.action {
             Action::Play(path) => self.plan.sound(path).map_or(Duration::ZERO, |s| s.length()),
             _ => Duration::ZERO,
@@ -124,40 +149,55 @@ impl<L: Leg> Session<'_, L> {
             Action::Press(digits) => {
                 self.digits_sent = false;
                 self.leg.press(digits).await.map_err(|e| e.to_string())?;
-                self.until(deadline, |s| {
-                    s.digits_sent.then(|| Ok(format!("sent {digits}")))
-                })
-                .await
-                .unwrap_or_else(|| Err(format!("the page had not sent them within {waited}")))
+                let sent = self
+                    .until(deadline, |s| {
+                        s.digits_sent.then(|| Ok(format!("sent {digits}")))
+                    })
+                    .await;
+                match sent {
+                    Some(sent) => sent.map_err(Miss::from),
+                    // The page sends keys itself: one that did not is c2c's trouble.
+                    None => {
+                        Err(self.c2cs_own(&format!("its page had not sent them within {waited}")))
+                    }
+                }
             }
             Action::Play(path) => {
                 let Some(sound) = self.plan.sound(path) else {
-                    return Err(format!("{} was not loaded", path.display()));
+                    return Err(Miss::Failed(format!("{} was not loaded", path.display())));
                 };
                 self.play(sound).await;
                 let done = started + sound.length();
                 if done > deadline {
-                    return Err(format!(
+                    return Err(Miss::Failed(format!(
                         "the file is longer than the step's timeout ({waited})"
-                    ));
+                    )));
                 }
                 self.until(done, |_| None)
                     .await
                     .unwrap_or(Ok(format!("played {:.1} s", sound.length().as_secs_f64())))
+                    .map_err(Miss::from)
             }
             Action::Wait(duration) => {
                 let until = started + *duration;
                 self.until(until, |_| None)
                     .await
                     .unwrap_or(Ok(String::new()))
+                    .map_err(Miss::from)
             }
             Action::HangUp => {
                 self.hang_up().await;
-                self.until(deadline, |s| {
-                    s.lived.ended_at.map(|_| Ok("hung up".to_owned()))
-                })
-                .await
-                .unwrap_or_else(|| Err(format!("the page had not hung up within {waited}")))
+                let ended = self
+                    .until(deadline, |s| {
+                        s.lived.ended_at.map(|_| Ok("hung up".to_owned()))
+                    })
+                    .await;
+                match ended {
+                    Some(ended) => ended.map_err(Miss::from),
+                    None => {
+                        Err(self.c2cs_own(&format!("its page had not hung up within {waited}")))
+                    }
+                }
             }
             Action::Hear(hear) => {
                 // On the transcript's clock (seconds from the answer): what ended after the step
@@ -193,22 +233,64 @@ impl<L: Leg> Session<'_, L> {
         from: f64,
         until: f64,
         deadline: Instant,
-    ) -> Result<String, String> {
+    ) -> Result<String, Miss> {
         loop {
             listening.feed(self.lived.heard.between(from, until));
             if let Some(why) = self.why_over() {
-                return Err(why);
+                return Err(Miss::Failed(why));
             }
             tokio::select! {
                 found = listening.heard() => return Ok(found),
                 more = self.pump(deadline) => if !more { break },
             }
         }
+        // The verdict is taken on the window's audio: what a busy machine has not delivered yet
+        // is waited for a while.
+        self.catch_up(until, false).await;
         listening.feed(self.lived.heard.between(from, until));
         match listening.finish(VERDICT_WAIT).await {
             Decision::Heard(found) => Ok(found),
-            Decision::NotHeard(why) => Err(why),
+            Decision::NotHeard(why) => Err(match self.shortfall(until, false) {
+                Some(short) => self.c2cs_own(&format!("{short} ({why})")),
+                None => Miss::Failed(why),
+            }),
         }
+    }
+
+    /// Pumps until c2c has heard (and, with `words`, recognised) the call up to `until` on the
+    /// page's audio clock, for at most `CATCH_UP`.
+    async fn catch_up(&mut self, until: f64, words: bool) {
+        let give_up = Instant::now() + CATCH_UP;
+        while self.shortfall(until, words).is_some() && self.pump(give_up).await {}
+    }
+
+    /// What c2c had still not heard of the call up to `until` (the page's audio clock), when
+    /// that is more than a moment: its page, its own process or its recogniser was starved.
+    fn shortfall(&self, until: f64, words: bool) -> Option<String> {
+        // A call that ended has no more audio to come.
+        if self.over() {
+            return None;
+        }
+        let missing = until - self.lived.heard.covered().unwrap_or(f64::NEG_INFINITY);
+        if missing > SLACK {
+            return Some(match missing.is_finite() {
+                true => format!("the call's last {missing:.1} s had not reached c2c"),
+                false => "none of the call's audio had reached c2c".to_owned(),
+            });
+        }
+        let behind = match (words, &self.transcriber) {
+            (true, Some(transcriber)) => transcriber.behind(),
+            _ => 0.0,
+        };
+        (behind > SLACK).then(|| format!("the speech recogniser was {behind:.1} s behind the call"))
+    }
+
+    /// A step c2c could not judge: `what` went wrong on its own side.
+    fn c2cs_own(&self, what: &str) -> Miss {
+        Miss::Inconclusive(format!(
+            "c2c's own trouble, not the far end's: {what}{}; run it again",
+            crate::call::health::machine_pressure()
+        ))
     }
 
     /// Waits for `hear`'s phrase in what the far end said from `from` (seconds from the answer).
@@ -220,9 +302,11 @@ impl<L: Leg> Session<'_, L> {
         from: f64,
         deadline: Instant,
         waited: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, Miss> {
         if self.transcriber.is_none() {
-            return Err("c2c had no speech model for this call".to_owned());
+            return Err(Miss::Failed(
+                "c2c had no speech model for this call".to_owned(),
+            ));
         }
         loop {
             let said = self.words_since(from);
@@ -230,9 +314,15 @@ impl<L: Leg> Session<'_, L> {
                 return Ok(format!("heard {}", found.describe()));
             }
             if let Some(why) = self.why_over() {
-                return Err(format!("{why}; {}", instead(&hear.phrase, &said)));
+                return Err(Miss::Failed(format!(
+                    "{why}; {}",
+                    instead(&hear.phrase, &said)
+                )));
             }
             if !self.pump(deadline).await {
+                // Heard and recognised up to the deadline, as far as a busy machine allows.
+                let until = self.lived.heard.clock_at(deadline);
+                self.catch_up(until, true).await;
                 let said = self.words_since(from);
                 if let Some(found) = phrase::find(&hear.phrase, &said, hear.similarity) {
                     return Ok(format!("heard {}", found.describe()));
@@ -245,7 +335,10 @@ impl<L: Leg> Session<'_, L> {
                     let heard = audio::describe(self.lived.heard.since(answer + from));
                     why.push_str(&format!(" (it heard {heard})"));
                 }
-                return Err(why);
+                return Err(match self.shortfall(until, true) {
+                    Some(short) => self.c2cs_own(&format!("{short} ({why})")),
+                    None => Miss::Failed(why),
+                });
             }
         }
     }

@@ -17,7 +17,6 @@ pub async fn show(mut events: mpsc::UnboundedReceiver<RunEvent>) {
     let mut clock: Option<ProgressBar> = None;
     while let Some(event) = events.recv().await {
         match event {
-            RunEvent::Said(line) => tracing::info!("{line}"),
             RunEvent::Answered => clock = start_clock(),
             RunEvent::Heard(spoken) => {
                 let line = format!(
@@ -34,6 +33,11 @@ pub async fn show(mut events: mpsc::UnboundedReceiver<RunEvent>) {
             RunEvent::Ended => {
                 if let Some(clock) = clock.take() {
                     clock.finish_and_clear();
+                }
+            }
+            other => {
+                if let Some(line) = super::super::call_lines::line(&other) {
+                    tracing::info!("{line}");
                 }
             }
         }
@@ -85,7 +89,7 @@ pub fn finish(outputs: &Outputs, report: &Report) -> Result<(), Error> {
     let failed_step = report
         .steps
         .iter()
-        .position(|s| s.status == StepStatus::Failed);
+        .position(|s| matches!(s.status, StepStatus::Failed | StepStatus::Inconclusive));
     match (report.exit_status, failed_step) {
         (0, _) => {
             tracing::info!("{}", report.message);
@@ -94,9 +98,13 @@ pub fn finish(outputs: &Outputs, report: &Report) -> Result<(), Error> {
         (code, Some(i)) if report.outcome == Outcome::Completed => Err(Error::Outcome {
             code,
             message: format!(
-                "step {} ({}) failed: {}",
+                "step {} ({}) {}: {}",
                 i + 1,
                 report.steps[i].step,
+                match report.steps[i].status {
+                    StepStatus::Inconclusive => "was inconclusive",
+                    _ => "failed",
+                },
                 report.steps[i].detail
             ),
         }),

@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures_util::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 
-use crate::call::{self, Outcome, Report};
+use crate::call::{self, Outcome, Report, Verdict};
 use crate::caller::{Rig, dial_policy, dialled, signalling, speech_ready, with_rig};
 use crate::cli::TestArgs;
 use crate::error::Error;
@@ -92,60 +92,88 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         let events_to = &events;
         let placed = with_rig(rig, |ready| async move {
             let ready = &ready;
-            let first = tokio::time::Instant::now();
-            let placing = calls
-                .iter_mut()
-                .enumerate()
-                .filter(|(i, _)| refused[*i].is_none())
-                .enumerate()
-                .map(|(order, (i, call))| {
-                    let (tx, mut rx) = mpsc::unbounded_channel();
-                    let tagged = events_to.clone();
-                    tokio::spawn(async move {
-                        while let Some(event) = rx.recv().await {
-                            let _ = tagged.send(Shown::Event(i, event));
+            let mut results: Vec<Option<Result<call::Placed, Error>>> =
+                std::iter::repeat_with(|| None).take(calls.len()).collect();
+            let mut which: Vec<usize> =
+                (0..calls.len()).filter(|i| refused[*i].is_none()).collect();
+            for round in 0..=args.retry_inconclusive {
+                if round > 0 {
+                    let _ = events_to.send(Shown::Again(which.len()));
+                }
+                let first = tokio::time::Instant::now();
+                let placing = calls
+                    .iter_mut()
+                    .enumerate()
+                    .filter(|(i, _)| which.contains(i))
+                    .enumerate()
+                    .map(|(order, (i, call))| {
+                        let (tx, mut rx) = mpsc::unbounded_channel();
+                        let tagged = events_to.clone();
+                        tokio::spawn(async move {
+                            while let Some(event) = rx.recv().await {
+                                let _ = tagged.send(Shown::Event(i, event));
+                            }
+                        });
+                        if call.spec.hears_words() {
+                            call.spec.speech = ready
+                                .speech
+                                .as_ref()
+                                .and_then(|m| m.get(call.spec.speech_size));
+                        }
+                        call.attempts += 1;
+                        let cancel = ready.cancel.child();
+                        let done = events_to.clone();
+                        // The n-th call placed starts no sooner than n gaps after the first.
+                        let starts = first + gap * u32::try_from(order).unwrap_or(u32::MAX);
+                        async move {
+                            tokio::time::sleep_until(starts).await;
+                            // Its clock (Twilio out of reach within 8 s, say) starts with it,
+                            // not with the suite.
+                            call.spec.started = std::time::Instant::now();
+                            // A call in which c2c panics fails alone: the others go on, and
+                            // every report is written.
+                            let placed = std::panic::AssertUnwindSafe(call::place(
+                                &ready.browser,
+                                &call.spec,
+                                &ready.page,
+                                cancel,
+                                tx,
+                            ))
+                            .catch_unwind()
+                            .await
+                            .unwrap_or_else(|panic| Err(Error::bug("this call", &*panic)));
+                            let verdict = match &placed {
+                                Ok(p) if p.report.exit_status == 0 => {
+                                    (Verdict::Passed, String::new())
+                                }
+                                Ok(p) => (p.report.verdict, show::why_failed(&p.report)),
+                                Err(err) => (Verdict::Failed, err.to_string()),
+                            };
+                            let _ = done.send(Shown::Done(i, verdict));
+                            (i, placed)
                         }
                     });
-                    if call.spec.hears_words() {
-                        call.spec.speech = ready
-                            .speech
-                            .as_ref()
-                            .and_then(|m| m.get(call.spec.speech_size));
-                    }
-                    let cancel = ready.cancel.child();
-                    let done = events_to.clone();
-                    // The n-th call placed starts no sooner than n gaps after the first.
-                    let starts = first + gap * u32::try_from(order).unwrap_or(u32::MAX);
-                    async move {
-                        tokio::time::sleep_until(starts).await;
-                        // Its clock (Twilio out of reach within 8 s, say) starts with it, not
-                        // with the suite.
-                        call.spec.started = std::time::Instant::now();
-                        // A call in which c2c panics fails alone: the others go on, and
-                        // every report is written.
-                        let placed = std::panic::AssertUnwindSafe(call::place(
-                            &ready.browser,
-                            &call.spec,
-                            &ready.page,
-                            cancel,
-                            tx,
-                        ))
-                        .catch_unwind()
-                        .await
-                        .unwrap_or_else(|panic| Err(Error::bug("this call", &*panic)));
-                        let verdict = match &placed {
-                            Ok(p) if p.report.exit_status == 0 => Ok(()),
-                            Ok(p) => Err(show::why_failed(&p.report)),
-                            Err(err) => Err(err.to_string()),
-                        };
-                        let _ = done.send(Shown::Done(i, verdict));
-                        (i, placed)
-                    }
+                let round: Vec<_> = futures_util::stream::iter(placing)
+                    .buffer_unordered(jobs)
+                    .collect()
+                    .await;
+                for (i, placed) in round {
+                    results[i] = Some(placed);
+                }
+                // What c2c could not judge runs again once the rest is done, on a quieter
+                // machine.
+                which.retain(|i| {
+                    matches!(&results[*i], Some(Ok(p)) if p.report.verdict == Verdict::Inconclusive)
                 });
-            Ok(futures_util::stream::iter(placing)
-                .buffer_unordered(jobs)
-                .collect::<Vec<_>>()
-                .await)
+                if which.is_empty() {
+                    break;
+                }
+            }
+            Ok(results
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, placed)| Some((i, placed?)))
+                .collect::<Vec<_>>())
         })
         .await;
         drop(events);

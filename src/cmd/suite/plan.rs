@@ -20,6 +20,9 @@ pub struct Planned {
     pub spec: CallSpec,
     /// Where its recording goes (`record:`), one file per run.
     pub record: Option<PathBuf>,
+    /// How many times it was placed: more than once when it was inconclusive and
+    /// `--retry-inconclusive` ran it again.
+    pub attempts: usize,
 }
 
 impl Planned {
@@ -132,6 +135,7 @@ pub fn calls(found: &Found, repeat: usize, speech: Size) -> Result<Vec<Planned>,
             run,
             spec: spec.clone(),
             record,
+            attempts: 0,
         });
     }
     Ok(calls)

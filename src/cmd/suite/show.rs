@@ -11,7 +11,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::plan::Planned;
-use crate::call::{self, Outcome, Report, RunEvent, StepStatus};
+use crate::call::{self, Outcome, Report, RunEvent, StepStatus, Verdict};
 use crate::cli::TestArgs;
 use crate::error::Error;
 
@@ -19,8 +19,10 @@ use crate::error::Error;
 pub enum Shown {
     /// Call `usize` said something.
     Event(usize, RunEvent),
-    /// Call `usize` is over: it passed, or why it failed.
-    Done(usize, Result<(), String>),
+    /// Call `usize` is over: its verdict, and why when it did not pass.
+    Done(usize, (Verdict, String)),
+    /// This many inconclusive calls run again.
+    Again(usize),
 }
 
 /// Shows the calls' progress until every sender is dropped.
@@ -58,10 +60,6 @@ pub async fn progress(mut shown: mpsc::UnboundedReceiver<Shown>, names: Vec<Stri
                     running += 1;
                 }
                 match event {
-                    RunEvent::Said(text) => match lines.get(&i) {
-                        Some(line) => line.set_message(text),
-                        None => say(format!("[{name}] {text}")),
-                    },
                     RunEvent::Step { index, of, step } => {
                         if let Some(line) = lines.get(&i) {
                             line.set_message(format!("step {}/{of} {step}", index + 1));
@@ -75,15 +73,36 @@ pub async fn progress(mut shown: mpsc::UnboundedReceiver<Shown>, names: Vec<Stri
                         }
                     }
                     RunEvent::Answered | RunEvent::Ended => {}
+                    other => {
+                        if let Some(text) = super::super::call_lines::line(&other) {
+                            match lines.get(&i) {
+                                Some(line) => line.set_message(text),
+                                None => say(format!("[{name}] {text}")),
+                            }
+                        }
+                    }
+                }
+            }
+            Shown::Again(n) => {
+                say(format!(
+                    "{n} inconclusive call{} run again (--retry-inconclusive)",
+                    if n == 1 { "" } else { "s" }
+                ));
+                if let Some(overall) = &overall {
+                    overall.inc_length(n as u64);
                 }
             }
             Shown::Done(i, verdict) => {
                 // A failure says why at once, not only in the summary.
-                let said = match &verdict {
-                    Ok(()) => "passed".to_owned(),
-                    Err(why) => format!("FAILED: {}", crate::printable::one_line(why)),
+                let (verdict, why) = verdict;
+                let said = match verdict {
+                    Verdict::Passed => "passed".to_owned(),
+                    Verdict::Failed => format!("FAILED: {}", crate::printable::one_line(&why)),
+                    Verdict::Inconclusive => {
+                        format!("INCONCLUSIVE: {}", crate::printable::one_line(&why))
+                    }
                 };
-                if verdict.is_err() {
+                if verdict != Verdict::Passed {
                     failed += 1;
                 }
                 match lines.remove(&i) {
@@ -114,8 +133,15 @@ struct Line<'a> {
     /// Lossy where the name is not UTF-8: the line is never dropped for its name.
     scenario: std::borrow::Cow<'a, str>,
     run: usize,
+    /// Placed more than once: inconclusive, then run again (`--retry-inconclusive`).
+    #[serde(skip_serializing_if = "placed_once")]
+    attempts: usize,
     #[serde(flatten)]
     report: &'a Report,
+}
+
+fn placed_once(attempts: &usize) -> bool {
+    *attempts <= 1
 }
 
 /// The reports, the summary, and the suite's exit status as the error.
@@ -125,6 +151,7 @@ pub fn finish(args: &TestArgs, calls: &[Planned], reports: &[Report]) -> Result<
             let line = Line {
                 scenario: call.file.to_string_lossy(),
                 run: call.run,
+                attempts: call.attempts,
                 report,
             };
             crate::stdout::line(serde_json::to_string(&line).unwrap_or_default())?;
@@ -150,7 +177,14 @@ pub fn finish(args: &TestArgs, calls: &[Planned], reports: &[Report]) -> Result<
         })?;
     }
     summary(calls, reports, args.repeat);
-    let failed = reports.iter().filter(|r| r.exit_status != 0).count();
+    let failed = reports
+        .iter()
+        .filter(|r| r.verdict == Verdict::Failed)
+        .count();
+    let inconclusive = reports
+        .iter()
+        .filter(|r| r.verdict == Verdict::Inconclusive)
+        .count();
     if reports.iter().any(|r| r.outcome == Outcome::Interrupted) {
         return Err(Error::Outcome {
             code: 130,
@@ -167,21 +201,35 @@ pub fn finish(args: &TestArgs, calls: &[Planned], reports: &[Report]) -> Result<
             reports.len()
         )));
     }
-    match failed {
-        0 => Ok(()),
-        n => Err(Error::Outcome {
+    match (failed, inconclusive) {
+        (0, 0) => Ok(()),
+        (0, n) => Err(Error::Outcome {
+            code: call::INCONCLUSIVE,
+            message: format!(
+                "{n} of {} calls were inconclusive: c2c could not judge them on this machine as it was (run them again, or add --retry-inconclusive)",
+                reports.len()
+            ),
+        }),
+        (n, 0) => Err(Error::Outcome {
             code: 1,
             message: format!("{n} of {} calls failed", reports.len()),
+        }),
+        (n, m) => Err(Error::Outcome {
+            code: 1,
+            message: format!(
+                "{n} of {} calls failed, and {m} were inconclusive",
+                reports.len()
+            ),
         }),
     }
 }
 
-/// Why a call failed, in a line: its first failing step, or its outcome.
+/// Why a call failed (or was inconclusive), in a line: its first such step, or its outcome.
 pub fn why_failed(report: &Report) -> String {
     match report
         .steps
         .iter()
-        .position(|s| s.status == StepStatus::Failed)
+        .position(|s| matches!(s.status, StepStatus::Failed | StepStatus::Inconclusive))
     {
         Some(i) if report.outcome == Outcome::Completed => {
             let step = &report.steps[i];
@@ -235,13 +283,21 @@ fn summary(calls: &[Planned], reports: &[Report], repeat: usize) {
             first.as_deref().map(short).unwrap_or_default()
         ));
     }
-    let failed = reports.iter().filter(|r| r.exit_status != 0).count();
+    let count = |verdict| reports.iter().filter(|r| r.verdict == verdict).count();
     out.push_str(&format!(
-        "{} call{}: {} passed, {failed} failed",
+        "{} call{}: {} passed, {} failed",
         reports.len(),
         if reports.len() == 1 { "" } else { "s" },
-        reports.len() - failed
+        count(Verdict::Passed),
+        count(Verdict::Failed)
     ));
+    // Only when there are any: a quiet machine's summary stays as it was.
+    match count(Verdict::Inconclusive) {
+        0 => {}
+        n => out.push_str(&format!(
+            ", {n} inconclusive (c2c could not judge them: the machine was too busy)"
+        )),
+    }
     let answered: Vec<f64> = reports.iter().filter_map(|r| r.timing.answered).collect();
     if let Some(p) = percentiles(answered) {
         out.push_str(&format!("; answered after {p}"));
