@@ -490,6 +490,53 @@ fn a_page_that_crashes_fails_its_call_alone_and_one_that_freezes_is_inconclusive
     assert_eq!(ended, [ANSWER, CRASHES, FREEZES]);
 }
 
+#[test]
+fn an_inconclusive_call_is_run_again_once_the_others_are_done() {
+    const FREEZES: &str = "+14155550104";
+    let edge = VoiceEdge::start(&[&format!("{FREEZES}=answer")]);
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "freezes-once.yaml",
+        &format!("call: '{FREEZES}'\nhangup-after: 2s\n"),
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let running = edge
+        .test(&[
+            dir.path().to_str().unwrap(),
+            "--retry-inconclusive",
+            "1",
+            "--json",
+            &format!("--chrome-arg=--remote-debugging-port={port}"),
+        ])
+        .spawn_capturing();
+    edge.next("invite");
+    // The call's page freezes (as one starved of CPU would): inconclusive, so placed again, in a
+    // page that does not freeze.
+    let mut freeze = fault("freeze", port, FREEZES);
+    let run = running.wait();
+    let _ = freeze.kill();
+    let _ = freeze.wait();
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("1 inconclusive call run again"),
+        "{}",
+        run.stderr
+    );
+    let calls = lines(&run.stdout);
+    assert_eq!(calls.len(), 1, "{}", run.stdout);
+    assert_eq!(calls[0]["attempts"], 2, "{}", run.stdout);
+    assert_eq!(calls[0]["verdict"], "passed", "{}", run.stdout);
+    // Both attempts reached the far end, and both ended there.
+    for _ in 0..2 {
+        assert_eq!(edge.next("call")["dials"][0]["status"], "completed");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn odd_file_names_never_break_the_reports() {
