@@ -26,6 +26,10 @@ pub struct FarEnd {
     /// A page starved of CPU: from this long after the answer, nothing for that long (no audio,
     /// no heartbeat), then what it captured meanwhile all at once, late.
     pub stall: Option<(Duration, Duration)>,
+    /// A page starved as it starts: its first word, then nothing for this long.
+    pub starts_stalled: Option<Duration>,
+    /// Twilio out of reach: the page goes on registering, a word a second, and never calls.
+    pub unreachable: bool,
 }
 
 /// What the leg was sent, for the test to look at.
@@ -61,6 +65,8 @@ pub struct ScriptedLeg {
     playing: Arc<Mutex<Playing>>,
     sent: Arc<Mutex<Sent>>,
     last_word: std::time::Instant,
+    /// Until when a page starved as it starts says nothing more.
+    stalled_until: Option<Instant>,
 }
 
 #[derive(Default)]
@@ -80,15 +86,22 @@ impl ScriptedLeg {
             call_sid: None,
             audio_clock: None,
         };
-        let leg = ScriptedLeg {
-            far_end,
-            started: Instant::now(),
-            position: 0,
-            states: VecDeque::from([
+        let states = match far_end.unreachable {
+            true => VecDeque::from([state(Phase::Idle, Device::Registering)]),
+            false => VecDeque::from([
+                state(Phase::Idle, Device::Starting),
                 state(Phase::Idle, Device::Ready),
                 state(Phase::Connecting, Device::Ready),
                 state(Phase::Ringing, Device::Ready),
             ]),
+        };
+        let stalled_until = far_end.starts_stalled.map(|long| Instant::now() + long);
+        let leg = ScriptedLeg {
+            far_end,
+            started: Instant::now(),
+            position: 0,
+            states,
+            stalled_until,
             answered: None,
             ended: false,
             playing: Arc::default(),
@@ -112,8 +125,23 @@ impl Leg for ScriptedLeg {
     type Error = String;
 
     async fn next(&mut self) -> Said {
+        let first = self.states.len() == 4;
+        if let Some(until) = self.stalled_until.filter(|_| !first) {
+            tokio::time::sleep_until(until).await;
+        }
         if let Some(state) = self.states.pop_front() {
             return self.said(state);
+        }
+        if self.far_end.unreachable {
+            // Registering, on and on: its heartbeat.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            return self.said(Said::State {
+                phase: Phase::Idle,
+                device: Device::Registering,
+                status: String::new(),
+                call_sid: None,
+                audio_clock: None,
+            });
         }
         if self.ended {
             return std::future::pending().await;
@@ -230,7 +258,7 @@ mod tests {
             answer_after: Duration::from_millis(300),
             prompt: [tone(440.0, 800), silence(100)].concat(),
             keys: BTreeMap::from([('2', tone(1000.0, 1500)), ('1', tone(697.0, 1500))]),
-            stall: None,
+            ..FarEnd::default()
         }
     }
 
@@ -239,6 +267,15 @@ mod tests {
     }
 
     async fn run_to(far_end: FarEnd, steps: &[&str]) -> (crate::call::Report, Sent) {
+        run_within(far_end, steps, Duration::from_secs(8)).await
+    }
+
+    /// `reach_twilio`: how long the page has to hear from Twilio.
+    async fn run_within(
+        far_end: FarEnd,
+        steps: &[&str],
+        reach_twilio: Duration,
+    ) -> (crate::call::Report, Sent) {
         let steps = steps
             .iter()
             .map(|text| crate::scenario::parse(text).unwrap())
@@ -246,6 +283,7 @@ mod tests {
         let mut plan =
             CallSpec::new("+14155552671".to_owned(), steps, Duration::from_secs(5)).unwrap();
         plan.hangup_after = HangUpAfter::Never;
+        plan.reach_twilio = reach_twilio;
         let (leg, sent) = ScriptedLeg::new(far_end);
         let cancel = Cancel::child_of(&tokio_util::sync::CancellationToken::new());
         let (events, _shown) = tokio::sync::mpsc::unbounded_channel();
@@ -319,8 +357,8 @@ mod tests {
         FarEnd {
             answer_after: Duration::from_millis(300),
             prompt: [silence(1000), tone(1000.0, 2000)].concat(),
-            keys: BTreeMap::new(),
             stall: Some((Duration::from_millis(500), stalled)),
+            ..FarEnd::default()
         }
     }
 
@@ -371,5 +409,41 @@ mod tests {
         assert_eq!(report.steps[1].detail, "an earlier step was inconclusive");
         assert_eq!(report.verdict, crate::call::Verdict::Inconclusive);
         assert_eq!(report.exit_status, crate::call::INCONCLUSIVE);
+    }
+
+    #[tokio::test]
+    async fn a_page_starved_before_twilio_answered_it_is_inconclusive_not_unreachable() {
+        let far_end = FarEnd {
+            starts_stalled: Some(Duration::from_secs(5)),
+            ..tree()
+        };
+        let (report, _) = run_within(far_end, &[], Duration::from_millis(3500)).await;
+        assert_eq!(
+            report.verdict,
+            crate::call::Verdict::Inconclusive,
+            "{report:?}"
+        );
+        assert!(
+            report.message.contains("c2c's page was starved"),
+            "{}",
+            report.message
+        );
+        assert_eq!(report.exit_status, crate::call::INCONCLUSIVE);
+    }
+
+    #[tokio::test]
+    async fn a_page_that_keeps_talking_but_never_hears_from_twilio_says_it_is_out_of_reach() {
+        let far_end = FarEnd {
+            unreachable: true,
+            ..tree()
+        };
+        let (report, _) = run_within(far_end, &[], Duration::from_millis(3500)).await;
+        assert_eq!(
+            report.outcome,
+            crate::call::Outcome::Unreachable,
+            "{report:?}"
+        );
+        assert_eq!(report.verdict, crate::call::Verdict::Failed);
+        assert_eq!(report.exit_status, 4);
     }
 }
