@@ -6,6 +6,13 @@ use super::audio::RATE;
 
 /// How far ahead of real time the page may be with its audio (its first pieces come in a burst).
 const AHEAD: f64 = 1.0;
+/// A piece whose capture this much later than its run's samples allow (seconds; two of the
+/// page's blocks) may start a new run: the page was starved and dropped what it could not hand
+/// over.
+const DROPPED: f64 = 0.25;
+/// A new run is sure once this much audio (seconds) after it has stayed late: a piece merely
+/// handed over late is followed by ones on time.
+const CONFIRM: f64 = 0.5;
 
 /// Everything the page heard, timed where it was captured: on the page's audio clock, the clock
 /// the answer is marked on too (a piece can reach c2c well after it was heard, and early media
@@ -16,14 +23,22 @@ const AHEAD: f64 = 1.0;
 /// later than that: the earliest such bound over all pieces is where sample 0 was captured (the
 /// anchor), and every piece, those already here included, is placed from it. One piece handed
 /// over late (the page busy as the call starts) no longer shifts all that follows.
+///
+/// A page starved of CPU drops the audio it could not hand over (its processor clears it), and
+/// numbers on from where it was: the pieces after such a gap were captured later than their
+/// numbers say. Pieces whose bounds stay late by more than a moment start a new run, with an
+/// anchor of its own, so that what follows a gap is placed where it was captured.
 #[derive(Default)]
 pub struct Heard {
     samples: Vec<i16>,
-    /// Each piece: the page's number for its first sample, and its index in `samples`.
-    pieces: Vec<(u64, usize)>,
-    /// Where sample 0 was captured on the audio clock (seconds), from the piece handed over
-    /// soonest.
-    anchor: Option<f64>,
+    /// Each piece: the page's number for its first sample, its index in `samples`, and its run.
+    pieces: Vec<(u64, usize, usize)>,
+    /// Each run's anchor: where its sample 0 would have been captured on the audio clock
+    /// (seconds), from its piece handed over soonest. The first run's is the call's.
+    runs: Vec<f64>,
+    /// A run that may be starting: its first piece (an index into `pieces`), that piece's
+    /// position, and the earliest bound since.
+    pending: Option<(usize, u64, f64)>,
     /// The instant sample 0 would have reached c2c, from the piece that came fastest: with the
     /// anchor, how this process's clock maps onto the page's.
     zero: Option<Instant>,
@@ -39,7 +54,7 @@ impl Heard {
     pub fn push(&mut self, arrived: Instant, handed: f64, position: u64, pcm: &[i16]) {
         let rate = f64::from(RATE);
         let end = (position + pcm.len() as u64) as f64 / rate;
-        self.anchor = Some(self.anchor.map_or(handed - end, |a| a.min(handed - end)));
+        let run = self.place(handed - end, position, end);
         let first = *self.first.get_or_insert(arrived);
         let due = (arrived.duration_since(first).as_secs_f64() + AHEAD) * rate;
         let room = (due as usize).saturating_sub(self.samples.len());
@@ -54,15 +69,61 @@ impl Heard {
         {
             self.zero = Some(self.zero.map_or(zero, |z| z.min(zero)));
         }
-        self.pieces.push((position, self.samples.len()));
+        self.pieces.push((position, self.samples.len(), run));
         self.samples.extend_from_slice(taken);
+    }
+
+    /// The run of a piece whose capture ended no later than `bound` after its sample 0, and
+    /// which ends at `end` (seconds of samples): this run, with its anchor moved earlier when
+    /// the bound says so, or a new one once pieces have stayed late for `CONFIRM`.
+    fn place(&mut self, bound: f64, position: u64, end: f64) -> usize {
+        let Some(&anchor) = self.runs.last() else {
+            self.runs.push(bound);
+            return 0;
+        };
+        let run = self.runs.len() - 1;
+        let floor = match run {
+            0 => f64::NEG_INFINITY,
+            _ => self.runs[run - 1],
+        };
+        if bound <= anchor + DROPPED {
+            self.runs[run] = anchor.min(bound).max(floor);
+            self.pending = None;
+            return run;
+        }
+        let (since, start, earliest) = self.pending.unwrap_or((self.pieces.len(), position, bound));
+        let earliest = earliest.min(bound);
+        if end - start as f64 / f64::from(RATE) < CONFIRM {
+            self.pending = Some((since, start, earliest));
+            return run;
+        }
+        // Samples were dropped before piece `since`: it and those after it are a run of their own.
+        self.pending = None;
+        self.runs.push(earliest.max(anchor));
+        for piece in &mut self.pieces[since..] {
+            piece.2 = run + 1;
+        }
+        run + 1
     }
 
     /// How far the audio that has come reaches on the page's audio clock; `None` before any.
     pub fn covered(&self) -> Option<f64> {
-        let (position, index) = *self.pieces.last()?;
+        let (position, index, run) = *self.pieces.last()?;
         let taken = self.samples.len() - index;
-        Some(self.anchor? + (position + taken as u64) as f64 / f64::from(RATE))
+        Some(self.runs[run] + (position + taken as u64) as f64 / f64::from(RATE))
+    }
+
+    /// How much of the page's audio from `from` to `until` (its clock) never came, as far as
+    /// any has come: what a starved page dropped.
+    pub fn dropped(&self, from: f64, until: f64) -> f64 {
+        let (Some(covered), Some(&(position, _, run))) = (self.covered(), self.pieces.first())
+        else {
+            return 0.0;
+        };
+        let from = from.max(self.runs[run] + position as f64 / f64::from(RATE));
+        let until = until.min(covered);
+        let heard = self.between(from, until).len() as f64 / f64::from(RATE);
+        (until - from - heard).max(0.0)
     }
 
     pub fn all(&self) -> &[i16] {
@@ -76,7 +137,9 @@ impl Heard {
 
     /// `at` on the page's audio clock.
     pub fn clock_at(&self, at: Instant) -> f64 {
-        match (self.anchor, self.zero) {
+        // The first run's anchor: `zero` is from the pieces that came fastest, which a later run
+        // (late by what was dropped) never is.
+        match (self.runs.first(), self.zero) {
             (Some(anchor), Some(zero)) => anchor + at.saturating_duration_since(zero).as_secs_f64(),
             _ => 0.0,
         }
@@ -96,21 +159,22 @@ impl Heard {
 
     /// The index of the first sample captured at `clock` or later.
     fn index_at(&self, clock: f64) -> usize {
-        let anchor = self.anchor.unwrap_or(0.0);
-        let captured = |position: u64| anchor + position as f64 / f64::from(RATE);
+        // Runs' anchors never go back, so capture times rise with the pieces.
+        let captured =
+            |position: u64, run: usize| self.runs[run] + position as f64 / f64::from(RATE);
         let Some(i) = self
             .pieces
             .iter()
-            .rposition(|(position, _)| captured(*position) <= clock)
+            .rposition(|&(position, _, run)| captured(position, run) <= clock)
         else {
             return 0;
         };
-        let (position, index) = self.pieces[i];
+        let (position, index, run) = self.pieces[i];
         let end = self.pieces.get(i + 1).map_or(self.samples.len(), |p| p.1);
         if clock.is_infinite() {
             return end;
         }
-        let offset = ((clock - captured(position)) * f64::from(RATE)).round() as usize;
+        let offset = ((clock - captured(position, run)) * f64::from(RATE)).round() as usize;
         (index + offset).min(end)
     }
 }
@@ -182,5 +246,80 @@ mod tests {
         let taken = heard.all().len();
         assert!(taken <= 2 * RATE as usize + 160, "{taken} samples taken");
         assert!(heard.refused > 90 * 16_000);
+    }
+
+    #[test]
+    fn audio_after_a_gap_the_page_dropped_is_placed_where_it_was_captured() {
+        let mut heard = Heard::default();
+        let start = Instant::now();
+        let piece = 1_600; // 0.1 s
+        let push = |heard: &mut Heard, at_ms: u64, position: u64, value: i16| {
+            let handed = at_ms as f64 / 1000.0;
+            heard.push(
+                start + Duration::from_millis(at_ms),
+                handed,
+                position,
+                &vec![value; piece],
+            );
+        };
+        // One second on time (sample 0 captured at 0.0 s), then the page is starved for a
+        // second and drops it: its numbers go on from 16,000 while the clock reads 2.1 s.
+        for i in 0..10 {
+            push(&mut heard, (i + 1) * 100, i * piece as u64, 1);
+        }
+        for i in 10..20 {
+            push(&mut heard, (i + 11) * 100, i * piece as u64, 2);
+        }
+        // What came after the gap was captured from 2.0 s on, not from 1.0 s.
+        assert!(
+            heard.between(1.05, 1.95).is_empty(),
+            "nothing was heard in the gap"
+        );
+        assert_eq!(heard.between(2.0, 3.0), &vec![2; 10 * piece][..]);
+        assert_eq!(heard.between(0.0, 1.0), &vec![1; 10 * piece][..]);
+        assert!((heard.covered().unwrap() - 3.0).abs() < 1e-6);
+        assert!(
+            (heard.dropped(0.5, 2.5) - 1.0).abs() < 1e-3,
+            "{}",
+            heard.dropped(0.5, 2.5)
+        );
+        assert!(heard.dropped(2.0, 3.0) < 1e-3);
+        // The clock of this process still maps onto the page's from the first second.
+        assert!((heard.clock_at(start + Duration::from_millis(2500)) - 2.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn pieces_handed_over_late_in_a_burst_start_no_new_run() {
+        let mut heard = Heard::default();
+        let start = Instant::now();
+        let piece = 1_600;
+        // On time for a second, then four pieces handed over together 0.4 s late, then on time.
+        for i in 0..10u64 {
+            heard.push(
+                start + Duration::from_millis((i + 1) * 100),
+                (i + 1) as f64 / 10.0,
+                i * piece as u64,
+                &vec![1; piece],
+            );
+        }
+        for i in 10..14u64 {
+            heard.push(
+                start + Duration::from_millis(1_800),
+                1.8,
+                i * piece as u64,
+                &vec![2; piece],
+            );
+        }
+        for i in 14..20u64 {
+            heard.push(
+                start + Duration::from_millis((i + 1) * 100),
+                (i + 1) as f64 / 10.0,
+                i * piece as u64,
+                &vec![3; piece],
+            );
+        }
+        assert_eq!(heard.between(1.0, 1.4), &vec![2; 4 * piece][..]);
+        assert_eq!(heard.between(1.4, 2.0), &vec![3; 6 * piece][..]);
+        assert!((heard.covered().unwrap() - 2.0).abs() < 1e-6);
     }
 }

@@ -406,12 +406,12 @@ fn a_page_that_crashes_fails_its_call_alone_and_one_that_freezes_is_inconclusive
     write(
         dir.path(),
         "b-crashes.yaml",
-        &format!("call: '{CRASHES}'\nhangup-after: 60s\n"),
+        &format!("call: '{CRASHES}'\nhangup-after: 120s\n"),
     );
     write(
         dir.path(),
         "c-freezes.yaml",
-        &format!("call: '{FREEZES}'\nhangup-after: 60s\n"),
+        &format!("call: '{FREEZES}'\nhangup-after: 120s\n"),
     );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -437,8 +437,10 @@ fn a_page_that_crashes_fails_its_call_alone_and_one_that_freezes_is_inconclusive
     let _ = freeze.kill();
     let _ = (crash.wait(), freeze.wait());
     run.assert_code(1);
+    // Far less than the two minutes the calls would last, with room for a busy CI machine (the
+    // freeze itself can take seconds to land).
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(45),
+        started.elapsed() < std::time::Duration::from_secs(90),
         "a stuck page was given up on, not waited for: {:?}",
         started.elapsed()
     );
@@ -488,54 +490,6 @@ fn a_page_that_crashes_fails_its_call_alone_and_one_that_freezes_is_inconclusive
         .collect();
     ended.sort();
     assert_eq!(ended, [ANSWER, CRASHES, FREEZES]);
-}
-
-#[test]
-fn an_inconclusive_call_is_run_again_once_the_others_are_done() {
-    const FREEZES: &str = "+14155550104";
-    let edge = VoiceEdge::start(&[&format!("{FREEZES}=answer")]);
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "freezes-once.yaml",
-        // Long enough for the freeze to land on the first attempt however busy CI is.
-        &format!("call: '{FREEZES}'\nhangup-after: 10s\n"),
-    );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let running = edge
-        .test(&[
-            dir.path().to_str().unwrap(),
-            "--retry-inconclusive",
-            "1",
-            "--json",
-            &format!("--chrome-arg=--remote-debugging-port={port}"),
-        ])
-        .spawn_capturing();
-    edge.next("invite");
-    // The call's page freezes (as one starved of CPU would): inconclusive, so placed again, in a
-    // page that does not freeze.
-    let mut freeze = fault("freeze", port, FREEZES);
-    let run = running.wait();
-    let _ = freeze.kill();
-    let _ = freeze.wait();
-    run.assert_code(0);
-    assert!(
-        run.stderr.contains("1 inconclusive call run again"),
-        "{}",
-        run.stderr
-    );
-    let calls = lines(&run.stdout);
-    assert_eq!(calls.len(), 1, "{}", run.stdout);
-    assert_eq!(calls[0]["attempts"], 2, "{}", run.stdout);
-    assert_eq!(calls[0]["verdict"], "passed", "{}", run.stdout);
-    // Both attempts reached the far end, and both ended there.
-    for _ in 0..2 {
-        assert_eq!(edge.next("call")["dials"][0]["status"], "completed");
-    }
 }
 
 #[cfg(unix)]

@@ -26,8 +26,9 @@ pub struct FarEnd {
     /// A page starved of CPU: from this long after the answer, nothing for that long (no audio,
     /// no heartbeat), then what it captured meanwhile all at once, late.
     pub stall: Option<(Duration, Duration)>,
-    /// A page starved as it starts: its first word, then nothing for this long.
-    pub starts_stalled: Option<Duration>,
+    /// What it captured during the stall is lost, as Chromium's processor drops what a starved
+    /// page could not take: the numbers go on, the clock has moved on further.
+    pub drops: bool,
     /// Twilio out of reach: the page goes on registering, a word a second, and never calls.
     pub unreachable: bool,
 }
@@ -65,8 +66,8 @@ pub struct ScriptedLeg {
     playing: Arc<Mutex<Playing>>,
     sent: Arc<Mutex<Sent>>,
     last_word: std::time::Instant,
-    /// Until when a page starved as it starts says nothing more.
-    stalled_until: Option<Instant>,
+    /// Samples lost to the stall (`FarEnd::drops`), once it is over.
+    dropped: Option<u64>,
 }
 
 #[derive(Default)]
@@ -95,13 +96,12 @@ impl ScriptedLeg {
                 state(Phase::Ringing, Device::Ready),
             ]),
         };
-        let stalled_until = far_end.starts_stalled.map(|long| Instant::now() + long);
         let leg = ScriptedLeg {
             far_end,
             started: Instant::now(),
             position: 0,
             states,
-            stalled_until,
+            dropped: None,
             answered: None,
             ended: false,
             playing: Arc::default(),
@@ -111,8 +111,9 @@ impl ScriptedLeg {
         (leg, sent)
     }
 
+    /// Where capture has reached (seconds): the samples handed over, and those dropped.
     fn clock(&self) -> f64 {
-        self.position as f64 / f64::from(RATE)
+        (self.position + self.dropped.unwrap_or(0)) as f64 / f64::from(RATE)
     }
 
     fn said(&mut self, said: Said) -> Said {
@@ -125,10 +126,6 @@ impl Leg for ScriptedLeg {
     type Error = String;
 
     async fn next(&mut self) -> Said {
-        let first = self.states.len() == 4;
-        if let Some(until) = self.stalled_until.filter(|_| !first) {
-            tokio::time::sleep_until(until).await;
-        }
         if let Some(state) = self.states.pop_front() {
             return self.said(state);
         }
@@ -186,9 +183,23 @@ impl Leg for ScriptedLeg {
         {
             tokio::time::sleep_until(answered + at + long).await;
         }
+        if let (Some((at, long)), Some(answered), None, true) = (
+            self.far_end.stall,
+            self.answered,
+            self.dropped,
+            self.far_end.drops,
+        ) && Instant::now() >= answered + at + long
+        {
+            let lost = (long.as_secs_f64() * f64::from(RATE)) as usize / PIECE * PIECE;
+            if let Ok(mut playing) = self.playing.lock() {
+                let gone = lost.min(playing.audio.len());
+                playing.audio.drain(..gone);
+            }
+            self.dropped = Some(lost as u64);
+        }
         // Real time: the next piece once it has been captured.
-        let due = self.started
-            + Duration::from_secs_f64((self.position as usize + PIECE) as f64 / f64::from(RATE));
+        let due =
+            self.started + Duration::from_secs_f64(self.clock() + PIECE as f64 / f64::from(RATE));
         tokio::time::sleep_until(due).await;
         let samples: Vec<i16> = match self.playing.lock() {
             Ok(mut playing) if self.answered.is_some() => (0..PIECE)
@@ -412,26 +423,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_page_starved_before_twilio_answered_it_is_inconclusive_not_unreachable() {
-        let far_end = FarEnd {
-            starts_stalled: Some(Duration::from_secs(5)),
-            ..tree()
-        };
-        let (report, _) = run_within(far_end, &[], Duration::from_millis(3500)).await;
-        assert_eq!(
-            report.verdict,
-            crate::call::Verdict::Inconclusive,
-            "{report:?}"
-        );
-        assert!(
-            report.message.contains("c2c's page was starved"),
-            "{}",
-            report.message
-        );
-        assert_eq!(report.exit_status, crate::call::INCONCLUSIVE);
-    }
-
-    #[tokio::test]
     async fn a_page_that_keeps_talking_but_never_hears_from_twilio_says_it_is_out_of_reach() {
         let far_end = FarEnd {
             unreachable: true,
@@ -445,5 +436,20 @@ mod tests {
         );
         assert_eq!(report.verdict, crate::call::Verdict::Failed);
         assert_eq!(report.exit_status, 4);
+    }
+
+    #[tokio::test]
+    async fn a_tone_a_starved_page_dropped_is_inconclusive_never_failed() {
+        // The tone plays from 1 s to 3 s after the answer; the page is starved from 0.5 s to
+        // 3.5 s and drops all it captured meanwhile.
+        let far_end = FarEnd {
+            drops: true,
+            ..starved(Duration::from_secs(3))
+        };
+        let (report, _) = run_to(far_end, &["expect-tone 1000 timeout=4s"]).await;
+        let step = &report.steps[0];
+        assert_eq!(step.status, StepStatus::Inconclusive, "{report:?}");
+        assert!(step.detail.contains("starved, lost"), "{}", step.detail);
+        assert_eq!(report.verdict, crate::call::Verdict::Inconclusive);
     }
 }

@@ -32,9 +32,6 @@ const HANG_UP_GRACE: Duration = Duration::from_secs(5);
 /// several times a second in a call: this long without a word, its script is stuck (an endless
 /// loop, a debugger's pause) and the call is given up on.
 const PAGE_QUIET: Duration = Duration::from_secs(10);
-/// A page that has said nothing for this long, more than its heartbeat's two seconds, was
-/// starved of CPU: what it (or its SDK) concluded meanwhile may be its own lateness.
-const STARVED: Duration = Duration::from_secs(3);
 const UNREACHABLE: &str = "Twilio cannot be reached from here: the page's Voice SDK got no answer from Twilio's signalling. Check this machine's internet connection (or firewall).";
 
 /// Why the page's SDK got no answer, in words that fit where it was sent: a `--signalling`
@@ -112,9 +109,6 @@ pub struct Session<'a, L: Leg> {
     transcriber: Option<Transcriber>,
     /// The utterance under way, as far as it was said at its last pause.
     so_far: Option<Spoken>,
-    /// When the page last said anything, and the longest it has gone without a word.
-    last_said: Option<Instant>,
-    longest_quiet: Duration,
 }
 
 impl<'a, L: Leg> Session<'a, L> {
@@ -151,8 +145,6 @@ impl<'a, L: Leg> Session<'a, L> {
             events,
             transcriber: None,
             so_far: None,
-            last_said: None,
-            longest_quiet: Duration::ZERO,
         }
     }
 
@@ -227,9 +219,6 @@ impl<'a, L: Leg> Session<'a, L> {
     }
 
     fn hear(&mut self, said: Said) {
-        let now = Instant::now();
-        self.longest_quiet = self.quiet(now);
-        self.last_said = Some(now);
         match said {
             Said::Audio {
                 arrived,
@@ -322,25 +311,8 @@ impl<'a, L: Leg> Session<'a, L> {
         }
     }
 
-    /// The longest the page has gone without a word, until `now`.
-    fn quiet(&self, now: Instant) -> Duration {
-        let current = self.last_said.map_or(Duration::ZERO, |last| now - last);
-        self.longest_quiet.max(current)
-    }
-
-    /// Twilio is out of reach, as the page found or as c2c's own watchdog did; unless the page
-    /// was starved meanwhile: then neither it nor its SDK can tell, and the call is c2c's to run
-    /// again.
+    /// Twilio is out of reach, as the page found or as c2c's own watchdog did.
     fn unreachable(&mut self) {
-        let quiet = self.quiet(Instant::now());
-        if quiet >= STARVED {
-            self.end(Ending::Starved(format!(
-                "inconclusive: c2c's page was starved (once {:.1} s without a word from it) before it heard from Twilio{}; run the call again",
-                quiet.as_secs_f64(),
-                crate::call::health::machine_pressure()
-            )));
-            return;
-        }
         self.end(Ending::Unreachable(unreachable_words(
             self.plan.signalling.as_deref(),
         )));

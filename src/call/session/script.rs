@@ -250,7 +250,7 @@ impl<L: Leg> Session<'_, L> {
         listening.feed(self.lived.heard.between(from, until));
         match listening.finish(VERDICT_WAIT).await {
             Decision::Heard(found) => Ok(found),
-            Decision::NotHeard(why) => Err(match self.shortfall(until, false) {
+            Decision::NotHeard(why) => Err(match self.shortfall(from, until, false) {
                 Some(short) => self.c2cs_own(&format!("{short} ({why})")),
                 None => Miss::Failed(why),
             }),
@@ -261,12 +261,24 @@ impl<L: Leg> Session<'_, L> {
     /// page's audio clock, for at most `CATCH_UP`.
     async fn catch_up(&mut self, until: f64, words: bool) {
         let give_up = Instant::now() + CATCH_UP;
-        while self.shortfall(until, words).is_some() && self.pump(give_up).await {}
+        while self.behind(until, words).is_some() && self.pump(give_up).await {}
+    }
+
+    /// What c2c did not hear of the call from `from` to `until` (the page's audio clock), when
+    /// that is more than a moment: what had not come yet, or what the page dropped.
+    fn shortfall(&self, from: f64, until: f64, words: bool) -> Option<String> {
+        if let Some(behind) = self.behind(until, words) {
+            return Some(behind);
+        }
+        let dropped = self.lived.heard.dropped(from, until);
+        (dropped > SLACK && !self.over()).then(|| {
+            format!("c2c's page, starved, lost {dropped:.1} s of the call's audio in the step")
+        })
     }
 
     /// What c2c had still not heard of the call up to `until` (the page's audio clock), when
     /// that is more than a moment: its page, its own process or its recogniser was starved.
-    fn shortfall(&self, until: f64, words: bool) -> Option<String> {
+    fn behind(&self, until: f64, words: bool) -> Option<String> {
         // A call that ended has no more audio to come.
         if self.over() {
             return None;
@@ -328,14 +340,14 @@ impl<L: Leg> Session<'_, L> {
                     return Ok(format!("heard {}", found.describe()));
                 }
                 let mut why = format!("not said within {waited}; {}", instead(&hear.phrase, &said));
+                let answer = self.lived.answered_clock.unwrap_or(0.0);
                 if said.trim().is_empty() {
                     // What it did hear, so that a tone or silence is not mistaken for words
                     // the recogniser missed.
-                    let answer = self.lived.answered_clock.unwrap_or(0.0);
                     let heard = audio::describe(self.lived.heard.since(answer + from));
                     why.push_str(&format!(" (it heard {heard})"));
                 }
-                return Err(match self.shortfall(until, true) {
+                return Err(match self.shortfall(answer + from, until, true) {
                     Some(short) => self.c2cs_own(&format!("{short} ({why})")),
                     None => Miss::Failed(why),
                 });

@@ -92,11 +92,8 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         let events_to = &events;
         let placed = with_rig(rig, |ready| async move {
             let ready = &ready;
-            let mut results: Vec<Option<Result<call::Placed, Error>>> =
-                std::iter::repeat_with(|| None).take(calls.len()).collect();
-            let mut which: Vec<usize> =
-                (0..calls.len()).filter(|i| refused[*i].is_none()).collect();
-            for round in 0..=args.retry_inconclusive {
+            let which: Vec<usize> = (0..calls.len()).filter(|i| refused[*i].is_none()).collect();
+            let place = async |which: Vec<usize>, round: usize| {
                 if round > 0 {
                     let _ = events_to.send(Shown::Again(which.len()));
                 }
@@ -104,7 +101,7 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                 let placing = calls
                     .iter_mut()
                     .enumerate()
-                    .filter(|(i, _)| which.contains(i))
+                    .filter(move |(i, _)| which.contains(i))
                     .enumerate()
                     .map(|(order, (i, call))| {
                         let (tx, mut rx) = mpsc::unbounded_channel();
@@ -153,27 +150,12 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                             (i, placed)
                         }
                     });
-                let round: Vec<_> = futures_util::stream::iter(placing)
+                futures_util::stream::iter(placing)
                     .buffer_unordered(jobs)
-                    .collect()
-                    .await;
-                for (i, placed) in round {
-                    results[i] = Some(placed);
-                }
-                // What c2c could not judge runs again once the rest is done, on a quieter
-                // machine.
-                which.retain(|i| {
-                    matches!(&results[*i], Some(Ok(p)) if p.report.verdict == Verdict::Inconclusive)
-                });
-                if which.is_empty() {
-                    break;
-                }
-            }
-            Ok(results
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, placed)| Some((i, placed?)))
-                .collect::<Vec<_>>())
+                    .collect::<Vec<_>>()
+                    .await
+            };
+            Ok(in_rounds(which, args.retry_inconclusive, place).await)
         })
         .await;
         drop(events);
@@ -198,6 +180,34 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         })
         .collect();
     show::finish(args, &calls, &reports)
+}
+
+/// One call's result, by its index in the suite.
+type Placed = (usize, Result<call::Placed, Error>);
+
+/// Places the calls `which` names (`place`, given which and the round from 0), then again those
+/// that were inconclusive, up to `retries` more rounds, each once the round before is done (on a
+/// quieter machine): the last result of each call.
+async fn in_rounds(
+    mut which: Vec<usize>,
+    retries: usize,
+    mut place: impl AsyncFnMut(Vec<usize>, usize) -> Vec<Placed>,
+) -> Vec<Placed> {
+    let mut results: Vec<Placed> = Vec::new();
+    for round in 0..=retries {
+        let placed = place(which.clone(), round).await;
+        which = placed
+            .iter()
+            .filter(|(_, p)| matches!(p, Ok(p) if p.report.verdict == Verdict::Inconclusive))
+            .map(|(i, _)| *i)
+            .collect();
+        results.retain(|(i, _)| !placed.iter().any(|(j, _)| i == j));
+        results.extend(placed);
+        if which.is_empty() {
+            break;
+        }
+    }
+    results
 }
 
 /// Calls at once when --jobs does not say: measured with scripts/bench-suite on a 2-core machine,
@@ -257,4 +267,77 @@ fn failed(call: &Planned, err: Error) -> Report {
         step.detail = "the call failed".to_owned();
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed(verdict: Verdict) -> call::Placed {
+        let spec = call::CallSpec::new(
+            "+14155550100".to_owned(),
+            Vec::new(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        let mut report = call::refused_up_front(&spec, String::new());
+        report.verdict = verdict;
+        call::Placed {
+            report,
+            heard: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn inconclusive_calls_run_again_after_the_round_and_only_they() {
+        // Call 1 is inconclusive twice, then passes; call 2 fails; call 0 passes.
+        let mut asked: Vec<(Vec<usize>, usize)> = Vec::new();
+        let mut tries = [0usize; 3];
+        let results = in_rounds(vec![0, 1, 2], 3, async |which: Vec<usize>, round| {
+            asked.push((which.clone(), round));
+            which
+                .into_iter()
+                .map(|i| {
+                    tries[i] += 1;
+                    let verdict = match (i, tries[i]) {
+                        (1, 1 | 2) => Verdict::Inconclusive,
+                        (2, _) => Verdict::Failed,
+                        _ => Verdict::Passed,
+                    };
+                    (i, Ok(placed(verdict)))
+                })
+                .collect()
+        })
+        .await;
+        assert_eq!(asked, [(vec![0, 1, 2], 0), (vec![1], 1), (vec![1], 2)]);
+        let mut verdicts: Vec<(usize, Verdict)> = results
+            .iter()
+            .map(|(i, p)| (*i, p.as_ref().unwrap().report.verdict))
+            .collect();
+        verdicts.sort_by_key(|(i, _)| *i);
+        assert_eq!(
+            verdicts,
+            [
+                (0, Verdict::Passed),
+                (1, Verdict::Passed),
+                (2, Verdict::Failed)
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn without_retries_an_inconclusive_call_stays_so() {
+        let results = in_rounds(vec![0], 0, async |which: Vec<usize>, _| {
+            which
+                .into_iter()
+                .map(|i| (i, Ok(placed(Verdict::Inconclusive))))
+                .collect()
+        })
+        .await;
+        assert_eq!(results.len(), 1);
+        assert_eq!(
+            results[0].1.as_ref().unwrap().report.verdict,
+            Verdict::Inconclusive
+        );
+    }
 }
