@@ -4,8 +4,7 @@
 // pipe, untouched).
 //
 //   node tests/edge/devtools.js crash PORT MATCH
-//   node tests/edge/devtools.js freeze PORT MATCH   (until this process ends: pausing lasts as
-//                                                    long as the DevTools connection does)
+//   node tests/edge/devtools.js freeze PORT MATCH   (for good: its script loops for ever)
 import WebSocket from "ws";
 
 const [how, port, match] = process.argv.slice(2);
@@ -33,8 +32,10 @@ socket.on("open", () => {
     // The renderer is gone before any answer comes; the socket closes with it.
     setTimeout(() => process.exit(0), 500);
   } else if (how === "freeze") {
-    send("Debugger.enable");
-    send("Debugger.pause");
+    // A script that never returns: the page's main thread is stuck, as a page starved of CPU or
+    // caught in an endless loop is. (Pausing it through the debugger from this second client
+    // landed seconds late, or not at all, on a busy machine.)
+    send("Runtime.evaluate", { expression: "for (;;) {}" });
     console.log("frozen");
   } else {
     console.error(`crash or freeze, not ${how}`);
