@@ -17,7 +17,7 @@
 //! - `transcriber`: the far end's words, from the answer on (`speech` recognises them)
 //! - `quality`: the SDK's samples of the call's network quality, summarised, and a floor
 //! - `health`: how busy the machine is, for a call c2c could not judge (inconclusive)
-//! - `report`: outcome, JSON, JUnit
+//! - `report`: outcome, verdict, JSON; `junit`: the same as JUnit XML
 
 mod audio;
 mod browser;
@@ -26,6 +26,7 @@ mod cdp;
 mod ear;
 mod health;
 mod heard;
+mod junit;
 mod leg;
 mod listening;
 mod page;
@@ -43,9 +44,10 @@ use std::time::{Duration, Instant};
 pub use audio::write_wav;
 pub use browser::Browser;
 pub use cancel::Cancel;
+pub use junit::{Suite, junit, junit_suites};
 pub use leg::Leg;
 pub use quality::Quality;
-pub use report::{INCONCLUSIVE, Outcome, Report, StepStatus, Suite, Verdict, junit, junit_suites};
+pub use report::{INCONCLUSIVE, Outcome, Report, StepStatus, Verdict};
 pub use spec::{CallSpec, DEFAULT_TIMEOUT, Sound, SpecError};
 pub use transcriber::{Model, Models, Spoken};
 

@@ -1,0 +1,192 @@
+use super::*;
+use crate::call::{CallSpec, Cancel, Outcome, StepStatus, follow};
+use crate::scenario::HangUpAfter;
+
+/// A phone tree: a spoken-length prompt (a 440 Hz tone), then, for key 2, a 1,000 Hz tone.
+fn tree() -> FarEnd {
+    FarEnd {
+        answer_after: Duration::from_millis(300),
+        prompt: [tone(440.0, 800), silence(100)].concat(),
+        keys: BTreeMap::from([('2', tone(1000.0, 1500)), ('1', tone(697.0, 1500))]),
+        ..FarEnd::default()
+    }
+}
+
+async fn run(steps: &[&str]) -> (crate::call::Report, Sent) {
+    run_to(tree(), steps).await
+}
+
+async fn run_to(far_end: FarEnd, steps: &[&str]) -> (crate::call::Report, Sent) {
+    run_within(far_end, steps, Duration::from_secs(8)).await
+}
+
+/// `reach_twilio`: how long the page has to hear from Twilio.
+async fn run_within(
+    far_end: FarEnd,
+    steps: &[&str],
+    reach_twilio: Duration,
+) -> (crate::call::Report, Sent) {
+    let steps = steps
+        .iter()
+        .map(|text| crate::scenario::parse(text).unwrap())
+        .collect();
+    let mut plan = CallSpec::new("+14155552671".to_owned(), steps, Duration::from_secs(5)).unwrap();
+    plan.hangup_after = HangUpAfter::Never;
+    plan.reach_twilio = reach_twilio;
+    let (leg, sent) = ScriptedLeg::new(far_end);
+    let cancel = Cancel::child_of(&tokio_util::sync::CancellationToken::new());
+    let (events, _shown) = tokio::sync::mpsc::unbounded_channel();
+    let placed = follow(leg, &plan, cancel, events, None).await.unwrap();
+    let sent = sent.lock().unwrap().clone();
+    (placed.report, sent)
+}
+
+#[tokio::test]
+async fn a_scenario_runs_through_the_session_steps_and_report_with_no_browser() {
+    let (report, sent) = run(&[
+        "wait-for-silence quiet=300ms timeout=5s",
+        "press 2",
+        "expect-tone 1000 timeout=3s",
+        "expect-silence 300ms",
+    ])
+    .await;
+    let statuses: Vec<_> = report
+        .steps
+        .iter()
+        .map(|s| (s.step.as_str(), s.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (
+                "wait-for-silence quiet=300ms timeout=5s",
+                StepStatus::Passed
+            ),
+            ("press 2", StepStatus::Passed),
+            ("expect-tone 1000 timeout=3s", StepStatus::Passed),
+            ("expect-silence 300ms", StepStatus::Passed),
+        ],
+        "{report:?}"
+    );
+    assert_eq!(report.outcome, Outcome::Completed, "{report:?}");
+    assert_eq!(report.exit_status, 0);
+    assert_eq!(
+        report.call_sid.as_deref(),
+        Some(&*format!("CA{}", "0".repeat(32)))
+    );
+    assert_eq!(
+        sent,
+        Sent {
+            digits: "2".to_owned(),
+            played: Vec::new(),
+            hung_up: true,
+            closed: true
+        }
+    );
+}
+
+#[tokio::test]
+async fn the_wrong_key_fails_the_step_that_listens_for_the_right_answer() {
+    let (report, sent) = run(&[
+        "wait-for-silence quiet=300ms timeout=5s",
+        "press 1",
+        "expect-tone 1000 timeout=2s",
+    ])
+    .await;
+    assert_eq!(sent.digits, "1");
+    let last = report.steps.last().unwrap();
+    assert_eq!(last.status, StepStatus::Failed, "{report:?}");
+    assert!(last.detail.contains("1000"), "{}", last.detail);
+    assert_ne!(report.exit_status, 0);
+}
+
+/// A tone from 1 s to 3 s after the answer, from a page that goes quiet 0.5 s after the
+/// answer for `stalled`.
+fn starved(stalled: Duration) -> FarEnd {
+    FarEnd {
+        answer_after: Duration::from_millis(300),
+        prompt: [silence(1000), tone(1000.0, 2000)].concat(),
+        stall: Some((Duration::from_millis(500), stalled)),
+        ..FarEnd::default()
+    }
+}
+
+#[tokio::test]
+async fn a_page_starved_for_a_while_is_waited_for_and_the_tone_it_heard_passes() {
+    // Before, the step's two seconds ran out before the page's audio came: a false failure.
+    let (report, _) = run_to(
+        starved(Duration::from_millis(3500)),
+        &["expect-tone 1000 timeout=2s"],
+    )
+    .await;
+    assert_eq!(report.steps[0].status, StepStatus::Passed, "{report:?}");
+    assert_eq!(report.verdict, crate::call::Verdict::Passed);
+}
+
+#[tokio::test]
+async fn a_wrong_expectation_fails_on_a_starved_page_once_its_audio_has_come() {
+    let (report, _) = run_to(
+        starved(Duration::from_millis(3500)),
+        &["expect-tone 697 timeout=2s"],
+    )
+    .await;
+    assert_eq!(report.steps[0].status, StepStatus::Failed, "{report:?}");
+    assert_eq!(report.verdict, crate::call::Verdict::Failed);
+    assert_eq!(report.exit_status, 1);
+}
+
+#[tokio::test]
+async fn a_page_starved_past_the_wait_is_inconclusive_never_failed() {
+    let (report, _) = run_to(
+        starved(Duration::from_secs(8)),
+        &["expect-tone 1000 timeout=2s", "hangup"],
+    )
+    .await;
+    let step = &report.steps[0];
+    assert_eq!(step.status, StepStatus::Inconclusive, "{report:?}");
+    assert!(
+        step.detail.contains("c2c's own trouble, not the far end's"),
+        "{}",
+        step.detail
+    );
+    assert!(
+        step.detail.contains("had not reached c2c"),
+        "{}",
+        step.detail
+    );
+    assert_eq!(report.steps[1].status, StepStatus::Skipped);
+    assert_eq!(report.steps[1].detail, "an earlier step was inconclusive");
+    assert_eq!(report.verdict, crate::call::Verdict::Inconclusive);
+    assert_eq!(report.exit_status, crate::call::INCONCLUSIVE);
+}
+
+#[tokio::test]
+async fn a_page_that_keeps_talking_but_never_hears_from_twilio_says_it_is_out_of_reach() {
+    let far_end = FarEnd {
+        unreachable: true,
+        ..tree()
+    };
+    let (report, _) = run_within(far_end, &[], Duration::from_millis(3500)).await;
+    assert_eq!(
+        report.outcome,
+        crate::call::Outcome::Unreachable,
+        "{report:?}"
+    );
+    assert_eq!(report.verdict, crate::call::Verdict::Failed);
+    assert_eq!(report.exit_status, 4);
+}
+
+#[tokio::test]
+async fn a_tone_a_starved_page_dropped_is_inconclusive_never_failed() {
+    // The tone plays from 1 s to 3 s after the answer; the page is starved from 0.5 s to
+    // 3.5 s and drops all it captured meanwhile.
+    let far_end = FarEnd {
+        drops: true,
+        ..starved(Duration::from_secs(3))
+    };
+    let (report, _) = run_to(far_end, &["expect-tone 1000 timeout=4s"]).await;
+    let step = &report.steps[0];
+    assert_eq!(step.status, StepStatus::Inconclusive, "{report:?}");
+    assert!(step.detail.contains("starved, lost"), "{}", step.detail);
+    assert_eq!(report.verdict, crate::call::Verdict::Inconclusive);
+}
