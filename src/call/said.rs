@@ -71,7 +71,7 @@ enum Report {
         #[serde(default)]
         name: String,
     },
-    /// driver.js's heartbeat: it only shows the page's script runs (`Page::last_word`).
+    /// driver.js's heartbeat: it only shows the page's script runs.
     Alive,
 }
 
@@ -108,6 +108,9 @@ pub enum Said {
         position: u64,
         samples: Vec<i16>,
     },
+    /// Its heartbeat, every two seconds: its script runs, and how punctually says whether it
+    /// gets the CPU it needs.
+    Alive,
     /// The browser closed or the page crashed.
     Gone(String),
 }
@@ -172,7 +175,7 @@ pub(super) fn binding(params: &Value) -> Option<Said> {
                 let name: String = name.chars().take(40).collect();
                 (!name.is_empty()).then_some(Said::Warning(name))?
             }
-            Report::Alive => return None,
+            Report::Alive => Said::Alive,
         }),
         _ => None,
     }

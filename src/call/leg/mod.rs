@@ -16,7 +16,9 @@ use super::said::Said;
 ///   `Phase::InCall`) is marked on the same clock when the leg knows it. The steps listen from
 ///   the answer on by that clock, so a leg whose clock and samples disagree mishears.
 /// - **A heartbeat.** Once it has started, a leg says something at least every two seconds
-///   (`Said` of any kind; `last_word` is when): a session gives up on a leg quiet for ten.
+///   (`Said` of any kind, `Said::Alive` when it has nothing else; `last_word` is when): a
+///   session counts a longer gap as time the leg was starved of CPU, and gives up on a leg
+///   quiet for ten.
 /// - **States in order.** The call's phases as they happen, with Twilio's call SID once it is
 ///   known; `Phase::Ended` once the call is over, whoever ended it; `Said::Gone` when the leg
 ///   itself is gone (it says nothing after).

@@ -2,6 +2,7 @@
 //! for the answer, hands the answered call to the script (`script`), and hangs up.
 
 mod script;
+mod starving;
 
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,7 @@ use super::transcriber::{Spoken, Transcriber};
 use super::{CallSpec, HangUpReason, RunEvent};
 use crate::call::Cancel;
 use crate::scenario::{HangUpAfter, LONGEST_CALL};
+use starving::Starving;
 
 /// How long c2c's page may take to say its first word (its token fetched, its Device made).
 const PAGE_START: Duration = Duration::from_secs(15);
@@ -109,6 +111,8 @@ pub struct Session<'a, L: Leg> {
     transcriber: Option<Transcriber>,
     /// The utterance under way, as far as it was said at its last pause.
     so_far: Option<Spoken>,
+    /// The time the page lost to a starved CPU, from the gaps between its words.
+    starving: Starving,
 }
 
 impl<'a, L: Leg> Session<'a, L> {
@@ -145,6 +149,7 @@ impl<'a, L: Leg> Session<'a, L> {
             events,
             transcriber: None,
             so_far: None,
+            starving: Starving::default(),
         }
     }
 
@@ -169,7 +174,13 @@ impl<'a, L: Leg> Session<'a, L> {
         let wake = cut_off.map_or(until, |c| c.min(until));
         let stuck = self.leg.last_word() + PAGE_QUIET;
         tokio::select! {
-            said = self.leg.next() => self.hear(said),
+            said = self.leg.next() => {
+                let in_call = self.lived.answered_at.is_some() && self.lived.ended_at.is_none();
+                if let Some(quiet) = self.starving.word(Instant::now(), in_call) {
+                    self.tell(RunEvent::Starved(quiet));
+                }
+                self.hear(said);
+            }
             spoken = next_words(&mut self.transcriber) => match spoken {
                 Ok(spoken) if spoken.so_far => self.so_far = Some(spoken),
                 Ok(spoken) => {
@@ -252,6 +263,7 @@ impl<'a, L: Leg> Session<'a, L> {
                 }
                 if phase == Phase::Ringing && self.lived.ringing_at.is_none() {
                     self.lived.ringing_at = Some(Instant::now());
+                    self.tell(RunEvent::Ringing);
                 }
                 match phase {
                     Phase::InCall if self.lived.answered_at.is_none() => {
@@ -276,8 +288,19 @@ impl<'a, L: Leg> Session<'a, L> {
                 message,
                 fatal,
             } => {
+                let unreachable = UNREACHABLE_CODES.contains(&code);
+                if unreachable && self.starving.lately(Instant::now()) {
+                    // The SDK's socket went unanswered while the page could not run: the
+                    // machine, not the network.
+                    self.end(Ending::Starved(format!(
+                        "inconclusive: the Voice SDK lost Twilio (error {code}) just after c2c's page was starved of CPU for {:.1} s: this machine was overloaded{}; run the call again",
+                        self.starving.lost().as_secs_f64(),
+                        crate::call::health::machine_pressure()
+                    )));
+                    return;
+                }
                 // The page's words say it keeps retrying; a scripted call does not.
-                let message = match UNREACHABLE_CODES.contains(&code) {
+                let message = match unreachable {
                     true => format!(
                         "{} (Twilio error {code})",
                         unreachable_words(self.plan.signalling.as_deref())
@@ -307,6 +330,8 @@ impl<'a, L: Leg> Session<'a, L> {
                     self.lived.warnings.push(name);
                 }
             }
+            // Its punctuality is read as it arrives (`Starving`).
+            Said::Alive => {}
             Said::Gone(why) => self.end(Ending::Gone(why)),
         }
     }
@@ -330,9 +355,12 @@ impl<'a, L: Leg> Session<'a, L> {
         // no-answer timeout counts from then, with a minute's bound on getting there.
         let mut give_up = Instant::now() + Duration::from_secs(60) + self.plan.timeout;
         let page_started = Instant::now() + PAGE_START;
-        let reach_twilio = self.plan.started + self.plan.reach_twilio;
         let mut placed = false;
         while self.lived.answered_at.is_none() && !self.over() {
+            // Twilio has `reach_twilio` of the page's running time: what a starved page lost
+            // is added, and a page starved of more than all of it cannot judge Twilio at all.
+            let lost = self.starving.lost();
+            let reach_twilio = self.plan.started + self.plan.reach_twilio + lost;
             if !placed && self.phase == Some(Phase::Connecting) {
                 placed = true;
                 self.lived.placed_at = Some(Instant::now());
@@ -349,10 +377,22 @@ impl<'a, L: Leg> Session<'a, L> {
             // Twilio has said something once the Device is ready or the call rings.
             let heard_from_twilio =
                 self.device == Some(Device::Ready) || self.phase == Some(Phase::Ringing);
-            if !heard_from_twilio && Instant::now() >= reach_twilio && self.phase.is_some() {
+            if !heard_from_twilio && lost >= self.plan.reach_twilio {
+                self.end(Ending::Starved(format!(
+                    "inconclusive: c2c's page was starved of CPU for {:.1} s while it waited for Twilio's first word: this machine was overloaded, so whether Twilio can be reached is unknown{}; run the call again",
+                    lost.as_secs_f64(),
+                    crate::call::health::machine_pressure()
+                )));
+                break;
+            }
+            // Past the deadline, a page quiet past its heartbeat may be starved right now: its
+            // next word says for how long, and moves the deadline.
+            let past = !heard_from_twilio && Instant::now() >= reach_twilio;
+            if past && self.phase.is_some() && !self.starving.silent(Instant::now()) {
                 tracing::debug!(
-                    "no word from Twilio {} s after the start",
-                    self.plan.reach_twilio.as_secs_f32()
+                    "no word from Twilio {:.1} s after the start ({:.1} s of it starved)",
+                    self.plan.started.elapsed().as_secs_f32(),
+                    lost.as_secs_f32()
                 );
                 self.unreachable();
                 break;
@@ -367,7 +407,7 @@ impl<'a, L: Leg> Session<'a, L> {
                 }
                 continue;
             }
-            let wake = match heard_from_twilio {
+            let wake = match heard_from_twilio || past {
                 true => give_up,
                 false => give_up.min(reach_twilio),
             };

@@ -23,14 +23,18 @@ pub struct FarEnd {
     pub answer_after: Duration,
     pub prompt: Vec<i16>,
     pub keys: BTreeMap<char, Vec<i16>>,
-    /// A page starved of CPU: from this long after the answer, nothing for that long (no audio,
-    /// no heartbeat), then what it captured meanwhile all at once, late.
+    /// A page starved of CPU: from this long after the answer (after the start, when Twilio is
+    /// out of reach), nothing for that long (no audio, no heartbeat), then what it captured
+    /// meanwhile all at once, late.
     pub stall: Option<(Duration, Duration)>,
     /// What it captured during the stall is lost, as Chromium's processor drops what a starved
     /// page could not take: the numbers go on, the clock has moved on further.
     pub drops: bool,
     /// Twilio out of reach: the page goes on registering, a word a second, and never calls.
     pub unreachable: bool,
+    /// The Voice SDK's error with this code (Twilio lost), said once the stall is over (or
+    /// once answered, without one).
+    pub loses_twilio: Option<u32>,
 }
 
 /// What the leg was sent, for the test to look at.
@@ -68,6 +72,8 @@ pub struct ScriptedLeg {
     last_word: std::time::Instant,
     /// Samples lost to the stall (`FarEnd::drops`), once it is over.
     dropped: Option<u64>,
+    /// Whether `FarEnd::loses_twilio` has been said.
+    lost_twilio: bool,
 }
 
 #[derive(Default)]
@@ -102,6 +108,7 @@ impl ScriptedLeg {
             position: 0,
             states,
             dropped: None,
+            lost_twilio: false,
             answered: None,
             ended: false,
             playing: Arc::default(),
@@ -132,6 +139,11 @@ impl Leg for ScriptedLeg {
         if self.far_end.unreachable {
             // Registering, on and on: its heartbeat.
             tokio::time::sleep(Duration::from_secs(1)).await;
+            if let Some((at, long)) = self.far_end.stall
+                && Instant::now() >= self.started + at
+            {
+                tokio::time::sleep_until(self.started + at + long).await;
+            }
             return self.said(Said::State {
                 phase: Phase::Idle,
                 device: Device::Registering,
@@ -196,6 +208,22 @@ impl Leg for ScriptedLeg {
                 playing.audio.drain(..gone);
             }
             self.dropped = Some(lost as u64);
+        }
+        if let (Some(code), false, Some(answered)) =
+            (self.far_end.loses_twilio, self.lost_twilio, self.answered)
+        {
+            let after = self
+                .far_end
+                .stall
+                .map_or(Duration::ZERO, |(at, long)| at + long);
+            if Instant::now() >= answered + after {
+                self.lost_twilio = true;
+                return self.said(Said::Error {
+                    code,
+                    message: "Connection error".to_owned(),
+                    fatal: false,
+                });
+            }
         }
         // Real time: the next piece once it has been captured.
         let due =

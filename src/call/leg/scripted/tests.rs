@@ -177,6 +177,89 @@ async fn a_page_that_keeps_talking_but_never_hears_from_twilio_says_it_is_out_of
 }
 
 #[tokio::test]
+async fn the_time_a_starved_page_lost_is_added_to_twilios_before_it_is_out_of_reach() {
+    // Quiet from its first word to 5 s (2 s past a late heartbeat lost): Twilio's 4 s become 6.
+    let far_end = FarEnd {
+        unreachable: true,
+        stall: Some((Duration::from_millis(500), Duration::from_millis(4500))),
+        ..tree()
+    };
+    let started = std::time::Instant::now();
+    let (report, _) = run_within(far_end, &[], Duration::from_secs(4)).await;
+    let took = started.elapsed();
+    assert_eq!(
+        report.outcome,
+        crate::call::Outcome::Unreachable,
+        "{report:?}"
+    );
+    assert_eq!(report.verdict, crate::call::Verdict::Failed);
+    assert!(
+        took >= Duration::from_millis(5900) && took < Duration::from_secs(8),
+        "judged after {took:?}, not at 6 s"
+    );
+}
+
+#[tokio::test]
+async fn a_page_starved_longer_than_twilio_is_given_cannot_judge_it_and_says_so() {
+    // Quiet for 6 s from the start: more than the 3 s Twilio has, lost.
+    let far_end = FarEnd {
+        unreachable: true,
+        stall: Some((Duration::from_millis(500), Duration::from_secs(6))),
+        ..tree()
+    };
+    let (report, _) = run_within(far_end, &[], Duration::from_secs(3)).await;
+    assert_eq!(
+        report.verdict,
+        crate::call::Verdict::Inconclusive,
+        "{report:?}"
+    );
+    assert_eq!(report.exit_status, crate::call::INCONCLUSIVE);
+    assert!(
+        report.message.contains("starved of CPU for 3.")
+            && report
+                .message
+                .contains("whether Twilio can be reached is unknown")
+            && !report.message.contains("cannot be reached"),
+        "{}",
+        report.message
+    );
+}
+
+#[tokio::test]
+async fn twilio_lost_just_after_the_page_was_starved_is_inconclusive_and_otherwise_out_of_reach() {
+    // Starved from 0.5 s to 4.5 s after the answer, then the SDK's 31005.
+    let far_end = FarEnd {
+        loses_twilio: Some(31005),
+        ..starved(Duration::from_secs(4))
+    };
+    let (report, _) = run_to(far_end, &["wait 6s"]).await;
+    assert_eq!(
+        report.verdict,
+        crate::call::Verdict::Inconclusive,
+        "{report:?}"
+    );
+    assert!(
+        report
+            .message
+            .contains("lost Twilio (error 31005) just after c2c's page was starved"),
+        "{}",
+        report.message
+    );
+    // The same error from a healthy page: Twilio out of reach.
+    let far_end = FarEnd {
+        loses_twilio: Some(31005),
+        ..tree()
+    };
+    let (report, _) = run_to(far_end, &["wait 2s"]).await;
+    assert_eq!(
+        report.outcome,
+        crate::call::Outcome::Unreachable,
+        "{report:?}"
+    );
+    assert_eq!(report.exit_status, 4);
+}
+
+#[tokio::test]
 async fn a_tone_a_starved_page_dropped_is_inconclusive_never_failed() {
     // The tone plays from 1 s to 3 s after the answer; the page is starved from 0.5 s to
     // 3.5 s and drops all it captured meanwhile.
