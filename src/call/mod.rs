@@ -62,8 +62,13 @@ use session::Ending;
 pub enum RunEvent {
     /// The leg's own words for where the call is ("Ringing …", "In call").
     Status(String),
+    /// The far end's phone rings: the call has started (the page loaded, Twilio reached).
+    Ringing,
     /// The far end answered.
     Answered,
+    /// c2c's page went quiet this long where it talks more often (its heartbeat, or its audio
+    /// in a call): it was starved of CPU. A suite's `--jobs auto` backs off on it.
+    Starved(std::time::Duration),
     /// Step `index` (from 0) of `of` began.
     Step {
         index: usize,

@@ -4,11 +4,13 @@
 //!
 //! - this module: `with_rig` starts the browser (it takes longest), waits for the speech models,
 //!   brings up c2c's server, runs the job with what it needs (`Ready`), and tears down
+//! - `browser_pool`: the browsers the calls share, a second one past what one carries
 //! - `serving`: c2c's server for the run's pages: the one at --server, or one in process with
 //!   its tunnel and the TwiML App pointed at it
 //! - `models`: the speech models the calls listen with, found or downloaded before them
 //! - `policy`: the dial policy, asked before anything starts
 
+mod browser_pool;
 mod models;
 mod policy;
 mod serving;
@@ -18,11 +20,12 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::call::{self, Browser, Cancel};
+use crate::call::{self, Cancel};
 use crate::error::Error;
 use crate::settings::call::{Call, Serving};
 use crate::shutdown::Shutdown;
 
+pub use browser_pool::{Browsers, CALLS_A_BROWSER};
 pub use models::speech_ready;
 pub use policy::{dial_policy, dialled};
 pub use serving::signalling;
@@ -35,11 +38,11 @@ pub struct Rig<'a> {
     pub speech: Option<tokio::task::JoinHandle<Result<call::Models, Error>>>,
 }
 
-/// What a job gets: the browser every call shares, c2c's page, the run's cancellation (Ctrl-C,
+/// What a job gets: the browsers the calls share, c2c's page, the run's cancellation (Ctrl-C,
 /// or a tunnel that closed for good, with its reason; each call takes a child), and the speech
 /// model when one was asked for.
 pub struct Ready {
-    pub browser: Arc<Browser>,
+    pub browsers: Arc<Browsers>,
     pub page: String,
     pub cancel: Cancel,
     pub speech: Option<call::Models>,
@@ -61,11 +64,11 @@ where
     if let Serving::Existing { page } = &settings.serving {
         serving::check_server(page).await?;
     }
-    let browser = call::launch(
-        &settings.chrome,
-        &serving::reaches(&settings.serving),
-        chrome_args,
-    )?;
+    let browsers = Arc::new(Browsers::start(
+        settings.chrome.clone(),
+        serving::reaches(&settings.serving),
+        chrome_args.to_vec(),
+    )?);
     let speech = match speech {
         None => None,
         Some(loading) => {
@@ -76,7 +79,7 @@ where
             match loaded {
                 Ok(model) => Some(model),
                 Err(err) => {
-                    browser.close().await;
+                    browsers.close().await;
                     return Err(err);
                 }
             }
@@ -88,7 +91,7 @@ where
         Serving::Existing { page } => {
             let _feeding = feed(signals, token.clone());
             let ready = Ready {
-                browser: Arc::clone(&browser),
+                browsers: Arc::clone(&browsers),
                 page,
                 cancel: Cancel::child_of(&token),
                 speech,
@@ -96,10 +99,10 @@ where
             guarded(job(ready)).await
         }
         Serving::InProcess(own) => {
-            serving::in_process(&browser, own, signals, token, speech, job).await
+            serving::in_process(&browsers, own, signals, token, speech, job).await
         }
     };
-    browser.close().await;
+    browsers.close().await;
     done
 }
 

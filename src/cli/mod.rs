@@ -14,7 +14,7 @@ pub use call::{CallArgs, CallerArgs};
 use clap_complete::Shell;
 pub use groups::*;
 pub use serve::{ServeArgs, TunnelArgs};
-pub use suite::TestArgs;
+pub use suite::{Jobs, TestArgs};
 
 const EXAMPLES: &str = "\
 Examples:

@@ -11,9 +11,9 @@ use super::CallerArgs;
 /// Runs each scenario file (YAML: the call, `call: +1…` or `call: client:NAME`, its options and
 /// its `steps:`, as c2c call --scenario reads them; a folder means every *.yaml in it, sorted) as a
 /// call from one headless Chromium, a page per call, through one c2c server and, with --tunnel,
-/// one tunnel and one TwiML App change for the whole suite. --jobs calls are in flight at once;
-/// --repeat runs each scenario again; --shard runs a stable share of the suite, for a CI matrix or
-/// a Kubernetes Indexed Job.
+/// one tunnel and one TwiML App change for the whole suite. As many calls are in flight at once as
+/// the machine carries (--jobs auto) or --jobs says; --repeat runs each scenario again; --shard
+/// runs a stable share of the suite, for a CI matrix or a Kubernetes Indexed Job.
 ///
 /// Each call's progress is shown as it happens, then a summary: passed, failed with the first
 /// failing step, and timing percentiles. --junit writes one report (a test suite per scenario
@@ -21,8 +21,8 @@ use super::CallerArgs;
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 Examples:
-  c2c test ivr/ --tunnel --jobs 8 --junit ivr.xml
-  c2c test ivr/menu.yaml --repeat 20 --jobs 20 --json > calls.jsonl
+  c2c test ivr/ --tunnel --junit ivr.xml
+  c2c test ivr/menu.yaml --repeat 20 --jobs 10 --json > calls.jsonl
   c2c test ivr/ --tunnel --shard 2/4            The second of four CI machines
 
 A scenario file:
@@ -42,10 +42,11 @@ pub struct TestArgs {
     #[arg(value_name = "PATH", required = true, num_args = 1..)]
     pub paths: Vec<PathBuf>,
 
-    /// Calls in flight at once, in one browser, from 1 to 100 [default: 4 a CPU core, at most
-    /// 16]
-    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100))]
-    pub jobs: Option<usize>,
+    /// Calls in flight at once: auto, or from 1 to 100. auto starts two, doubles while every
+    /// call stays healthy and backs off when a page is starved of CPU (a browser carries 25; more
+    /// start a second)
+    #[arg(long, value_name = "N|auto", default_value = "auto", value_parser = jobs)]
+    pub jobs: Jobs,
 
     /// Run each scenario this many times, from 1 to 1000
     #[arg(long, value_name = "K", default_value = "1", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
@@ -79,6 +80,26 @@ pub struct TestArgs {
 }
 
 /// `--rate`: new calls a second, in a range whose gap between two calls is a sensible duration.
+/// How many calls a suite keeps in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jobs {
+    /// As many as the machine carries, found as the suite runs.
+    Auto,
+    Fixed(usize),
+}
+
+fn jobs(text: &str) -> Result<Jobs, String> {
+    match text.trim() {
+        "auto" => Ok(Jobs::Auto),
+        n => n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .map(Jobs::Fixed)
+            .ok_or_else(|| "give auto, or calls at once from 1 to 100, such as 8".to_owned()),
+    }
+}
+
 fn rate(text: &str) -> Result<f64, String> {
     text.trim()
         .parse::<f64>()

@@ -46,7 +46,12 @@ pub fn line(event: &RunEvent) -> Option<String> {
         RunEvent::HangingUp(HangUpReason::EndedBy(why)) => format!("{why}: hanging up"),
         RunEvent::HangingUp(HangUpReason::Interrupted) => "interrupted: hanging up".to_owned(),
         RunEvent::QualityWarning(name) => format!("call quality warning: {name}"),
-        RunEvent::Answered | RunEvent::Step { .. } | RunEvent::Heard(_) | RunEvent::Ended => {
+        RunEvent::Answered
+        | RunEvent::Ringing
+        | RunEvent::Starved(_)
+        | RunEvent::Step { .. }
+        | RunEvent::Heard(_)
+        | RunEvent::Ended => {
             return None;
         }
     })

@@ -54,7 +54,8 @@ async fn place(
     };
     with_rig(rig, |ready| async move {
         plan.speech = ready.speech.and_then(|m| m.get(plan.speech_size));
-        call::place(&ready.browser, plan, &ready.page, ready.cancel, events).await
+        let lent = ready.browsers.lend().await?;
+        call::place(&lent.browser, plan, &ready.page, ready.cancel, events).await
     })
     .await
 }

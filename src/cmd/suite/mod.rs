@@ -7,22 +7,29 @@
 
 mod plan;
 mod show;
+mod window;
 
 use std::time::Duration;
 
-use futures_util::{FutureExt, StreamExt};
+use futures_util::FutureExt;
 use tokio::sync::mpsc;
 
-use crate::call::{self, Outcome, Report, Verdict};
-use crate::caller::{Rig, dial_policy, dialled, signalling, speech_ready, with_rig};
+use crate::call::{self, Outcome, Report, RunEvent, Verdict};
+use crate::caller::{
+    CALLS_A_BROWSER, Rig, dial_policy, dialled, signalling, speech_ready, with_rig,
+};
 use crate::cli::TestArgs;
 use crate::error::Error;
 use crate::settings::call::Call;
 use plan::Planned;
 use show::Shown;
+use window::{Health, in_window};
+
+/// The most calls `--jobs auto` keeps in flight, as `--jobs` allows: four browsers' worth.
+const MOST_AUTO: usize = 4 * CALLS_A_BROWSER;
 
 pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
-    let jobs = args.jobs.unwrap_or_else(default_jobs);
+    let jobs = args.jobs;
     // The gap between two calls' starts, for --rate (whose range clap checked).
     let gap = args
         .rate
@@ -98,6 +105,7 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                     let _ = events_to.send(Shown::Again(which.len()));
                 }
                 let first = tokio::time::Instant::now();
+                let (health_to, health) = mpsc::unbounded_channel();
                 let placing = calls
                     .iter_mut()
                     .enumerate()
@@ -106,8 +114,19 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                     .map(|(order, (i, call))| {
                         let (tx, mut rx) = mpsc::unbounded_channel();
                         let tagged = events_to.clone();
+                        let health_to = health_to.clone();
                         tokio::spawn(async move {
                             while let Some(event) = rx.recv().await {
+                                let said = match &event {
+                                    RunEvent::Ringing | RunEvent::Answered | RunEvent::Ended => {
+                                        Some(Health::Started)
+                                    }
+                                    RunEvent::Starved(_) => Some(Health::Starved),
+                                    _ => None,
+                                };
+                                if let Some(said) = said {
+                                    let _ = health_to.send((i, said));
+                                }
                                 let _ = tagged.send(Shown::Event(i, event));
                             }
                         });
@@ -122,23 +141,22 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                         let done = events_to.clone();
                         // The n-th call placed starts no sooner than n gaps after the first.
                         let starts = first + gap * u32::try_from(order).unwrap_or(u32::MAX);
-                        async move {
+                        (i, async move {
                             tokio::time::sleep_until(starts).await;
                             // Its clock (Twilio out of reach within 8 s, say) starts with it,
                             // not with the suite.
                             call.spec.started = std::time::Instant::now();
                             // A call in which c2c panics fails alone: the others go on, and
                             // every report is written.
-                            let placed = std::panic::AssertUnwindSafe(call::place(
-                                &ready.browser,
-                                &call.spec,
-                                &ready.page,
-                                cancel,
-                                tx,
-                            ))
-                            .catch_unwind()
-                            .await
-                            .unwrap_or_else(|panic| Err(Error::bug("this call", &*panic)));
+                            let placing = async {
+                                let lent = ready.browsers.lend().await?;
+                                call::place(&lent.browser, &call.spec, &ready.page, cancel, tx)
+                                    .await
+                            };
+                            let placed = std::panic::AssertUnwindSafe(placing)
+                                .catch_unwind()
+                                .await
+                                .unwrap_or_else(|panic| Err(Error::bug("this call", &*panic)));
                             let verdict = match &placed {
                                 Ok(p) if p.report.exit_status == 0 => {
                                     (Verdict::Passed, String::new())
@@ -148,12 +166,12 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                             };
                             let _ = done.send(Shown::Done(i, verdict));
                             (i, placed)
-                        }
+                        })
                     });
-                futures_util::stream::iter(placing)
-                    .buffer_unordered(jobs)
-                    .collect::<Vec<_>>()
-                    .await
+                let resized = |size: usize, cut: bool| {
+                    let _ = events_to.send(Shown::Window { size, cut });
+                };
+                in_window(placing, jobs, MOST_AUTO, health, resized).await
             };
             Ok(in_rounds(which, args.retry_inconclusive, place).await)
         })
@@ -208,16 +226,6 @@ async fn in_rounds(
         }
     }
     results
-}
-
-/// Calls at once when --jobs does not say: measured with scripts/bench-suite on a 2-core machine,
-/// ten ten-second calls at once all passed (each page and its WebRTC take a share of a core) and
-/// twenty did not, so four a core, and no more than sixteen.
-fn default_jobs() -> usize {
-    std::thread::available_parallelism()
-        .map_or(2, std::num::NonZeroUsize::get)
-        .saturating_mul(4)
-        .min(16)
 }
 
 /// Two runs writing one recording would lose one of them: `record:` must differ per file.

@@ -23,6 +23,8 @@ pub enum Shown {
     Done(usize, (Verdict, String)),
     /// This many inconclusive calls run again.
     Again(usize),
+    /// `--jobs auto` keeps this many calls in flight from now, and whether it backed off.
+    Window { size: usize, cut: bool },
 }
 
 /// Shows the calls' progress until every sender is dropped.
@@ -40,6 +42,7 @@ pub async fn progress(mut shown: mpsc::UnboundedReceiver<Shown>, names: Vec<Stri
     });
     let mut lines: BTreeMap<usize, ProgressBar> = BTreeMap::new();
     let (mut failed, mut running) = (0usize, 0usize);
+    let mut window: Option<usize> = None;
     // Log lines are written above the live lines by the logger itself (`logging::bars`).
     let say = |line: String| tracing::info!("{line}");
     while let Some(item) = shown.recv().await {
@@ -83,6 +86,15 @@ pub async fn progress(mut shown: mpsc::UnboundedReceiver<Shown>, names: Vec<Stri
                     }
                 }
             }
+            Shown::Window { size, cut } => {
+                window = Some(size);
+                match cut {
+                    true => say(format!(
+                        "a page was starved of CPU: {size} calls at once from now (--jobs auto)"
+                    )),
+                    false => tracing::debug!("{size} calls at once from now (--jobs auto)"),
+                }
+            }
             Shown::Again(n) => {
                 say(format!(
                     "{n} inconclusive call{} run again (--retry-inconclusive)",
@@ -119,7 +131,10 @@ pub async fn progress(mut shown: mpsc::UnboundedReceiver<Shown>, names: Vec<Stri
             }
         }
         if let Some(overall) = &overall {
-            overall.set_message(format!("({failed} failed, {running} running)"));
+            overall.set_message(match window {
+                Some(size) => format!("({failed} failed, {running} running, up to {size})"),
+                None => format!("({failed} failed, {running} running)"),
+            });
         }
     }
     if let Some(overall) = overall {
