@@ -93,6 +93,9 @@ pub struct Browser {
     /// Its product and version once checked, or why it cannot be used: asked once, however many
     /// calls it carries.
     checked: OnceCell<Result<String, String>>,
+    /// The tab it opened at start, found before any call opened one of its own (asked later,
+    /// among calls opening tabs at once, the first "page" listed could be another call's).
+    first_target: std::sync::OnceLock<String>,
     /// Whether the tab it opened at start is still free for a call.
     first_tab: AtomicBool,
 }
@@ -157,13 +160,18 @@ impl Browser {
             profile,
             cdp: Cdp::start(to_browser, from_browser),
             checked: OnceCell::new(),
+            first_target: std::sync::OnceLock::new(),
             first_tab: AtomicBool::new(true),
         })
     }
 
-    /// Takes the tab the browser opened at start, once: `true` for the first caller only.
-    pub fn claim_first_tab(&self) -> bool {
-        self.first_tab.swap(false, Ordering::SeqCst)
+    /// Takes the tab the browser opened at start, once: its target id for the first caller
+    /// only (after `ready`), until it is handed back.
+    pub fn claim_first_tab(&self) -> Option<String> {
+        let target = self.first_target.get()?;
+        self.first_tab
+            .swap(false, Ordering::SeqCst)
+            .then(|| target.clone())
     }
 
     /// Hands the first tab back, emptied, for the next call.
@@ -206,7 +214,23 @@ impl Browser {
             }
         };
         match crate::browsers::major_version(&product) {
-            Some(major) if major >= crate::browsers::OLDEST_MAJOR => Ok(product),
+            Some(major) if major >= crate::browsers::OLDEST_MAJOR => {
+                let targets = self
+                    .cdp
+                    .send(None, "Target.getTargets", serde_json::json!({}))
+                    .await;
+                if let Some(first) = targets.ok().and_then(|all| {
+                    all["targetInfos"]
+                        .as_array()?
+                        .iter()
+                        .find(|t| t["type"] == "page")?["targetId"]
+                        .as_str()
+                        .map(str::to_owned)
+                }) {
+                    let _ = self.first_target.set(first);
+                }
+                Ok(product)
+            }
             found => Err(format!(
                 "{} is {}; c2c call needs version {} or newer (its new headless mode). Update it, or give another with --chrome.",
                 path.display(),

@@ -176,6 +176,9 @@ pub fn launch(path: &Path, reaches: &[String], extra: &[String]) -> Result<Arc<B
         })
 }
 
+/// How long Chromium has to open a tab for a call and start loading c2c's page in it.
+const PAGE_OPEN: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Places the call from a page of its own in `browser` (c2c's page, at `page_url`) and follows it
 /// to its end, or until `cancel` ends it.
 pub async fn place(
@@ -195,8 +198,16 @@ pub async fn place(
         .finish();
     let url = format!("{page_url}?{query}");
     tracing::info!("calling {} from headless Chromium", plan.target);
-    let page = page::Page::open(browser, &url)
+    // Chromium answers each DevTools command in milliseconds; one that never answers would hold
+    // the call (and a suite's place for it) for ever.
+    let page = tokio::time::timeout(PAGE_OPEN, page::Page::open(browser, &url))
         .await
+        .map_err(|_| {
+            Error::Failed(format!(
+                "Chromium did not open c2c's page within {} s",
+                PAGE_OPEN.as_secs()
+            ))
+        })?
         .map_err(|err| Error::Failed(format!("cannot open c2c's page in Chromium: {err}")))?;
     follow(page, plan, cancel, events, Some(page_url)).await
 }

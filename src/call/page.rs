@@ -69,14 +69,7 @@ impl Page {
         let cdp = &browser.cdp;
         // The tab the browser opened at start is already warm (its renderer started with the
         // browser): the first call takes it, and each further call opens a tab of its own.
-        let first = match browser.claim_first_tab() {
-            true => cdp.send(None, "Target.getTargets", json!({})).await?["targetInfos"]
-                .as_array()
-                .and_then(|all| all.iter().find(|t| t["type"] == "page"))
-                .and_then(|t| t["targetId"].as_str())
-                .map(str::to_owned),
-            false => None,
-        };
+        let first = browser.claim_first_tab();
         let is_first = first.is_some();
         let target = match first {
             Some(target) => target,
