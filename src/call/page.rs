@@ -252,3 +252,40 @@ impl Leg for Page {
         self.run(&call).await.map(|_| ())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_call_has_a_tab_of_its_own_and_the_first_is_handed_on() {
+        let chrome = crate::browsers::find(&crate::browsers::Layout::this_machine())
+            .expect("Chromium is installed (scripts/setup)");
+        let browser = Arc::new(Browser::launch(&chrome, &[], &[]).unwrap());
+        browser.ready().await.unwrap();
+        let opening = (0..4).map(|_| Page::open(&browser, "about:blank"));
+        let mut pages: Vec<Page> = futures_util::future::try_join_all(opening).await.unwrap();
+        let distinct = |pages: &[Page]| {
+            let mut targets: Vec<&str> = pages.iter().map(|p| p.target.as_str()).collect();
+            targets.sort_unstable();
+            targets.dedup();
+            targets.len()
+        };
+        assert_eq!(distinct(&pages), 4, "two calls were given one tab");
+        assert_eq!(pages.iter().filter(|p| p.first).count(), 1);
+        // The call in the first tab ends: the next call takes that tab, not another call's.
+        let at = pages.iter().position(|p| p.first).unwrap();
+        let first = pages.remove(at);
+        let target = first.target.clone();
+        first.close().await;
+        let next = Page::open(&browser, "about:blank").await.unwrap();
+        assert!(next.first);
+        assert_eq!(next.target, target);
+        pages.push(next);
+        assert_eq!(distinct(&pages), 4, "a call was given another call's tab");
+        for page in pages {
+            page.close().await;
+        }
+        browser.close().await;
+    }
+}
