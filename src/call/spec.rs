@@ -71,6 +71,9 @@ pub struct CallSpec {
     /// Where the page's SDK signals instead of Twilio (`--signalling`), for the words when it
     /// gets no answer there.
     pub signalling: Option<String>,
+    /// Whether the page is c2c's own, served in process: one that has not started in time is
+    /// then c2c's trouble, where a `--server` page may not be c2c's at all.
+    pub own_page: bool,
     /// How long after `started` a Twilio that has said nothing is out of reach (8 s; a suite
     /// starting many pages at once on a small machine gives its calls longer).
     pub reach_twilio: Duration,
@@ -105,6 +108,7 @@ impl CallSpec {
             started: Instant::now(),
             reach_twilio: REACH_TWILIO,
             signalling: None,
+            own_page: false,
         })
     }
 

@@ -10,11 +10,12 @@ use crate::call::{self, CallSpec, Placed, RunEvent};
 use crate::caller::{Rig, dial_policy, dialled, signalling, speech_ready, with_rig};
 use crate::cli::CallArgs;
 use crate::error::Error;
-use crate::settings::call::Call;
+use crate::settings::call::{Call, Serving};
 
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
     let (mut spec, outputs) = inputs::read(args, settings.speech_size)?;
     spec.signalling = signalling(&settings.serving);
+    spec.own_page = matches!(settings.serving, Serving::InProcess(_));
     match dialled(dial_policy(&settings).as_ref(), &spec.target) {
         Ok(target) => spec.target = target,
         Err(refusal) => {

@@ -20,7 +20,7 @@ use crate::caller::{
 };
 use crate::cli::TestArgs;
 use crate::error::Error;
-use crate::settings::call::Call;
+use crate::settings::call::{Call, Serving};
 use plan::Planned;
 use show::Shown;
 use window::{Health, in_window};
@@ -61,8 +61,10 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         return Ok(());
     }
     let signalling = signalling(&settings.serving);
+    let own_page = matches!(settings.serving, Serving::InProcess(_));
     for call in &mut calls {
         call.spec.signalling.clone_from(&signalling);
+        call.spec.own_page = own_page;
     }
     // A number the dial policy refuses is refused here, as c2c call does, and never placed; one
     // it allows is dialled in E.164 form, however the file wrote it.
