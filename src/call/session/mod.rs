@@ -398,43 +398,21 @@ impl<'a, L: Leg> Session<'a, L> {
                 break;
             }
             if self.phase.is_none() {
-                // Not a word from the page yet: it may not be c2c's page at all (--server). Its
-                // 15 s are of its running time: a late heartbeat adds what it lost.
-                let lost = self.starving.lost();
-                let deadline = page_started + lost;
-                let now = Instant::now();
-                let starved = |how: &str| {
-                    Ending::Starved(format!(
-                        "inconclusive: c2c's page did not start within {}s ({how}): this machine was overloaded{}; run the call again, or fewer at once",
-                        PAGE_START.as_secs(),
-                        crate::call::health::machine_pressure()
-                    ))
-                };
-                let quiet_since = self.leg.last_word() + PAGE_QUIET;
-                if lost >= PAGE_START || (now >= deadline && now >= quiet_since) {
-                    self.end(starved("it was starved of CPU for most of it"));
-                } else if now >= deadline && !self.starving.heard_any() {
-                    // c2c's driver runs in any page and beats from its start: not even a beat
-                    // means the page never got the CPU to start.
-                    self.end(starved("not a word from it"));
-                } else if now >= deadline && self.plan.own_page {
-                    // c2c's own page, alive but not yet through its start (the Voice SDK loaded,
-                    // its token fetched): too many pages starting at once.
-                    self.end(starved("it was still loading"));
-                } else if now >= deadline && !self.starving.silent(now) {
-                    // It beats on time but never says where its call is: not c2c's page.
-                    self.end(Ending::Gone(format!(
-                        "the page did not start within {}s: is the address c2c's page?",
-                        PAGE_START.as_secs()
-                    )));
-                } else {
-                    // A page quiet past its beat may be starved now: its next word says.
-                    let until = if now >= deadline {
-                        quiet_since
-                    } else {
-                        deadline
-                    };
-                    self.pump(until).await;
+                // Not a word from the page yet: with --server it may not be c2c's page at all;
+                // c2c's own page not yet through its start (the Voice SDK loaded, its token
+                // fetched) is too many pages starting at once on this machine.
+                if !self.pump(page_started).await && self.phase.is_none() {
+                    self.end(match self.plan.own_page {
+                        true => Ending::Starved(format!(
+                            "inconclusive: c2c's page did not start within {}s: this machine was overloaded{}; run the call again, or fewer at once",
+                            PAGE_START.as_secs(),
+                            crate::call::health::machine_pressure()
+                        )),
+                        false => Ending::Gone(format!(
+                            "the page did not start within {}s: is the address c2c's page?",
+                            PAGE_START.as_secs()
+                        )),
+                    });
                 }
                 continue;
             }

@@ -47,11 +47,6 @@ impl Starving {
         (quiet > expected).then_some(quiet)
     }
 
-    /// Whether the page has said anything yet (its heartbeat included).
-    pub fn heard_any(&self) -> bool {
-        self.last_word.is_some()
-    }
-
     /// The time the page lost to starvation since its first word.
     pub fn lost(&self) -> Duration {
         self.lost
