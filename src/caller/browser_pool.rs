@@ -94,11 +94,6 @@ impl Browsers {
         Ok(Lent { browser, carried })
     }
 
-    /// How many browsers are open.
-    pub async fn count(&self) -> usize {
-        self.open.lock().await.len()
-    }
-
     pub async fn close(&self) {
         let open = std::mem::take(&mut *self.open.lock().await);
         futures_util::future::join_all(open.iter().map(|o| o.browser.close())).await;
@@ -108,6 +103,12 @@ impl Browsers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Browsers {
+        async fn count(&self) -> usize {
+            self.open.lock().await.len()
+        }
+    }
 
     #[tokio::test]
     async fn past_what_the_browsers_carry_another_starts_and_a_freed_place_is_used_again() {
