@@ -52,6 +52,7 @@ pub mod state_file;
 pub mod token;
 pub mod twilio_api;
 pub mod twiml;
+pub mod voice;
 
 pub mod clock;
 pub mod crypto;

@@ -19,7 +19,7 @@
 //! - `health`: how busy the machine is, for a call c2c could not judge (inconclusive)
 //! - `report`: outcome, verdict, JSON; `junit`: the same as JUnit XML
 
-mod audio;
+pub(crate) mod audio;
 mod browser;
 mod cancel;
 mod cdp;

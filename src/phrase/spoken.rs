@@ -44,7 +44,7 @@ pub fn spoken(text: &str) -> String {
 }
 
 /// A token that is a number, amount, ordinal or time, as it is said; `None` for a word.
-fn number_words(token: &str) -> Option<String> {
+pub(crate) fn number_words(token: &str) -> Option<String> {
     let currency = match token.chars().next()? {
         '$' => Some(Currency::DOLLAR),
         '£' => Some(Currency::GBP),

@@ -14,24 +14,43 @@ use ring::digest::{Context, SHA256};
 use super::model::{self, Archive, Member, ModelFiles, Size};
 use crate::progress::Progress;
 
+/// What a set of archives is for, in the messages: the speech model, or the voice.
+#[derive(Debug, Clone, Copy)]
+pub struct Purpose {
+    /// "the speech model"
+    pub name: &'static str,
+    /// What to do when the registries cannot be reached, or serve something else.
+    pub otherwise: &'static str,
+}
+
+pub const SPEECH: Purpose = Purpose {
+    name: "the speech model",
+    otherwise: "get the files yourself and give their folder with --speech-model (README: Speech)",
+};
+
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
     #[error(
-        "cannot download {what} from {host}: {why}. c2c fetches the speech model ({mb:.0} MB) once, on first use: connect this machine and run again, or get the files yourself and give their folder with --speech-model (README: Speech)."
+        "cannot download {what} from {host}: {why}. c2c fetches {} ({mb:.0} MB) once, on first use: connect this machine and run again, or {}.",
+        purpose.name,
+        purpose.otherwise
     )]
     Unreachable {
         what: &'static str,
         host: String,
         why: String,
         mb: f64,
+        purpose: Purpose,
     },
     #[error(
-        "{what} from {url} does not match the SHA-256 c2c pins for it (got {got}): it was changed on the way or on the server, and nothing of it was kept. Run again; if it persists, get the files yourself and give their folder with --speech-model (README: Speech)."
+        "{what} from {url} does not match the SHA-256 c2c pins for it (got {got}): it was changed on the way or on the server, and nothing of it was kept. Run again; if it persists, {}.",
+        purpose.otherwise
     )]
     Checksum {
         what: &'static str,
         url: String,
         got: String,
+        purpose: Purpose,
     },
     #[error("{what} from {url} has no {inside}: nothing of it was kept.")]
     NotInArchive {
@@ -40,7 +59,7 @@ pub enum DownloadError {
         inside: &'static str,
     },
     #[error(
-        "cannot write the speech model to {dir}: {why}. Free some space or make the folder writable, or give a model folder with --speech-model."
+        "cannot write to c2c's cache in {dir}: {why}. Free some space or make the folder writable."
     )]
     Write { dir: String, why: String },
     #[error(
@@ -58,7 +77,22 @@ pub async fn fetch(
     progress: &Progress,
 ) -> Result<ModelFiles, DownloadError> {
     let archives = model::archives(size).ok_or(DownloadError::NoRuntime)?;
-    let mb = model::download_size(size) as f64 / 1e6;
+    fetch_archives(dir, &archives, SPEECH, mirror, progress).await?;
+    ModelFiles::in_folder(dir).map_err(|missing| DownloadError::Write {
+        dir: dir.display().to_string(),
+        why: format!("{} missing after the download", missing.join(", ")),
+    })
+}
+
+/// Fetches into `dir` each of `archives` whose files `dir` lacks.
+pub async fn fetch_archives(
+    dir: &Path,
+    archives: &[&'static Archive],
+    purpose: Purpose,
+    mirror: Option<&str>,
+    progress: &Progress,
+) -> Result<(), DownloadError> {
+    let mb = archives.iter().map(|a| a.size).sum::<u64>() as f64 / 1e6;
     let write = |e: std::io::Error| DownloadError::Write {
         dir: dir.display().to_string(),
         why: e.to_string(),
@@ -70,8 +104,9 @@ pub async fn fetch(
         host: String::new(),
         why: e.to_string(),
         mb,
+        purpose,
     })?;
-    for archive in archives {
+    for &archive in archives {
         if archive.members.iter().all(|m| dir.join(m.name).is_file()) {
             continue;
         }
@@ -81,28 +116,27 @@ pub async fn fetch(
             file_name(archive.url),
             std::process::id()
         )));
-        let got = download(&client, archive, &url, &part.0, mb, progress).await;
+        let got = download(&client, archive, &url, &part.0, (mb, purpose), progress).await;
         let got = match got {
             Ok(()) => {
                 let (dir, part_path, url) = (dir.to_owned(), part.0.clone(), url.clone());
-                tokio::task::spawn_blocking(move || unpack(archive, &url, &part_path, &dir))
-                    .await
-                    .unwrap_or_else(|e| {
-                        Err(DownloadError::Write {
-                            dir: String::new(),
-                            why: e.to_string(),
-                        })
+                tokio::task::spawn_blocking(move || {
+                    unpack(archive, &url, &part_path, &dir, purpose)
+                })
+                .await
+                .unwrap_or_else(|e| {
+                    Err(DownloadError::Write {
+                        dir: String::new(),
+                        why: e.to_string(),
                     })
+                })
             }
             Err(e) => Err(e),
         };
         drop(part);
         got?;
     }
-    ModelFiles::in_folder(dir).map_err(|missing| DownloadError::Write {
-        dir: dir.display().to_string(),
-        why: format!("{} missing after the download", missing.join(", ")),
-    })
+    Ok(())
 }
 
 /// How long a download may send nothing before c2c gives up on it.
@@ -142,10 +176,11 @@ async fn download(
     archive: &'static Archive,
     url: &str,
     part: &Path,
-    mb: f64,
+    (mb, purpose): (f64, Purpose),
     progress: &Progress,
 ) -> Result<(), DownloadError> {
     let unreachable = |why: String| DownloadError::Unreachable {
+        purpose,
         what: archive.what,
         host: url::Url::parse(url)
             .ok()
@@ -205,6 +240,7 @@ async fn download(
             what: archive.what,
             url: url.to_owned(),
             got,
+            purpose,
         });
     }
     step.done(format!("{:.1} MB", size as f64 / 1e6));
@@ -226,6 +262,7 @@ fn unpack(
     url: &str,
     path: &Path,
     dir: &Path,
+    purpose: Purpose,
 ) -> Result<(), DownloadError> {
     let write = |e: std::io::Error| DownloadError::Write {
         dir: dir.display().to_string(),
@@ -244,7 +281,7 @@ fn unpack(
             let entry = zip
                 .by_name(member.inside)
                 .map_err(|_| missing(member.inside))?;
-            taken.push(take(archive, url, member, entry, dir)?);
+            taken.push(take(archive, url, member, entry, (dir, purpose))?);
         }
     } else {
         let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
@@ -252,7 +289,7 @@ fn unpack(
             let entry = entry.map_err(write)?;
             let name = entry.path().map_err(write)?.to_string_lossy().into_owned();
             if let Some(member) = archive.members.iter().find(|m| m.inside == name) {
-                taken.push(take(archive, url, member, entry, dir)?);
+                taken.push(take(archive, url, member, entry, (dir, purpose))?);
             }
         }
         if let Some(member) = archive
@@ -275,7 +312,7 @@ fn take(
     url: &str,
     member: &'static Member,
     mut from: impl Read,
-    dir: &Path,
+    (dir, purpose): (&Path, Purpose),
 ) -> Result<(PartFile, &'static Member), DownloadError> {
     let write = |e: std::io::Error| DownloadError::Write {
         dir: dir.display().to_string(),
@@ -299,6 +336,7 @@ fn take(
             what: archive.what,
             url: format!("{url} ({})", member.inside),
             got,
+            purpose,
         });
     }
     Ok((part, member))
@@ -346,7 +384,7 @@ mod tests {
             archive,
             &registry,
             &part,
-            1.0,
+            (1.0, SPEECH),
             &Progress::default(),
         )
         .await;

@@ -16,7 +16,7 @@ pub mod model;
 pub mod moonshine;
 pub mod prepare;
 pub mod utterances;
-mod verified;
+pub(crate) mod verified;
 mod vocab;
 
 pub use model::{ModelFiles, Size};

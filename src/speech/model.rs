@@ -294,6 +294,12 @@ pub fn archives(size: Size) -> Option<[&'static Archive; 3]> {
         .map(|runtime| [size.archive(), &TOKENS, runtime])
 }
 
+/// ONNX Runtime's archive for this platform, which the voice loads too.
+pub fn runtime_archive() -> Option<&'static Archive> {
+    const RUNTIME_PINNED: &Option<Archive> = &RUNTIME_ARCHIVE;
+    RUNTIME_PINNED.as_ref()
+}
+
 /// The total size of what c2c downloads for `size`, for the messages.
 pub fn download_size(size: Size) -> u64 {
     archives(size).map_or(0, |a| a.iter().map(|a| a.size).sum())

@@ -46,7 +46,7 @@ pub struct Moonshine {
 /// ONNX Runtime is loaded once per process; the first path wins.
 static RUNTIME: OnceLock<Result<(), String>> = OnceLock::new();
 
-fn load_runtime(path: &Path) -> Result<(), EngineError> {
+pub(crate) fn load_runtime(path: &Path) -> Result<(), EngineError> {
     RUNTIME
         .get_or_init(|| {
             ort::init_from(path)
@@ -62,7 +62,7 @@ fn load_runtime(path: &Path) -> Result<(), EngineError> {
         })
 }
 
-fn session(path: &Path) -> Result<Session, EngineError> {
+pub(crate) fn session(path: &Path) -> Result<Session, EngineError> {
     let model = |why: ort::Error| EngineError::Model {
         file: path.display().to_string(),
         why: why.to_string(),

@@ -31,6 +31,7 @@ mod serve;
 mod settings;
 mod speech;
 mod suite;
+mod talk;
 mod token;
 mod tunnel;
 mod untrusted;

@@ -372,6 +372,10 @@ fn the_setup_script_fetches_what_c2c_pins() {
             assert!(setup.contains(archive.sha256), "{}", archive.what);
         }
     }
+    for archive in c2c::voice::files::archives() {
+        assert!(setup.contains(archive.url), "{}", archive.url);
+        assert!(setup.contains(archive.sha256), "{}", archive.what);
+    }
 }
 
 /// Through the whole path, at both speeds (the fast one with Moonshine base, chosen by the

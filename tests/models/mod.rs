@@ -89,3 +89,23 @@ fn fill(size: Size, folder: &str) -> PathBuf {
         .expect("the model downloads from the mirror");
     dir
 }
+
+/// c2c's voice, its folder filled once for the whole test run by c2c's own download from the
+/// mirror.
+pub fn voice() -> &'static c2c::voice::VoiceFiles {
+    static VOICE: OnceLock<c2c::voice::VoiceFiles> = OnceLock::new();
+    VOICE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-voice");
+        let mirror = mirror(archives());
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(c2c::voice::files::ready(
+                &dir,
+                Some(&mirror),
+                &c2c::progress::Progress::default(),
+            ))
+            .expect("the voice downloads from the mirror")
+    })
+}

@@ -1,0 +1,185 @@
+//! What c2c says into a call (`say`): text read as a person would and turned into phonemes
+//! (`phonemes`, misaki's US lexicon), spoken by Kokoro-82M through ONNX Runtime (`kokoro`) from
+//! files pinned and fetched on first use (`files`), or by the machine's own synthesiser
+//! (`system`). Every phrase of a run is synthesised before its step, beside the calls
+//! (`Speaker`), and Kokoro's are kept on disk by voice, speed and text, so a suite says each once.
+
+pub mod files;
+pub mod kokoro;
+pub mod phonemes;
+pub mod system;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+pub use files::{VOICES, VoiceFiles};
+
+/// Who says a phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Voice {
+    /// One of Kokoro's voices (`VOICES`).
+    Kokoro(&'static str),
+    /// The machine's own synthesiser.
+    System,
+}
+
+impl Voice {
+    pub fn parse(text: &str) -> Result<Voice, String> {
+        if text == "system" {
+            return Ok(Voice::System);
+        }
+        VOICES
+            .iter()
+            .find(|v| **v == text)
+            .map(|v| Voice::Kokoro(v))
+            .ok_or_else(|| {
+                format!(
+                    "{text:?} is not a voice: use {} or system (the machine's own synthesiser)",
+                    VOICES.join(", ")
+                )
+            })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Voice::Kokoro(name) => name,
+            Voice::System => "system",
+        }
+    }
+}
+
+impl Default for Voice {
+    fn default() -> Self {
+        Voice::Kokoro(VOICES[0])
+    }
+}
+
+/// A phrase to say, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Say {
+    pub text: String,
+    pub voice: Voice,
+    /// In hundredths of the voice's own pace (100: as it speaks).
+    pub pace: u16,
+}
+
+impl Say {
+    pub fn speed(&self) -> f32 {
+        f32::from(self.pace) / 100.0
+    }
+
+    /// Its name in the cache: the pins, the voice, the pace and the text.
+    fn cache_name(&self) -> String {
+        let key = format!(
+            "kokoro-v1.0-int8 misaki-0.9.4 {} {} {}",
+            self.voice.name(),
+            self.pace,
+            self.text
+        );
+        let digest = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
+        let hex: String = digest.as_ref()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{hex}.wav")
+    }
+}
+
+/// Where c2c keeps the voice and what it said.
+pub fn cache_root() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "c2c").map(|dirs| dirs.cache_dir().join("voice"))
+}
+
+type Said = HashMap<Say, Result<Arc<[i16]>, String>>;
+
+/// A run's phrases, each synthesised once on a thread of its own while the calls start and
+/// ring, in the order the run says them.
+pub struct Speaker {
+    said: watch::Sender<Said>,
+}
+
+impl Speaker {
+    /// Starts saying `phrases`: those cached at once, then the rest, Kokoro loaded from `files`
+    /// when one needs it. `cache` is the folder of what was said (none: nothing kept).
+    pub fn start(
+        files: Option<VoiceFiles>,
+        cache: Option<PathBuf>,
+        phrases: Vec<Say>,
+    ) -> Arc<Speaker> {
+        let (said, _) = watch::channel(Said::new());
+        let speaker = Arc::new(Speaker { said });
+        let publish = Arc::clone(&speaker);
+        std::thread::spawn(move || publish.synthesise(files, cache.as_deref(), phrases));
+        speaker
+    }
+
+    fn synthesise(&self, files: Option<VoiceFiles>, cache: Option<&Path>, mut phrases: Vec<Say>) {
+        let mut seen = std::collections::HashSet::new();
+        phrases.retain(|p| seen.insert(p.clone()));
+        let publish = |say: &Say, audio: Result<Vec<i16>, String>| {
+            self.said.send_modify(|said| {
+                said.insert(say.clone(), audio.map(Arc::from));
+            });
+        };
+        // What was said before is ready before anything is synthesised.
+        let mut left = Vec::new();
+        for say in phrases {
+            match cache.map(|dir| dir.join(say.cache_name())) {
+                Some(path) if matches!(say.voice, Voice::Kokoro(_)) && path.is_file() => {
+                    match crate::call::audio::read_wav(&path) {
+                        Ok(samples) => publish(&say, Ok(samples)),
+                        Err(_) => left.push(say),
+                    }
+                }
+                _ => left.push(say),
+            }
+        }
+        let mut kokoro: Option<Result<kokoro::Kokoro, String>> = None;
+        for say in left {
+            let audio = match say.voice {
+                Voice::System => system::say(&say.text),
+                Voice::Kokoro(voice) => {
+                    let engine = kokoro.get_or_insert_with(|| match &files {
+                        Some(files) => kokoro::Kokoro::load(files).map_err(|why| {
+                            format!(
+                                "c2c's voice cannot be used: {why}. Delete {} and run again to download it anew, or use voice=system",
+                                files.dir.display()
+                            )
+                        }),
+                        None => Err("c2c's voice was not made ready".to_owned()),
+                    });
+                    match engine {
+                        Ok(engine) => engine.say(&say.text, voice, say.speed()),
+                        Err(why) => Err(why.clone()),
+                    }
+                }
+            };
+            let audio = audio.and_then(|samples| {
+                if samples.is_empty() {
+                    return Err(format!("{:?} made no sound", say.text));
+                }
+                Ok(samples)
+            });
+            if let (Ok(samples), Some(dir), Voice::Kokoro(_)) = (&audio, cache, say.voice) {
+                let _ = std::fs::create_dir_all(dir);
+                if let Err(err) = crate::call::write_wav(&dir.join(say.cache_name()), samples) {
+                    tracing::warn!("cannot keep what c2c said in {}: {err}", dir.display());
+                }
+            }
+            publish(&say, audio);
+        }
+    }
+
+    /// The audio of `say`, once it is synthesised.
+    pub async fn audio(&self, say: &Say) -> Result<Arc<[i16]>, String> {
+        let mut said = self.said.subscribe();
+        let ready = said.wait_for(|said| said.contains_key(say)).await;
+        match ready {
+            Ok(said) => said[say].clone(),
+            Err(_) => Err(format!("{:?} was not prepared to be said", say.text)),
+        }
+    }
+}
