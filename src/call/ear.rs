@@ -72,10 +72,15 @@ impl Ear {
                 })
             }
             Listen::ExpectAudio(wanted) => {
+                // A pause inside sound counts as sound (speech has them); silence before any
+                // sound is no part of it.
                 if level == Loudness::Silence {
-                    self.gap += FRAME_TIME;
-                    if self.gap >= SPEECH_GAP {
-                        self.run = Duration::ZERO;
+                    if self.run > Duration::ZERO {
+                        self.gap += FRAME_TIME;
+                        if self.gap >= SPEECH_GAP {
+                            self.run = Duration::ZERO;
+                            self.gap = Duration::ZERO;
+                        }
                     }
                 } else if self.run > Duration::ZERO || level == Loudness::Sound {
                     self.run += FRAME_TIME + std::mem::take(&mut self.gap);
@@ -163,6 +168,25 @@ mod tests {
         let mut ear = Ear::new(&action);
         let decided = parts.iter().find_map(|part| ear.hear(part)).map(Ok);
         (decided, ear.verdict("WAIT"))
+    }
+
+    #[test]
+    fn a_moment_of_sound_after_a_long_silence_is_not_a_long_sound() {
+        let (heard, verdict) = hear(
+            Listen::ExpectAudio(Duration::from_millis(300)),
+            &[silence(2000), tone(800.0, 80), silence(400)],
+        );
+        assert_eq!(heard, None, "{verdict}");
+        let (heard, _) = hear(
+            Listen::ExpectAudio(Duration::from_millis(300)),
+            &[
+                silence(2000),
+                tone(800.0, 200),
+                silence(120),
+                tone(800.0, 200),
+            ],
+        );
+        assert!(heard.is_some());
     }
 
     #[test]
