@@ -37,7 +37,8 @@
     return new MediaStream(microphone.stream.getAudioTracks().map((track) => track.clone()));
   };
 
-  // Plays 16-bit mono PCM (base64) at `rate` into the microphone, from now.
+  // Plays 16-bit mono PCM (base64) at `rate` into the microphone, from now: the audio clock at its
+  // first sample, the clock what the page hears is timed on (c2c measures turns from there).
   window.__c2cPlay = (base64, rate) => {
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     const samples = new Int16Array(bytes.buffer, 0, bytes.length >> 1);
@@ -47,8 +48,9 @@
     const source = context.createBufferSource();
     source.buffer = buffer;
     source.connect(microphone);
-    source.start();
-    return buffer.duration;
+    const at = context.currentTime;
+    source.start(at);
+    return at;
   };
 
   // What the far end sends now is heard later by the receiver's playout (jitter buffer) delay,

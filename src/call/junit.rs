@@ -40,6 +40,7 @@ fn cases(report: &Report) -> Vec<StepResult> {
         },
         seconds: report.duration,
         detail: report.message.clone(),
+        latency: None,
     }]
 }
 
@@ -125,6 +126,7 @@ fn test_case(
                             .and_then(|v| v.as_str().map(str::to_owned)),
                     ),
                     ("answered_after", answered),
+                    ("turn_latency", case.latency.map(|s| format!("{s:.3}"))),
                 ] {
                     if let Some(value) = value {
                         w.create_element("property")

@@ -28,6 +28,7 @@ mod health;
 mod heard;
 mod junit;
 mod leg;
+pub(crate) mod line;
 mod listening;
 mod page;
 mod quality;
@@ -143,6 +144,7 @@ pub fn refused_up_front(plan: &CallSpec, message: String) -> Report {
             status: report::StepStatus::Skipped,
             seconds: 0.0,
             detail: "the call was not placed".to_owned(),
+            latency: None,
         })
         .collect();
     Report {
@@ -302,6 +304,7 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
             status,
             seconds: report.duration,
             detail,
+            latency: None,
         });
     }
     report.exit_status = if speech_broke {

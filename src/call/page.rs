@@ -242,14 +242,15 @@ impl Leg for Page {
             .map(|_| ())
     }
 
-    /// Starts playing `samples` (16 kHz) into the call.
-    async fn play(&self, samples: &[i16]) -> Result<(), CdpError> {
+    /// Starts playing `samples` (16 kHz) into the call; the page's audio clock at the first.
+    async fn play(&self, samples: &[i16]) -> Result<f64, CdpError> {
         let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
         let call = format!(
             "window.__c2cPlay({}, {RATE})",
             json!(STANDARD.encode(bytes))
         );
-        self.run(&call).await.map(|_| ())
+        let started = self.run(&call).await?;
+        Ok(started.as_f64().unwrap_or_default())
     }
 }
 

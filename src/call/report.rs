@@ -87,6 +87,14 @@ pub struct StepResult {
     pub seconds: f64,
     /// Why it failed or was skipped, or what it found.
     pub detail: String,
+    /// The far end's turn latency (seconds): from c2c's last sample of speech, sound or key out
+    /// to the first sound of the far end's reply, on the page's audio clock. Only for a step that
+    /// listened right after c2c spoke, played or pressed, and heard a reply.
+    #[serde(
+        serialize_with = "millis_if_any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub latency: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -194,6 +202,7 @@ mod tests {
             status,
             seconds: 1.25,
             detail: detail.into(),
+            latency: None,
         }
     }
 

@@ -53,6 +53,10 @@ pub struct CallSpec {
     pub play: Option<Sound>,
     /// Keys pressed once the far end answers.
     pub digits: Option<String>,
+    /// Words said once the far end answers (`--say`), after `play`.
+    pub say: Option<crate::voice::Say>,
+    /// Who says the `say` steps' words, synthesised beside the call.
+    pub voice: Option<std::sync::Arc<crate::voice::Speaker>>,
     pub steps: Vec<Step>,
     /// The files the steps play, by the path they were given as.
     sounds: Vec<(PathBuf, Sound)>,
@@ -98,6 +102,8 @@ impl CallSpec {
             target,
             play: None,
             digits: None,
+            say: None,
+            voice: None,
             steps,
             sounds,
             timeout,
@@ -133,6 +139,15 @@ impl CallSpec {
         spec.quality_floor = scenario.quality_mos;
         spec.speech_size = scenario.speech.unwrap_or(speech);
         Ok(spec)
+    }
+
+    /// What the call says, in order: `--say`, then its steps'.
+    pub fn phrases(&self) -> Vec<crate::voice::Say> {
+        self.say
+            .iter()
+            .chain(self.steps.iter().filter_map(Step::says))
+            .cloned()
+            .collect()
     }
 
     /// Whether a step listens for words: the call needs the speech model.

@@ -26,7 +26,7 @@ use crate::settings::call::{Call, Serving};
 use crate::shutdown::Shutdown;
 
 pub use browser_pool::{Browsers, CALLS_A_BROWSER};
-pub use models::speech_ready;
+pub use models::{speech_ready, voice_ready};
 pub use policy::{dial_policy, dialled};
 pub use serving::signalling;
 
@@ -36,6 +36,8 @@ pub struct Rig<'a> {
     pub settings: Call,
     pub chrome_args: &'a [String],
     pub speech: Option<tokio::task::JoinHandle<Result<call::Models, Error>>>,
+    /// c2c's voice while it is found or downloaded, when a call talks.
+    pub voice: Option<tokio::task::JoinHandle<Result<Arc<crate::voice::Speaker>, Error>>>,
 }
 
 /// What a job gets: the browsers the calls share, c2c's page, the run's cancellation (Ctrl-C,
@@ -46,6 +48,7 @@ pub struct Ready {
     pub page: String,
     pub cancel: Cancel,
     pub speech: Option<call::Models>,
+    pub voice: Option<Arc<crate::voice::Speaker>>,
 }
 
 /// Runs `job` with everything its calls need: the browser started first (it takes longest),
@@ -59,6 +62,7 @@ where
         settings,
         chrome_args,
         speech,
+        voice,
     } = rig;
     let mut signals = Shutdown::listen()?;
     if let Serving::Existing { page } = &settings.serving {
@@ -85,6 +89,22 @@ where
             }
         }
     };
+    let voice = match voice {
+        None => None,
+        Some(loading) => {
+            let loaded = tokio::select! {
+                loaded = loading => loaded.unwrap_or_else(|err| Err(Error::Speech(format!("c2c's voice did not load: {err}")))),
+                () = signals.requested() => Err(interrupted()),
+            };
+            match loaded {
+                Ok(voice) => Some(voice),
+                Err(err) => {
+                    browsers.close().await;
+                    return Err(err);
+                }
+            }
+        }
+    };
     // One token for the run: the signals cancel it, and with it every call.
     let token = CancellationToken::new();
     let done = match settings.serving {
@@ -95,11 +115,12 @@ where
                 page,
                 cancel: Cancel::child_of(&token),
                 speech,
+                voice,
             };
             guarded(job(ready)).await
         }
         Serving::InProcess(own) => {
-            serving::in_process(&browsers, own, signals, token, speech, job).await
+            serving::in_process(&browsers, own, signals, token, (speech, voice), job).await
         }
     };
     browsers.close().await;

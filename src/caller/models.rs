@@ -30,3 +30,38 @@ pub async fn speech_ready(
     }
     Ok(models)
 }
+
+/// c2c's voice for the calls' `say` steps: its files found (or downloaded, with a progress bar)
+/// before the calls, then every phrase synthesised on a thread of its own beside them, each
+/// ready before its step needs it or awaited there. The registries' mirror (a test hook) is the
+/// speech model's.
+pub async fn voice_ready(
+    speech: ModelSource,
+    phrases: Vec<crate::voice::Say>,
+) -> Result<Arc<crate::voice::Speaker>, Error> {
+    use crate::voice::{self, Voice};
+    let root = voice::cache_root().ok_or_else(|| {
+        Error::Speech(
+            "c2c has no cache folder here (no home folder) for its voice: use voice=system, or play a WAV file".to_owned(),
+        )
+    })?;
+    let said = root.join("said");
+    let kokoro = phrases.iter().any(|p| matches!(p.voice, Voice::Kokoro(_)));
+    let files = match kokoro {
+        false => None,
+        true => {
+            let mirror = match &speech {
+                ModelSource::Cache { mirror, .. } => mirror.clone(),
+                ModelSource::Folder(_) => None,
+            };
+            let dir = voice::files::cache_folder(&root);
+            let progress = Progress::default();
+            Some(
+                voice::files::ready(&dir, mirror.as_deref(), &progress)
+                    .await
+                    .map_err(Error::Speech)?,
+            )
+        }
+    };
+    Ok(voice::Speaker::start(files, Some(said), phrases))
+}

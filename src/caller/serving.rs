@@ -61,7 +61,7 @@ pub(super) async fn in_process<T, Job>(
     own: InProcess,
     mut signals: Shutdown,
     run: CancellationToken,
-    speech: Option<call::Models>,
+    (speech, voice): (Option<call::Models>, Option<Arc<crate::voice::Speaker>>),
     job: impl FnOnce(Ready) -> Job,
 ) -> Result<T, Error>
 where
@@ -104,6 +104,7 @@ where
         page,
         cancel: cancel.clone(),
         speech,
+        voice,
     };
     let serve_local = server.run(listener, Side::Local);
     let done = match &mut up {

@@ -107,6 +107,9 @@ Examples:
   c2c call +18005550199 --tunnel --step 'wait-for-prompt \"for support, press two\"' \\
       --step 'press 2' --step 'expect-speech \"your ticket number\"' --json
   c2c call client:alice --server http://127.0.0.1:5000/ --play hello.wav
+  c2c call +18005550123 --tunnel --step 'wait-for-prompt \"how can I help\"' \\
+      --step 'say \"I want to check my balance\"' \\
+      --step 'expect-speech \"your balance is\" within=1.5s' --json
 
 Exit status: 0 answered and every step passed, 1 a step failed, 2 usage error, 3 settings
 error (Chromium or the speech model missing, say), 4 Twilio or ngrok out of reach, 5 busy, 6 no
@@ -122,6 +125,11 @@ pub struct CallArgs {
     /// WAV file the far end hears, as the page's microphone; default: silence
     #[arg(long, value_name = "FILE")]
     pub play: Option<PathBuf>,
+
+    /// Words to say once the far end answers (after --play), in c2c's own voice, offline (the
+    /// voice is downloaded once, on first use); a step can say more (`say`)
+    #[arg(long, value_name = "TEXT")]
+    pub say: Option<String>,
 
     /// Keys to press once the far end answers (0-9 * #; w waits half a second)
     #[arg(long, value_name = "DIGITS")]

@@ -31,6 +31,8 @@ pub enum Action {
     Hear(Hear),
     Press(String),
     Play(PathBuf),
+    /// Words c2c speaks into the call, in a voice (`voice`).
+    Say(crate::voice::Say),
     Wait(Duration),
     HangUp,
 }
@@ -60,6 +62,9 @@ pub struct Hear {
     pub prompt: bool,
     /// How close what was heard must come to the phrase (`phrase`).
     pub similarity: f64,
+    /// `within=`: the far end's reply must begin this soon after c2c last spoke, played or
+    /// pressed (its turn latency).
+    pub within: Option<Duration>,
 }
 
 /// One kind of step, as `--help` and the error messages describe it.
@@ -85,6 +90,7 @@ enum Id {
     ExpectSpeech,
     Press,
     Play,
+    Say,
     ExpectTone,
     ExpectAudio,
     ExpectSilence,
@@ -104,18 +110,18 @@ const KINDS: &[Kind] = &[
     Kind {
         id: Id::WaitForPrompt,
         name: "wait-for-prompt",
-        usage: "wait-for-prompt PHRASE [similarity=0.65] [timeout=30s]",
+        usage: "wait-for-prompt PHRASE [similarity=0.65] [within=…] [timeout=30s]",
         value: Some(("a phrase", "\"for support, press two\"")),
-        options: &["similarity"],
+        options: &["similarity", "within"],
         help: "The far end said all of PHRASE, then paused (speech, on this machine)",
     },
     Kind {
         id: Id::ExpectSpeech,
         name: "expect-speech",
-        usage: "expect-speech PHRASE [similarity=0.65] [timeout=10s]",
+        usage: "expect-speech PHRASE [similarity=0.65] [within=…] [timeout=10s]",
         value: Some(("a phrase", "\"your balance is\"")),
-        options: &["similarity"],
-        help: "Hear PHRASE said, its numbers exactly",
+        options: &["similarity", "within"],
+        help: "Hear PHRASE said, its numbers exactly; within=: the reply began that soon after c2c spoke",
     },
     Kind {
         id: Id::Press,
@@ -132,6 +138,14 @@ const KINDS: &[Kind] = &[
         value: Some(("a WAV file", "prompt.wav")),
         options: &[],
         help: "Play a file into the call, to its end",
+    },
+    Kind {
+        id: Id::Say,
+        name: "say",
+        usage: "say TEXT [voice=af_heart] [speed=1] [timeout=…]",
+        value: Some(("the words", "\"I want to check my balance\"")),
+        options: &["voice", "speed"],
+        help: "Speak TEXT into the call, offline (voice=am_michael, or system: the machine's own)",
     },
     Kind {
         id: Id::ExpectTone,
@@ -213,6 +227,23 @@ impl Step {
         matches!(self.action, Action::Hear(_))
     }
 
+    /// What the step says, when it talks.
+    pub fn says(&self) -> Option<&crate::voice::Say> {
+        match &self.action {
+            Action::Say(say) => Some(say),
+            _ => None,
+        }
+    }
+
+    /// Saying `say`, with the default timeout.
+    pub fn say(say: crate::voice::Say) -> Step {
+        Step {
+            text: format!("say {}", shell_words::quote(&say.text)),
+            action: Action::Say(say),
+            timeout: None,
+        }
+    }
+
     /// Pressing `digits` (already checked), with the default timeout.
     pub fn press(digits: &str) -> Step {
         Step {
@@ -255,10 +286,25 @@ impl Step {
         let mut timeout = None;
         let mut options = BTreeMap::new();
         let mut similarity = crate::phrase::DEFAULT_SIMILARITY;
+        let mut voice = crate::voice::Voice::default();
+        let mut pace = 100;
         for (key, raw) in &spec.options {
             let bad = |why: String| format!("{key}={raw}: {why}");
             match key.as_str() {
                 "timeout" => timeout = Some(duration(raw).map_err(bad)?),
+                "voice" if kind.options.contains(&"voice") => {
+                    voice = crate::voice::Voice::parse(raw).map_err(bad)?;
+                }
+                "speed" if kind.options.contains(&"speed") => {
+                    pace = raw
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|s| (0.5..=2.0).contains(s))
+                        .map(|s| (s * 100.0).round() as u16)
+                        .ok_or_else(|| {
+                            bad("use a number from 0.5 to 2, such as 1.2 (1 is the voice's own pace)".to_owned())
+                        })?;
+                }
                 "similarity" if kind.options.contains(&"similarity") => {
                     similarity = raw
                         .parse::<f64>()
@@ -295,6 +341,7 @@ impl Step {
                 phrase: value.to_owned(),
                 prompt,
                 similarity,
+                within: options.get("within").copied(),
             }))
         };
         let action = match kind.id {
@@ -308,6 +355,18 @@ impl Step {
                 Action::Press(value.to_owned())
             }
             Id::Play => Action::Play(PathBuf::from(value)),
+            Id::Say => {
+                if value.trim().is_empty() || value.chars().count() > MOST_SAID {
+                    return Err(format!(
+                        "say needs words, at most {MOST_SAID} characters, as in: say \"I want to check my balance\""
+                    ));
+                }
+                Action::Say(crate::voice::Say {
+                    text: value.to_owned(),
+                    voice,
+                    pace,
+                })
+            }
             Id::ExpectTone => Action::Listen(Listen::ExpectTone {
                 hz: frequency(value)?,
                 hold: option("for", Duration::from_millis(300)),
@@ -336,11 +395,18 @@ impl Step {
             Action::Hear(Hear { prompt: false, .. }) => Duration::from_secs(10),
             Action::Press(digits) => Duration::from_secs(10) + press_length(digits),
             Action::Play(_) => play_length + Duration::from_secs(5),
+            // The words may still be in the making (a first use synthesises them beside the
+            // call), then they are said.
+            Action::Say(_) => play_length + Duration::from_secs(30),
             Action::Wait(d) => *d + Duration::from_secs(1),
             Action::HangUp => Duration::from_secs(5),
         })
     }
 }
+
+/// The longest text a `say` step takes: a turn, not a speech (Kokoro synthesises about real time
+/// on two cores).
+const MOST_SAID: usize = 500;
 
 fn frequency(raw: &str) -> Result<f64, String> {
     raw.trim_end_matches("Hz")

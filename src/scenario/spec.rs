@@ -77,7 +77,7 @@ enum Written {
 }
 
 /// The keys of a YAML step's map that give its value rather than an option.
-const VALUE_KEYS: &[&str] = &["hz", "digits", "file", "duration", "phrase"];
+const VALUE_KEYS: &[&str] = &["hz", "digits", "file", "duration", "phrase", "text"];
 
 impl TryFrom<Written> for StepSpec {
     type Error = String;

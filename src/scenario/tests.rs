@@ -53,19 +53,21 @@ fn speech_steps_take_a_phrase_and_a_similarity() {
         Action::Hear(Hear {
             phrase: "For support, press 2.".into(),
             prompt: true,
-            similarity: 0.8
+            similarity: 0.8,
+            within: None,
         })
     );
     assert_eq!(step.timeout(Duration::ZERO), Duration::from_secs(30));
     assert!(step.hears_words());
-    let yaml = "steps:\n  - expect-speech: {phrase: your balance is, timeout: 5s}\n";
+    let yaml = "steps:\n  - expect-speech: {phrase: your balance is, timeout: 5s, within: 1.2s}\n";
     let steps = parse_scenario(yaml).unwrap();
     assert_eq!(
         steps[0].action,
         Action::Hear(Hear {
             phrase: "your balance is".into(),
             prompt: false,
-            similarity: crate::phrase::DEFAULT_SIMILARITY
+            similarity: crate::phrase::DEFAULT_SIMILARITY,
+            within: Some(Duration::from_millis(1200)),
         })
     );
     assert_eq!(steps[0].timeout(Duration::ZERO), Duration::from_secs(5));
@@ -225,4 +227,34 @@ fn a_file_chooses_its_speech_model() {
             .contains("speech: \"large\" is neither tiny nor base: use tiny (the default) or base"),
         "{wrong}"
     );
+}
+
+#[test]
+fn say_takes_words_a_voice_and_a_pace() {
+    use crate::voice::{Say, Voice};
+    let step = parse(r#"say "I want to check my balance" voice=am_michael speed=1.2"#).unwrap();
+    assert_eq!(
+        step.action,
+        Action::Say(Say {
+            text: "I want to check my balance".into(),
+            voice: Voice::Kokoro("am_michael"),
+            pace: 120,
+        })
+    );
+    let yaml = "steps:\n  - say: yes\n  - say: {text: cancel my order, voice: system}\n";
+    let steps = parse_scenario(yaml).unwrap();
+    assert_eq!(steps[0].says().unwrap().voice, Voice::default());
+    assert_eq!(steps[1].says().unwrap().voice, Voice::System);
+    for (bad, why) in [
+        (
+            "say hi voice=bob",
+            "\"bob\" is not a voice: use af_heart, am_michael or system",
+        ),
+        ("say hi speed=3", "speed=3: use a number from 0.5 to 2"),
+        ("say \"\"", "say needs words"),
+        ("say hi within=1s", "say has no option \"within\""),
+    ] {
+        let err = parse(bad).unwrap_err();
+        assert!(err.contains(why), "{bad}: {err}");
+    }
 }

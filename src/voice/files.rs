@@ -251,7 +251,15 @@ fn join(dir: &Path) -> Result<(), String> {
     let mut to = std::fs::File::create(&joined).map_err(write)?;
     for archive in &PARTS {
         let part = dir.join(archive.members[0].name);
-        let mut from = std::fs::File::open(&part).map_err(write)?;
+        let mut from = match std::fs::File::open(&part) {
+            Ok(from) => from,
+            // Another c2c, downloading beside this one, joined them first.
+            Err(_) if dir.join(MODEL).is_file() => {
+                let _ = std::fs::remove_file(&joined);
+                return Ok(());
+            }
+            Err(e) => return Err(write(e)),
+        };
         std::io::copy(&mut from, &mut to).map_err(write)?;
     }
     to.flush().map_err(write)?;

@@ -173,6 +173,18 @@ impl Speaker {
         }
     }
 
+    /// A speaker whose phrases are already said: `phrases`' audio.
+    #[cfg(test)]
+    pub fn with(phrases: Vec<(Say, Vec<i16>)>) -> Arc<Speaker> {
+        let said = phrases
+            .into_iter()
+            .map(|(say, audio)| (say, Ok(Arc::from(audio))))
+            .collect();
+        Arc::new(Speaker {
+            said: watch::channel(said).0,
+        })
+    }
+
     /// The audio of `say`, once it is synthesised.
     pub async fn audio(&self, say: &Say) -> Result<Arc<[i16]>, String> {
         let mut said = self.said.subscribe();

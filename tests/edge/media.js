@@ -21,7 +21,7 @@ const DIGITS = "0123456789*#ABCD";
 
 // mu-law (ITU-T G.711), both ways.
 const BIAS = 0x84;
-function encode(sample) {
+export function encode(sample) {
   let s = Math.max(-32635, Math.min(32635, Math.round(sample)));
   const sign = s < 0 ? 0x80 : 0;
   if (sign) s = -s;
@@ -170,6 +170,30 @@ export class Peer {
     };
   }
 
+  /**
+   * Plays as a voice agent does: silent while it listens; once the caller has spoken and then
+   * been quiet for `delayMs`, it answers with `reply` (8 kHz samples). `turns` records each turn,
+   * as Date.now() values: when the caller's last voiced packet arrived and when the reply's first
+   * frame went out.
+   */
+  agent(reply, delayMs) {
+    this.tone = 0;
+    this.segments = [];
+    this.turns = [];
+    this.onHeard = (samples) => {
+      if (level(samples) < 0.01) return;
+      const at = Date.now();
+      clearTimeout(this.answering);
+      // While it is answering, more of the caller is talk over it; it does not answer twice.
+      if (this.segments.length > 0) return;
+      this.answering = setTimeout(() => {
+        this.turns.push({ callerEnded: at, replyStarted: null });
+        this.segments = [{ kind: "audio", samples: reply, ms: (reply.length / RATE) * 1000, at: 0, turn: this.turns.at(-1) }];
+      }, delayMs);
+      this.answering.unref?.();
+    };
+  }
+
   /** Starts sending audio, 20 ms a packet, as a phone line does. */
   play() {
     if (this.timer) return;
@@ -200,6 +224,7 @@ export class Peer {
   #sendFrame() {
     const payload = Buffer.alloc(FRAME);
     const segment = this.segments?.[0];
+    if (segment?.turn && segment.turn.replyStarted === null) segment.turn.replyStarted = Date.now();
     for (let i = 0; i < FRAME; i += 1) payload[i] = encode(segment ? this.#segmentSample(segment) : this.#toneSample());
     this.phase %= 2 * Math.PI;
     if (segment) {
@@ -249,7 +274,9 @@ export class Peer {
     const type = rtp.header.payloadType;
     if (type === PCMU) {
       this.arrivals.push({ at: Date.now(), index: this.heard.length });
+      const start = this.heard.length;
       for (const byte of rtp.payload) this.heard.push(decode(byte));
+      this.onHeard?.(this.heard.slice(start));
       this.forward?.#send(rtp.payload);
     } else if (rtp.payload.length >= 4) {
       // RFC 4733: one event per RTP timestamp, repeated while the key is held and three times
@@ -274,6 +301,7 @@ export class Peer {
 
   close() {
     Peer.open.delete(this);
+    clearTimeout(this.answering);
     clearInterval(this.timer);
     this.timer = null;
     return this.pc.close();

@@ -13,13 +13,18 @@
 // `+speech`: the phone tree speaks (tests/fixtures/speech, made by scripts/speech-audio --tree
 // from tests/speech/tree.tsv): its menu, then what each key leads to; `+speech=NAME` speaks the
 // tree in tests/fixtures/speech/NAME instead. `+keys-after-prompt`: keys pressed while the menu
-// plays are ignored, as most phone trees ignore them.
+// plays are ignored, as most phone trees ignore them. `+agent=MS`: a voice agent, silent until the
+// caller has spoken, then `MS` ms after the caller's last sound it answers with the tree's "3"
+// ("Your current balance is $42.10 ..."), each time.
+//
+// `--record DIR`: what each far end heard is written to DIR/SID.ul (8 kHz mu-law), for a test to
+// recognise what c2c said.
 //
 // The account is read from the TWILIO_* variables, as c2c reads it. Standard output carries one
 // JSON object a line: {"ready": {signalling, spki}} first, {"invite": {at, sid, to}} when a page
 // places a call, and {"call": {...}} when it has ended. It stops when standard input closes.
 import { createHash, X509Certificate } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +32,7 @@ import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 
 import { VoiceEdge } from "./index.js";
-import { decode, loudest, RATE } from "./media.js";
+import { decode, encode, loudest, RATE } from "./media.js";
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
 const print = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
@@ -46,8 +51,13 @@ function spokenTree(name = "") {
 }
 
 const phones = new Map();
+let recordDir = null;
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i += 1) {
+  if (args[i] === "--record") {
+    recordDir = args[(i += 1)];
+    continue;
+  }
   if (args[i] !== "--phone") throw new Error(`unknown argument ${args[i]}`);
   const [number, spec] = args[(i += 1)].split(/=(.*)/s);
   const [behaviour, ...options] = spec.split("+");
@@ -57,6 +67,7 @@ for (let i = 0; i < args.length; i += 1) {
     else if (option.startsWith("tone=")) phone.tone = Number(option.slice(5));
     else if (option === "speech" || option.startsWith("speech=")) Object.assign(phone, { speech: spokenTree(option.slice(7)), lead: 500 });
     else if (option === "keys-after-prompt") phone.keysAfterPrompt = true;
+    else if (option.startsWith("agent=")) Object.assign(phone, { agent: { reply: spokenTree()["3"], delay: Number(option.slice(6)) } });
     else throw new Error(`unknown phone option ${option}`);
   }
   phones.set(number, phone);
@@ -112,6 +123,7 @@ async function follow() {
     print({ invite: { at: Date.now(), sid: call.sid, to: call.to } });
     call.ended.promise.then(() => {
       const media = call.media;
+      if (recordDir && media) writeFileSync(path.join(recordDir, `${call.sid}.ul`), Buffer.from(media.heard.map(encode)));
       print({
         call: {
           sid: call.sid,
@@ -125,6 +137,7 @@ async function follow() {
           digits: media?.digits ?? "",
           digitsAfterPrompt: (media?.digitTimes ?? []).map((t) => (media.promptEnded ? t - media.promptEnded : null)),
           heard: heard(media),
+          turns: media?.turns ?? [],
         },
       });
     });

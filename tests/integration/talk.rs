@@ -2,7 +2,10 @@
 //! loopback) says a caller's phrases, and c2c's own recogniser finds them in what a phone line
 //! would carry (8 kHz G.711 mu-law).
 
-use crate::models::{model, voice};
+use serde_json::Value;
+
+use crate::models::{archives, mirror, model, voice};
+use crate::voice_edge::VoiceEdge;
 
 /// A phone line: 16 kHz down to 8 kHz (every other sample of a low-passed signal), through
 /// mu-law and back, up again.
@@ -71,4 +74,105 @@ fn what_c2c_says_is_heard_through_a_phone_line() {
         "{found} of {} phrases were heard",
         phrases.len()
     );
+}
+
+const QUICK_AGENT: &str = "+14155550171";
+const SLOW_AGENT: &str = "+14155550172";
+
+/// `c2c call` to a stand-in voice agent: says a phrase, then expects the agent's reply.
+fn talk_to(edge: &VoiceEdge, number: &str, within: &str) -> (crate::support::Run, Value) {
+    let cache = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-talk-cache");
+    let run = edge
+        .call(&[
+            number,
+            "--json",
+            "--step",
+            "say \"I want to check my balance\"",
+            "--step",
+            &format!("expect-speech \"your current balance is\" within={within}"),
+        ])
+        .env("C2C_SPEECH_MIRROR", &mirror(archives()))
+        .env("XDG_CACHE_HOME", cache.to_str().unwrap())
+        .run();
+    let report: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|_| panic!("a JSON report: {}\n{}", run.stdout, run.stderr));
+    (run, report)
+}
+
+/// The far end's recording of the call, as 16 kHz samples for the recogniser.
+fn far_end_heard(dir: &std::path::Path, sid: &str) -> Vec<f32> {
+    let bytes = std::fs::read(dir.join(format!("{sid}.ul"))).expect("the far end's recording");
+    let mut audio = vec![0.0f32; 4_000];
+    audio.extend(
+        bytes
+            .iter()
+            .map(|&b| f32::from(mulaw_decode(b)) / 32768.0)
+            .flat_map(|s| [s, s]),
+    );
+    audio.extend(vec![0.0f32; 4_000]);
+    audio
+}
+
+#[test]
+fn a_voice_agent_hears_c2c_and_its_turn_is_timed_at_the_callers_ear() {
+    let recordings = tempfile::tempdir().unwrap();
+    let edge = VoiceEdge::start_with(
+        &[
+            &format!("{QUICK_AGENT}=answer+agent=700"),
+            &format!("{SLOW_AGENT}=answer+agent=1500"),
+        ],
+        Some(recordings.path()),
+    );
+    let mut latencies = Vec::new();
+    for number in [QUICK_AGENT, SLOW_AGENT] {
+        let (run, report) = talk_to(&edge, number, "3s");
+        run.assert_code(0);
+        let call = edge.next("call");
+        let steps = &report["steps"];
+        assert_eq!(steps[0]["status"], "passed", "{report}");
+        assert_eq!(steps[1]["status"], "passed", "{report}");
+        let latency = steps[1]["latency"].as_f64().expect("the reply's latency");
+        let detail = steps[1]["detail"].as_str().unwrap();
+        assert!(detail.contains("reply began"), "{detail}");
+        // The agent's own account of the turn: it answered no sooner than it was set to.
+        let turn = &call["turns"][0];
+        let waited = turn["replyStarted"].as_f64().unwrap() - turn["callerEnded"].as_f64().unwrap();
+        eprintln!(
+            "{number}: c2c heard the reply {latency:.3} s after it spoke; the agent waited {waited} ms"
+        );
+        latencies.push(latency);
+        // What c2c said reached the far end as words.
+        let model = c2c::speech::ModelFiles::in_folder(model()).unwrap();
+        let mut ears = c2c::speech::Moonshine::load(&model).unwrap();
+        let heard = ears
+            .transcribe(&far_end_heard(
+                recordings.path(),
+                call["sid"].as_str().unwrap(),
+            ))
+            .unwrap();
+        assert!(
+            c2c::phrase::find("I want to check my balance", &heard, 0.75).is_some(),
+            "the far end heard {heard:?}"
+        );
+    }
+    let (quick, slow) = (latencies[0], latencies[1]);
+    assert!((0.7..1.2).contains(&quick), "{quick}");
+    assert!((1.5..2.0).contains(&slow), "{slow}");
+    let difference = slow - quick;
+    assert!(
+        (difference - 0.8).abs() < 0.06,
+        "agents 800 ms apart were measured {difference:.3} s apart"
+    );
+}
+
+#[test]
+fn a_reply_later_than_within_fails_the_step_and_says_how_late() {
+    let edge = VoiceEdge::start(&[&format!("{SLOW_AGENT}=answer+agent=1500")]);
+    let (run, report) = talk_to(&edge, SLOW_AGENT, "1s");
+    run.assert_code(1);
+    let step = &report["steps"][1];
+    assert_eq!(step["status"], "failed", "{report}");
+    let detail = step["detail"].as_str().unwrap();
+    assert!(detail.contains("later than within=1s"), "{detail}");
+    assert!(step["latency"].as_f64().unwrap() > 1.5, "{step}");
 }

@@ -22,6 +22,11 @@ pub struct VoiceEdge {
 impl VoiceEdge {
     /// Starts the stand-in; `phones` are `NUMBER=answer|busy|no-answer|failed|ivr`.
     pub fn start(phones: &[&str]) -> VoiceEdge {
+        VoiceEdge::start_with(phones, None)
+    }
+
+    /// Starts the stand-in, writing what each far end heard to `record` (SID.ul, 8 kHz mu-law).
+    pub fn start_with(phones: &[&str], record: Option<&std::path::Path>) -> VoiceEdge {
         let root = env!("CARGO_MANIFEST_DIR");
         assert!(
             std::path::Path::new(root)
@@ -33,6 +38,9 @@ impl VoiceEdge {
         command.arg("tests/edge/server.js");
         for phone in phones {
             command.args(["--phone", phone]);
+        }
+        if let Some(dir) = record {
+            command.arg("--record").arg(dir);
         }
         let mut child = command
             .current_dir(root)

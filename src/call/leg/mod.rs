@@ -23,7 +23,9 @@ use super::said::Said;
 ///   known; `Phase::Ended` once the call is over, whoever ended it; `Said::Gone` when the leg
 ///   itself is gone (it says nothing after).
 /// - **Keys and sound in order.** `press` queues the keys and returns; `Said::DigitsSent` says
-///   when the last has gone. `play` starts the samples (16 kHz) and returns.
+///   when the last has gone. `play` starts the samples (16 kHz) and returns the leg's clock at
+///   which their first goes out, on the clock its audio is heard on: turn latency is measured
+///   from there.
 pub trait Leg: Send {
     type Error: Display + Send;
 
@@ -36,8 +38,8 @@ pub trait Leg: Send {
     /// Presses `digits` (0-9, *, #; w a half-second pause), in order.
     fn press(&self, digits: &str) -> impl Future<Output = Result<(), Self::Error>> + Send;
 
-    /// Starts playing `samples` (16 kHz mono) into the call.
-    fn play(&self, samples: &[i16]) -> impl Future<Output = Result<(), Self::Error>> + Send;
+    /// Starts playing `samples` (16 kHz mono) into the call; the leg's audio clock at the first.
+    fn play(&self, samples: &[i16]) -> impl Future<Output = Result<f64, Self::Error>> + Send;
 
     /// Hangs up; the leg says `Phase::Ended` once it has.
     fn hang_up(&self) -> impl Future<Output = Result<(), Self::Error>> + Send;

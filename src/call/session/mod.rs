@@ -3,6 +3,7 @@
 
 mod script;
 mod starving;
+mod turns;
 
 use std::time::{Duration, Instant};
 
@@ -113,6 +114,11 @@ pub struct Session<'a, L: Leg> {
     so_far: Option<Spoken>,
     /// The time the page lost to a starved CPU, from the gaps between its words.
     starving: Starving,
+    /// When c2c last spoke, played or pressed (the page's audio clock), until a step has
+    /// listened for the reply (`turns`).
+    spoke: Option<f64>,
+    /// The turn latency the step under way measured.
+    turn: Option<f64>,
 }
 
 impl<'a, L: Leg> Session<'a, L> {
@@ -150,6 +156,8 @@ impl<'a, L: Leg> Session<'a, L> {
             transcriber: None,
             so_far: None,
             starving: Starving::default(),
+            spoke: None,
+            turn: None,
         }
     }
 

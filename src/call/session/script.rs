@@ -4,12 +4,12 @@
 use std::time::{Duration, Instant};
 
 use super::{Ending, Session};
+use crate::call::RunEvent;
 use crate::call::audio;
 use crate::call::ear::Ear;
 use crate::call::leg::Leg;
 use crate::call::listening::{Decision, Listening};
 use crate::call::report::{StepResult, StepStatus};
-use crate::call::{RunEvent, Sound};
 use crate::phrase;
 use crate::scenario::{Action, Hear, Step};
 
@@ -40,7 +40,15 @@ impl From<String> for Miss {
 impl<L: Leg> Session<'_, L> {
     pub(super) async fn in_call(&mut self) {
         if let Some(sound) = &self.plan.play {
-            self.play(sound).await;
+            self.play(&sound.samples).await;
+        }
+        if let Some(say) = &self.plan.say {
+            // --say is a say step of its own, with no line in the report.
+            if let Err(Miss::Failed(why) | Miss::Inconclusive(why)) =
+                self.step(&Step::say(say.clone())).await
+            {
+                tracing::error!("--say: {why}");
+            }
         }
         if let Some(digits) = &self.plan.digits {
             // --digits is a press step of its own, with no line in the report; the progress
@@ -100,6 +108,7 @@ impl<L: Leg> Session<'_, L> {
                 status,
                 seconds,
                 detail,
+                latency: self.turn.take(),
             });
         }
         if steps.is_empty() {
@@ -117,13 +126,22 @@ impl<L: Leg> Session<'_, L> {
             status: StepStatus::Skipped,
             seconds: 0.0,
             detail: why.to_owned(),
+            latency: None,
         });
     }
 
-    async fn play(&mut self, sound: &Sound) {
-        if let Err(err) = self.leg.play(&sound.samples).await {
-            tracing::error!("cannot play into the call: {err}");
-            self.end(Ending::Gone(err.to_string()));
+    /// Plays `samples` into the call; c2c's turn ends with the last sound of them a telephone
+    /// line carries.
+    async fn play(&mut self, samples: &[i16]) {
+        match self.leg.play(samples).await {
+            Ok(first) => {
+                let end = crate::call::line::spoken(samples).end;
+                self.spoke_until(first + end as f64 / f64::from(audio::RATE));
+            }
+            Err(err) => {
+                tracing::error!("cannot play into the call: {err}");
+                self.end(Ending::Gone(err.to_string()));
+            }
         }
     }
 
@@ -137,6 +155,36 @@ impl<L: Leg> Session<'_, L> {
     }
 
     async fn step_once(&mut self, step: &Step) -> Result<String, Miss> {
+        let listens = matches!(step.action, Action::Hear(_) | Action::Listen(_));
+        let done = self.act(step).await;
+        if !listens {
+            return done;
+        }
+        // The step that listens first after c2c spoke measures the far end's turn.
+        self.turn = self.take_turn();
+        let within = match &step.action {
+            Action::Hear(hear) => hear.within,
+            _ => None,
+        };
+        match (done, within, self.turn) {
+            (Ok(found), Some(within), Some(latency)) if latency > within.as_secs_f64() => {
+                Err(Miss::Failed(format!(
+                    "{found}, but the reply began {}, later than within={}",
+                    seconds_after(latency),
+                    crate::printable::duration(within)
+                )))
+            }
+            (Ok(found), Some(_), None) => Err(Miss::Failed(format!(
+                "{found}, but c2c heard no reply begin after it last spoke, so within= cannot be met"
+            ))),
+            (Ok(found), _, Some(latency)) => {
+                Ok(format!("{found}; reply began {}", seconds_after(latency)))
+            }
+            (done, _, _) => done,
+        }
+    }
+
+    async fn act(&mut self, step: &Step) -> Result<String, Miss> {
         let play_length = match &step.action {
             Action::Play(path) => self.plan.sound(path).map_or(Duration::ZERO, |s| s.length()),
             _ => Duration::ZERO,
@@ -154,6 +202,11 @@ impl<L: Leg> Session<'_, L> {
                         s.digits_sent.then(|| Ok(format!("sent {digits}")))
                     })
                     .await;
+                if let Some(Ok(_)) = &sent {
+                    // The last key's tone has just gone out.
+                    let now = self.lived.heard.clock_at(Instant::now());
+                    self.spoke_until(now);
+                }
                 match sent {
                     Some(sent) => sent.map_err(Miss::from),
                     // The page sends keys itself: one that did not is c2c's trouble.
@@ -166,7 +219,7 @@ impl<L: Leg> Session<'_, L> {
                 let Some(sound) = self.plan.sound(path) else {
                     return Err(Miss::Failed(format!("{} was not loaded", path.display())));
                 };
-                self.play(sound).await;
+                self.play(&sound.samples).await;
                 let done = started + sound.length();
                 if done > deadline {
                     return Err(Miss::Failed(format!(
@@ -176,6 +229,27 @@ impl<L: Leg> Session<'_, L> {
                 self.until(done, |_| None)
                     .await
                     .unwrap_or(Ok(format!("played {:.1} s", sound.length().as_secs_f64())))
+                    .map_err(Miss::from)
+            }
+            Action::Say(say) => {
+                let Some(speaker) = self.plan.voice.clone() else {
+                    return Err(Miss::Failed(
+                        "c2c's voice was not made ready for this call".to_owned(),
+                    ));
+                };
+                let made = tokio::select! {
+                    made = speaker.audio(say) => made,
+                    () = tokio::time::sleep_until(deadline.into()) => {
+                        return Err(self.c2cs_own(&format!("the words were not synthesised within {waited}")));
+                    }
+                };
+                let samples = made.map_err(Miss::Failed)?;
+                let length = Duration::from_secs_f64(samples.len() as f64 / f64::from(audio::RATE));
+                let begun = Instant::now();
+                self.play(&samples).await;
+                self.until(begun + length, |_| None)
+                    .await
+                    .unwrap_or(Ok(format!("said {:.1} s", length.as_secs_f64())))
                     .map_err(Miss::from)
             }
             Action::Wait(duration) => {
@@ -408,6 +482,11 @@ impl<L: Leg> Session<'_, L> {
             }
         }
     }
+}
+
+/// "0.72 s after c2c spoke"
+fn seconds_after(latency: f64) -> String {
+    format!("{latency:.2} s after c2c spoke")
 }
 
 /// What was said instead, for a failing step's message, and how near it came to the phrase

@@ -63,6 +63,11 @@ pub fn read(args: &CallArgs, speech: Size) -> Result<(CallSpec, Outputs), Error>
     if play.is_some() {
         spec.play = play;
     }
+    if let Some(text) = &args.say {
+        let step = scenario::parse(&format!("say {}", shell_words::quote(text)))
+            .map_err(|why| Error::Input(format!("--say {text:?}: {why}")))?;
+        spec.say = step.says().cloned();
+    }
     let outputs = Outputs {
         record: args.record.clone().or(file.record),
         json: args.json,

@@ -4,13 +4,19 @@
 mod inputs;
 mod output;
 
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
 
 use crate::call::{self, CallSpec, Placed, RunEvent};
-use crate::caller::{Rig, dial_policy, dialled, signalling, speech_ready, with_rig};
+use crate::caller::{Rig, dial_policy, dialled, signalling, speech_ready, voice_ready, with_rig};
 use crate::cli::CallArgs;
 use crate::error::Error;
 use crate::settings::call::{Call, Serving};
+use crate::voice::Speaker;
+
+/// What is made ready beside the browser, when the call needs it.
+type Loading<T> = Option<tokio::task::JoinHandle<Result<T, Error>>>;
 
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
     let (mut spec, outputs) = inputs::read(args, settings.speech_size)?;
@@ -32,7 +38,11 @@ pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
                 vec![spec.speech_size],
             ))
         });
-        let placed = place(args, settings, &mut spec, speech, events).await;
+        // The voice too, and the call's words are synthesised beside it from then on.
+        let phrases = spec.phrases();
+        let voice = (!phrases.is_empty())
+            .then(|| tokio::spawn(voice_ready(settings.speech.clone(), phrases)));
+        let placed = place(args, settings, &mut spec, (speech, voice), events).await;
         // Every line of the call is out before its outcome.
         let _ = showing.await;
         placed
@@ -45,16 +55,18 @@ async fn place(
     args: &CallArgs,
     settings: Call,
     plan: &mut CallSpec,
-    speech: Option<tokio::task::JoinHandle<Result<call::Models, Error>>>,
+    (speech, voice): (Loading<call::Models>, Loading<Arc<Speaker>>),
     events: mpsc::UnboundedSender<RunEvent>,
 ) -> Result<Placed, Error> {
     let rig = Rig {
         settings,
         chrome_args: &args.caller.chrome_args,
         speech,
+        voice,
     };
     with_rig(rig, |ready| async move {
         plan.speech = ready.speech.and_then(|m| m.get(plan.speech_size));
+        plan.voice = ready.voice;
         let lent = ready.browsers.lend().await?;
         call::place(&lent.browser, plan, &ready.page, ready.cancel, events).await
     })

@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 
 use crate::call::{self, Outcome, Report, RunEvent, Verdict};
 use crate::caller::{
-    CALLS_A_BROWSER, Rig, dial_policy, dialled, signalling, speech_ready, with_rig,
+    CALLS_A_BROWSER, Rig, dial_policy, dialled, signalling, speech_ready, voice_ready, with_rig,
 };
 use crate::cli::TestArgs;
 use crate::error::Error;
@@ -91,10 +91,15 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         let showing = tokio::spawn(show::progress(shown, names.clone()));
         let speech =
             (!sizes.is_empty()).then(|| tokio::spawn(speech_ready(settings.speech.clone(), sizes)));
+        // Every phrase of the suite, synthesised once, in the order the calls start.
+        let phrases: Vec<_> = calls.iter().flat_map(|c| c.spec.phrases()).collect();
+        let voice = (!phrases.is_empty())
+            .then(|| tokio::spawn(voice_ready(settings.speech.clone(), phrases)));
         let rig = Rig {
             settings,
             chrome_args: &args.caller.chrome_args,
             speech,
+            voice,
         };
         let calls = &mut calls;
         let refused = &refused;
@@ -138,6 +143,7 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                                 .as_ref()
                                 .and_then(|m| m.get(call.spec.speech_size));
                         }
+                        call.spec.voice.clone_from(&ready.voice);
                         call.attempts += 1;
                         let cancel = ready.cancel.child();
                         let done = events_to.clone();

@@ -30,6 +30,9 @@ pub struct FarEnd {
     /// What it captured during the stall is lost, as Chromium's processor drops what a starved
     /// page could not take: the numbers go on, the clock has moved on further.
     pub drops: bool,
+    /// A far end that answers c2c: after each sound c2c plays, this long, then these samples
+    /// (cutting off what was playing).
+    pub reply: Option<(Duration, Vec<i16>)>,
     /// Twilio out of reach: the page goes on registering, a word a second, and never calls.
     pub unreachable: bool,
     /// The Voice SDK's error with this code (Twilio lost), said once the stall is over (or
@@ -266,10 +269,18 @@ impl Leg for ScriptedLeg {
         Ok(())
     }
 
-    async fn play(&self, samples: &[i16]) -> Result<(), String> {
+    async fn play(&self, samples: &[i16]) -> Result<f64, String> {
         let mut sent = self.sent.lock().map_err(|e| e.to_string())?;
         sent.played.push(samples.len());
-        Ok(())
+        if let Some((after, reply)) = &self.far_end.reply {
+            // It hears c2c out, waits, then answers: queued from the next piece on.
+            let quiet = samples.len() + (after.as_secs_f64() * f64::from(RATE)) as usize;
+            let mut playing = self.playing.lock().map_err(|e| e.to_string())?;
+            playing.audio = std::iter::repeat_n(0, quiet)
+                .chain(reply.iter().copied())
+                .collect();
+        }
+        Ok(self.clock())
     }
 
     async fn hang_up(&self) -> Result<(), String> {

@@ -273,3 +273,53 @@ async fn a_tone_a_starved_page_dropped_is_inconclusive_never_failed() {
     assert!(step.detail.contains("starved, lost"), "{}", step.detail);
     assert_eq!(report.verdict, crate::call::Verdict::Inconclusive);
 }
+
+/// A voice agent: it answers whatever c2c says 700 ms after c2c stops, with a 800 Hz tone.
+fn agent() -> FarEnd {
+    FarEnd {
+        answer_after: Duration::from_millis(300),
+        reply: Some((Duration::from_millis(700), tone(800.0, 1000))),
+        ..FarEnd::default()
+    }
+}
+
+#[tokio::test]
+async fn a_turn_is_timed_from_the_last_sound_the_line_carries_to_the_reply() {
+    let say = crate::voice::Say {
+        text: "hello".to_owned(),
+        voice: crate::voice::Voice::default(),
+        pace: 100,
+    };
+    // "Hello", then a hiss above the telephone band and a pause, both of which the far end hears
+    // as c2c having stopped: the agent's 700 ms count from the hiss, the turn from the voice.
+    let spoken = [tone(300.0, 500), tone(6_000.0, 100), silence(200)].concat();
+    let steps = [
+        "say hello",
+        "expect-audio 300ms",
+        "wait 200ms",
+        "expect-audio 300ms",
+    ]
+    .iter()
+    .map(|text| crate::scenario::parse(text).unwrap())
+    .collect();
+    let mut plan = CallSpec::new("+14155552671".to_owned(), steps, Duration::from_secs(5)).unwrap();
+    plan.hangup_after = HangUpAfter::Never;
+    plan.voice = Some(crate::voice::Speaker::with(vec![(say, spoken)]));
+    let (leg, sent) = ScriptedLeg::new(agent());
+    let cancel = Cancel::child_of(&tokio_util::sync::CancellationToken::new());
+    let (events, _shown) = tokio::sync::mpsc::unbounded_channel();
+    let report = follow(leg, &plan, cancel, events, None)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(report.exit_status, 0, "{report:?}");
+    assert_eq!(sent.lock().unwrap().played, [16 * 800]);
+    let latency = report.steps[1]
+        .latency
+        .unwrap_or_else(|| panic!("{report:?}"));
+    // 700 ms of waiting after the 300 ms of hiss and pause the line does not carry.
+    assert!((latency - 1.0).abs() <= 0.03, "{latency}");
+    assert!(report.steps[1].detail.contains("reply began"), "{report:?}");
+    // Only the step that listened first after c2c spoke has a turn.
+    assert_eq!(report.steps[3].latency, None);
+}
