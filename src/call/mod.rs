@@ -133,6 +133,16 @@ impl Placed {
     }
 }
 
+/// The `q` quantile of `values` (nearest rank), or `None` with none.
+pub fn percentile(mut values: Vec<f64>, q: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let rank = ((values.len() as f64 * q).ceil() as usize).clamp(1, values.len());
+    Some(values[rank - 1])
+}
+
 /// The report of a call c2c would not place at all (its dial policy refuses the number): said
 /// before a browser starts, with every step skipped.
 pub fn refused_up_front(plan: &CallSpec, message: String) -> Report {
@@ -303,6 +313,36 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
             step: format!("quality: MOS {floor} or more"),
             status,
             seconds: report.duration,
+            detail,
+            latency: None,
+        });
+    }
+    // So is a scenario's latency ceiling: over the turns the call's steps timed.
+    if let Some(ceiling) = plan.latency_p95
+        && report.outcome == Outcome::Completed
+    {
+        let turns: Vec<f64> = report.steps.iter().filter_map(|s| s.latency).collect();
+        let (status, detail) = match percentile(turns.clone(), 0.95) {
+            None => (
+                StepStatus::Failed,
+                "no turn was timed: a step that listens must follow one that says, plays or presses something".to_owned(),
+            ),
+            Some(p95) if p95 > ceiling.as_secs_f64() => (
+                StepStatus::Failed,
+                format!("p95 {p95:.2} s over {} turns", turns.len()),
+            ),
+            Some(p95) => (
+                StepStatus::Passed,
+                format!("p95 {p95:.2} s over {} turns", turns.len()),
+            ),
+        };
+        report.steps.push(report::StepResult {
+            step: format!(
+                "latency: p95 {} or less",
+                crate::printable::duration(ceiling)
+            ),
+            status,
+            seconds: 0.0,
             detail,
             latency: None,
         });

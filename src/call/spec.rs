@@ -65,6 +65,8 @@ pub struct CallSpec {
     pub hangup_after: HangUpAfter,
     /// The lowest average MOS the call may have (a scenario's `quality: {mos: 3.5}`).
     pub quality_floor: Option<f64>,
+    /// The slowest the far end's turns may be at the 95th percentile (`latency: {p95: 1.5s}`).
+    pub latency_p95: Option<Duration>,
     /// The speech model, when a step listens for words or a transcript is wanted.
     pub speech: Option<Model>,
     /// Which one (`--speech`, a scenario's `speech:`).
@@ -109,6 +111,7 @@ impl CallSpec {
             timeout,
             hangup_after: HangUpAfter::Default,
             quality_floor: None,
+            latency_p95: None,
             speech: None,
             speech_size: Size::default(),
             started: Instant::now(),
@@ -137,6 +140,7 @@ impl CallSpec {
         spec.digits.clone_from(&scenario.digits);
         spec.hangup_after = scenario.hangup_after.unwrap_or_default();
         spec.quality_floor = scenario.quality_mos;
+        spec.latency_p95 = scenario.latency_p95;
         spec.speech_size = scenario.speech.unwrap_or(speech);
         Ok(spec)
     }

@@ -11,6 +11,7 @@
 //! hangup-after: 2m
 //! record: heard.wav
 //! quality: {mos: 3.5}      # the call fails under this average MOS
+//! latency: {p95: 1.5s}      # ... or when the far end's turns are slower (95th percentile)
 //! speech: base              # the speech model for its speech steps (tiny by default)
 //! steps:
 //!   - wait-for-prompt "for support, press two"
@@ -41,6 +42,8 @@ pub struct Scenario {
     pub quality_mos: Option<f64>,
     /// `speech: base`: the speech model its steps listen with.
     pub speech: Option<Size>,
+    /// `latency: {p95: 1.5s}`: the slowest the far end's turns may be, at the 95th percentile.
+    pub latency_p95: Option<Duration>,
     pub steps: Vec<Step>,
 }
 
@@ -54,6 +57,7 @@ struct Written {
     hangup_after: Option<Word>,
     record: Option<String>,
     quality: Option<Floor>,
+    latency: Option<Ceiling>,
     speech: Option<Word>,
     #[serde(default)]
     steps: Option<Vec<serde_json::Value>>,
@@ -63,6 +67,12 @@ struct Written {
 #[serde(deny_unknown_fields)]
 struct Floor {
     mos: Word,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ceiling {
+    p95: Word,
 }
 
 /// A value YAML may read as a number (`digits: 12`, `timeout: 30`) that c2c reads as text.
@@ -183,9 +193,11 @@ impl Scenario {
                 .map(|path| paths::from_file(key, &path, dir))
                 .transpose()
         };
+        let latency_p95 = time("latency: p95", written.latency.map(|c| c.p95))?;
         Ok(Scenario {
             call,
             quality_mos,
+            latency_p95,
             play: from_here("play", written.play)?,
             digits,
             timeout: time("timeout", written.timeout)?,
@@ -232,6 +244,7 @@ const KEYS: &[&str] = &[
     "hangup-after",
     "record",
     "quality",
+    "latency",
     "speech",
     "steps",
 ];

@@ -258,3 +258,14 @@ fn say_takes_words_a_voice_and_a_pace() {
         assert!(err.contains(why), "{bad}: {err}");
     }
 }
+
+#[test]
+fn a_scenario_may_cap_its_turn_latency() {
+    let file = Scenario::parse(
+        "latency: {p95: 1.5s}\nsteps:\n  - say: hi\n",
+        std::path::Path::new("."),
+    );
+    assert_eq!(file.unwrap().latency_p95, Some(Duration::from_millis(1500)));
+    let typo = Scenario::parse("latency: {p90: 1s}\n", std::path::Path::new(".")).unwrap_err();
+    assert!(typo.contains("p90"), "{typo}");
+}

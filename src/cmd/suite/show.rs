@@ -325,6 +325,21 @@ fn summary(calls: &[Planned], reports: &[Report], repeat: usize) {
     if let Some(p) = percentiles(lasted) {
         out.push_str(&format!("; calls lasted {p}"));
     }
+    // The far end's turns, as voice-agent builders read them.
+    let turns: Vec<f64> = reports
+        .iter()
+        .flat_map(|r| r.steps.iter().filter_map(|s| s.latency))
+        .collect();
+    if !turns.is_empty() {
+        let at = |q| crate::call::percentile(turns.clone(), q).unwrap_or_default();
+        out.push_str(&format!(
+            "; turns ({}) p50 {:.2} s, p90 {:.2} s, p95 {:.2} s",
+            turns.len(),
+            at(0.5),
+            at(0.9),
+            at(0.95)
+        ));
+    }
     // The summary is the suite's result, not its progress: -q does not hide it.
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{out}");

@@ -283,27 +283,22 @@ fn agent() -> FarEnd {
     }
 }
 
-#[tokio::test]
-async fn a_turn_is_timed_from_the_last_sound_the_line_carries_to_the_reply() {
+/// A call to `agent()` that says "hello" (a voice, a hiss above the telephone band and a pause),
+/// then runs `steps`, with `ceiling` as its scenario's latency p95.
+async fn talk(steps: &[&str], ceiling: Option<Duration>) -> (crate::call::Report, Sent) {
     let say = crate::voice::Say {
         text: "hello".to_owned(),
         voice: crate::voice::Voice::default(),
         pace: 100,
     };
-    // "Hello", then a hiss above the telephone band and a pause, both of which the far end hears
-    // as c2c having stopped: the agent's 700 ms count from the hiss, the turn from the voice.
     let spoken = [tone(300.0, 500), tone(6_000.0, 100), silence(200)].concat();
-    let steps = [
-        "say hello",
-        "expect-audio 300ms",
-        "wait 200ms",
-        "expect-audio 300ms",
-    ]
-    .iter()
-    .map(|text| crate::scenario::parse(text).unwrap())
-    .collect();
+    let steps = steps
+        .iter()
+        .map(|text| crate::scenario::parse(text).unwrap())
+        .collect();
     let mut plan = CallSpec::new("+14155552671".to_owned(), steps, Duration::from_secs(5)).unwrap();
     plan.hangup_after = HangUpAfter::Never;
+    plan.latency_p95 = ceiling;
     plan.voice = Some(crate::voice::Speaker::with(vec![(say, spoken)]));
     let (leg, sent) = ScriptedLeg::new(agent());
     let cancel = Cancel::child_of(&tokio_util::sync::CancellationToken::new());
@@ -312,14 +307,58 @@ async fn a_turn_is_timed_from_the_last_sound_the_line_carries_to_the_reply() {
         .await
         .unwrap()
         .report;
+    let sent = sent.lock().unwrap().clone();
+    (report, sent)
+}
+
+#[tokio::test]
+async fn a_turn_is_timed_from_the_last_sound_the_line_carries_to_the_reply() {
+    let steps = [
+        "say hello",
+        "expect-audio 300ms",
+        "wait 200ms",
+        "expect-audio 300ms",
+    ];
+    let (report, sent) = talk(&steps, Some(Duration::from_secs(2))).await;
     assert_eq!(report.exit_status, 0, "{report:?}");
-    assert_eq!(sent.lock().unwrap().played, [16 * 800]);
+    assert_eq!(sent.played, [16 * 800]);
+    // The agent waits 700 ms after the hiss and the pause, which the far end hears as c2c having
+    // stopped: 1 s after the voice.
     let latency = report.steps[1]
         .latency
         .unwrap_or_else(|| panic!("{report:?}"));
-    // 700 ms of waiting after the 300 ms of hiss and pause the line does not carry.
     assert!((latency - 1.0).abs() <= 0.03, "{latency}");
     assert!(report.steps[1].detail.contains("reply began"), "{report:?}");
     // Only the step that listened first after c2c spoke has a turn.
     assert_eq!(report.steps[3].latency, None);
+    let check = &report.steps[4];
+    assert_eq!(check.step, "latency: p95 2s or less");
+    assert_eq!(check.status, StepStatus::Passed, "{check:?}");
+}
+
+#[tokio::test]
+async fn turns_slower_than_the_scenarios_latency_fail_the_call() {
+    let (report, _) = talk(
+        &["say hello", "expect-audio 300ms"],
+        Some(Duration::from_millis(500)),
+    )
+    .await;
+    assert_eq!(report.exit_status, 1, "{report:?}");
+    let check = report.steps.last().unwrap();
+    assert_eq!(check.status, StepStatus::Failed, "{check:?}");
+    assert!(
+        check.detail.starts_with("p95 0.9") || check.detail.starts_with("p95 1.0"),
+        "{check:?}"
+    );
+    // A ceiling with no turn to time is a scenario that cannot test it.
+    let (report, _) = talk(&["wait 100ms"], Some(Duration::from_secs(1))).await;
+    assert_eq!(report.exit_status, 1, "{report:?}");
+    assert!(
+        report
+            .steps
+            .last()
+            .unwrap()
+            .detail
+            .starts_with("no turn was timed")
+    );
 }
