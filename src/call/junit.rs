@@ -41,6 +41,7 @@ fn cases(report: &Report) -> Vec<StepResult> {
         seconds: report.duration,
         detail: report.message.clone(),
         latency: None,
+        talk_over: None,
     }]
 }
 
@@ -127,6 +128,7 @@ fn test_case(
                     ),
                     ("answered_after", answered),
                     ("turn_latency", case.latency.map(|s| format!("{s:.3}"))),
+                    ("talk_over", case.talk_over.map(|s| format!("{s:.3}"))),
                 ] {
                     if let Some(value) = value {
                         w.create_element("property")

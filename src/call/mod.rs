@@ -155,6 +155,7 @@ pub fn refused_up_front(plan: &CallSpec, message: String) -> Report {
             seconds: 0.0,
             detail: "the call was not placed".to_owned(),
             latency: None,
+            talk_over: None,
         })
         .collect();
     Report {
@@ -315,6 +316,7 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
             seconds: report.duration,
             detail,
             latency: None,
+            talk_over: None,
         });
     }
     // So is a scenario's latency ceiling: over the turns the call's steps timed.
@@ -345,6 +347,7 @@ fn report(plan: &CallSpec, lived: session::Lived, known: Option<CallOutcome>) ->
             seconds: 0.0,
             detail,
             latency: None,
+            talk_over: None,
         });
     }
     report.exit_status = if speech_broke {

@@ -95,6 +95,13 @@ pub struct StepResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub latency: Option<f64>,
+    /// How long the far end kept talking once c2c talked over it (`say … barge-in=`), seconds
+    /// from c2c's first sample to the far end's last sound before a pause.
+    #[serde(
+        serialize_with = "millis_if_any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub talk_over: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -203,6 +210,7 @@ mod tests {
             seconds: 1.25,
             detail: detail.into(),
             latency: None,
+            talk_over: None,
         }
     }
 

@@ -32,9 +32,20 @@ pub enum Action {
     Press(String),
     Play(PathBuf),
     /// Words c2c speaks into the call, in a voice (`voice`).
-    Say(crate::voice::Say),
+    Say(Talk),
     Wait(Duration),
     HangUp,
+}
+
+/// What a `say` step says, and whether it talks over the far end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Talk {
+    pub say: crate::voice::Say,
+    /// `barge-in=`: c2c waits for the far end to speak, and talks over it this far into its
+    /// speech (0: at once).
+    pub barge_in: Option<Duration>,
+    /// `yield=`: the far end must stop talking this soon after c2c begins (with `barge-in`).
+    pub yields: Option<Duration>,
 }
 
 /// The steps that listen.
@@ -142,10 +153,10 @@ const KINDS: &[Kind] = &[
     Kind {
         id: Id::Say,
         name: "say",
-        usage: "say TEXT [voice=af_heart] [speed=1] [timeout=…]",
+        usage: "say TEXT [voice=af_heart] [speed=1] [barge-in=…] [yield=…] [timeout=…]",
         value: Some(("the words", "\"I want to check my balance\"")),
-        options: &["voice", "speed"],
-        help: "Speak TEXT into the call, offline (voice=am_michael, or system: the machine's own)",
+        options: &["voice", "speed", "barge-in", "yield"],
+        help: "Speak TEXT into the call, offline (voice=am_michael, or system: the machine's own); barge-in=: over the far end, this far into its speech; yield=: it must stop that soon",
     },
     Kind {
         id: Id::ExpectTone,
@@ -230,7 +241,7 @@ impl Step {
     /// What the step says, when it talks.
     pub fn says(&self) -> Option<&crate::voice::Say> {
         match &self.action {
-            Action::Say(say) => Some(say),
+            Action::Say(talk) => Some(&talk.say),
             _ => None,
         }
     }
@@ -239,7 +250,11 @@ impl Step {
     pub fn say(say: crate::voice::Say) -> Step {
         Step {
             text: format!("say {}", shell_words::quote(&say.text)),
-            action: Action::Say(say),
+            action: Action::Say(Talk {
+                say,
+                barge_in: None,
+                yields: None,
+            }),
             timeout: None,
         }
     }
@@ -361,10 +376,21 @@ impl Step {
                         "say needs words, at most {MOST_SAID} characters, as in: say \"I want to check my balance\""
                     ));
                 }
-                Action::Say(crate::voice::Say {
-                    text: value.to_owned(),
-                    voice,
-                    pace,
+                let yields = options.get("yield").copied();
+                let barge_in = options.get("barge-in").copied();
+                if yields.is_some() && barge_in.is_none() {
+                    return Err(
+                        "yield= is how soon the far end stops once c2c talks over it: give barge-in= too, as in: say \"agent\" barge-in=1s yield=500ms".to_owned(),
+                    );
+                }
+                Action::Say(Talk {
+                    say: crate::voice::Say {
+                        text: value.to_owned(),
+                        voice,
+                        pace,
+                    },
+                    barge_in,
+                    yields,
                 })
             }
             Id::ExpectTone => Action::Listen(Listen::ExpectTone {

@@ -235,16 +235,28 @@ fn say_takes_words_a_voice_and_a_pace() {
     let step = parse(r#"say "I want to check my balance" voice=am_michael speed=1.2"#).unwrap();
     assert_eq!(
         step.action,
-        Action::Say(Say {
-            text: "I want to check my balance".into(),
-            voice: Voice::Kokoro("am_michael"),
-            pace: 120,
+        Action::Say(Talk {
+            say: Say {
+                text: "I want to check my balance".into(),
+                voice: Voice::Kokoro("am_michael"),
+                pace: 120,
+            },
+            barge_in: None,
+            yields: None,
         })
     );
     let yaml = "steps:\n  - say: yes\n  - say: {text: cancel my order, voice: system}\n";
     let steps = parse_scenario(yaml).unwrap();
     assert_eq!(steps[0].says().unwrap().voice, Voice::default());
     assert_eq!(steps[1].says().unwrap().voice, Voice::System);
+    let over = parse("say agent barge-in=1s yield=400ms").unwrap();
+    match over.action {
+        Action::Say(talk) => {
+            assert_eq!(talk.barge_in, Some(Duration::from_secs(1)));
+            assert_eq!(talk.yields, Some(Duration::from_millis(400)));
+        }
+        other => panic!("{other:?}"),
+    }
     for (bad, why) in [
         (
             "say hi voice=bob",
@@ -253,6 +265,7 @@ fn say_takes_words_a_voice_and_a_pace() {
         ("say hi speed=3", "speed=3: use a number from 0.5 to 2"),
         ("say \"\"", "say needs words"),
         ("say hi within=1s", "say has no option \"within\""),
+        ("say hi yield=1s", "give barge-in= too"),
     ] {
         let err = parse(bad).unwrap_err();
         assert!(err.contains(why), "{bad}: {err}");

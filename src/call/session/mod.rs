@@ -119,6 +119,8 @@ pub struct Session<'a, L: Leg> {
     spoke: Option<f64>,
     /// The turn latency the step under way measured.
     turn: Option<f64>,
+    /// How long the far end talked over the `say` step under way (`barge-in`).
+    talk_over: Option<f64>,
 }
 
 impl<'a, L: Leg> Session<'a, L> {
@@ -158,6 +160,7 @@ impl<'a, L: Leg> Session<'a, L> {
             starving: Starving::default(),
             spoke: None,
             turn: None,
+            talk_over: None,
         }
     }
 

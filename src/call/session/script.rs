@@ -24,7 +24,7 @@ const CATCH_UP: Duration = Duration::from_secs(5);
 const SLACK: f64 = 0.5;
 
 /// Why a step did not pass.
-pub(super) enum Miss {
+pub(in crate::call) enum Miss {
     /// What the step waited for did not come.
     Failed(String),
     /// c2c cannot tell whether it came: it was starved of what it needs to hear in time.
@@ -109,6 +109,7 @@ impl<L: Leg> Session<'_, L> {
                 seconds,
                 detail,
                 latency: self.turn.take(),
+                talk_over: self.talk_over.take(),
             });
         }
         if steps.is_empty() {
@@ -127,20 +128,23 @@ impl<L: Leg> Session<'_, L> {
             seconds: 0.0,
             detail: why.to_owned(),
             latency: None,
+            talk_over: None,
         });
     }
 
     /// Plays `samples` into the call; c2c's turn ends with the last sound of them a telephone
-    /// line carries.
-    async fn play(&mut self, samples: &[i16]) {
+    /// line carries. The page's audio clock at the first sample, once it is playing.
+    pub(super) async fn play(&mut self, samples: &[i16]) -> Option<f64> {
         match self.leg.play(samples).await {
             Ok(first) => {
                 let end = crate::call::line::spoken(samples).end;
                 self.spoke_until(first + end as f64 / f64::from(audio::RATE));
+                Some(first)
             }
             Err(err) => {
                 tracing::error!("cannot play into the call: {err}");
                 self.end(Ending::Gone(err.to_string()));
+                None
             }
         }
     }
@@ -231,27 +235,7 @@ impl<L: Leg> Session<'_, L> {
                     .unwrap_or(Ok(format!("played {:.1} s", sound.length().as_secs_f64())))
                     .map_err(Miss::from)
             }
-            Action::Say(say) => {
-                let Some(speaker) = self.plan.voice.clone() else {
-                    return Err(Miss::Failed(
-                        "c2c's voice was not made ready for this call".to_owned(),
-                    ));
-                };
-                let made = tokio::select! {
-                    made = speaker.audio(say) => made,
-                    () = tokio::time::sleep_until(deadline.into()) => {
-                        return Err(self.c2cs_own(&format!("the words were not synthesised within {waited}")));
-                    }
-                };
-                let samples = made.map_err(Miss::Failed)?;
-                let length = Duration::from_secs_f64(samples.len() as f64 / f64::from(audio::RATE));
-                let begun = Instant::now();
-                self.play(&samples).await;
-                self.until(begun + length, |_| None)
-                    .await
-                    .unwrap_or(Ok(format!("said {:.1} s", length.as_secs_f64())))
-                    .map_err(Miss::from)
-            }
+            Action::Say(talk) => self.say(talk, started, deadline, &waited.to_string()).await,
             Action::Wait(duration) => {
                 let until = started + *duration;
                 self.until(until, |_| None)
@@ -372,7 +356,7 @@ impl<L: Leg> Session<'_, L> {
     }
 
     /// A step c2c could not judge: `what` went wrong on its own side.
-    fn c2cs_own(&self, what: &str) -> Miss {
+    pub(super) fn c2cs_own(&self, what: &str) -> Miss {
         Miss::Inconclusive(format!(
             "c2c's own trouble, not the far end's: {what}{}; run it again",
             crate::call::health::machine_pressure()
@@ -465,7 +449,7 @@ impl<L: Leg> Session<'_, L> {
     }
 
     /// Pumps until `decide` says something, the deadline passes (`None`), or the call ends.
-    async fn until(
+    pub(super) async fn until(
         &mut self,
         deadline: Instant,
         mut decide: impl FnMut(&Self) -> Option<Result<String, String>>,

@@ -3,9 +3,16 @@
 //! out to the first sound of the reply, both on the page's audio clock (so the network's delay
 //! both ways and the page's jitter buffer are in it, as a caller hears it).
 
+use std::time::{Duration, Instant};
+
 use super::Session;
+use super::script::Miss;
 use crate::call::audio::{RATE, rms};
 use crate::call::leg::Leg;
+use crate::scenario::Talk;
+
+/// The far end has stopped talking over c2c once it has been quiet this long (looks of 10 ms).
+const YIELDED: usize = 30;
 
 /// Onsets are looked for 10 ms at a time.
 const LOOK: usize = RATE as usize / 100;
@@ -29,6 +36,125 @@ impl<L: Leg> Session<'_, L> {
         let heard = self.lived.heard.between(spoke, f64::INFINITY);
         onset(heard).map(|sample| sample as f64 / f64::from(RATE))
     }
+}
+
+impl<L: Leg> Session<'_, L> {
+    /// A `say` step: its words (synthesised beside the call, waited for until `deadline`), said
+    /// at once, or with `barge-in` over the far end's speech, then how long it kept talking.
+    pub(super) async fn say(
+        &mut self,
+        talk: &Talk,
+        started: Instant,
+        deadline: Instant,
+        waited: &str,
+    ) -> Result<String, Miss> {
+        let Some(speaker) = self.plan.voice.clone() else {
+            return Err(Miss::Failed(
+                "c2c's voice was not made ready for this call".to_owned(),
+            ));
+        };
+        let made = tokio::select! {
+            made = speaker.audio(&talk.say) => made,
+            () = tokio::time::sleep_until(deadline.into()) => {
+                return Err(self.c2cs_own(&format!("the words were not synthesised within {waited}")));
+            }
+        };
+        let samples = made.map_err(Miss::Failed)?;
+        let length = Duration::from_secs_f64(samples.len() as f64 / f64::from(RATE));
+        if let Some(into) = talk.barge_in {
+            self.far_end_talking(into, started, deadline, waited)
+                .await?;
+        }
+        let begun = Instant::now();
+        let Some(first) = self.play(&samples).await else {
+            return Err(Miss::Failed("c2c could not play into the call".to_owned()));
+        };
+        let said = format!("said {:.1} s", length.as_secs_f64());
+        self.until(begun + length, |_| None)
+            .await
+            .unwrap_or(Ok(String::new()))
+            .map_err(Miss::from)?;
+        if talk.barge_in.is_none() {
+            return Ok(said);
+        }
+        let over = self.talked_over(first, deadline).await.ok_or_else(|| {
+            Miss::Failed(format!(
+                "{said}; the far end was still talking over c2c when the step's {waited} were up"
+            ))
+        })?;
+        self.talk_over = Some(over);
+        let told = format!("{said}; the far end stopped {over:.2} s after c2c began");
+        match talk.yields {
+            Some(most) if over > most.as_secs_f64() => Err(Miss::Failed(format!(
+                "{told}, later than yield={}",
+                crate::printable::duration(most)
+            ))),
+            _ => Ok(told),
+        }
+    }
+
+    /// Waits until the far end has been talking for `into` (it begins after the step does).
+    async fn far_end_talking(
+        &mut self,
+        into: Duration,
+        started: Instant,
+        deadline: Instant,
+        waited: &str,
+    ) -> Result<(), Miss> {
+        let from = self
+            .lived
+            .heard
+            .clock_at(started)
+            .max(self.lived.answered_clock.unwrap_or(0.0));
+        let talking = self
+            .until(deadline, |s| {
+                let heard = s.lived.heard.between(from, f64::INFINITY);
+                onset(heard).map(|at| Ok((from + at as f64 / f64::from(RATE)).to_string()))
+            })
+            .await;
+        let began: f64 = match talking {
+            Some(Ok(at)) => at.parse().unwrap_or(from),
+            Some(Err(why)) => return Err(Miss::Failed(why)),
+            None => {
+                return Err(Miss::Failed(format!(
+                    "the far end said nothing within {waited} for c2c to talk over"
+                )));
+            }
+        };
+        let into = began + into.as_secs_f64();
+        self.until(deadline, |s| {
+            (s.lived.heard.covered().unwrap_or(0.0) >= into).then(|| Ok(String::new()))
+        })
+        .await
+        .unwrap_or(Ok(String::new()))
+        .map(|_| ())
+        .map_err(Miss::Failed)
+    }
+
+    /// How long after `first` (c2c's first sample, the page's clock) the far end stopped talking:
+    /// the start of its first lasting quiet; `None` if it had not by `deadline`.
+    async fn talked_over(&mut self, first: f64, deadline: Instant) -> Option<f64> {
+        let found = self
+            .until(deadline, |s| {
+                let heard = s.lived.heard.between(first, f64::INFINITY);
+                quiet_from(heard).map(|at| Ok((at as f64 / f64::from(RATE)).to_string()))
+            })
+            .await;
+        found.and_then(Result::ok).and_then(|s| s.parse().ok())
+    }
+}
+
+/// Where the first lasting quiet in `samples` begins (its sample): `YIELDED` looks in a row below
+/// the sound threshold.
+pub fn quiet_from(samples: &[i16]) -> Option<usize> {
+    let quiet: Vec<bool> = samples
+        .chunks_exact(LOOK)
+        .map(|look| rms(look) < SOUND)
+        .collect();
+    quiet
+        .windows(YIELDED)
+        .position(|run| run.iter().all(|&q| q))
+        .map(|look| look * LOOK)
 }
 
 /// Where the first lasting sound in `samples` begins (its sample).

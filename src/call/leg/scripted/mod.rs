@@ -33,6 +33,8 @@ pub struct FarEnd {
     /// A far end that answers c2c: after each sound c2c plays, this long, then these samples
     /// (cutting off what was playing).
     pub reply: Option<(Duration, Vec<i16>)>,
+    /// Talked over, it stops this long after c2c begins (without: it talks on to its end).
+    pub yields: Option<Duration>,
     /// Twilio out of reach: the page goes on registering, a word a second, and never calls.
     pub unreachable: bool,
     /// The Voice SDK's error with this code (Twilio lost), said once the stall is over (or
@@ -272,13 +274,23 @@ impl Leg for ScriptedLeg {
     async fn play(&self, samples: &[i16]) -> Result<f64, String> {
         let mut sent = self.sent.lock().map_err(|e| e.to_string())?;
         sent.played.push(samples.len());
+        let mut playing = self.playing.lock().map_err(|e| e.to_string())?;
+        // What it was saying, as far as it goes on saying it over c2c.
+        let talking: Vec<i16> = match self.far_end.yields {
+            Some(after) => {
+                let kept = (after.as_secs_f64() * f64::from(RATE)) as usize;
+                playing.audio.iter().take(kept).copied().collect()
+            }
+            None => playing.audio.iter().copied().collect(),
+        };
+        playing.audio = talking.iter().copied().collect();
         if let Some((after, reply)) = &self.far_end.reply {
             // It hears c2c out, waits, then answers: queued from the next piece on.
-            let quiet = samples.len() + (after.as_secs_f64() * f64::from(RATE)) as usize;
-            let mut playing = self.playing.lock().map_err(|e| e.to_string())?;
-            playing.audio = std::iter::repeat_n(0, quiet)
-                .chain(reply.iter().copied())
-                .collect();
+            let quiet = (samples.len() + (after.as_secs_f64() * f64::from(RATE)) as usize)
+                .saturating_sub(talking.len());
+            playing
+                .audio
+                .extend(std::iter::repeat_n(0, quiet).chain(reply.iter().copied()));
         }
         Ok(self.clock())
     }

@@ -286,6 +286,14 @@ fn agent() -> FarEnd {
 /// A call to `agent()` that says "hello" (a voice, a hiss above the telephone band and a pause),
 /// then runs `steps`, with `ceiling` as its scenario's latency p95.
 async fn talk(steps: &[&str], ceiling: Option<Duration>) -> (crate::call::Report, Sent) {
+    talk_to(agent(), steps, ceiling).await
+}
+
+async fn talk_to(
+    far_end: FarEnd,
+    steps: &[&str],
+    ceiling: Option<Duration>,
+) -> (crate::call::Report, Sent) {
     let say = crate::voice::Say {
         text: "hello".to_owned(),
         voice: crate::voice::Voice::default(),
@@ -300,7 +308,7 @@ async fn talk(steps: &[&str], ceiling: Option<Duration>) -> (crate::call::Report
     plan.hangup_after = HangUpAfter::Never;
     plan.latency_p95 = ceiling;
     plan.voice = Some(crate::voice::Speaker::with(vec![(say, spoken)]));
-    let (leg, sent) = ScriptedLeg::new(agent());
+    let (leg, sent) = ScriptedLeg::new(far_end);
     let cancel = Cancel::child_of(&tokio_util::sync::CancellationToken::new());
     let (events, _shown) = tokio::sync::mpsc::unbounded_channel();
     let report = follow(leg, &plan, cancel, events, None)
@@ -309,6 +317,36 @@ async fn talk(steps: &[&str], ceiling: Option<Duration>) -> (crate::call::Report
         .report;
     let sent = sent.lock().unwrap().clone();
     (report, sent)
+}
+
+#[tokio::test]
+async fn c2c_talks_over_the_far_end_and_times_how_long_it_goes_on() {
+    // An agent that greets for three seconds, and stops 400 ms after it is interrupted.
+    let greets = |yields| FarEnd {
+        prompt: tone(440.0, 3_000),
+        yields,
+        ..agent()
+    };
+    let steps = ["say hello barge-in=500ms yield=600ms", "expect-audio 300ms"];
+    let (report, _) = talk_to(greets(Some(Duration::from_millis(400))), &steps, None).await;
+    assert_eq!(report.exit_status, 0, "{report:?}");
+    let over = report.steps[0]
+        .talk_over
+        .unwrap_or_else(|| panic!("{report:?}"));
+    assert!((over - 0.4).abs() <= 0.03, "{over}");
+    assert!(
+        report.steps[0].detail.contains("the far end stopped 0.4"),
+        "{report:?}"
+    );
+    // Its reply after c2c stops is still a turn.
+    assert!(report.steps[1].latency.is_some(), "{report:?}");
+    // One that will not stop fails the yield.
+    let (report, _) = talk_to(greets(Some(Duration::from_millis(1_200))), &steps, None).await;
+    assert_eq!(report.steps[0].status, StepStatus::Failed, "{report:?}");
+    assert!(
+        report.steps[0].detail.contains("later than yield=0.6s"),
+        "{report:?}"
+    );
 }
 
 #[tokio::test]
