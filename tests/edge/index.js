@@ -425,7 +425,7 @@ export class VoiceEdge {
     if (phone.answer !== "answer") return { to: number, sid, status: phone.answer };
     await this.#answer(call, phone.tone);
     call.media.tone = phone.tone;
-    if (phone.agent) call.media.agent(phone.agent.reply, phone.agent.delay);
+    if (phone.agent) call.media.agent(phone.agent.reply, phone.agent.delay, phone.agent);
     else if (phone.speech) call.media.speak(phone.speech, phone.lead, phone.keysAfterPrompt);
     else if (phone.ivr) call.media.ivr(phone.prompt, phone.lead);
     call.note(`${number} answered`);

@@ -171,24 +171,38 @@ export class Peer {
   }
 
   /**
-   * Plays as a voice agent does: silent while it listens; once the caller has spoken and then
-   * been quiet for `delayMs`, it answers with `reply` (8 kHz samples). `turns` records each turn,
-   * as Date.now() values: when the caller's last voiced packet arrived and when the reply's first
-   * frame went out.
+   * Plays as a voice agent does: it greets with `greeting` (8 kHz samples, or nothing), then
+   * listens; once the caller has spoken and then been quiet for `delayMs`, it answers with
+   * `reply`, each time. Talked over while it speaks, it stops `yieldMs` after the caller began
+   * (without: it talks on). `turns` records each turn (when the caller's last voiced packet
+   * arrived, when the reply's first frame went out) and `yields` each interruption (when the
+   * caller's first voiced packet arrived, when it stopped), as Date.now() values.
    */
-  agent(reply, delayMs) {
+  agent(reply, delayMs, { greeting = null, yieldMs = null } = {}) {
     this.tone = 0;
-    this.segments = [];
+    const say = (samples, turn = null) => ({ kind: "audio", samples, ms: (samples.length / RATE) * 1000, at: 0, turn });
+    this.segments = greeting ? [{ kind: "silence", ms: 500, at: 0 }, say(greeting)] : [];
     this.turns = [];
+    this.yields = [];
     this.onHeard = (samples) => {
       if (level(samples) < 0.01) return;
       const at = Date.now();
       clearTimeout(this.answering);
-      // While it is answering, more of the caller is talk over it; it does not answer twice.
-      if (this.segments.length > 0) return;
+      if (this.segments.length > 0) {
+        // Talked over: it stops in a while, or talks on; either way it does not answer yet.
+        if (yieldMs !== null && !this.yielding) {
+          this.yielding = setTimeout(() => {
+            this.segments = [];
+            this.yields.push({ interrupted: at, stopped: Date.now() });
+            this.yielding = null;
+          }, yieldMs);
+          this.yielding.unref?.();
+        }
+        return;
+      }
       this.answering = setTimeout(() => {
         this.turns.push({ callerEnded: at, replyStarted: null });
-        this.segments = [{ kind: "audio", samples: reply, ms: (reply.length / RATE) * 1000, at: 0, turn: this.turns.at(-1) }];
+        this.segments = [say(reply, this.turns.at(-1))];
       }, delayMs);
       this.answering.unref?.();
     };
@@ -302,6 +316,7 @@ export class Peer {
   close() {
     Peer.open.delete(this);
     clearTimeout(this.answering);
+    clearTimeout(this.yielding);
     clearInterval(this.timer);
     this.timer = null;
     return this.pc.close();

@@ -15,7 +15,8 @@
 // tree in tests/fixtures/speech/NAME instead. `+keys-after-prompt`: keys pressed while the menu
 // plays are ignored, as most phone trees ignore them. `+agent=MS`: a voice agent, silent until the
 // caller has spoken, then `MS` ms after the caller's last sound it answers with the tree's "3"
-// ("Your current balance is $42.10 ..."), each time.
+// ("Your current balance is $42.10 ..."), each time; with `+greet` it first says the tree's menu,
+// and with `+yield=MS`, talked over, it stops MS ms after the caller began.
 //
 // `--record DIR`: what each far end heard is written to DIR/SID.ul (8 kHz mu-law), for a test to
 // recognise what c2c said.
@@ -67,7 +68,9 @@ for (let i = 0; i < args.length; i += 1) {
     else if (option.startsWith("tone=")) phone.tone = Number(option.slice(5));
     else if (option === "speech" || option.startsWith("speech=")) Object.assign(phone, { speech: spokenTree(option.slice(7)), lead: 500 });
     else if (option === "keys-after-prompt") phone.keysAfterPrompt = true;
-    else if (option.startsWith("agent=")) Object.assign(phone, { agent: { reply: spokenTree()["3"], delay: Number(option.slice(6)) } });
+    else if (option.startsWith("agent=")) phone.agent = { ...phone.agent, reply: spokenTree()["3"], delay: Number(option.slice(6)) };
+    else if (option === "greet") phone.agent = { ...phone.agent, greeting: spokenTree().menu };
+    else if (option.startsWith("yield=")) phone.agent = { ...phone.agent, yieldMs: Number(option.slice(6)) };
     else throw new Error(`unknown phone option ${option}`);
   }
   phones.set(number, phone);
@@ -138,6 +141,7 @@ async function follow() {
           digitsAfterPrompt: (media?.digitTimes ?? []).map((t) => (media.promptEnded ? t - media.promptEnded : null)),
           heard: heard(media),
           turns: media?.turns ?? [],
+          yields: media?.yields ?? [],
         },
       });
     });

@@ -176,3 +176,38 @@ fn a_reply_later_than_within_fails_the_step_and_says_how_late() {
     assert!(detail.contains("later than within=1s"), "{detail}");
     assert!(step["latency"].as_f64().unwrap() > 1.5, "{step}");
 }
+
+#[test]
+fn c2c_talks_over_a_greeting_agent_and_times_how_long_it_goes_on() {
+    const GREETER: &str = "+14155550173";
+    let edge = VoiceEdge::start(&[&format!("{GREETER}=answer+agent=700+greet+yield=400")]);
+    let cache = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-talk-cache");
+    let run = edge
+        .call(&[
+            GREETER,
+            "--json",
+            "--step",
+            "say representative barge-in=300ms yield=1s",
+            "--step",
+            "expect-speech \"your current balance is\" within=3s",
+        ])
+        .env("C2C_SPEECH_MIRROR", &mirror(archives()))
+        .env("XDG_CACHE_HOME", cache.to_str().unwrap())
+        .run();
+    let report: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|_| panic!("a JSON report: {}\n{}", run.stdout, run.stderr));
+    run.assert_code(0);
+    let call = edge.next("call");
+    let over = report["steps"][0]["talk_over"]
+        .as_f64()
+        .expect("the talk-over");
+    let agent = &call["yields"][0];
+    let stopped = agent["stopped"].as_f64().unwrap() - agent["interrupted"].as_f64().unwrap();
+    eprintln!(
+        "c2c heard the agent stop {over:.3} s after it began; the agent stopped {stopped} ms after it heard c2c"
+    );
+    // 400 ms after it heard c2c, plus the way there and back.
+    assert!((0.4..0.6).contains(&over), "{over}: {report}");
+    // Its reply, once c2c had finished, is a turn as any other.
+    assert!(report["steps"][1]["latency"].as_f64().is_some(), "{report}");
+}

@@ -77,7 +77,8 @@ impl<L: Leg> Session<'_, L> {
         if talk.barge_in.is_none() {
             return Ok(said);
         }
-        let over = self.talked_over(first, deadline).await.ok_or_else(|| {
+        let last = first + crate::call::line::spoken(&samples).end as f64 / f64::from(RATE);
+        let over = self.talked_over(first, last, deadline).await.ok_or_else(|| {
             Miss::Failed(format!(
                 "{said}; the far end was still talking over c2c when the step's {waited} were up"
             ))
@@ -131,17 +132,34 @@ impl<L: Leg> Session<'_, L> {
         .map_err(Miss::Failed)
     }
 
-    /// How long after `first` (c2c's first sample, the page's clock) the far end stopped talking:
-    /// the start of its first lasting quiet; `None` if it had not by `deadline`.
-    async fn talked_over(&mut self, first: f64, deadline: Instant) -> Option<f64> {
+    /// How long after `first` (c2c's first sample, the page's clock) the far end last made a
+    /// sound over c2c's words, which end at `last`: its last sound before c2c stopped, or, when it
+    /// talked on past that, the start of its first lasting quiet after. A pause and then more
+    /// words while c2c speaks is still talking over it. `None` if it had not stopped by `deadline`.
+    async fn talked_over(&mut self, first: f64, last: f64, deadline: Instant) -> Option<f64> {
         let found = self
             .until(deadline, |s| {
-                let heard = s.lived.heard.between(first, f64::INFINITY);
-                quiet_from(heard).map(|at| Ok((at as f64 / f64::from(RATE)).to_string()))
+                let after = s.lived.heard.between(last, f64::INFINITY);
+                let quiet = quiet_from(after)?;
+                let over = match quiet {
+                    // Quiet as c2c stopped: its last sound over c2c's words.
+                    0 => last_sound(s.lived.heard.between(first, last))
+                        .map_or(0.0, |end| end as f64 / f64::from(RATE)),
+                    talked_on => last - first + talked_on as f64 / f64::from(RATE),
+                };
+                Some(Ok(over.to_string()))
             })
             .await;
         found.and_then(Result::ok).and_then(|s| s.parse().ok())
     }
+}
+
+/// Where the last sound in `samples` ends (its sample), if any.
+pub fn last_sound(samples: &[i16]) -> Option<usize> {
+    samples
+        .chunks_exact(LOOK)
+        .rposition(|look| rms(look) >= SOUND)
+        .map(|look| (look + 1) * LOOK)
 }
 
 /// Where the first lasting quiet in `samples` begins (its sample): `YIELDED` looks in a row below
