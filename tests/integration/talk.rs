@@ -140,6 +140,13 @@ fn a_voice_agent_hears_c2c_and_its_turn_is_timed_at_the_callers_ear() {
         eprintln!(
             "{number}: c2c heard the reply {latency:.3} s after it spoke; the agent waited {waited} ms"
         );
+        // c2c's reading is the agent's wait and the audio's way there and back: never less, and
+        // on loopback well under a quarter of a second more, even with the other tests running.
+        let path = latency - waited / 1000.0;
+        assert!(
+            (-0.02..0.25).contains(&path),
+            "{number}: {latency} s for {waited} ms"
+        );
         latencies.push(latency);
         // What c2c said reached the far end as words.
         let model = c2c::speech::ModelFiles::in_folder(model()).unwrap();
@@ -155,12 +162,11 @@ fn a_voice_agent_hears_c2c_and_its_turn_is_timed_at_the_callers_ear() {
             "the far end heard {heard:?}"
         );
     }
-    let (quick, slow) = (latencies[0], latencies[1]);
-    assert!((0.7..1.2).contains(&quick), "{quick}");
-    assert!((1.5..2.0).contains(&slow), "{slow}");
-    let difference = slow - quick;
+    // Agents set 800 ms apart read about 800 ms apart (scripts/bench-talk measures how closely
+    // on a quiet machine; here the path's delay moves with the other tests' load).
+    let difference = latencies[1] - latencies[0];
     assert!(
-        (difference - 0.8).abs() < 0.06,
+        (difference - 0.8).abs() < 0.2,
         "agents 800 ms apart were measured {difference:.3} s apart"
     );
 }
