@@ -158,7 +158,12 @@ fn a_voice_agent_hears_c2c_and_its_turn_is_timed_at_the_callers_ear() {
             ))
             .unwrap();
         assert!(
-            c2c::phrase::find("I want to check my balance", &heard, 0.75).is_some(),
+            c2c::phrase::find(
+                "I want to check my balance",
+                &heard,
+                c2c::phrase::DEFAULT_SIMILARITY
+            )
+            .is_some(),
             "the far end heard {heard:?}"
         );
     }
