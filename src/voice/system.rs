@@ -76,9 +76,27 @@ fn run(
             said.lines().next().unwrap_or("").trim()
         ));
     }
+    mend_byte_rate(output).map_err(|e| format!("voice=system: {program}'s WAV: {e}"))?;
     let samples = crate::call::audio::read_wav(output)
         .map_err(|e| format!("voice=system: {program} wrote no usable WAV: {e}"))?;
     Ok(super::kokoro::trim(samples))
+}
+
+/// Sets a plain WAV header's byte rate to what its rate and block size make it: flite 2.2 writes
+/// twice the true figure, which a strict reader refuses. Nothing else of the file is touched.
+fn mend_byte_rate(path: &Path) -> std::io::Result<()> {
+    let mut bytes = std::fs::read(path)?;
+    let plain = bytes.len() >= 44 && &bytes[0..4] == b"RIFF" && &bytes[8..16] == b"WAVEfmt ";
+    if plain {
+        let rate = u32::from_le_bytes([bytes[24], bytes[25], bytes[26], bytes[27]]);
+        let block = u32::from(u16::from_le_bytes([bytes[32], bytes[33]]));
+        let right = rate.saturating_mul(block).to_le_bytes();
+        if bytes[28..32] != right {
+            bytes[28..32].copy_from_slice(&right);
+            std::fs::write(path, bytes)?;
+        }
+    }
+    Ok(())
 }
 
 /// A folder of c2c's own for one synthesis, removed after.

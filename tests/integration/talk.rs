@@ -222,3 +222,23 @@ fn c2c_talks_over_a_greeting_agent_and_times_how_long_it_goes_on() {
     // Its reply, once c2c had finished, is a turn as any other.
     assert!(report["steps"][1]["latency"].as_f64().is_some(), "{report}");
 }
+
+#[test]
+fn the_machines_own_voice_is_there_when_asked_for() {
+    // scripts/setup installs flite, one of the synthesisers voice=system runs.
+    assert!(
+        c2c::voice::system::found().is_some(),
+        "no synthesiser: run ./scripts/setup"
+    );
+    let said = c2c::voice::system::say("for billing, press three").expect("it speaks");
+    let model = c2c::speech::ModelFiles::in_folder(model()).unwrap();
+    let mut ears = c2c::speech::Moonshine::load(&model).unwrap();
+    let mut audio = vec![0.0f32; 4_000];
+    audio.extend(phone_line(&said));
+    audio.extend(vec![0.0f32; 4_000]);
+    let heard = ears.transcribe(&audio).unwrap();
+    assert!(
+        c2c::phrase::find("press three", &heard, c2c::phrase::DEFAULT_SIMILARITY).is_some(),
+        "{heard:?}"
+    );
+}
