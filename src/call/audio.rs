@@ -245,13 +245,23 @@ fn resample(samples: &[f64], from: u32) -> Vec<f64> {
 /// at `path` is replaced, never written through (a recording's path may come from a scenario in
 /// a cloned repository).
 pub fn write_wav(path: &Path, samples: &[i16]) -> Result<(), WavError> {
+    write_channels(path, &[samples])
+}
+
+/// Two channels, `left` and `right` (the shorter padded with silence), written as `write_wav`
+/// writes one.
+pub fn write_stereo(path: &Path, left: &[i16], right: &[i16]) -> Result<(), WavError> {
+    write_channels(path, &[left, right])
+}
+
+fn write_channels(path: &Path, channels: &[&[i16]]) -> Result<(), WavError> {
     static WRITTEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let failed = |err| WavError::Write {
         path: path.display().to_string(),
         err,
     };
     let spec = hound::WavSpec {
-        channels: 1,
+        channels: channels.len() as u16,
         sample_rate: RATE,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
@@ -270,8 +280,11 @@ pub fn write_wav(path: &Path, samples: &[i16]) -> Result<(), WavError> {
         .map_err(|err| failed(hound::Error::IoError(err)))?;
     let written = (|| {
         let mut writer = hound::WavWriter::new(std::io::BufWriter::new(file), spec)?;
-        for &sample in samples {
-            writer.write_sample(sample)?;
+        let frames = channels.iter().map(|c| c.len()).max().unwrap_or(0);
+        for i in 0..frames {
+            for channel in channels {
+                writer.write_sample(channel.get(i).copied().unwrap_or(0))?;
+            }
         }
         writer.finalize()?;
         std::fs::rename(&part, path).map_err(hound::Error::IoError)

@@ -158,7 +158,7 @@ impl Heard {
     }
 
     /// The index of the first sample captured at `clock` or later.
-    fn index_at(&self, clock: f64) -> usize {
+    pub fn index_at(&self, clock: f64) -> usize {
         // Runs' anchors never go back, so capture times rise with the pieces.
         let captured =
             |position: u64, run: usize| self.runs[run] + position as f64 / f64::from(RATE);

@@ -116,21 +116,42 @@ pub enum HangUpReason {
     Interrupted,
 }
 
-/// A call that ended: its report, and everything the page heard (16 kHz mono).
+/// A call that ended: its report, everything the page heard (16 kHz mono), and, when c2c played
+/// or said anything, what it sent, on the same clock.
 pub struct Placed {
     pub report: Report,
     pub heard: Vec<i16>,
+    pub sent: Option<Vec<i16>>,
 }
 
 impl Placed {
-    /// Keeps what the page heard in `path` (WAV), when asked for, and names it in the report.
+    /// Keeps what the page heard in `path` (WAV), when asked for, and names it in the report:
+    /// mono, or, when c2c spoke, played or said anything, c2c on the left and the far end on the
+    /// right, so that a turn can be replayed and measured by other tools.
     pub fn record(&mut self, path: Option<&Path>) -> Result<(), audio::WavError> {
         if let Some(path) = path {
-            write_wav(path, &self.heard)?;
+            match &self.sent {
+                Some(sent) => audio::write_stereo(path, sent, &self.heard)?,
+                None => write_wav(path, &self.heard)?,
+            }
             self.report.recording = Some(path.to_owned());
         }
         Ok(())
     }
+}
+
+/// What c2c sent, placed on the recording of what it heard: each piece from the sample heard at
+/// the moment it began.
+fn sent_beside(heard: &heard::Heard, said: &[(f64, std::sync::Arc<[i16]>)]) -> Vec<i16> {
+    let mut sent = vec![0i16; heard.all().len()];
+    for (first, samples) in said {
+        let at = heard.index_at(*first);
+        if sent.len() < at + samples.len() {
+            sent.resize(at + samples.len(), 0);
+        }
+        sent[at..at + samples.len()].copy_from_slice(samples);
+    }
+    sent
 }
 
 /// The `q` quantile of `values` (nearest rank), or `None` with none.
@@ -243,10 +264,12 @@ pub async fn follow<L: Leg>(
         (Some(server), Some(sid)) => ask_outcome(server, sid).await,
         _ => None,
     };
+    let sent = (!lived.said.is_empty()).then(|| sent_beside(&lived.heard, &lived.said));
     let heard = lived.heard.take();
     Ok(Placed {
         report: report(plan, lived, known),
         heard,
+        sent,
     })
 }
 

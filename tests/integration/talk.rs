@@ -81,16 +81,28 @@ const SLOW_AGENT: &str = "+14155550172";
 
 /// `c2c call` to a stand-in voice agent: says a phrase, then expects the agent's reply.
 fn talk_to(edge: &VoiceEdge, number: &str, within: &str) -> (crate::support::Run, Value) {
+    talk_with(edge, number, within, &[])
+}
+
+fn talk_with(
+    edge: &VoiceEdge,
+    number: &str,
+    within: &str,
+    more: &[&str],
+) -> (crate::support::Run, Value) {
     let cache = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-talk-cache");
+    let expect = format!("expect-speech \"your current balance is\" within={within}");
+    let mut args = vec![
+        number,
+        "--json",
+        "--step",
+        "say \"I want to check my balance\"",
+        "--step",
+        &expect,
+    ];
+    args.extend_from_slice(more);
     let run = edge
-        .call(&[
-            number,
-            "--json",
-            "--step",
-            "say \"I want to check my balance\"",
-            "--step",
-            &format!("expect-speech \"your current balance is\" within={within}"),
-        ])
+        .call(&args)
         .env("C2C_SPEECH_MIRROR", &mirror(archives()))
         .env("XDG_CACHE_HOME", cache.to_str().unwrap())
         .run();
@@ -179,7 +191,51 @@ fn a_voice_agent_hears_c2c_and_its_turn_is_timed_at_the_callers_ear() {
 #[test]
 fn a_reply_later_than_within_fails_the_step_and_says_how_late() {
     let edge = VoiceEdge::start(&[&format!("{SLOW_AGENT}=answer+agent=1500")]);
-    let (run, report) = talk_to(&edge, SLOW_AGENT, "1s");
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("turn.wav");
+    let (run, report) = talk_with(
+        &edge,
+        SLOW_AGENT,
+        "1s",
+        &["--record", wav.to_str().unwrap()],
+    );
+    // Both sides on one clock: c2c on the left, the far end on the right, and the turn there
+    // to be measured again by any tool.
+    let mut reader = hound::WavReader::open(&wav).unwrap();
+    assert_eq!(reader.spec().channels, 2);
+    let samples: Vec<i16> = reader.samples::<i16>().map(Result::unwrap).collect();
+    let loud_looks = |channel: usize| -> Vec<bool> {
+        samples
+            .chunks_exact(320)
+            .map(|frame| {
+                let energy: f64 = frame
+                    .iter()
+                    .skip(channel)
+                    .step_by(2)
+                    .map(|&s| (f64::from(s) / 32768.0).powi(2))
+                    .sum();
+                (energy / 160.0).sqrt() >= 0.01
+            })
+            .collect()
+    };
+    let (caller, far) = (loud_looks(0), loud_looks(1));
+    let caller_end = caller
+        .iter()
+        .rposition(|&l| l)
+        .expect("c2c's words on the left");
+    let reply = far
+        .iter()
+        .enumerate()
+        .skip(caller_end)
+        .find(|(_, l)| **l)
+        .map(|(i, _)| i)
+        .expect("the reply on the right");
+    let gap = (reply - caller_end) as f64 * 0.01;
+    let latency = report["steps"][1]["latency"].as_f64().unwrap();
+    assert!(
+        (gap - latency).abs() <= 0.05,
+        "the recording's gap {gap} s, the report's {latency} s"
+    );
     run.assert_code(1);
     let step = &report["steps"][1];
     assert_eq!(step["status"], "failed", "{report}");

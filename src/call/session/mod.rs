@@ -88,6 +88,9 @@ pub struct Lived {
     pub heard: Heard,
     /// The far end's words, when the call has speech steps or was asked for a transcript.
     pub transcript: Vec<Spoken>,
+    /// What c2c played and said into the call, each from the page's audio clock at its first
+    /// sample: the caller's side of the recording.
+    pub said: Vec<(f64, std::sync::Arc<[i16]>)>,
     /// The Voice SDK's samples of the call's quality, and its warnings (each once).
     pub samples: Vec<Sample>,
     pub warnings: Vec<String>,
@@ -148,6 +151,7 @@ impl<'a, L: Leg> Session<'a, L> {
                 transcript: Vec::new(),
                 samples: Vec::new(),
                 warnings: Vec::new(),
+                said: Vec::new(),
             },
             phase: None,
             device: None,

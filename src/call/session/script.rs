@@ -139,6 +139,7 @@ impl<L: Leg> Session<'_, L> {
             Ok(first) => {
                 let end = crate::call::line::spoken(samples).end;
                 self.spoke_until(first + end as f64 / f64::from(audio::RATE));
+                self.lived.said.push((first, std::sync::Arc::from(samples)));
                 Some(first)
             }
             Err(err) => {

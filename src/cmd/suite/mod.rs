@@ -301,6 +301,7 @@ mod tests {
         call::Placed {
             report,
             heard: Vec::new(),
+            sent: None,
         }
     }
 
