@@ -161,6 +161,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
         }
         'c2c;call' {
             [CompletionResult]::new('--play', '--play', [CompletionResultType]::ParameterName, 'WAV file the far end hears, as the page''s microphone; default: silence')
+            [CompletionResult]::new('--say', '--say', [CompletionResultType]::ParameterName, 'Words to say once the far end answers (after --play), in c2c''s own voice, offline (the voice is downloaded once, on first use); a step can say more (`say`)')
             [CompletionResult]::new('--digits', '--digits', [CompletionResultType]::ParameterName, 'Keys to press once the far end answers (0-9 * #; w waits half a second)')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Write what the page heard to this WAV file (16 kHz mono)')
             [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'A step of the call''s scenario, run in order once the far end answers; repeatable')

@@ -99,13 +99,17 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__call)
-            opts="-v -q -h -V --play --digits --record --step --scenario --junit --timeout --hangup-after --json --transcribe --server --tunnel --public-url --chrome --chrome-arg --speech-model --speech --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --play --say --digits --record --step --scenario --junit --timeout --hangup-after --json --transcribe --server --tunnel --public-url --chrome --chrome-arg --speech-model --speech --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --play)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --say)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -153,6 +153,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
         }
         &'c2c;call'= {
             cand --play 'WAV file the far end hears, as the page''s microphone; default: silence'
+            cand --say 'Words to say once the far end answers (after --play), in c2c''s own voice, offline (the voice is downloaded once, on first use); a step can say more (`say`)'
             cand --digits 'Keys to press once the far end answers (0-9 * #; w waits half a second)'
             cand --record 'Write what the page heard to this WAV file (16 kHz mono)'
             cand --step 'A step of the call''s scenario, run in order once the far end answers; repeatable'

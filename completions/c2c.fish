@@ -129,6 +129,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand doctor" -s q -l quiet -d 'Log le
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c c2c -n "__fish_c2c_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l play -d 'WAV file the far end hears, as the page\'s microphone; default: silence' -r -F
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l say -d 'Words to say once the far end answers (after --play), in c2c\'s own voice, offline (the voice is downloaded once, on first use); a step can say more (`say`)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l digits -d 'Keys to press once the far end answers (0-9 * #; w waits half a second)' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l record -d 'Write what the page heard to this WAV file (16 kHz mono)' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l step -d 'A step of the call\'s scenario, run in order once the far end answers; repeatable' -r

@@ -32,6 +32,7 @@ mod settings;
 mod speech;
 mod suite;
 mod talk;
+mod talk_measured;
 mod token;
 mod tunnel;
 mod untrusted;
