@@ -40,6 +40,7 @@ pub async fn voice_ready(
     phrases: Vec<crate::voice::Say>,
 ) -> Result<Arc<crate::voice::Speaker>, Error> {
     use crate::voice::{self, Voice};
+    voice::check_run(&phrases).map_err(Error::Input)?;
     let root = voice::cache_root().ok_or_else(|| {
         Error::Speech(
             "c2c has no cache folder here (no home folder) for its voice: use voice=system, or play a WAV file".to_owned(),

@@ -88,6 +88,23 @@ impl Say {
     }
 }
 
+/// The most a run may ask c2c to say, its distinct phrases together (characters): about twenty
+/// minutes of speech, which Kokoro takes about as long to make on two cores. A scenario from a
+/// cloned repository may not keep the machine synthesising for hours, or fill the disk.
+pub const MOST_A_RUN: usize = 20_000;
+
+/// The characters of a run's distinct phrases, checked against `MOST_A_RUN`.
+pub fn check_run(phrases: &[Say]) -> Result<(), String> {
+    let distinct: std::collections::HashSet<&Say> = phrases.iter().collect();
+    let total: usize = distinct.iter().map(|p| p.text.chars().count()).sum();
+    match total > MOST_A_RUN {
+        true => Err(format!(
+            "the calls ask c2c to say {total} characters of distinct phrases, more than the {MOST_A_RUN} a run may (about twenty minutes of speech): say less, or split the suite"
+        )),
+        false => Ok(()),
+    }
+}
+
 /// Where c2c keeps the voice and what it said.
 pub fn cache_root() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "c2c").map(|dirs| dirs.cache_dir().join("voice"))
@@ -111,66 +128,10 @@ impl Speaker {
     ) -> Arc<Speaker> {
         let (said, _) = watch::channel(Said::new());
         let speaker = Arc::new(Speaker { said });
-        let publish = Arc::clone(&speaker);
-        std::thread::spawn(move || publish.synthesise(files, cache.as_deref(), phrases));
+        // The thread stops once the run has let its speaker go.
+        let publish = Arc::downgrade(&speaker);
+        std::thread::spawn(move || synthesise(&publish, files, cache.as_deref(), phrases));
         speaker
-    }
-
-    fn synthesise(&self, files: Option<VoiceFiles>, cache: Option<&Path>, mut phrases: Vec<Say>) {
-        let mut seen = std::collections::HashSet::new();
-        phrases.retain(|p| seen.insert(p.clone()));
-        let publish = |say: &Say, audio: Result<Vec<i16>, String>| {
-            self.said.send_modify(|said| {
-                said.insert(say.clone(), audio.map(Arc::from));
-            });
-        };
-        // What was said before is ready before anything is synthesised.
-        let mut left = Vec::new();
-        for say in phrases {
-            match cache.map(|dir| dir.join(say.cache_name())) {
-                Some(path) if matches!(say.voice, Voice::Kokoro(_)) && path.is_file() => {
-                    match crate::call::audio::read_wav(&path) {
-                        Ok(samples) => publish(&say, Ok(samples)),
-                        Err(_) => left.push(say),
-                    }
-                }
-                _ => left.push(say),
-            }
-        }
-        let mut kokoro: Option<Result<kokoro::Kokoro, String>> = None;
-        for say in left {
-            let audio = match say.voice {
-                Voice::System => system::say(&say.text),
-                Voice::Kokoro(voice) => {
-                    let engine = kokoro.get_or_insert_with(|| match &files {
-                        Some(files) => kokoro::Kokoro::load(files).map_err(|why| {
-                            format!(
-                                "c2c's voice cannot be used: {why}. Delete {} and run again to download it anew, or use voice=system",
-                                files.dir.display()
-                            )
-                        }),
-                        None => Err("c2c's voice was not made ready".to_owned()),
-                    });
-                    match engine {
-                        Ok(engine) => engine.say(&say.text, voice, say.speed()),
-                        Err(why) => Err(why.clone()),
-                    }
-                }
-            };
-            let audio = audio.and_then(|samples| {
-                if samples.is_empty() {
-                    return Err(format!("{:?} made no sound", say.text));
-                }
-                Ok(samples)
-            });
-            if let (Ok(samples), Some(dir), Voice::Kokoro(_)) = (&audio, cache, say.voice) {
-                let _ = std::fs::create_dir_all(dir);
-                if let Err(err) = crate::call::write_wav(&dir.join(say.cache_name()), samples) {
-                    tracing::warn!("cannot keep what c2c said in {}: {err}", dir.display());
-                }
-            }
-            publish(&say, audio);
-        }
     }
 
     /// A speaker whose phrases are already said: `phrases`' audio.
@@ -192,6 +153,122 @@ impl Speaker {
         match ready {
             Ok(said) => said[say].clone(),
             Err(_) => Err(format!("{:?} was not prepared to be said", say.text)),
+        }
+    }
+}
+
+/// Says `phrases` in order for the speaker behind `publish`, those cached first.
+fn synthesise(
+    publish: &std::sync::Weak<Speaker>,
+    files: Option<VoiceFiles>,
+    cache: Option<&Path>,
+    mut phrases: Vec<Say>,
+) {
+    let mut seen = std::collections::HashSet::new();
+    phrases.retain(|p| seen.insert(p.clone()));
+    // False once nobody waits for the words any more: the thread stops.
+    let publish = |say: &Say, audio: Result<Vec<i16>, String>| match publish.upgrade() {
+        Some(speaker) => {
+            speaker.said.send_modify(|said| {
+                said.insert(say.clone(), audio.map(Arc::from));
+            });
+            true
+        }
+        None => false,
+    };
+    // What was said before is ready before anything is synthesised.
+    let mut left = Vec::new();
+    for say in phrases {
+        match cache.map(|dir| dir.join(say.cache_name())) {
+            Some(path) if matches!(say.voice, Voice::Kokoro(_)) && path.is_file() => {
+                match crate::call::audio::read_wav(&path) {
+                    Ok(samples) => {
+                        if !publish(&say, Ok(samples)) {
+                            return;
+                        }
+                    }
+                    Err(_) => left.push(say),
+                }
+            }
+            _ => left.push(say),
+        }
+    }
+    let mut kokoro: Option<Result<kokoro::Kokoro, String>> = None;
+    for say in left {
+        let audio = match say.voice {
+            Voice::System => system::say(&say.text),
+            Voice::Kokoro(voice) => {
+                let engine = kokoro.get_or_insert_with(|| match &files {
+                    Some(files) => kokoro::Kokoro::load(files).map_err(|why| {
+                        format!(
+                            "c2c's voice cannot be used: {why}. Delete {} and run again to download it anew, or use voice=system",
+                            files.dir.display()
+                        )
+                    }),
+                    None => Err("c2c's voice was not made ready".to_owned()),
+                });
+                match engine {
+                    Ok(engine) => engine.say(&say.text, voice, say.speed()),
+                    Err(why) => Err(why.clone()),
+                }
+            }
+        };
+        let audio = audio.and_then(|samples| {
+            if samples.is_empty() {
+                return Err(format!("{:?} made no sound", say.text));
+            }
+            Ok(samples)
+        });
+        if let (Ok(samples), Some(dir), Voice::Kokoro(_)) = (&audio, cache, say.voice) {
+            let _ = std::fs::create_dir_all(dir);
+            if let Err(err) = crate::call::write_wav(&dir.join(say.cache_name()), samples) {
+                tracing::warn!("cannot keep what c2c said in {}: {err}", dir.display());
+            }
+        }
+        if !publish(&say, audio) {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn say(text: &str) -> Say {
+        Say {
+            text: text.to_owned(),
+            voice: Voice::default(),
+            pace: 100,
+        }
+    }
+
+    #[test]
+    fn a_run_may_say_only_so_much_and_a_phrase_said_twice_counts_once() {
+        let long = "a".repeat(400);
+        let many: Vec<Say> = (0..50).map(|i| say(&format!("{long}{i}"))).collect();
+        assert!(
+            check_run(&many)
+                .unwrap_err()
+                .contains("more than the 20000")
+        );
+        let repeated: Vec<Say> = (0..1000).map(|_| say(&long)).collect();
+        assert_eq!(check_run(&repeated), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn the_system_voice_is_said_beside_the_run_and_waited_for() {
+        // A phrase for the machine's own synthesiser; with none installed it is an error that
+        // says what to install, which is waited for the same way.
+        let phrase = Say {
+            voice: Voice::System,
+            ..say("press one")
+        };
+        let speaker = Speaker::start(None, None, vec![phrase.clone()]);
+        match (system::found(), speaker.audio(&phrase).await) {
+            (Some(_), Ok(audio)) => assert!(audio.len() > 4_000),
+            (None, Err(why)) => assert!(why.contains("apt-get install flite"), "{why}"),
+            (found, got) => panic!("{found:?}: {got:?}"),
         }
     }
 }
