@@ -54,6 +54,14 @@ fn mulaw_decode(byte: u8) -> i16 {
     (if u & 0x80 != 0 { -magnitude } else { magnitude }) as i16
 }
 
+/// 8 kHz to 16 kHz, each new sample midway between its neighbours.
+fn upsampled(line: &[i16]) -> Vec<i16> {
+    line.iter()
+        .zip(line.iter().skip(1).chain(line.last()))
+        .flat_map(|(&a, &b)| [a, ((i32::from(a) + i32::from(b)) / 2) as i16])
+        .collect()
+}
+
 fn call(edge: &VoiceEdge, number: &str, steps: &[&str]) -> Value {
     let mut args = vec![number, "--json"];
     for step in steps {
@@ -72,6 +80,8 @@ fn call(edge: &VoiceEdge, number: &str, steps: &[&str]) -> Value {
 #[ignore = "a benchmark: scripts/bench-talk"]
 fn measure_what_c2c_says_is_understood_at_the_far_end() {
     const LISTENER: &str = "+14155550174";
+    // BENCH_VOICE=am_michael measures the other voice.
+    let voice = std::env::var("BENCH_VOICE").unwrap_or_else(|_| "af_heart".to_owned());
     let recordings = tempfile::tempdir().unwrap();
     // An agent that never answers in time: it only listens.
     let edge = VoiceEdge::start_with(
@@ -101,15 +111,26 @@ fn measure_what_c2c_says_is_understood_at_the_far_end() {
         assert_eq!(report["exit_status"], 0, "{report}");
         let sid = edge.next("call")["sid"].as_str().unwrap().to_owned();
         let bytes = std::fs::read(recordings.path().join(format!("{sid}.ul"))).unwrap();
-        let mut audio = vec![0.0f32; 4_000];
-        audio.extend(
-            bytes
-                .iter()
-                .flat_map(|&b| [f32::from(mulaw_decode(b)) / 32768.0; 2]),
-        );
-        audio.extend(vec![0.0f32; 4_000]);
+        // What the far end heard, cut at its pauses as c2c cuts what it hears: the utterances.
+        let line: Vec<i16> = bytes.iter().map(|&b| mulaw_decode(b)).collect();
+        let mut cutter = c2c::speech::utterances::Utterances::default();
+        let mut heard_utterances: Vec<Vec<f32>> = cutter
+            .push(&upsampled(&line))
+            .into_iter()
+            .filter_map(|event| match event {
+                c2c::speech::utterances::Event::Ended(u) => Some(u),
+                c2c::speech::utterances::Event::Pausing(_) => None,
+            })
+            .chain(cutter.finish())
+            .map(|u| c2c::speech::utterances::to_f32(&u.samples))
+            .collect();
+        heard_utterances.retain(|u| !u.is_empty());
         for (name, ear, found) in &mut ears {
-            let heard = ear.transcribe(&audio).unwrap();
+            let heard: Vec<String> = heard_utterances
+                .iter()
+                .map(|u| ear.transcribe(u).unwrap())
+                .collect();
+            let heard = heard.join(" ");
             let hit = c2c::phrase::find(phrase, &heard, c2c::phrase::DEFAULT_SIMILARITY).is_some();
             if hit {
                 *found += 1;
@@ -120,7 +141,7 @@ fn measure_what_c2c_says_is_understood_at_the_far_end() {
     }
     for (name, _, found) in &ears {
         println!(
-            "- What c2c said (voice af_heart), found by {name} in what the far end heard: {found} of {} phrases ({:.0}%)",
+            "- What c2c said (voice {voice}), found by {name} in what the far end heard: {found} of {} phrases ({:.0}%)",
             PHRASES.len(),
             100.0 * f64::from(*found) / PHRASES.len() as f64
         );
