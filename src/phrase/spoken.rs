@@ -14,6 +14,7 @@ const FILLERS: &[&str] = &[
 /// `text` in spoken form: lower case, words only, numbers spelt out, fillers left out.
 pub fn spoken(text: &str) -> String {
     let mut words: Vec<String> = Vec::new();
+    let mut digits_before = false;
     for raw in text.split_whitespace() {
         let token = raw.to_lowercase();
         // Punctuation at either end, but not inside a number: "$42.10," is "$42.10".
@@ -23,7 +24,14 @@ pub fn spoken(text: &str) -> String {
         if token.is_empty() {
             continue;
         }
-        match number_words(token) {
+        let read = reading(token, digits_before);
+        // A group goes on only across a space: "0042, 12" is a number and then another.
+        let pause = raw.ends_with(|c: char| ",.;:!?".contains(c));
+        digits_before = !pause
+            && read.is_some()
+            && token.chars().all(|c| c.is_ascii_digit())
+            && (digits_before || read_digit_by_digit(token));
+        match read {
             Some(said) => words.extend(said.split_whitespace().map(str::to_owned)),
             None => {
                 for part in token.split(|c: char| !c.is_alphanumeric() && c != '\'') {
@@ -41,6 +49,33 @@ pub fn spoken(text: &str) -> String {
     }
     words.retain(|w| !FILLERS.contains(&w.as_str()));
     words.join(" ")
+}
+
+/// How `token` is said when a group of digits read one by one came just before it: "0042 7781"
+/// is an account number read digit by digit, group after group, not "seven thousand …".
+pub(crate) fn reading(token: &str, digits_before: bool) -> Option<String> {
+    if digits_before && token.len() > 1 && token.chars().all(|c| c.is_ascii_digit()) {
+        return digit_words(token);
+    }
+    number_words(token)
+}
+
+/// Whether a plain number is one read digit by digit: five digits or more, or a leading zero.
+pub(crate) fn read_digit_by_digit(plain: &str) -> bool {
+    plain.len() >= 5 || (plain.len() > 1 && plain.starts_with('0'))
+}
+
+fn digit_words(plain: &str) -> Option<String> {
+    let digits: Option<Vec<String>> = plain
+        .chars()
+        .map(|d| {
+            Num2Words::new(d.to_digit(10)?)
+                .to_words()
+                .ok()
+                .map(|w| w.replace(['-', ','], " "))
+        })
+        .collect();
+    digits.map(|d| d.join(" "))
 }
 
 /// A token that is a number, amount, ordinal or time, as it is said; `None` for a word.
@@ -94,12 +129,8 @@ pub(crate) fn number_words(token: &str) -> Option<String> {
     }
     // Account and phone numbers are read digit by digit; a leading zero or five digits or
     // more says it is one.
-    if !plain.contains('.') && (plain.len() >= 5 || (plain.len() > 1 && plain.starts_with('0'))) {
-        let digits: Option<Vec<String>> = plain
-            .chars()
-            .map(|d| words(Num2Words::new(d.to_digit(10)?)))
-            .collect();
-        return digits.map(|d| d.join(" "));
+    if !plain.contains('.') && read_digit_by_digit(&plain) {
+        return digit_words(&plain);
     }
     words(Num2Words::parse(&plain)?)
 }
@@ -131,6 +162,10 @@ mod tests {
             "open at nine thirty until ten oh five"
         );
         assert_eq!(spoken("account 0042"), "account zero zero four two");
+        assert_eq!(
+            spoken("account 0042 7781, 12 items"),
+            "account zero zero four two seven seven eight one twelve items"
+        );
         assert_eq!(
             spoken("call 1-800-555-0100"),
             "call one eight hundred five hundred fifty five zero one zero zero"

@@ -28,6 +28,11 @@ pub struct Kokoro {
 
 impl Kokoro {
     pub fn load(files: &VoiceFiles) -> Result<Kokoro, String> {
+        Kokoro::with_lexicon(files, Lexicon::load(&files.gold, &files.silver)?)
+    }
+
+    /// The model, reading with `lexicon` (already loaded).
+    pub fn with_lexicon(files: &VoiceFiles, lexicon: Lexicon) -> Result<Kokoro, String> {
         crate::speech::moonshine::load_runtime(&files.runtime).map_err(|e| e.to_string())?;
         let session = crate::speech::moonshine::session(&files.model).map_err(|e| e.to_string())?;
         let table = std::fs::read(&files.vocab).map_err(|e| e.to_string())?;
@@ -37,7 +42,6 @@ impl Kokoro {
                 files.vocab.display()
             )
         })?;
-        let lexicon = Lexicon::load(&files.gold, &files.silver)?;
         Ok(Kokoro {
             session,
             vocab,
@@ -50,6 +54,16 @@ impl Kokoro {
     /// `text` said by `voice` at `speed` (1 is the voice's own), as 16 kHz samples.
     pub fn say(&mut self, text: &str, voice: &str, speed: f32) -> Result<Vec<i16>, String> {
         let phonemes = self.lexicon.phonemes(text);
+        self.say_phonemes(&phonemes, voice, speed)
+    }
+
+    /// `phonemes` (as `Lexicon::phonemes` writes them) said by `voice` at `speed`.
+    pub fn say_phonemes(
+        &mut self,
+        phonemes: &str,
+        voice: &str,
+        speed: f32,
+    ) -> Result<Vec<i16>, String> {
         let tokens: Vec<i64> = phonemes
             .chars()
             .filter_map(|c| self.vocab.get(&c).copied())

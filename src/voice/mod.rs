@@ -70,22 +70,22 @@ impl Say {
     pub fn speed(&self) -> f32 {
         f32::from(self.pace) / 100.0
     }
+}
 
-    /// Its name in the cache: the pins, the voice, the pace and the text.
-    fn cache_name(&self) -> String {
-        let key = format!(
-            "kokoro-v1.0-int8 misaki-0.9.4 {} {} {}",
-            self.voice.name(),
-            self.pace,
-            self.text
-        );
-        let digest = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
-        let hex: String = digest.as_ref()[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        format!("{hex}.wav")
-    }
+/// A phrase's name in the cache: the pins, the voice, the pace and the phonemes it is said as
+/// (not its text: a change in how c2c reads text is a new name, never stale audio).
+fn cache_name(say: &Say, phonemes: &str) -> String {
+    let key = format!(
+        "kokoro-v1.0-int8 {} {} {phonemes}",
+        say.voice.name(),
+        say.pace
+    );
+    let digest = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
+    let hex: String = digest.as_ref()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{hex}.wav")
 }
 
 /// The most a run may ask c2c to say, its distinct phrases together (characters): about twenty
@@ -130,7 +130,10 @@ impl Speaker {
         let speaker = Arc::new(Speaker { said });
         // The thread stops once the run has let its speaker go.
         let publish = Arc::downgrade(&speaker);
-        std::thread::spawn(move || synthesise(&publish, files, cache.as_deref(), phrases));
+        std::thread::spawn(move || {
+            below_the_calls();
+            synthesise(&publish, files, cache.as_deref(), phrases)
+        });
         speaker
     }
 
@@ -157,6 +160,18 @@ impl Speaker {
     }
 }
 
+/// The synthesis runs beside Chromium starting and placing the calls, on the same two cores: at a
+/// lower priority (nice 10), so that a call with `say` steps is placed as soon as one without.
+/// On Linux a thread has a priority of its own (and ONNX Runtime's threads, started from it,
+/// inherit it); elsewhere the call would lower the whole process, so it is not made.
+fn below_the_calls() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority has no memory effects; on Linux, `who` 0 is the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
 /// Says `phrases` in order for the speaker behind `publish`, those cached first.
 fn synthesise(
     publish: &std::sync::Weak<Speaker>,
@@ -176,42 +191,70 @@ fn synthesise(
         }
         None => false,
     };
-    // What was said before is ready before anything is synthesised.
-    let mut left = Vec::new();
+    // Kokoro's phrases as phonemes (the lexicon loads once, if any is Kokoro's): those said
+    // before are ready before anything is synthesised.
+    let mut lexicon: Option<Result<phonemes::Lexicon, String>> = None;
+    let mut left: Vec<(Say, Option<String>)> = Vec::new();
     for say in phrases {
-        match cache.map(|dir| dir.join(say.cache_name())) {
-            Some(path) if matches!(say.voice, Voice::Kokoro(_)) && path.is_file() => {
-                match crate::call::audio::read_wav(&path) {
-                    Ok(samples) => {
-                        if !publish(&say, Ok(samples)) {
-                            return;
-                        }
-                    }
-                    Err(_) => left.push(say),
+        let (Voice::Kokoro(_), Some(files)) = (say.voice, &files) else {
+            left.push((say, None));
+            continue;
+        };
+        let read =
+            lexicon.get_or_insert_with(|| phonemes::Lexicon::load(&files.gold, &files.silver));
+        let Ok(read) = read else {
+            left.push((say, None));
+            continue;
+        };
+        let spoken = read.phonemes(&say.text);
+        let cached = cache
+            .map(|dir| dir.join(cache_name(&say, &spoken)))
+            .filter(|path| path.is_file())
+            .and_then(|path| crate::call::audio::read_wav(&path).ok());
+        match cached {
+            Some(samples) => {
+                if !publish(&say, Ok(samples)) {
+                    return;
                 }
             }
-            _ => left.push(say),
+            None => left.push((say, Some(spoken))),
         }
     }
     let mut kokoro: Option<Result<kokoro::Kokoro, String>> = None;
-    for say in left {
-        let audio = match say.voice {
-            Voice::System => system::say(&say.text),
-            Voice::Kokoro(voice) => {
-                let engine = kokoro.get_or_insert_with(|| match &files {
-                    Some(files) => kokoro::Kokoro::load(files).map_err(|why| {
+    for (say, spoken) in left {
+        let audio = match (say.voice, spoken) {
+            (Voice::System, _) => system::say(&say.text),
+            (Voice::Kokoro(voice), Some(spoken)) => {
+                let engine = kokoro.get_or_insert_with(|| {
+                    let files = files.as_ref().ok_or("c2c's voice was not made ready")?;
+                    let read = match lexicon.take() {
+                        Some(Ok(read)) => read,
+                        _ => phonemes::Lexicon::load(&files.gold, &files.silver)?,
+                    };
+                    kokoro::Kokoro::with_lexicon(files, read).map_err(|why| {
                         format!(
                             "c2c's voice cannot be used: {why}. Delete {} and run again to download it anew, or use voice=system",
                             files.dir.display()
                         )
-                    }),
-                    None => Err("c2c's voice was not made ready".to_owned()),
+                    })
                 });
-                match engine {
-                    Ok(engine) => engine.say(&say.text, voice, say.speed()),
+                let audio = match engine {
+                    Ok(engine) => engine.say_phonemes(&spoken, voice, say.speed()),
                     Err(why) => Err(why.clone()),
+                };
+                if let (Ok(samples), Some(dir)) = (&audio, cache) {
+                    let _ = std::fs::create_dir_all(dir);
+                    let path = dir.join(cache_name(&say, &spoken));
+                    if let Err(err) = crate::call::write_wav(&path, samples) {
+                        tracing::warn!("cannot keep what c2c said in {}: {err}", dir.display());
+                    }
                 }
+                audio
             }
+            (Voice::Kokoro(_), None) => Err(match &lexicon {
+                Some(Err(why)) => format!("c2c's voice cannot read text: {why}"),
+                _ => "c2c's voice was not made ready".to_owned(),
+            }),
         };
         let audio = audio.and_then(|samples| {
             if samples.is_empty() {
@@ -219,12 +262,6 @@ fn synthesise(
             }
             Ok(samples)
         });
-        if let (Ok(samples), Some(dir), Voice::Kokoro(_)) = (&audio, cache, say.voice) {
-            let _ = std::fs::create_dir_all(dir);
-            if let Err(err) = crate::call::write_wav(&dir.join(say.cache_name()), samples) {
-                tracing::warn!("cannot keep what c2c said in {}: {err}", dir.display());
-            }
-        }
         if !publish(&say, audio) {
             return;
         }

@@ -192,12 +192,18 @@ enum Token {
 /// The words and pauses of `text`, as a person reads it aloud.
 fn read(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
+    let mut digits_before = false;
     for raw in text.split_whitespace() {
         let core = raw.trim_end_matches(|c: char| ".,!?;:".contains(c));
         let marks: Vec<char> = raw[core.len()..].chars().collect();
         let core = core.trim_start_matches(|c: char| "\"'(“‘".contains(c));
         let core = core.trim_end_matches(|c: char| "\"')”’".contains(c));
-        let spoken_number = crate::phrase::spoken::number_words(&core.to_lowercase());
+        let spoken_number = crate::phrase::spoken::reading(&core.to_lowercase(), digits_before);
+        let plain = !core.is_empty() && core.chars().all(|c| c.is_ascii_digit());
+        digits_before = plain
+            && marks.is_empty()
+            && spoken_number.is_some()
+            && (digits_before || crate::phrase::spoken::read_digit_by_digit(core));
         match spoken_number {
             Some(words) => tokens.extend(words.split_whitespace().map(|w| Token::Word(w.into()))),
             None => {
@@ -280,6 +286,9 @@ mod tests {
         assert_eq!(l.phonemes("press 2"), "pɹˈɛs tˈu");
         assert_eq!(l.phonemes("$40.10"), "fˈɔɹɾi dˈɑləɹz tˈɛn sˈɛnts");
         assert_eq!(l.phonemes("press #"), "pɹˈɛs pˈWnd");
+        // An account number's groups, digit by digit, as the matching reads them.
+        assert_eq!(read("0042 22"), read("0 0 4 2 2 2"));
+        assert_ne!(read("0042, 22"), read("0 0 4 2 2 2"));
     }
 
     #[test]

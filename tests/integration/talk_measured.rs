@@ -1,6 +1,6 @@
 //! The figures of c2c's talk (docs/guide/talk.md), measured by `scripts/bench-talk` and never by
-//! CI: ignored here, run with `--ignored --nocapture`, each printing its lines of the page. Each
-//! still asserts what the issue asks of it, so a figure that misses says so.
+//! CI: ignored here, run with `--ignored --nocapture`, each printing its lines of the page, and
+//! beside each figure with a target whether it was met.
 
 use std::time::{Duration, Instant};
 
@@ -52,6 +52,10 @@ fn mulaw_decode(byte: u8) -> i16 {
     let exponent = (u >> 4) & 0x07;
     let magnitude = ((((i32::from(u) & 0x0f) << 3) + 0x84) << exponent) - 0x84;
     (if u & 0x80 != 0 { -magnitude } else { magnitude }) as i16
+}
+
+fn met(yes: bool) -> &'static str {
+    if yes { "met" } else { "MISSED" }
 }
 
 /// 8 kHz to 16 kHz, each new sample midway between its neighbours.
@@ -237,8 +241,11 @@ fn measure_turn_latency_and_talk_over_against_agents_of_known_delay() {
         spread(&paths),
         mean(&paths) * 1000.0
     );
-    assert!((difference - 0.8).abs() <= 0.03, "{difference}");
-    assert!((mean(&overs) - mean(&paths) - 0.4).abs() <= 0.06);
+    println!(
+        "  - targets: 800 ± 30 ms apart: {}; talk-over within ± 60 ms of 400 ms plus the path: {}",
+        met((difference - 0.8).abs() <= 0.03),
+        met((mean(&overs) - mean(&paths) - 0.4).abs() <= 0.06)
+    );
 }
 
 #[test]
@@ -296,7 +303,10 @@ fn measure_exec_to_invite_with_and_without_say() {
     const LISTENER: &str = "+14155550178";
     let edge = VoiceEdge::start(&[&format!("{LISTENER}=answer+agent=60000")]);
     let mut times: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut first_samples = Vec::new();
     for _ in 0..RUNS {
+        // The say step comes after a moment of the call, as after a prompt (at the very answer
+        // the page's main thread is busy with the SDK, and a step waits its turn there).
         for (i, step) in ["wait 1s", "say \"I want to check my balance\""]
             .iter()
             .enumerate()
@@ -305,11 +315,26 @@ fn measure_exec_to_invite_with_and_without_say() {
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap()
                 .as_secs_f64();
-            let report = call(&edge, LISTENER, &[step]);
-            assert_eq!(report["exit_status"], 0, "{report}");
+            let run = edge
+                .call(&[LISTENER, "--json", "--step", "wait 1s", "--step", step])
+                .env("C2C_SPEECH_MIRROR", &mirror(archives()))
+                .env("XDG_CACHE_HOME", cache().to_str().unwrap())
+                .env("RUST_LOG", "c2c=debug")
+                .run();
+            run.assert_code(0);
             let invite = edge.next("invite")["at"].as_f64().unwrap() / 1000.0;
             edge.next("call");
             times[i].push(invite - began);
+            // "say: the first sample went out N ms after the step began"
+            if let Some(ms) = run
+                .stderr
+                .lines()
+                .find_map(|l| l.split("went out ").nth(1))
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|ms| ms.parse::<f64>().ok())
+            {
+                first_samples.push(ms);
+            }
         }
     }
     let median = |v: &mut Vec<f64>| {
@@ -317,8 +342,17 @@ fn measure_exec_to_invite_with_and_without_say() {
         v[v.len() / 2]
     };
     println!(
-        "- `c2c call`, exec to the call's invite (median of {RUNS}, debug build, phrase cached): {:.0} ms with a `wait` step, {:.0} ms with a `say` step",
+        "- `c2c call`, exec to the call's invite (median of {RUNS}, debug build, the phrase cached): {:.0} ms with a `wait` step, {:.0} ms with a `say` step",
         median(&mut times[0]) * 1000.0,
         median(&mut times[1]) * 1000.0
+    );
+    println!(
+        "- A cached phrase's first sample went out {:.0} ms (median; at most {:.0} ms) after its step began",
+        median(&mut first_samples),
+        first_samples.iter().copied().fold(0.0, f64::max)
+    );
+    println!(
+        "  - target: within 50 ms: {}",
+        met(first_samples.iter().all(|&ms| ms <= 50.0))
     );
 }

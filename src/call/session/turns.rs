@@ -69,6 +69,10 @@ impl<L: Leg> Session<'_, L> {
         let Some(first) = self.play(&samples).await else {
             return Err(Miss::Failed("c2c could not play into the call".to_owned()));
         };
+        tracing::debug!(
+            "say: the first sample went out {} ms after the step began",
+            started.elapsed().as_millis()
+        );
         let said = format!("said {:.1} s", length.as_secs_f64());
         self.until(begun + length, |_| None)
             .await
