@@ -1,5 +1,5 @@
 //! The checks that need no Twilio, so that they are made when it is out of reach: where the ngrok
-//! authtoken comes from, the browser `c2c call` drives, the speech model.
+//! authtoken comes from, the browser `c2c call` drives, the speech model, the voice.
 
 use std::time::Duration;
 
@@ -124,6 +124,43 @@ pub async fn speech(settings: &Doctor) -> Check {
             Status::Fail,
             format!("{} lacks {}", dir.display(), missing.join(", ")),
             "Put the model's files and ONNX Runtime's library there (README: Speech), or unset C2C_SPEECH_MODEL for c2c's own download.",
+        ),
+    }
+}
+
+/// Whether `say` steps can speak: c2c's voice downloaded (or not yet), and the machine's own
+/// synthesiser for `voice=system`. Not loaded: the model takes a second of both cores, and a
+/// downloaded voice is checked against its pins before every use anyway.
+pub fn voice() -> Check {
+    const NAME: &str = "voice";
+    let system = match crate::voice::system::found() {
+        Some(program) => format!("voice=system would use {program}"),
+        None => "no synthesiser for voice=system (say, flite, text2wave, espeak-ng)".to_owned(),
+    };
+    let cached = crate::voice::cache_root()
+        .map(|root| crate::voice::files::cache_folder(&root))
+        .filter(|dir| crate::voice::files::is_whole(dir));
+    match (cached, crate::speech::model::runtime_archive()) {
+        (Some(dir), _) => Check::ok(
+            NAME,
+            format!("ready: Kokoro-82M in {}; {system}", dir.display()),
+        ),
+        (None, Some(_)) => Check::ok(
+            NAME,
+            format!(
+                "Kokoro-82M not downloaded yet: the first say step fetches it ({:.0} MB); {system}",
+                crate::voice::files::download_size() as f64 / 1e6
+            ),
+        ),
+        (None, None) if crate::voice::system::found().is_some() => Check::ok(
+            NAME,
+            format!("c2c's voice has no ONNX Runtime for this platform; {system}"),
+        ),
+        (None, None) => Check::new(
+            NAME,
+            Status::Warn,
+            "no voice: c2c has no ONNX Runtime for this platform, and no synthesiser is installed",
+            "Install one for voice=system (macOS has say; Debian: apt-get install flite), or play WAV files.",
         ),
     }
 }

@@ -61,7 +61,7 @@ pub struct Report {
 /// Runs every check. When Twilio cannot be reached at all (the account's own request did not
 /// get through), that is said once, as one check, rather than as every account check's failure,
 /// and what can be checked on this machine still is: the settings' shapes, ngrok's authtoken,
-/// the browser, the speech model.
+/// the browser, the speech model, the voice.
 pub async fn run(settings: &Doctor, client: &Client) -> Report {
     let (account, app, caller, dialing, alerts, browser, speech) = tokio::join!(
         checks::account(settings, client),
@@ -72,7 +72,7 @@ pub async fn run(settings: &Doctor, client: &Client) -> Report {
         local::browser(settings),
         local::speech(settings),
     );
-    let local = [local::ngrok(settings), browser, speech];
+    let local = [local::ngrok(settings), browser, speech, local::voice()];
     let (all, unreachable) = match account {
         Ok(account) => {
             let mut all = account;

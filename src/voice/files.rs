@@ -282,6 +282,15 @@ fn join(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `dir` holds every file of the voice (their pins are checked before each use).
+pub fn is_whole(dir: &Path) -> bool {
+    kept().is_some_and(|kept| {
+        kept.iter()
+            .flat_map(|a| a.members)
+            .all(|m| dir.join(m.name).is_file())
+    })
+}
+
 /// Every archive c2c fetches for the voice, for the set-up script's pins to be checked against.
 pub fn archives() -> Vec<&'static Archive> {
     let mut all: Vec<&'static Archive> = PARTS.iter().collect();

@@ -157,7 +157,7 @@ fn twilio_out_of_reach_is_said_once_and_blames_no_credential() {
     );
     assert!(run.stdout.starts_with("FAIL  Twilio"), "{}", run.stdout);
     assert!(!run.stdout.contains("credentials"), "{}", run.stdout);
-    for local in ["ngrok authtoken", "browser", "speech"] {
+    for local in ["ngrok authtoken", "browser", "speech", "voice"] {
         assert!(run.stdout.contains(local), "{local}: {}", run.stdout);
     }
     // A SID that is wrong on its face is wrong offline too (the README's own AP… placeholder).
@@ -185,7 +185,8 @@ fn twilio_out_of_reach_is_said_once_and_blames_no_credential() {
             "TwiML App",
             "ngrok authtoken",
             "browser",
-            "speech"
+            "speech",
+            "voice"
         ],
         "{report}"
     );
