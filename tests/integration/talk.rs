@@ -34,7 +34,7 @@ fn mulaw_encode(sample: i16) -> u8 {
     !(sign | (exponent << 4) | mantissa) as u8
 }
 
-fn mulaw_decode(byte: u8) -> i16 {
+pub fn mulaw_decode(byte: u8) -> i16 {
     let u = !byte;
     let exponent = (u >> 4) & 0x07;
     let magnitude = ((((i32::from(u) & 0x0f) << 3) + 0x84) << exponent) - 0x84;
@@ -90,7 +90,9 @@ fn talk_with(
     within: &str,
     more: &[&str],
 ) -> (crate::support::Run, Value) {
-    let cache = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-talk-cache");
+    // The voice downloaded once, before the runs that share it.
+    voice();
+    let cache = crate::models::talk_cache();
     let expect = format!("expect-speech \"your current balance is\" within={within}");
     let mut args = vec![
         number,
@@ -111,18 +113,36 @@ fn talk_with(
     (run, report)
 }
 
-/// The far end's recording of the call, as 16 kHz samples for the recogniser.
-fn far_end_heard(dir: &std::path::Path, sid: &str) -> Vec<f32> {
+/// What the far end heard of the call (its recording), recognised as c2c recognises what it
+/// hears: 8 kHz interpolated to 16 kHz, cut into utterances at its pauses, each transcribed.
+pub fn far_end_words(
+    ears: &mut c2c::speech::Moonshine,
+    dir: &std::path::Path,
+    sid: &str,
+) -> String {
+    use c2c::speech::utterances::{Event, Utterances, to_f32};
     let bytes = std::fs::read(dir.join(format!("{sid}.ul"))).expect("the far end's recording");
-    let mut audio = vec![0.0f32; 4_000];
-    audio.extend(
-        bytes
-            .iter()
-            .map(|&b| f32::from(mulaw_decode(b)) / 32768.0)
-            .flat_map(|s| [s, s]),
-    );
-    audio.extend(vec![0.0f32; 4_000]);
-    audio
+    let line: Vec<i16> = bytes.iter().map(|&b| mulaw_decode(b)).collect();
+    let wide: Vec<i16> = line
+        .iter()
+        .zip(line.iter().skip(1).chain(line.last()))
+        .flat_map(|(&a, &b)| [a, ((i32::from(a) + i32::from(b)) / 2) as i16])
+        .collect();
+    let mut cutter = Utterances::default();
+    let utterances: Vec<_> = cutter
+        .push(&wide)
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::Ended(u) => Some(u),
+            Event::Pausing(_) => None,
+        })
+        .chain(cutter.finish())
+        .collect();
+    utterances
+        .iter()
+        .map(|u| ears.transcribe(&to_f32(&u.samples)).unwrap())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
@@ -163,12 +183,7 @@ fn a_voice_agent_hears_c2c_and_its_turn_is_timed_at_the_callers_ear() {
         // What c2c said reached the far end as words.
         let model = c2c::speech::ModelFiles::in_folder(model()).unwrap();
         let mut ears = c2c::speech::Moonshine::load(&model).unwrap();
-        let heard = ears
-            .transcribe(&far_end_heard(
-                recordings.path(),
-                call["sid"].as_str().unwrap(),
-            ))
-            .unwrap();
+        let heard = far_end_words(&mut ears, recordings.path(), call["sid"].as_str().unwrap());
         assert!(
             c2c::phrase::find(
                 "I want to check my balance",
@@ -248,7 +263,9 @@ fn a_reply_later_than_within_fails_the_step_and_says_how_late() {
 fn c2c_talks_over_a_greeting_agent_and_times_how_long_it_goes_on() {
     const GREETER: &str = "+14155550173";
     let edge = VoiceEdge::start(&[&format!("{GREETER}=answer+agent=700+greet+yield=400")]);
-    let cache = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-talk-cache");
+    // The voice downloaded once, before the runs that share it.
+    voice();
+    let cache = crate::models::talk_cache();
     let run = edge
         .call(&[
             GREETER,
@@ -273,8 +290,14 @@ fn c2c_talks_over_a_greeting_agent_and_times_how_long_it_goes_on() {
     eprintln!(
         "c2c heard the agent stop {over:.3} s after it began; the agent stopped {stopped} ms after it heard c2c"
     );
-    // 400 ms after it heard c2c, plus the way there and back.
-    assert!((0.4..0.6).contains(&over), "{over}: {report}");
+    // The agent's own stop, plus the way there and back: on loopback a few tens of milliseconds,
+    // which a machine busy with the other tests stretches or shrinks (scripts/bench-talk measures
+    // it on a quiet one).
+    let path = over - stopped / 1000.0;
+    assert!(
+        (-0.05..0.25).contains(&path),
+        "{over} s for {stopped} ms: {report}"
+    );
     // Its reply, once c2c had finished, is a turn as any other.
     assert!(report["steps"][1]["latency"].as_f64().is_some(), "{report}");
 }

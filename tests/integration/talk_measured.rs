@@ -43,27 +43,14 @@ const PHRASES: [&str; 30] = [
     "can you repeat that please",
 ];
 
+/// The cache the runs share, the voice downloaded into it first.
 fn cache() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-talk-cache")
-}
-
-fn mulaw_decode(byte: u8) -> i16 {
-    let u = !byte;
-    let exponent = (u >> 4) & 0x07;
-    let magnitude = ((((i32::from(u) & 0x0f) << 3) + 0x84) << exponent) - 0x84;
-    (if u & 0x80 != 0 { -magnitude } else { magnitude }) as i16
+    voice();
+    crate::models::talk_cache()
 }
 
 fn met(yes: bool) -> &'static str {
     if yes { "met" } else { "MISSED" }
-}
-
-/// 8 kHz to 16 kHz, each new sample midway between its neighbours.
-fn upsampled(line: &[i16]) -> Vec<i16> {
-    line.iter()
-        .zip(line.iter().skip(1).chain(line.last()))
-        .flat_map(|(&a, &b)| [a, ((i32::from(a) + i32::from(b)) / 2) as i16])
-        .collect()
 }
 
 fn call(edge: &VoiceEdge, number: &str, steps: &[&str]) -> Value {
@@ -118,27 +105,8 @@ fn measure_what_c2c_says_is_understood_at_the_far_end() {
         );
         assert_eq!(report["exit_status"], 0, "{report}");
         let sid = edge.next("call")["sid"].as_str().unwrap().to_owned();
-        let bytes = std::fs::read(recordings.path().join(format!("{sid}.ul"))).unwrap();
-        // What the far end heard, cut at its pauses as c2c cuts what it hears: the utterances.
-        let line: Vec<i16> = bytes.iter().map(|&b| mulaw_decode(b)).collect();
-        let mut cutter = c2c::speech::utterances::Utterances::default();
-        let mut heard_utterances: Vec<Vec<f32>> = cutter
-            .push(&upsampled(&line))
-            .into_iter()
-            .filter_map(|event| match event {
-                c2c::speech::utterances::Event::Ended(u) => Some(u),
-                c2c::speech::utterances::Event::Pausing(_) => None,
-            })
-            .chain(cutter.finish())
-            .map(|u| c2c::speech::utterances::to_f32(&u.samples))
-            .collect();
-        heard_utterances.retain(|u| !u.is_empty());
         for (name, ear, found, found_longer) in &mut ears {
-            let heard: Vec<String> = heard_utterances
-                .iter()
-                .map(|u| ear.transcribe(u).unwrap())
-                .collect();
-            let heard = heard.join(" ");
+            let heard = crate::talk::far_end_words(ear, recordings.path(), &sid);
             let hit = c2c::phrase::find(phrase, &heard, c2c::phrase::DEFAULT_SIMILARITY).is_some();
             if hit {
                 *found += 1;

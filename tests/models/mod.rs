@@ -90,12 +90,18 @@ fn fill(size: Size, folder: &str) -> PathBuf {
     dir
 }
 
+/// The cache the talk tests' c2c runs share (their `XDG_CACHE_HOME`): the voice is downloaded
+/// into it once (`voice`), not by each run at once.
+pub fn talk_cache() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-talk-cache")
+}
+
 /// c2c's voice, its folder filled once for the whole test run by c2c's own download from the
-/// mirror.
+/// mirror, where the talk tests' c2c runs find it (`talk_cache`).
 pub fn voice() -> &'static c2c::voice::VoiceFiles {
     static VOICE: OnceLock<c2c::voice::VoiceFiles> = OnceLock::new();
     VOICE.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-voice");
+        let dir = c2c::voice::files::cache_folder(&talk_cache().join("c2c/voice"));
         let mirror = mirror(archives());
         tokio::runtime::Builder::new_current_thread()
             .enable_all()

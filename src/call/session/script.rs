@@ -259,10 +259,10 @@ impl<L: Leg> Session<'_, L> {
                 }
             }
             Action::Hear(hear) => {
-                // On the transcript's clock (seconds from the answer): what ended after the step
-                // began.
+                // What ended after the step began, or after c2c last spoke (the reply to it may
+                // come before a busy page has said the words were out).
                 let answer = self.lived.answered_clock.unwrap_or(0.0);
-                let from = (self.lived.heard.clock_at(started) - answer).max(0.0);
+                let from = self.turn_began(started).max(answer);
                 self.hear_words(hear, from, deadline, &waited.to_string())
                     .await
             }
@@ -270,9 +270,7 @@ impl<L: Leg> Session<'_, L> {
                 // On the page's audio clock: what was captured once the step began, and never
                 // before the answer (ringback played as early media is no answer).
                 let from = self
-                    .lived
-                    .heard
-                    .clock_at(started)
+                    .turn_began(started)
                     .max(self.lived.answered_clock.unwrap_or(0.0));
                 // The timeout bounds the audio listened to as well as the wait: a step that began
                 // late (its answer reported late) must not hear past its window.
@@ -364,16 +362,22 @@ impl<L: Leg> Session<'_, L> {
         ))
     }
 
-    /// Waits for `hear`'s phrase in what the far end said from `from` (seconds from the answer).
-    /// What was said is recognised at each pause: a phrase found is a phrase said whole and then
-    /// paused after, which is what `wait-for-prompt` waits for.
+    /// Waits for `hear`'s phrase in what the far end said from `heard_from` (the page's audio
+    /// clock). What was said is recognised at each pause: a phrase found is a phrase said whole
+    /// and then paused after, which is what `wait-for-prompt` waits for.
     async fn hear_words(
         &mut self,
         hear: &Hear,
-        from: f64,
+        heard_from: f64,
         deadline: Instant,
         waited: &str,
     ) -> Result<String, Miss> {
+        // The transcript is timed by the audio it was given since the answer: audio a starved
+        // page dropped is not in it, so its times lag the clock by as much. Where the step
+        // listens from is found on the transcript's own time.
+        let answer = self.lived.answered_clock.unwrap_or(0.0);
+        let given = |clock: f64| self.lived.heard.index_at(clock);
+        let from = given(heard_from).saturating_sub(given(answer)) as f64 / f64::from(audio::RATE);
         if self.transcriber.is_none() {
             return Err(Miss::Failed(
                 "c2c had no speech model for this call".to_owned(),
@@ -399,14 +403,13 @@ impl<L: Leg> Session<'_, L> {
                     return Ok(format!("heard {}", found.describe()));
                 }
                 let mut why = format!("not said within {waited}; {}", instead(&hear.phrase, &said));
-                let answer = self.lived.answered_clock.unwrap_or(0.0);
                 if said.trim().is_empty() {
                     // What it did hear, so that a tone or silence is not mistaken for words
                     // the recogniser missed.
-                    let heard = audio::describe(self.lived.heard.since(answer + from));
+                    let heard = audio::describe(self.lived.heard.since(heard_from));
                     why.push_str(&format!(" (it heard {heard})"));
                 }
-                return Err(match self.shortfall(answer + from, until, true) {
+                return Err(match self.shortfall(heard_from, until, true) {
                     Some(short) => self.c2cs_own(&format!("{short} ({why})")),
                     None => Miss::Failed(why),
                 });

@@ -29,6 +29,14 @@ impl<L: Leg> Session<'_, L> {
         self.spoke = Some(clock);
     }
 
+    /// Where a listening step that began at `started` listens from, on the page's audio clock:
+    /// then, or from c2c's last sound when that was earlier. A reply answers what c2c said, and
+    /// can begin before a page slowed by a busy machine has said the words were out.
+    pub(super) fn turn_began(&self, started: Instant) -> f64 {
+        let began = self.lived.heard.clock_at(started);
+        self.spoke.map_or(began, |spoke| spoke.min(began))
+    }
+
     /// The far end's reply after c2c last spoke, as far as it has been heard: seconds after c2c's
     /// last sample. Taken once: the turn is the step's that listened first.
     pub(super) fn take_turn(&mut self) -> Option<f64> {

@@ -35,6 +35,8 @@ pub struct FarEnd {
     pub reply: Option<(Duration, Vec<i16>)>,
     /// Talked over, it stops this long after c2c begins (without: it talks on to its end).
     pub yields: Option<Duration>,
+    /// A page slow to say it has started playing (busy): `play` returns this much later.
+    pub slow_play: Option<Duration>,
     /// Twilio out of reach: the page goes on registering, a word a second, and never calls.
     pub unreachable: bool,
     /// The Voice SDK's error with this code (Twilio lost), said once the stall is over (or
@@ -126,6 +128,31 @@ impl ScriptedLeg {
     /// Where capture has reached (seconds): the samples handed over, and those dropped.
     fn clock(&self) -> f64 {
         (self.position + self.dropped.unwrap_or(0)) as f64 / f64::from(RATE)
+    }
+
+    /// What the far end does on hearing c2c play `samples`: it talks on as far as it goes on
+    /// over c2c, then, with a reply, waits and answers.
+    fn queue_reply(&self, samples: &[i16]) -> Result<(), String> {
+        let mut sent = self.sent.lock().map_err(|e| e.to_string())?;
+        sent.played.push(samples.len());
+        let mut playing = self.playing.lock().map_err(|e| e.to_string())?;
+        let talking: Vec<i16> = match self.far_end.yields {
+            Some(after) => {
+                let kept = (after.as_secs_f64() * f64::from(RATE)) as usize;
+                playing.audio.iter().take(kept).copied().collect()
+            }
+            None => playing.audio.iter().copied().collect(),
+        };
+        playing.audio = talking.iter().copied().collect();
+        if let Some((after, reply)) = &self.far_end.reply {
+            // Queued from the next piece on.
+            let quiet = (samples.len() + (after.as_secs_f64() * f64::from(RATE)) as usize)
+                .saturating_sub(talking.len());
+            playing
+                .audio
+                .extend(std::iter::repeat_n(0, quiet).chain(reply.iter().copied()));
+        }
+        Ok(())
     }
 
     fn said(&mut self, said: Said) -> Said {
@@ -272,27 +299,12 @@ impl Leg for ScriptedLeg {
     }
 
     async fn play(&self, samples: &[i16]) -> Result<f64, String> {
-        let mut sent = self.sent.lock().map_err(|e| e.to_string())?;
-        sent.played.push(samples.len());
-        let mut playing = self.playing.lock().map_err(|e| e.to_string())?;
-        // What it was saying, as far as it goes on saying it over c2c.
-        let talking: Vec<i16> = match self.far_end.yields {
-            Some(after) => {
-                let kept = (after.as_secs_f64() * f64::from(RATE)) as usize;
-                playing.audio.iter().take(kept).copied().collect()
-            }
-            None => playing.audio.iter().copied().collect(),
-        };
-        playing.audio = talking.iter().copied().collect();
-        if let Some((after, reply)) = &self.far_end.reply {
-            // It hears c2c out, waits, then answers: queued from the next piece on.
-            let quiet = (samples.len() + (after.as_secs_f64() * f64::from(RATE)) as usize)
-                .saturating_sub(talking.len());
-            playing
-                .audio
-                .extend(std::iter::repeat_n(0, quiet).chain(reply.iter().copied()));
+        self.queue_reply(samples)?;
+        let first = self.clock();
+        if let Some(slow) = self.far_end.slow_play {
+            tokio::time::sleep(slow).await;
         }
-        Ok(self.clock())
+        Ok(first)
     }
 
     async fn hang_up(&self) -> Result<(), String> {

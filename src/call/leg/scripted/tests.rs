@@ -400,3 +400,20 @@ async fn turns_slower_than_the_scenarios_latency_fail_the_call() {
             .starts_with("no turn was timed")
     );
 }
+
+#[tokio::test]
+async fn a_reply_that_comes_before_a_busy_page_says_the_words_are_out_is_still_heard() {
+    // c2c says "hello" (0.8 s); the agent answers 200 ms later with 600 ms of tone; the page takes
+    // two seconds to return from playing, so the reply is over before the say step is.
+    let busy = FarEnd {
+        reply: Some((Duration::from_millis(200), tone(800.0, 600))),
+        slow_play: Some(Duration::from_secs(2)),
+        ..agent()
+    };
+    let (report, _) = talk_to(busy, &["say hello", "expect-audio 300ms timeout=2s"], None).await;
+    assert_eq!(report.exit_status, 0, "{report:?}");
+    let latency = report.steps[1]
+        .latency
+        .unwrap_or_else(|| panic!("{report:?}"));
+    assert!((latency - 0.5).abs() <= 0.03, "{latency}");
+}
