@@ -106,7 +106,10 @@ impl<L: Leg> Session<'_, L> {
         }
     }
 
-    /// Waits until the far end has been talking for `into` (it begins after the step does).
+    /// Waits until the far end is talking and has been for `into` (its pauses shorter than a
+    /// yield), as far as the page has heard: c2c talks over speech, never after it. A far end
+    /// that stopped before then (or while c2c's words were still being synthesised) is waited
+    /// for to speak again, within the step's time.
     async fn far_end_talking(
         &mut self,
         into: Duration,
@@ -119,29 +122,21 @@ impl<L: Leg> Session<'_, L> {
             .heard
             .clock_at(started)
             .max(self.lived.answered_clock.unwrap_or(0.0));
+        let into = into.as_secs_f64();
         let talking = self
             .until(deadline, |s| {
                 let heard = s.lived.heard.between(from, f64::INFINITY);
-                onset(heard).map(|at| Ok((from + at as f64 / f64::from(RATE)).to_string()))
+                talking_for(heard, into).then(|| Ok(String::new()))
             })
             .await;
-        let began: f64 = match talking {
-            Some(Ok(at)) => at.parse().unwrap_or(from),
-            Some(Err(why)) => return Err(Miss::Failed(why)),
-            None => {
-                return Err(Miss::Failed(format!(
-                    "the far end said nothing within {waited} for c2c to talk over"
-                )));
-            }
-        };
-        let into = began + into.as_secs_f64();
-        self.until(deadline, |s| {
-            (s.lived.heard.covered().unwrap_or(0.0) >= into).then(|| Ok(String::new()))
-        })
-        .await
-        .unwrap_or(Ok(String::new()))
-        .map(|_| ())
-        .map_err(Miss::Failed)
+        match talking {
+            Some(Ok(_)) => Ok(()),
+            Some(Err(why)) => Err(Miss::Failed(why)),
+            None => Err(Miss::Failed(format!(
+                "the far end did not talk for {} within {waited} for c2c to talk over it",
+                crate::printable::duration(Duration::from_secs_f64(into))
+            ))),
+        }
     }
 
     /// How long after `first` (c2c's first sample, the page's clock) the far end last made a
@@ -187,6 +182,28 @@ pub fn quiet_from(samples: &[i16]) -> Option<usize> {
         .map(|look| look * LOOK)
 }
 
+/// Whether `samples` end in speech (sound in their last 100 ms) that has gone on for `into`
+/// seconds without a pause as long as a yield.
+pub fn talking_for(samples: &[i16], into: f64) -> bool {
+    let loud: Vec<bool> = samples
+        .chunks_exact(LOOK)
+        .map(|look| rms(look) >= SOUND)
+        .collect();
+    let now = loud.len();
+    if now < 10 || !loud[now - 10..].iter().any(|&l| l) {
+        return false;
+    }
+    // Where the speech under way began: after the last pause of a yield's length.
+    let began = loud
+        .windows(YIELDED)
+        .rposition(|run| run.iter().all(|&l| !l))
+        .map_or(0, |quiet| quiet + YIELDED);
+    let Some(first) = loud[began..].iter().position(|&l| l) else {
+        return false;
+    };
+    (now - began - first) as f64 * LOOK as f64 / f64::from(RATE) >= into
+}
+
 /// Where the first lasting sound in `samples` begins (its sample).
 pub fn onset(samples: &[i16]) -> Option<usize> {
     let loud: Vec<bool> = samples
@@ -202,6 +219,23 @@ pub fn onset(samples: &[i16]) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::call::leg::scripted::{silence, tone};
+
+    #[test]
+    fn c2c_talks_over_speech_under_way_never_after_it() {
+        // A second of speech, still going: talked over at 500 ms in, not at 1.5 s.
+        let speaking = tone(300.0, 1_000);
+        assert!(talking_for(&speaking, 0.5));
+        assert!(!talking_for(&speaking, 1.5));
+        // Speech that has stopped is no longer talked over.
+        let stopped = [tone(300.0, 1_000), silence(400)].concat();
+        assert!(!talking_for(&stopped, 0.0));
+        // A short pause inside it is still the same speech; a yield's length starts it anew.
+        let paused = [tone(300.0, 600), silence(150), tone(300.0, 400)].concat();
+        assert!(talking_for(&paused, 1.0));
+        let anew = [tone(300.0, 600), silence(400), tone(300.0, 400)].concat();
+        assert!(!talking_for(&anew, 1.0));
+        assert!(talking_for(&anew, 0.3));
+    }
 
     #[test]
     fn a_reply_begins_where_lasting_sound_does_and_a_click_is_none() {
