@@ -248,8 +248,10 @@ fn a_reply_later_than_within_fails_the_step_and_says_how_late() {
         .expect("the reply on the right");
     let gap = (reply - caller_end) as f64 * 0.01;
     let latency = report["steps"][1]["latency"].as_f64().unwrap();
+    // Read crudely here (20 ms frames, the full band, where c2c times from the end of what a
+    // phone line carries and wants 50 ms of reply): within a tenth of a second of the report.
     assert!(
-        (gap - latency).abs() <= 0.05,
+        (gap - latency).abs() <= 0.1,
         "the recording's gap {gap} s, the report's {latency} s"
     );
     run.assert_code(1);
