@@ -73,36 +73,16 @@ where
         serving::reaches(&settings.serving),
         chrome_args.to_vec(),
     )?);
-    let speech = match speech {
-        None => None,
-        Some(loading) => {
-            let loaded = tokio::select! {
-                loaded = loading => loaded.unwrap_or_else(|err| Err(Error::Speech(format!("the speech model did not load: {err}")))),
-                () = signals.requested() => Err(interrupted()),
-            };
-            match loaded {
-                Ok(model) => Some(model),
-                Err(err) => {
-                    browsers.close().await;
-                    return Err(err);
-                }
-            }
-        }
+    let loaded = async {
+        let speech = made_ready(speech, &mut signals, "the speech model").await?;
+        let voice = made_ready(voice, &mut signals, "c2c's voice").await?;
+        Ok::<_, Error>((speech, voice))
     };
-    let voice = match voice {
-        None => None,
-        Some(loading) => {
-            let loaded = tokio::select! {
-                loaded = loading => loaded.unwrap_or_else(|err| Err(Error::Speech(format!("c2c's voice did not load: {err}")))),
-                () = signals.requested() => Err(interrupted()),
-            };
-            match loaded {
-                Ok(voice) => Some(voice),
-                Err(err) => {
-                    browsers.close().await;
-                    return Err(err);
-                }
-            }
+    let (speech, voice) = match loaded.await {
+        Ok(both) => both,
+        Err(err) => {
+            browsers.close().await;
+            return Err(err);
         }
     };
     // One token for the run: the signals cancel it, and with it every call.
@@ -125,6 +105,24 @@ where
     };
     browsers.close().await;
     done
+}
+
+/// What was being made ready beside the browser (`what`, for the message if its task failed),
+/// waited for unless a signal comes first.
+async fn made_ready<T>(
+    loading: Option<tokio::task::JoinHandle<Result<T, Error>>>,
+    signals: &mut Shutdown,
+    what: &str,
+) -> Result<Option<T>, Error> {
+    let Some(loading) = loading else {
+        return Ok(None);
+    };
+    tokio::select! {
+        loaded = loading => loaded
+            .unwrap_or_else(|err| Err(Error::Speech(format!("{what} did not load: {err}"))))
+            .map(Some),
+        () = signals.requested() => Err(interrupted()),
+    }
 }
 
 /// Cancels `run` when a signal comes, for as long as the returned guard is kept.

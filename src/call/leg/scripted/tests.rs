@@ -26,17 +26,28 @@ async fn run_within(
     steps: &[&str],
     reach_twilio: Duration,
 ) -> (crate::call::Report, Sent) {
+    let mut plan = plan(steps);
+    plan.reach_twilio = reach_twilio;
+    place(far_end, &plan).await
+}
+
+/// A call that runs `steps` until they end, whatever the far end does.
+fn plan(steps: &[&str]) -> CallSpec {
     let steps = steps
         .iter()
         .map(|text| crate::scenario::parse(text).unwrap())
         .collect();
     let mut plan = CallSpec::new("+14155552671".to_owned(), steps, Duration::from_secs(5)).unwrap();
     plan.hangup_after = HangUpAfter::Never;
-    plan.reach_twilio = reach_twilio;
+    plan
+}
+
+/// `plan` placed through a scripted leg to `far_end`: its report, and what the leg was sent.
+async fn place(far_end: FarEnd, plan: &CallSpec) -> (crate::call::Report, Sent) {
     let (leg, sent) = ScriptedLeg::new(far_end);
     let cancel = Cancel::child_of(&tokio_util::sync::CancellationToken::new());
     let (events, _shown) = tokio::sync::mpsc::unbounded_channel();
-    let placed = follow(leg, &plan, cancel, events, None).await.unwrap();
+    let placed = follow(leg, plan, cancel, events, None).await.unwrap();
     let sent = sent.lock().unwrap().clone();
     (placed.report, sent)
 }
@@ -300,23 +311,10 @@ async fn talk_to(
         pace: 100,
     };
     let spoken = [tone(300.0, 500), tone(6_000.0, 100), silence(200)].concat();
-    let steps = steps
-        .iter()
-        .map(|text| crate::scenario::parse(text).unwrap())
-        .collect();
-    let mut plan = CallSpec::new("+14155552671".to_owned(), steps, Duration::from_secs(5)).unwrap();
-    plan.hangup_after = HangUpAfter::Never;
+    let mut plan = plan(steps);
     plan.latency_p95 = ceiling;
     plan.voice = Some(crate::voice::Speaker::with(vec![(say, spoken)]));
-    let (leg, sent) = ScriptedLeg::new(far_end);
-    let cancel = Cancel::child_of(&tokio_util::sync::CancellationToken::new());
-    let (events, _shown) = tokio::sync::mpsc::unbounded_channel();
-    let report = follow(leg, &plan, cancel, events, None)
-        .await
-        .unwrap()
-        .report;
-    let sent = sent.lock().unwrap().clone();
-    (report, sent)
+    place(far_end, &plan).await
 }
 
 #[tokio::test]
