@@ -108,6 +108,9 @@ pub(crate) fn number_words(token: &str) -> Option<String> {
         };
         return Some(format!("{hours} {minutes}"));
     }
+    if let Some(date) = date_words(body) {
+        return Some(date);
+    }
     for suffix in ["st", "nd", "rd", "th"] {
         if let Some(n) = body.strip_suffix(suffix)
             && n.chars().all(|c| c.is_ascii_digit())
@@ -133,6 +136,61 @@ pub(crate) fn number_words(token: &str) -> Option<String> {
         return digit_words(&plain);
     }
     words(Num2Words::parse(&plain)?)
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A date as it is said: "12/25" is "december twenty fifth", "12/25/2026" and "2026-12-25" add
+/// "twenty twenty six". Month first with slashes, as US phone trees write it; a two-digit year
+/// is this century's below 70. Anything that is not a real month and day is not a date.
+fn date_words(body: &str) -> Option<String> {
+    let digits = |part: &str, most: usize| {
+        (!part.is_empty() && part.len() <= most && part.chars().all(|c| c.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let parts: Vec<&str> = body.split(['/', '-']).collect();
+    let (month, day, year) = match parts[..] {
+        [y, m, d] if body.contains('-') && !body.contains('/') && y.len() == 4 => {
+            (digits(m, 2)?, digits(d, 2)?, Some(digits(y, 4)?))
+        }
+        [m, d] if !body.contains('-') => (digits(m, 2)?, digits(d, 2)?, None),
+        [m, d, y] if !body.contains('-') && matches!(y.len(), 2 | 4) => {
+            let year = match (digits(y, 4)?, y.len()) {
+                (yy, 2) if yy < 70 => 2000 + yy,
+                (yy, 2) => 1900 + yy,
+                (yyyy, _) => yyyy,
+            };
+            (digits(m, 2)?, digits(d, 2)?, Some(year))
+        }
+        _ => return None,
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let words = |n: Num2Words| n.to_words().ok().map(|w| w.replace(['-', ','], " "));
+    let mut said = format!(
+        "{} {}",
+        MONTHS[month as usize - 1],
+        words(Num2Words::new(day).ordinal())?
+    );
+    if let Some(year) = year {
+        said = format!("{said} {}", words(Num2Words::new(year).year())?);
+    }
+    Some(said)
 }
 
 #[cfg(test)]
@@ -172,5 +230,30 @@ mod tests {
         );
         assert_eq!(spoken("forty-two"), "forty two");
         assert_eq!(spoken("50%"), "fifty percent");
+    }
+
+    #[test]
+    fn dates_are_said_as_dates_and_other_slashes_are_not() {
+        assert_eq!(spoken("due on 12/25."), "due on december twenty fifth");
+        assert_eq!(
+            spoken("born 7/4/1976, moved 2026-03-01"),
+            "born july fourth nineteen seventy six moved march first twenty twenty six"
+        );
+        assert_eq!(spoken("1/2/05"), "january second two thousand five");
+        assert_eq!(
+            spoken("12/25/99"),
+            "december twenty fifth nineteen ninety nine"
+        );
+        // Not a month and day: read as numbers, as before.
+        assert_eq!(spoken("13/25"), "thirteen twenty five");
+        assert_eq!(spoken("12/32"), "twelve thirty two");
+        assert_eq!(
+            spoken("2026-13-01"),
+            "two thousand twenty six thirteen zero one"
+        );
+        assert_eq!(
+            spoken("call 555-0100"),
+            "call five hundred fifty five zero one zero zero"
+        );
     }
 }

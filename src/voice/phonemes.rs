@@ -286,9 +286,22 @@ mod tests {
         assert_eq!(l.phonemes("press 2"), "pɹˈɛs tˈu");
         assert_eq!(l.phonemes("$40.10"), "fˈɔɹɾi dˈɑləɹz tˈɛn sˈɛnts");
         assert_eq!(l.phonemes("press #"), "pɹˈɛs pˈWnd");
-        // An account number's groups, digit by digit, as the matching reads them.
-        assert_eq!(read("0042 22"), read("0 0 4 2 2 2"));
-        assert_ne!(read("0042, 22"), read("0 0 4 2 2 2"));
+        // An account number's groups, digit by digit, as the matching reads them; after a
+        // comma, a number of its own.
+        let words = |text: &str| -> Vec<Token> {
+            text.split_whitespace()
+                .map(|w| match w {
+                    "," => Token::Mark(','),
+                    w => Token::Word(w.to_owned()),
+                })
+                .collect()
+        };
+        assert_eq!(read("0042 22"), words("zero zero four two two two"));
+        assert_eq!(read("0042, 22"), words("zero zero four two , twenty two"));
+        assert_eq!(
+            read("on 12/25, at 9:30"),
+            words("on december twenty fifth , at nine thirty")
+        );
     }
 
     #[test]
