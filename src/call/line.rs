@@ -9,6 +9,8 @@ use super::audio::{RATE, rms};
 const LOOK: usize = RATE as usize / 100;
 /// Sound, as the listeners count it: -40 dBFS.
 const SOUND: f64 = 0.01;
+/// Any sound at all: -60 dBFS, the quiet end of a word's hiss as it fades.
+const AUDIBLE: f64 = 0.001;
 /// The top of the telephone band.
 const TOP: f64 = 3_400.0;
 
@@ -45,9 +47,19 @@ pub fn spoken(samples: &[i16]) -> std::ops::Range<usize> {
         .into_iter()
         .map(|v| v.round().clamp(-32768.0, 32767.0) as i16)
         .collect();
-    let loud: Vec<bool> = carried
+    sounding(&carried, SOUND)
+}
+
+/// Where any sound begins and ends in `samples`, in the whole band: a word's hiss ("s", "f") is
+/// sound here though the line carries little of it, and what it does carry is the word's edge.
+pub fn audible(samples: &[i16]) -> std::ops::Range<usize> {
+    sounding(samples, AUDIBLE)
+}
+
+fn sounding(samples: &[i16], threshold: f64) -> std::ops::Range<usize> {
+    let loud: Vec<bool> = samples
         .chunks(LOOK)
-        .map(|look| rms(look) >= SOUND)
+        .map(|look| rms(look) >= threshold)
         .collect();
     match (loud.iter().position(|&l| l), loud.iter().rposition(|&l| l)) {
         (Some(first), Some(last)) => first * LOOK..((last + 1) * LOOK).min(samples.len()),
@@ -75,5 +87,7 @@ mod tests {
             ms(spoken.end)
         );
         assert_eq!(super::spoken(&silence(300)), 0..0);
+        let audible = audible(&sound);
+        assert_eq!((ms(audible.start), ms(audible.end)), (100, 650));
     }
 }

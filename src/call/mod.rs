@@ -28,7 +28,7 @@ mod health;
 mod heard;
 mod junit;
 mod leg;
-pub(crate) mod line;
+pub mod line;
 mod listening;
 mod page;
 mod quality;

@@ -153,7 +153,7 @@ const KINDS: &[Kind] = &[
     Kind {
         id: Id::Say,
         name: "say",
-        usage: "say TEXT [voice=af_heart] [speed=1] [barge-in=…] [yield=…] [timeout=…]",
+        usage: "say TEXT [voice=am_michael] [speed=1] [barge-in=…] [yield=…] [timeout=…]",
         value: Some(("the words", "\"I want to check my balance\"")),
         options: &["voice", "speed", "barge-in", "yield"],
         help: "Speak TEXT into the call, offline (voice=am_michael, or system: the machine's own); barge-in=: over the far end, this far into its speech; yield=: it must stop that soon",

@@ -260,7 +260,7 @@ fn say_takes_words_a_voice_and_a_pace() {
     for (bad, why) in [
         (
             "say hi voice=bob",
-            "\"bob\" is not a voice: use af_heart, am_michael or system",
+            "\"bob\" is not a voice: use am_michael, af_heart or system",
         ),
         ("say hi speed=3", "speed=3: use a number from 0.5 to 2"),
         ("say \"\"", "say needs words"),

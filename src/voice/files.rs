@@ -145,9 +145,9 @@ static LEXICON: Archive = Archive {
     ],
 };
 
-/// The English voices measured through the telephone channel (both found every phrase with
-/// Moonshine base); the first is the default.
-pub const VOICES: [&str; 2] = ["af_heart", "am_michael"];
+/// The English voices measured through the telephone channel; the first is the default, the one
+/// understood best there (its one-word phrases most of all: docs/guide/talk.md).
+pub const VOICES: [&str; 2] = ["am_michael", "af_heart"];
 
 static VOICE_ARCHIVE: Archive = Archive {
     what: "Kokoro's English voices (npm kokoro-js 1.2.1)",

@@ -157,7 +157,7 @@ fn chunks(tokens: &[i64], space: i64) -> Vec<&[i64]> {
 }
 
 /// `audio` at `rate` as the call's 16 kHz samples: low-passed under the new Nyquist frequency
-/// first (a phone line keeps nothing above 4 kHz anyway), then the quiet ends trimmed, so that
+/// first (a phone line keeps nothing above 4 kHz anyway), then the silent ends trimmed, so that
 /// what c2c says starts and ends with the voice.
 pub fn to_call(audio: &[f32], rate: u32) -> Vec<i16> {
     let call = f64::from(crate::call::audio::RATE);
@@ -189,12 +189,22 @@ pub fn to_call(audio: &[f32], rate: u32) -> Vec<i16> {
     trim(samples)
 }
 
-/// Without the quiet at either end, as the telephone line carries it (`call::line`): a reply is
-/// timed from the end of what is left, the moment the far end can tell c2c has stopped talking.
+/// Without the silence at either end, so that what c2c says starts and ends with the voice; but
+/// with all of its sound, hiss included, and a moment of each edge's fading: cut where the line's
+/// band goes quiet, "sales" lost both its "s" and was heard as "fail", "yes" as "yeah". A reply
+/// is still timed from where the line's band goes quiet (`call::line::spoken`).
 pub fn trim(samples: Vec<i16>) -> Vec<i16> {
-    let spoken = crate::call::line::spoken(&samples);
-    samples[spoken].to_vec()
+    let audible = crate::call::line::audible(&samples);
+    if audible.is_empty() {
+        return Vec::new();
+    }
+    let start = audible.start.saturating_sub(FADING);
+    let end = (audible.end + FADING).min(samples.len());
+    samples[start..end].to_vec()
 }
+
+/// Kept beyond the first and last sound: 30 ms.
+const FADING: usize = crate::call::audio::RATE as usize * 3 / 100;
 
 #[cfg(test)]
 mod tests {
@@ -213,18 +223,28 @@ mod tests {
     }
 
     #[test]
-    fn a_tone_keeps_its_pitch_and_the_quiet_ends_go() {
+    fn a_tone_keeps_its_pitch_and_the_quiet_ends_go_but_not_a_hiss() {
         let rate = 24_000;
+        let tone = |hz: f32, level: f32, samples: usize| {
+            (0..samples).map(move |i| {
+                level * (2.0 * std::f32::consts::PI * hz * i as f32 / rate as f32).sin()
+            })
+        };
         let mut audio = vec![0.0f32; 2_400];
-        audio
-            .extend((0..24_000).map(|i| {
-                0.5 * (2.0 * std::f32::consts::PI * 440.0 * i as f32 / rate as f32).sin()
-            }));
-        audio.extend(vec![0.0f32; 2_400]);
+        audio.extend(tone(440.0, 0.5, 24_000));
+        // An "s": sound the phone line carries little of, and the word's last.
+        audio.extend(tone(7_000.0, 0.3, 3_600));
+        audio.extend(vec![0.0f32; 4_800]);
         let call = to_call(&audio, rate);
         let seconds = call.len() as f64 / 16_000.0;
-        assert!((seconds - 1.0).abs() <= 0.02, "{seconds}");
-        let hz = crate::call::audio::dominant(&call[..4_000]).unwrap();
+        assert!((seconds - 1.21).abs() <= 0.02, "{seconds}");
+        let hz = crate::call::audio::dominant(&call[1_000..5_000]).unwrap();
         assert!((hz - 440.0).abs() < 9.0, "{hz}");
+        let spoken = crate::call::line::spoken(&call);
+        assert!(
+            spoken.end < call.len() - 2_000,
+            "{spoken:?} of {}",
+            call.len()
+        );
     }
 }

@@ -72,14 +72,14 @@ impl Say {
     }
 }
 
-/// A phrase's name in the cache: the pins, the voice, the pace and the phonemes it is said as
-/// (not its text: a change in how c2c reads text is a new name, never stale audio).
+/// How c2c makes a phrase's audio: the model's pin and how its output is cut. Changed whenever
+/// either changes, so that no audio made the old way is played again.
+const MAKING: &str = "kokoro-v1.0-int8 edges-kept";
+
+/// A phrase's name in the cache: how it is made, the voice, the pace and the phonemes it is said
+/// as (not its text: a change in how c2c reads text is a new name, never stale audio).
 fn cache_name(say: &Say, phonemes: &str) -> String {
-    let key = format!(
-        "kokoro-v1.0-int8 {} {} {phonemes}",
-        say.voice.name(),
-        say.pace
-    );
+    let key = format!("{MAKING} {} {} {phonemes}", say.voice.name(), say.pace);
     let digest = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
     let hex: String = digest.as_ref()[..16]
         .iter()

@@ -71,8 +71,8 @@ fn call(edge: &VoiceEdge, number: &str, steps: &[&str]) -> Value {
 #[ignore = "a benchmark: scripts/bench-talk"]
 fn measure_what_c2c_says_is_understood_at_the_far_end() {
     const LISTENER: &str = "+14155550174";
-    // BENCH_VOICE=am_michael measures the other voice.
-    let voice = std::env::var("BENCH_VOICE").unwrap_or_else(|_| "af_heart".to_owned());
+    // BENCH_VOICE=af_heart measures the other voice.
+    let voice = std::env::var("BENCH_VOICE").unwrap_or_else(|_| c2c::voice::VOICES[0].to_owned());
     let recordings = tempfile::tempdir().unwrap();
     // An agent that never answers in time: it only listens.
     let edge = VoiceEdge::start_with(

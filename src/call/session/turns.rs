@@ -89,8 +89,11 @@ impl<L: Leg> Session<'_, L> {
         if talk.barge_in.is_none() {
             return Ok(said);
         }
-        let last = first + crate::call::line::spoken(&samples).end as f64 / f64::from(RATE);
-        let over = self.talked_over(first, last, deadline).await.ok_or_else(|| {
+        // c2c began and stopped talking where the line carries its voice, not its edges' hiss.
+        let spoken = crate::call::line::spoken(&samples);
+        let at = |sample: usize| first + sample as f64 / f64::from(RATE);
+        let over = self
+            .talked_over(at(spoken.start), at(spoken.end), deadline).await.ok_or_else(|| {
             Miss::Failed(format!(
                 "{said}; the far end was still talking over c2c when the step's {waited} were up"
             ))
