@@ -91,6 +91,11 @@ pub enum RunEvent {
         digits: String,
         result: Result<(), String>,
     },
+    /// `--say`'s words went into the call, or did not and why.
+    Said {
+        text: String,
+        result: Result<(), String>,
+    },
     /// c2c hangs up before the far end does, and why.
     HangingUp(HangUpReason),
     /// Twilio's error on the call, in the page's words (or c2c's, for Twilio out of reach).

@@ -38,6 +38,14 @@ pub fn line(event: &RunEvent) -> Option<String> {
             digits,
             result: Err(why),
         } => format!("--digits: {digits} not pressed: {why}"),
+        RunEvent::Said {
+            text,
+            result: Ok(()),
+        } => format!("--say: said {text:?}"),
+        RunEvent::Said {
+            text,
+            result: Err(why),
+        } => format!("--say: {text:?} not said: {why}"),
         RunEvent::HangingUp(HangUpReason::LongestCall(longest)) => format!(
             "hanging up: an answered call lasts {} unless told otherwise (--hangup-after, or none for no limit)",
             humantime::format_duration(*longest)
@@ -103,6 +111,13 @@ mod tests {
                     result: Err("the page had not sent them".to_owned()),
                 },
                 "--digits: 12 not pressed: the page had not sent them",
+            ),
+            (
+                RunEvent::Said {
+                    text: "I'd like to pay".to_owned(),
+                    result: Err("c2c's voice could not be downloaded".to_owned()),
+                },
+                "--say: \"I'd like to pay\" not said: c2c's voice could not be downloaded",
             ),
             (
                 RunEvent::QualityWarning("high-jitter".to_owned()),

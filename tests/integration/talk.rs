@@ -141,6 +141,33 @@ fn talk_with(
     (run, report)
 }
 
+#[test]
+fn say_on_the_command_line_speaks_at_the_answer_and_says_so() {
+    let edge = VoiceEdge::start(&[&format!("{QUICK_AGENT}=answer+agent=700")]);
+    said_before("I want to check my balance");
+    let run = edge
+        .call(&[
+            QUICK_AGENT,
+            "--say",
+            "I want to check my balance",
+            "--step",
+            "expect-speech \"your current balance is\"",
+        ])
+        .env("C2C_SPEECH_MIRROR", &mirror(archives()))
+        .env(
+            "XDG_CACHE_HOME",
+            crate::models::talk_cache().to_str().unwrap(),
+        )
+        .run();
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains("--say: said \"I want to check my balance\""),
+        "{}",
+        run.stderr
+    );
+}
+
 /// What the far end heard of the call (its recording), recognised as c2c recognises what it
 /// hears: 8 kHz interpolated to 16 kHz, cut into utterances at its pauses, each transcribed.
 pub fn far_end_words(

@@ -43,12 +43,16 @@ impl<L: Leg> Session<'_, L> {
             self.play(&sound.samples).await;
         }
         if let Some(say) = &self.plan.say {
-            // --say is a say step of its own, with no line in the report.
-            if let Err(Miss::Failed(why) | Miss::Inconclusive(why)) =
-                self.step(&Step::say(say.clone())).await
-            {
-                tracing::error!("--say: {why}");
-            }
+            // --say is a say step of its own, with no line in the report; the progress says
+            // that the words went out, or why not (no voice, say).
+            let result = match self.step(&Step::say(say.clone())).await {
+                Ok(_) => Ok(()),
+                Err(Miss::Failed(why) | Miss::Inconclusive(why)) => Err(why),
+            };
+            self.tell(RunEvent::Said {
+                text: say.text.clone(),
+                result,
+            });
         }
         if let Some(digits) = &self.plan.digits {
             // --digits is a press step of its own, with no line in the report; the progress
