@@ -120,6 +120,7 @@ Register-ArgumentCompleter -Native -CommandName 'c2c' -ScriptBlock {
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read settings from this dotenv file instead of ./.env')
             [CompletionResult]::new('--from-ngrok-agent', '--from-ngrok-agent', [CompletionResultType]::ParameterName, 'Set the Voice URL from the tunnel of an ngrok agent running here (its API on port 4040)')
             [CompletionResult]::new('--restore', '--restore', [CompletionResultType]::ParameterName, 'Put back the Voice URL that an interrupted c2c run replaced')
+            [CompletionResult]::new('--sip', '--sip', [CompletionResultType]::ParameterName, 'Make (or find) the SIP Domain, Credential List and credential c2c calls SIP with')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would change without changing it')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug lines from c2c, -vv for its dependencies too')

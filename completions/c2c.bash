@@ -255,7 +255,7 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__configure)
-            opts="-v -q -h -V --url --from-ngrok-agent --create --number --restore --dry-run --json --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --url --from-ngrok-agent --create --number --restore --sip --dry-run --json --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -114,6 +114,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --env-file 'Read settings from this dotenv file instead of ./.env'
             cand --from-ngrok-agent 'Set the Voice URL from the tunnel of an ngrok agent running here (its API on port 4040)'
             cand --restore 'Put back the Voice URL that an interrupted c2c run replaced'
+            cand --sip 'Make (or find) the SIP Domain, Credential List and credential c2c calls SIP with'
             cand --dry-run 'Say what would change without changing it'
             cand --json 'Print the result as JSON'
             cand -v 'Log more: -v for debug lines from c2c, -vv for its dependencies too'

@@ -102,6 +102,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand configure" -l config -d 'Read se
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l env-file -d 'Read settings from this dotenv file instead of ./.env' -r -F
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l from-ngrok-agent -d 'Set the Voice URL from the tunnel of an ngrok agent running here (its API on port 4040)'
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l restore -d 'Put back the Voice URL that an interrupted c2c run replaced'
+complete -c c2c -n "__fish_c2c_using_subcommand configure" -l sip -d 'Make (or find) the SIP Domain, Credential List and credential c2c calls SIP with'
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l dry-run -d 'Say what would change without changing it'
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -l json -d 'Print the result as JSON'
 complete -c c2c -n "__fish_c2c_using_subcommand configure" -s v -l verbose -d 'Log more: -v for debug lines from c2c, -vv for its dependencies too'

@@ -13,6 +13,9 @@ mod ngrok_edge;
 #[path = "../tests/integration/twilio_mock.rs"]
 mod twilio_mock;
 
+#[path = "../tests/integration/twilio_sip_mock.rs"]
+mod twilio_sip_mock;
+
 use std::io::Read;
 
 fn main() {

@@ -187,13 +187,21 @@ pub enum Command {
 /// --from-ngrok-agent takes the URL from an ngrok agent running on this machine, --create makes
 /// a new TwiML App, --number sends calls to one of your Twilio numbers to the app, and --restore
 /// puts back a Voice URL that a c2c run replaced and could not restore.
+///
+/// --sip makes what calling through a SIP Domain needs, or finds what an earlier run made: a
+/// Credential List named c2c with a credential for c2c (its password generated and kept in
+/// c2c's config file, since Twilio never shows it again), a SIP Domain named
+/// c2c-RANDOM.sip.twilio.com that sends its calls where the TwiML App does, and the mapping
+/// that makes the Domain challenge calls against the list. Run it again at any time: it makes
+/// only what is missing.
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 Examples:
   c2c configure                          Show the app's Voice URL
   c2c configure --url https://x.example/voice
   c2c configure --create 'My softphone'  Make a TwiML App and print its SID
-  c2c configure --restore                Undo what an interrupted c2c run changed")]
+  c2c configure --restore                Undo what an interrupted c2c run changed
+  c2c configure --sip --dry-run          Say what calling through SIP would need made")]
 pub struct ConfigureArgs {
     /// Set the Voice URL to this address
     #[arg(long, value_name = "URL", group = "action")]
@@ -214,6 +222,10 @@ pub struct ConfigureArgs {
     /// Put back the Voice URL that an interrupted c2c run replaced
     #[arg(long, group = "action")]
     pub restore: bool,
+
+    /// Make (or find) the SIP Domain, Credential List and credential c2c calls SIP with
+    #[arg(long, group = "action", conflicts_with = "number")]
+    pub sip: bool,
 
     /// Say what would change without changing it
     #[arg(long)]

@@ -15,6 +15,7 @@ use crate::twilio_api::{Application, Client};
 pub fn run(settings: Configure) -> Result<(), Error> {
     let Configure {
         rest,
+        sip,
         app_sid,
         action,
         number,
@@ -25,6 +26,17 @@ pub fn run(settings: Configure) -> Result<(), Error> {
     let client = rest.client()?;
     let out = Output { json };
     super::runtime()?.block_on(async {
+        if let (Action::Sip, Some((kept, config))) = (&action, sip) {
+            let done = super::configure_sip::run(super::configure_sip::Plan {
+                client: &client,
+                kept,
+                config,
+                app_sid,
+                dry_run,
+            })
+            .await?;
+            return out.say(&done.lines.join("\n"), done.json);
+        }
         let app_sid = match &action {
             Action::Create(name) => create(&client, name, dry_run, &out).await?,
             _ => app_sid.unwrap_or_default(),
@@ -42,7 +54,7 @@ pub fn run(settings: Configure) -> Result<(), Error> {
                 set_url(&client, &app_sid, &url, dry_run, &out).await?;
             }
             Action::Show if number.is_none() => show(&client, &state_dir, &app_sid, &out).await?,
-            Action::Show | Action::Create(_) => {}
+            Action::Show | Action::Create(_) | Action::Sip => {}
         }
         if let Some(number) = number {
             attach(&client, &app_sid, &number, dry_run, &out).await?;

@@ -6,6 +6,7 @@ mod call;
 mod call_lines;
 mod completions;
 mod configure;
+mod configure_sip;
 mod doctor;
 mod serve;
 #[cfg(unix)]

@@ -5,6 +5,7 @@
 
 mod checks;
 mod local;
+mod sip;
 
 use serde::Serialize;
 
@@ -63,9 +64,10 @@ pub struct Report {
 /// and what can be checked on this machine still is: the settings' shapes, ngrok's authtoken,
 /// the browser, the speech model, the voice.
 pub async fn run(settings: &Doctor, client: &Client) -> Report {
-    let (account, app, caller, dialing, alerts, browser, speech) = tokio::join!(
+    let (account, app, sip, caller, dialing, alerts, browser, speech) = tokio::join!(
         checks::account(settings, client),
         checks::app(settings, client),
+        sip::check(settings, client),
         checks::caller_id(settings, client),
         checks::dialing(settings, client),
         checks::alerts(client),
@@ -77,6 +79,7 @@ pub async fn run(settings: &Doctor, client: &Client) -> Report {
         Ok(account) => {
             let mut all = account;
             all.extend(app);
+            all.extend(sip);
             all.extend(caller);
             all.extend(dialing);
             all.extend(local);

@@ -40,6 +40,8 @@ pub struct App {
     pub outcomes: Outcomes,
     /// `--signalling`: where the page's SDK connects instead of to Twilio.
     pub signalling: Option<String>,
+    /// The SIP Domain whose callers `/voice` dials for, when there is one.
+    pub sip_domain: Option<String>,
     /// The public base URL (`https://x.ngrok.app`): what Twilio signs. The tunnel sets it, and
     /// sets it again if a reconnected session gets another address.
     public_url: RwLock<Option<String>>,
@@ -63,6 +65,7 @@ impl App {
             refusals: Throttle::default(),
             outcomes: Outcomes::default(),
             signalling: settings.signalling,
+            sip_domain: settings.sip_domain,
             public_url: RwLock::new(
                 settings
                     .public_url

@@ -1,6 +1,9 @@
 //! What `/voice` answers, and what `/status` logs: the call routing.
 //!
 //! - From a browser (`From=client:…`) to a number: dial it if the dial policy allows.
+//! - From c2c's SIP Domain (`To=sip:NUMBER@DOMAIN`): dial NUMBER the same way. Twilio has
+//!   challenged the caller for c2c's credential before it asks; a call to another Domain, or
+//!   with no Domain set up, is refused.
 //! - From a browser to `client:NAME`: ring that browser identity.
 //! - From the phone network to the caller ID (the user's Twilio number): ring the browsers.
 //! - Anything else: a short spoken explanation, then hang up.
@@ -53,6 +56,9 @@ pub fn answer(app: &App, params: &[(String, String)], now: u64) -> Answer {
     let (from, to) = (param(params, "From"), param(params, "To"));
     if from.starts_with("client:") {
         return outgoing(app, policy, from, to);
+    }
+    if let Some(uri) = to.strip_prefix("sip:") {
+        return through_sip(app, policy, from, uri);
     }
     if !to.is_empty() && policy.same_number(to, &app.caller_id) {
         return incoming(app, from, now);
@@ -114,6 +120,53 @@ fn outgoing(app: &App, policy: &DialPolicy, from: &str, to: &str) -> Answer {
                 logged::value(to)
             ),
             format!("c2c did not dial: {refusal}."),
+        ),
+    }
+}
+
+/// A call through a SIP Domain, to `uri` (`NUMBER@DOMAIN`, perhaps with a port or parameters):
+/// dialled as a browser's number is, when the Domain is c2c's.
+fn through_sip(app: &App, policy: &DialPolicy, from: &str, uri: &str) -> Answer {
+    let refused = |why: String| {
+        refuse(
+            "Sorry, this call cannot be placed here.",
+            format!(
+                "refused {} -> sip:{}: {why}",
+                logged::value(from),
+                logged::value(uri)
+            ),
+        )
+    };
+    let Some(domain) = &app.sip_domain else {
+        return refused(
+            "a SIP call, but c2c has no SIP Domain (run `c2c configure --sip`, or set TWILIO_SIP_DOMAIN)"
+                .to_owned(),
+        );
+    };
+    let address = uri.split([';', '?']).next().unwrap_or_default();
+    let (user, host) = address.rsplit_once('@').unwrap_or(("", address));
+    let host = host.split(':').next().unwrap_or_default();
+    if !host.eq_ignore_ascii_case(domain) {
+        return refused(format!(
+            "the call is to another SIP Domain than c2c's {domain}"
+        ));
+    }
+    // A user part may be percent-encoded ("%2B1415…").
+    let number = percent_encoding::percent_decode_str(user).decode_utf8_lossy();
+    match policy.check(&number) {
+        Ok(number) => Answer {
+            twiml: twiml::dial_number(&app.caller_id, &number),
+            log: format!("{} calls {number} through SIP", logged::value(from)),
+            dialled: true,
+            for_the_page: None,
+        },
+        Err(refusal) => refuse(
+            refusal.spoken(),
+            format!(
+                "refused {} -> sip:{}: {refusal}",
+                logged::value(from),
+                logged::value(uri)
+            ),
         ),
     }
 }

@@ -105,6 +105,12 @@ settings! {
         "stand-in speech download", "It is a test hook: unset it.";
     IDENTITY = "identity", Some("--identity"), "C2C_IDENTITY", Some("identity"),
         "client identity", "Choose another, such as alice or browser-1.";
+    SIP_DOMAIN = "", None, "TWILIO_SIP_DOMAIN", Some("sip_domain"),
+        "SIP Domain", "Run `c2c configure --sip`: it makes the SIP Domain and keeps its name in c2c's config file.";
+    SIP_USERNAME = "", None, "TWILIO_SIP_USERNAME", Some("sip_username"),
+        "SIP username", "Run `c2c configure --sip`: it makes c2c's credential and keeps it in c2c's config file.";
+    SIP_PASSWORD = "", None, "TWILIO_SIP_PASSWORD", Some("sip_password"),
+        "SIP password", "Run `c2c configure --sip`: it makes c2c's credential and keeps it in c2c's config file.";
 }
 
 #[cfg(test)]

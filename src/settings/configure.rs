@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use super::sip::SipAccount;
 use super::twilio::{self, Rest};
 use super::{NGROK_AGENT_API, Origin, Resolver, SettingsError, Sources};
 use crate::cli::ConfigureArgs;
@@ -10,6 +11,8 @@ use crate::ngrok_agent;
 
 pub struct Configure {
     pub rest: Rest,
+    /// With `--sip`: what an earlier run kept, and the config file to keep what this one makes.
+    pub sip: Option<(SipAccount, Option<PathBuf>)>,
     /// `None` only with `--create`, which makes the app.
     pub app_sid: Option<String>,
     pub action: Action,
@@ -28,6 +31,8 @@ pub enum Action {
     FromNgrokAgent(String),
     Create(String),
     Restore,
+    /// Make or find the SIP resources (`c2c configure --sip`).
+    Sip,
 }
 
 pub fn resolve(args: &ConfigureArgs, sources: &Sources) -> Result<Configure, SettingsError> {
@@ -35,10 +40,19 @@ pub fn resolve(args: &ConfigureArgs, sources: &Sources) -> Result<Configure, Set
     let rest = twilio::rest(&mut r);
     let state_dir = twilio::state_dir(&mut r);
     let action = action(args, &mut r);
-    // --create makes the app, so it needs no SID; everything else acts on one.
+    // --create makes the app, so it needs no SID; --sip uses one when there is one (its Domain
+    // sends calls where the app does); everything else acts on one.
     let app_sid = match &action {
         Some(Action::Create(_)) => Some(None),
+        Some(Action::Sip) => Some(
+            r.lookup(&super::APP_SID)
+                .and_then(|_| twilio::app_sid(&mut r)),
+        ),
         _ => twilio::app_sid(&mut r).map(Some),
+    };
+    let sip = match &action {
+        Some(Action::Sip) => Some((super::sip::account(&mut r), sources.config_path())),
+        _ => None,
     };
     let number = match args.number.as_deref() {
         Some(number) => dial::e164_shape(number)
@@ -58,6 +72,7 @@ pub fn resolve(args: &ConfigureArgs, sources: &Sources) -> Result<Configure, Set
         (Some(rest), Some(state_dir), Some(action), Some(app_sid), Some(number)) => {
             Some(Configure {
                 rest,
+                sip,
                 app_sid,
                 action,
                 number,
@@ -95,6 +110,9 @@ fn action(args: &ConfigureArgs, r: &mut Resolver) -> Option<Action> {
         return Some(Action::FromNgrokAgent(
             api.unwrap_or_else(|| ngrok_agent::LOCAL_API.to_owned()),
         ));
+    }
+    if args.sip {
+        return Some(Action::Sip);
     }
     Some(match (&args.create, args.restore) {
         (Some(name), _) => Action::Create(name.clone()),

@@ -27,6 +27,8 @@ pub struct Doctor {
     /// be told.
     pub speech: Result<(crate::speech::ModelSource, crate::speech::Size), String>,
     pub state_dir: Option<PathBuf>,
+    /// The SIP Domain and credential `c2c configure --sip` kept, or why they cannot be read.
+    pub sip: Result<super::sip::SipAccount, String>,
     pub json: bool,
 }
 
@@ -64,6 +66,11 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
         super::ngrok::authtoken(r).map(|(_, source)| source)
     });
     let browser = apart(sources, super::call::chrome);
+    let sip = {
+        let mut scratch = sources.resolver();
+        let account = super::sip::account(&mut scratch);
+        scratch.finish(Some(account)).map_err(|err| err.to_string())
+    };
     let speech = apart(sources, |r| {
         let source = super::speech::source(r)?;
         Some((source, super::speech::size(r)))
@@ -78,6 +85,7 @@ pub fn resolve(args: &DoctorArgs, sources: &Sources) -> Result<Doctor, SettingsE
         browser,
         speech,
         state_dir: state_file::dir(),
+        sip,
         json: args.json,
     });
     r.finish(doctor)

@@ -15,6 +15,7 @@
 
 mod catalog;
 mod files;
+pub mod keep;
 mod problem;
 mod resolver;
 
@@ -23,6 +24,7 @@ pub mod configure;
 pub mod doctor;
 pub mod ngrok;
 pub mod serve;
+pub mod sip;
 pub mod speech;
 pub mod token;
 pub mod tunnel;
@@ -53,5 +55,10 @@ impl<'a> Sources<'a> {
 
     pub fn resolver(&self) -> Resolver<'_> {
         Resolver::new(self.matches, &self.files)
+    }
+
+    /// The config file read (`--config`, or the default one), or where the default one would be.
+    pub fn config_path(&self) -> Option<std::path::PathBuf> {
+        self.files.config_path.clone()
     }
 }

@@ -49,6 +49,8 @@ pub struct Server {
     pub public_url: Option<String>,
     /// `--signalling`: the page's SDK connects there instead of to Twilio.
     pub signalling: Option<String>,
+    /// The SIP Domain whose calls `/voice` dials for (`c2c configure --sip`).
+    pub sip_domain: Option<String>,
 }
 
 pub fn resolve(args: &ServeArgs, sources: &Sources) -> Result<Serve, SettingsError> {
@@ -116,6 +118,7 @@ pub(super) fn server(r: &mut Resolver, share: bool, insecure_unsigned: bool) -> 
         super::twilio::NOT_TWILIO,
     );
     let allowed = allowed_countries(r);
+    let sip_domain = r.optional(&super::SIP_DOMAIN, super::sip::domain_name);
     let autocall_key = match random_secret() {
         Ok(key) => key,
         Err(why) => {
@@ -146,6 +149,7 @@ pub(super) fn server(r: &mut Resolver, share: bool, insecure_unsigned: bool) -> 
         token_rate,
         public_url,
         signalling,
+        sip_domain,
     })
 }
 

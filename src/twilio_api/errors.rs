@@ -20,6 +20,8 @@ pub enum Action {
     CreateApp(String),
     FindNumber(String),
     AttachNumber(String),
+    /// The SIP resources of `c2c configure --sip`: what is being done, in words.
+    Sip(String),
 }
 
 impl Action {
@@ -39,6 +41,7 @@ impl Action {
             Action::AttachNumber(number) => {
                 format!("pointing the phone number {number} at the app")
             }
+            Action::Sip(doing) => doing.clone(),
         }
     }
 
@@ -58,6 +61,9 @@ impl Action {
                 "The API Key is not one of this account's: check TWILIO_API_KEY and TWILIO_ACCOUNT_SID (Console > Account > API keys & tokens)."
             }
             Action::FetchDialingPermissions(_) => "Check the country code.",
+            Action::Sip(_) => {
+                "Run `c2c configure --sip` again: it makes what is missing (Console > Voice > Manage > SIP domains shows what is there)."
+            }
         }
     }
 }

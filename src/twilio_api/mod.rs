@@ -1,6 +1,6 @@
 //! The Twilio REST calls c2c makes: TwiML Applications and incoming phone numbers (2010-04-01
 //! API); the account, its keys, caller IDs, dialing permissions (voice v1) and alerts (monitor
-//! v1) for `doctor`, in `account`.
+//! v1) for `doctor`, in `account`; the SIP Domain and its credentials, in `sip`.
 //!
 //! Transient failures (429, 5xx, a dropped connection) are retried with bounded exponential
 //! backoff; every call has a timeout; every error names what was being done and how to fix it.
@@ -12,6 +12,7 @@ use backon::{ExponentialBuilder, Retryable};
 mod account;
 mod errors;
 mod resources;
+pub mod sip;
 
 pub use account::{Account, Alert, DialingCountry};
 pub use errors::{Action, ApiError, TwilioError, root_cause};

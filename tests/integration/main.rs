@@ -11,12 +11,14 @@ mod server;
 mod support;
 mod twilio_mock;
 mod twilio_signature;
+mod twilio_sip_mock;
 mod voice_edge;
 
 mod abuse;
 mod call;
 mod completions;
 mod configure;
+mod configure_sip;
 mod docs;
 mod doctor;
 mod examples;

@@ -52,6 +52,26 @@ fn errors_and_verbose_logs_never_show_secrets() {
 }
 
 #[test]
+fn the_sip_password_is_never_shown_nor_a_secret_pasted_into_the_sip_settings() {
+    let mock = crate::twilio_mock::TwilioMock::start();
+    const SIP_PASSWORD: &str = "Sip-secret-0123456789";
+    let run = c2c(&["configure", "--sip", "-vv"])
+        .against(&mock)
+        .env("TWILIO_SIP_PASSWORD", SIP_PASSWORD)
+        .run();
+    run.assert_code(0);
+    assert!(!(run.stdout.clone() + &run.stderr).contains(SIP_PASSWORD));
+    let run = c2c(&["doctor", "-vv"])
+        .against(&mock)
+        .env("TWILIO_SIP_DOMAIN", API_SECRET)
+        .env("TWILIO_SIP_USERNAME", AUTH_TOKEN)
+        .env("TWILIO_SIP_PASSWORD", NGROK_AUTHTOKEN)
+        .run();
+    assert!(run.stdout.contains("TWILIO_SIP_DOMAIN"), "{}", run.stdout);
+    assert_no_secret("SIP settings", &(run.stdout + &run.stderr));
+}
+
+#[test]
 fn a_broken_dotenv_line_is_not_quoted() {
     let run = c2c(&["token"])
         .dotenv(&format!("TWILIO_API_SECRET='{API_SECRET}\n"))

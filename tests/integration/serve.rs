@@ -513,3 +513,88 @@ fn share_with_nothing_outside_to_share_with_says_so() {
     assert!(!log.contains("with the password"), "{log}");
     assert!(log.contains("add --tunnel"), "{log}");
 }
+
+/// A call through c2c's SIP Domain, as Twilio posts it after challenging the caller.
+fn through_sip(to: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("From", "sip:c2c@c2c-test.sip.twilio.com".to_owned()),
+        ("To", to.to_owned()),
+        ("CallSid", "CA3".to_owned()),
+        ("SipDomain", "c2c-test.sip.twilio.com".to_owned()),
+        ("SipUsername", "c2c".to_owned()),
+        ("SipCallId", "abc@10.0.0.2".to_owned()),
+    ]
+}
+
+#[test]
+fn calls_through_c2cs_sip_domain_follow_the_dial_policy_and_no_other_domain_is_dialled() {
+    let c2c = serve(
+        &["--allow-country", "US", "--public-url", PUBLIC],
+        &[
+            ("TWILIO_SIP_DOMAIN", "c2c-test.sip.twilio.com"),
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+        ],
+    );
+    let voice = |to: &str| {
+        let params = through_sip(to);
+        let signature = sign(&format!("{PUBLIC}/voice"), &params);
+        let reply = c2c.post_form(
+            "/voice",
+            &[FORWARDED, ("X-Twilio-Signature", &signature)],
+            &pairs(&params),
+        );
+        assert_eq!(reply.status, 200, "{to}");
+        reply.text()
+    };
+    for to in [
+        "sip:+14155552671@c2c-test.sip.twilio.com",
+        "sip:+14155552671@c2c-test.sip.twilio.com;transport=udp",
+        "sip:%2B14155552671@C2C-TEST.sip.twilio.com:5060",
+    ] {
+        let twiml = voice(to);
+        assert!(
+            twiml.contains(&format!(
+                r#"<Dial callerId="{CALLER_ID}" answerOnBridge="true" action="/dial-status"><Number>+14155552671</Number></Dial>"#
+            )),
+            "{to}: {twiml}"
+        );
+    }
+    c2c.wait_for_log("sip:c2c@c2c-test.sip.twilio.com calls +14155552671 through SIP");
+    for refused in [
+        "sip:+33142685300@c2c-test.sip.twilio.com",
+        "sip:+14155552671@someone-else.sip.twilio.com",
+        "sip:+14155552671@c2c-test.sip.twilio.com.evil.example",
+        "sip:c2c-test.sip.twilio.com",
+    ] {
+        let twiml = voice(refused);
+        assert!(
+            twiml.contains("<Hangup/>") && !twiml.contains("<Dial"),
+            "{refused}: {twiml}"
+        );
+    }
+    c2c.wait_for_log("the call is to another SIP Domain than c2c's c2c-test.sip.twilio.com");
+    // Through the tunnel, unsigned, nothing is dialled, SIP or not.
+    let unsigned = c2c.post_form(
+        "/voice",
+        &[FORWARDED],
+        &pairs(&through_sip("sip:+14155552671@c2c-test.sip.twilio.com")),
+    );
+    assert_eq!(unsigned.status, 403);
+}
+
+#[test]
+fn without_a_sip_domain_sip_calls_are_refused_and_the_log_says_how_to_set_one_up() {
+    let c2c = serve(&[], &[]);
+    let twiml = c2c
+        .post_form(
+            "/voice",
+            &[],
+            &pairs(&through_sip("sip:+14155552671@c2c-test.sip.twilio.com")),
+        )
+        .text();
+    assert!(
+        twiml.contains("<Hangup/>") && !twiml.contains("<Dial"),
+        "{twiml}"
+    );
+    c2c.wait_for_log("c2c has no SIP Domain (run `c2c configure --sip`");
+}

@@ -45,6 +45,7 @@ struct State {
     alerts: Vec<Value>,
     /// How far Twilio's clock (its Date header) is ahead of this machine's, in seconds.
     clock_ahead: i64,
+    sip: crate::twilio_sip_mock::Sip,
 }
 
 pub struct TwilioMock {
@@ -93,6 +94,7 @@ impl TwilioMock {
             blocked: Vec::new(),
             alerts: Vec::new(),
             clock_ahead: 0,
+            sip: crate::twilio_sip_mock::Sip::default(),
         }));
         let shared = Arc::clone(&state);
         runtime.spawn(async move {
@@ -186,6 +188,11 @@ impl TwilioMock {
 
     pub fn delay_writes(&self, delay: Duration) {
         self.state.lock().unwrap().write_delay = delay;
+    }
+
+    /// Runs `look` on the mock's SIP resources.
+    pub fn sip<T>(&self, look: impl FnOnce(&mut crate::twilio_sip_mock::Sip) -> T) -> T {
+        look(&mut self.state.lock().unwrap().sip)
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -299,6 +306,9 @@ fn respond(
         return error(404, 20404, "The requested resource was not found");
     };
     let mut state = state.lock().unwrap();
+    if let Some((status, body)) = state.sip.answer(method, rest, form) {
+        return json_response(status, body);
+    }
     match (method, rest) {
         ("POST", "Applications.json") => {
             let sid = format!("AP{:032x}", state.apps.len() + 1);
