@@ -1,6 +1,6 @@
 //! The one-command bring-up shared by `serve --tunnel` and `tunnel`: open the tunnel while reading
-//! the TwiML App, point the app at the tunnel, serve until stopped, and on the way out put the
-//! app back and close the tunnel.
+//! the TwiML App, point the app (and c2c's SIP Domain, when there is one) at the tunnel, serve
+//! until stopped, and on the way out put them back and close the tunnel.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -33,6 +33,8 @@ pub struct Up {
     pub tunnel: Tunnel,
     client: Client,
     repointed: Repointed,
+    /// c2c's SIP Domain, when it could be pointed at the tunnel too.
+    domain: Option<Repointed>,
     target: Target,
     /// Whether a tunnel that dropped and did not come back ends the run (`c2c call`: its call
     /// cannot finish without Twilio's callbacks) or is only reported (`serve`, which the agent
@@ -77,7 +79,7 @@ pub async fn bring_up(bringup: Bringup, stop: &mut Shutdown) -> Result<Option<Up
     let applied = Repointed::apply(
         &client,
         target.state_dir.clone(),
-        &target.app_sid,
+        repoint::Pointed::App(target.app_sid.clone()),
         plan,
         ours,
     )
@@ -97,13 +99,93 @@ pub async fn bring_up(bringup: Bringup, stop: &mut Shutdown) -> Result<Option<Up
             return Err(repoint_error(err));
         }
     };
+    let domain = match &target.sip_domain {
+        Some(name) => point_domain(&client, &target, name, &repointed, &progress).await,
+        None => None,
+    };
     Ok(Some(Up {
         tunnel,
         client,
         repointed,
+        domain,
         target,
         ends_when_gone: false,
     }))
+}
+
+/// Points c2c's SIP Domain where the app now sends calls, so that SIP calls reach this run too.
+/// Never fails the run, which the browser's calls need no Domain for: a Domain that cannot be
+/// pointed is said, and its calls go where they went.
+async fn point_domain(
+    client: &Client,
+    target: &Target,
+    name: &str,
+    app: &Repointed,
+    progress: &Progress,
+) -> Option<Repointed> {
+    let pointing = progress.start(format!("Pointing the SIP Domain {name} at the tunnel"));
+    match repoint_domain(client, target, name, app).await {
+        Ok((previous, repointed)) => {
+            pointing.done(format!(
+                "{} -> {}",
+                describe(&previous),
+                repointed.ours().voice_url
+            ));
+            Some(repointed)
+        }
+        Err(why) => {
+            pointing.failed();
+            tracing::warn!("SIP calls do not reach this run: {why}");
+            None
+        }
+    }
+}
+
+/// `point_domain`'s work: what the Domain sent calls to before, and the Domain re-pointed; or
+/// why it was not.
+async fn repoint_domain(
+    client: &Client,
+    target: &Target,
+    name: &str,
+    app: &Repointed,
+) -> Result<(String, Repointed), String> {
+    let domains = client.domains().await.map_err(|err| err.to_string())?;
+    let domain = domains
+        .into_iter()
+        .find(|d| d.domain_name == name)
+        .ok_or_else(|| {
+            format!(
+                "TWILIO_SIP_DOMAIN is {name}, which is not one of the account's SIP Domains (run c2c configure --sip)"
+            )
+        })?;
+    let current = VoiceSettings::posting_to(domain.voice_url.as_deref().unwrap_or_default(), "");
+    let ours = current.calling(&app.ours().voice_url);
+    // `configure --sip` points the Domain where the app sends calls: following the app, it is
+    // c2c's to point wherever the app now goes.
+    let follows = current.voice_url == app.previous().voice_url;
+    let record = state_file::load(&target.state_dir, &domain.sid).map_err(|err| err.to_string())?;
+    let plan = repoint::plan_for(
+        &domain.sid,
+        &current,
+        record,
+        &ours.voice_url,
+        target.force || follows,
+    )
+    .map_err(|err| match err {
+        RepointError::NotOurs { url, .. } => format!(
+            "the SIP Domain {name} sends calls to {url}, which c2c did not set (pass --force to point it here too)"
+        ),
+        RepointError::Busy { pid, .. } => {
+            format!("another c2c (process {pid}) holds the SIP Domain {name}")
+        }
+        err => err.to_string(),
+    })?;
+    let previous = plan.previous.voice_url.clone();
+    let pointed = repoint::Pointed::Domain(domain.sid.clone());
+    let repointed = Repointed::apply(client, target.state_dir.clone(), pointed, plan, ours)
+        .await
+        .map_err(|err| err.to_string())?;
+    Ok((previous, repointed))
 }
 
 /// Opens the tunnel while reading the app: the two are independent, so together they take as
@@ -250,6 +332,13 @@ impl Up {
             ),
             Err(err) => tracing::error!("{}", repoint_error(err)),
         }
+        if let Some(domain) = &mut self.domain {
+            let ours = domain.ours().calling(&voice_url);
+            match domain.follow(&self.client, ours).await {
+                Ok(()) => tracing::info!("the SIP Domain now sends calls to {voice_url}"),
+                Err(err) => tracing::error!("{}", repoint_error(err)),
+            }
+        }
         Ok(Some(url))
     }
 
@@ -258,9 +347,17 @@ impl Up {
     pub async fn tear_down(self, failure: Option<Error>) -> Result<(), Error> {
         let progress = Progress::default();
         let restoring = progress.start(format!("Putting back the TwiML App {}", self.app_sid()));
-        let result = self.repointed.restore(&self.client).await;
+        let restoring_domain = self.domain.as_ref().map(|domain| {
+            progress.start(format!("Putting back the SIP Domain {}", domain.app_sid()))
+        });
+        let (result, domain) = tokio::join!(self.repointed.restore(&self.client), async {
+            match self.domain {
+                Some(domain) => Some(domain.restore(&self.client).await),
+                None => None,
+            }
+        });
         self.tunnel.close().await;
-        let restored = match result {
+        let mut restored = match result {
             Ok(previous) => {
                 restoring.done(describe(&previous.voice_url));
                 Ok(())
@@ -272,6 +369,20 @@ impl Up {
                 )))
             }
         };
+        match (domain, restoring_domain) {
+            (Some(Ok(previous)), Some(shown)) => shown.done(describe(&previous.voice_url)),
+            (Some(Err(err)), Some(shown)) => {
+                shown.failed();
+                let why = format!(
+                    "could not put back the SIP Domain's Voice URL: {err} Run `c2c configure --restore` once Twilio is reachable."
+                );
+                match &restored {
+                    Ok(()) => restored = Err(Error::Remote(why)),
+                    Err(_) => tracing::error!("{why}"),
+                }
+            }
+            _ => {}
+        }
         match (failure, restored) {
             (Some(failure), Err(restore)) => {
                 tracing::error!("{restore}");

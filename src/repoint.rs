@@ -1,4 +1,5 @@
-//! Pointing the TwiML App's Voice URL at c2c for the length of a run, and putting it back.
+//! Pointing the TwiML App's Voice URL at c2c for the length of a run, and putting it back; the
+//! same for c2c's SIP Domain, when there is one, so that SIP calls reach the run too.
 //!
 //! The guard: an app whose Voice URL points somewhere c2c did not set (a deployed app, a
 //! colleague's server) is left alone unless the user says `--force`.
@@ -28,6 +29,40 @@ pub enum RepointError {
     NothingToRestore { app: String, dir: String },
 }
 
+/// What a run points at itself: the TwiML App, or c2c's SIP Domain. Each is recorded under its
+/// SID, so a record says which it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pointed {
+    App(String),
+    Domain(String),
+}
+
+impl Pointed {
+    pub fn of_sid(sid: &str) -> Pointed {
+        match sid.starts_with("SD") {
+            true => Pointed::Domain(sid.to_owned()),
+            false => Pointed::App(sid.to_owned()),
+        }
+    }
+
+    pub fn sid(&self) -> &str {
+        match self {
+            Pointed::App(sid) | Pointed::Domain(sid) => sid,
+        }
+    }
+
+    /// Sends its calls as `voice` says (a Domain has no status callback of its own here).
+    async fn write(&self, client: &Client, voice: &VoiceSettings) -> Result<(), ApiError> {
+        match self {
+            Pointed::App(sid) => client.update_voice(sid, voice).await.map(drop),
+            Pointed::Domain(sid) => client
+                .set_domain_voice(sid, &voice.voice_url, &voice.voice_method)
+                .await
+                .map(drop),
+        }
+    }
+}
+
 /// What the app will be changed from: decided, before any change, from the app as it is now
 /// and the record a previous run may have left.
 #[derive(Debug, PartialEq, Eq)]
@@ -44,14 +79,25 @@ pub fn plan(
     ours: &str,
     force: bool,
 ) -> Result<Starting, RepointError> {
+    plan_for(&app.sid, &app.voice, record, ours, force)
+}
+
+/// `plan`, for whatever has the Voice settings `current` (an app's, a Domain's).
+pub fn plan_for(
+    sid: &str,
+    current: &VoiceSettings,
+    record: Option<Record>,
+    ours: &str,
+    force: bool,
+) -> Result<Starting, RepointError> {
     if let Some(record) = record {
         if record.owner_is_running() {
             return Err(RepointError::Busy {
-                app: app.sid.clone(),
+                app: sid.to_owned(),
                 pid: record.pid,
             });
         }
-        if app.voice.voice_url == record.ours {
+        if current.voice_url == record.ours {
             // Still as the dead run left it: what it replaced is what this run must put back.
             return Ok(Starting {
                 previous: record.previous,
@@ -59,23 +105,23 @@ pub fn plan(
             });
         }
     }
-    let current = &app.voice.voice_url;
-    if !current.is_empty() && current != ours && !force {
+    let url = &current.voice_url;
+    if !url.is_empty() && url != ours && !force {
         return Err(RepointError::NotOurs {
-            app: app.sid.clone(),
-            url: current.clone(),
+            app: sid.to_owned(),
+            url: url.clone(),
         });
     }
     Ok(Starting {
-        previous: app.voice.clone(),
+        previous: current.clone(),
         left_behind_by: None,
     })
 }
 
-/// An app c2c has re-pointed; `restore` puts it back.
+/// An app (or Domain) c2c has re-pointed; `restore` puts it back.
 pub struct Repointed {
     dir: PathBuf,
-    app_sid: String,
+    pointed: Pointed,
     previous: VoiceSettings,
     /// The settings as c2c set them.
     ours: VoiceSettings,
@@ -86,25 +132,25 @@ impl Repointed {
     pub async fn apply(
         client: &Client,
         dir: PathBuf,
-        app_sid: &str,
+        pointed: Pointed,
         plan: Starting,
         ours: VoiceSettings,
     ) -> Result<Self, RepointError> {
         let repointed = Repointed {
             dir,
-            app_sid: app_sid.to_owned(),
+            pointed,
             previous: plan.previous,
             ours,
         };
         // Saved first: if c2c dies during the update, the record still says what to put back.
         repointed.save()?;
-        match client.update_voice(app_sid, &repointed.ours).await {
-            Ok(_) => Ok(repointed),
+        match repointed.pointed.write(client, &repointed.ours).await {
+            Ok(()) => Ok(repointed),
             Err(err) => {
                 // Refused: nothing changed, so nothing is left to put back. Otherwise (no answer)
                 // the change may have gone through, and the record lets a later run undo it.
                 if matches!(err, ApiError::Refused(_)) {
-                    state_file::remove(&repointed.dir, app_sid)?;
+                    state_file::remove(&repointed.dir, repointed.pointed.sid())?;
                 }
                 Err(err.into())
             }
@@ -115,7 +161,7 @@ impl Repointed {
         state_file::save(
             &self.dir,
             &Record {
-                app_sid: self.app_sid.clone(),
+                app_sid: self.pointed.sid().to_owned(),
                 previous: self.previous.clone(),
                 ours: self.ours.voice_url.clone(),
                 pid: std::process::id(),
@@ -124,7 +170,7 @@ impl Repointed {
     }
 
     pub fn app_sid(&self) -> &str {
-        &self.app_sid
+        self.pointed.sid()
     }
 
     pub fn previous(&self) -> &VoiceSettings {
@@ -143,14 +189,14 @@ impl Repointed {
     ) -> Result<(), RepointError> {
         self.ours = ours;
         self.save()?;
-        client.update_voice(&self.app_sid, &self.ours).await?;
+        self.pointed.write(client, &self.ours).await?;
         Ok(())
     }
 
     /// Puts the app back as it was; the record stays when that fails, for `--restore`.
     pub async fn restore(self, client: &Client) -> Result<VoiceSettings, RepointError> {
-        client.update_voice(&self.app_sid, &self.previous).await?;
-        state_file::remove(&self.dir, &self.app_sid)?;
+        self.pointed.write(client, &self.previous).await?;
+        state_file::remove(&self.dir, self.pointed.sid())?;
         Ok(self.previous)
     }
 }
@@ -187,10 +233,20 @@ pub async fn restore_left_behind(
         });
     }
     if !dry_run {
-        client.update_voice(app_sid, &record.previous).await?;
+        Pointed::of_sid(app_sid)
+            .write(client, &record.previous)
+            .await?;
         state_file::remove(&dir, app_sid)?;
     }
     Ok(record)
+}
+
+/// The SIP Domains a dead run left pointing at its tunnel: their SIDs, for `--restore`.
+pub fn domains_left_behind(dir: &Path) -> Vec<String> {
+    state_file::sids(dir)
+        .into_iter()
+        .filter(|sid| matches!(Pointed::of_sid(sid), Pointed::Domain(_)))
+        .collect()
 }
 
 #[cfg(test)]

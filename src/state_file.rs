@@ -1,5 +1,5 @@
-//! The record of a TwiML App that a running c2c has re-pointed: what to put back, and who changed
-//! it. Written before the change and removed after the restore, so that a c2c that dies in
+//! The record of a TwiML App (or SIP Domain) that a running c2c has re-pointed: what to put back,
+//! and who changed it. Written before the change and removed after the restore, so that a c2c that dies in
 //! between (SIGKILL, a power cut) leaves enough for the next run, or `c2c configure --restore`.
 
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use crate::twilio_api::VoiceSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
+    /// The TwiML App's SID, or the SIP Domain's (`SD…`).
     pub app_sid: String,
     /// The app's settings before c2c changed them: what a restore puts back.
     pub previous: VoiceSettings,
@@ -76,6 +77,24 @@ pub fn save(dir: &Path, record: &Record) -> Result<(), StateError> {
     let temporary = path.with_extension("json.tmp");
     std::fs::write(&temporary, json).map_err(|err| failed("cannot write", &temporary, err))?;
     std::fs::rename(&temporary, &path).map_err(|err| failed("cannot write", &path, err))
+}
+
+/// The SIDs of the records in `dir`.
+pub fn sids(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut sids: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let sid = name.strip_prefix("voice-url-")?.strip_suffix(".json")?;
+            let shaped = sid.len() == 34 && sid.chars().all(|c| c.is_ascii_alphanumeric());
+            shaped.then(|| sid.to_owned())
+        })
+        .collect();
+    sids.sort();
+    sids
 }
 
 pub fn remove(dir: &Path, app_sid: &str) -> Result<(), StateError> {

@@ -166,31 +166,59 @@ async fn restore(
     dry_run: bool,
     out: &Output,
 ) -> Result<(), Error> {
+    let verb = if dry_run {
+        "would put back"
+    } else {
+        "put back"
+    };
+    // The SIP Domains a dead run left pointing at its tunnel, put back beside the app.
+    let mut domains = Vec::new();
+    let mut lines = Vec::new();
+    for sid in repoint::domains_left_behind(state_dir) {
+        match repoint::restore_left_behind(client, state_dir.to_owned(), &sid, dry_run).await {
+            Ok(record) => {
+                lines.push(format!(
+                    "{verb} the Voice URL of the SIP Domain {sid}: {} -> {}",
+                    record.ours,
+                    describe(&record.previous.voice_url)
+                ));
+                domains.push(json!({"domain_sid": sid, "from": record.ours, "to": record.previous.voice_url}));
+            }
+            // Held by a running c2c, which puts it back itself.
+            Err(
+                repoint::RepointError::Busy { .. } | repoint::RepointError::NothingToRestore { .. },
+            ) => {}
+            Err(err) => return Err(repoint_error(err)),
+        }
+    }
     let record = match repoint::restore_left_behind(client, state_dir.to_owned(), app_sid, dry_run)
         .await
     {
         Ok(record) => record,
         // Nothing was left changed: what --restore is for is already true.
         Err(repoint::RepointError::NothingToRestore { .. }) => {
+            lines.insert(
+                0,
+                format!("nothing to put back: no c2c run left the TwiML App {app_sid} changed"),
+            );
             return out.say(
-                &format!("nothing to put back: no c2c run left the TwiML App {app_sid} changed"),
-                json!({"app_sid": app_sid, "restored": false}),
+                &lines.join("\n"),
+                json!({"app_sid": app_sid, "restored": false, "domains": domains, "dry_run": dry_run}),
             );
         }
         Err(err) => return Err(repoint_error(err)),
     };
-    let verb = if dry_run {
-        "would put back"
-    } else {
-        "put back"
-    };
-    out.say(
-        &format!(
+    lines.insert(
+        0,
+        format!(
             "{verb} the Voice URL of {app_sid}: {} -> {}",
             record.ours,
             describe(&record.previous.voice_url)
         ),
-        json!({"app_sid": app_sid, "from": record.ours, "to": record.previous.voice_url, "dry_run": dry_run}),
+    );
+    out.say(
+        &lines.join("\n"),
+        json!({"app_sid": app_sid, "from": record.ours, "to": record.previous.voice_url, "domains": domains, "dry_run": dry_run}),
     )?;
     Ok(())
 }

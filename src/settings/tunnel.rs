@@ -28,6 +28,8 @@ pub struct Target {
     pub voice_path: String,
     /// Where call progress goes (`/status`); `None` leaves the app's status callback as it is.
     pub status_path: Option<String>,
+    /// c2c's SIP Domain (`c2c configure --sip`), pointed at the tunnel beside the app.
+    pub sip_domain: Option<String>,
 }
 
 /// What one command asks of a bring-up, on top of the settings it shares.
@@ -45,6 +47,7 @@ pub fn bringup(r: &mut Resolver, plan: BringupAsk) -> Option<Bringup> {
     let app_sid = twilio::app_sid(r);
     let state_dir = twilio::state_dir(r);
     let ngrok = ngrok::resolve(r, plan.verify_twilio, plan.forwards_to);
+    let sip_domain = r.optional(&super::SIP_DOMAIN, super::sip::domain_name);
     Some(Bringup {
         target: Target {
             app_sid: app_sid?,
@@ -52,6 +55,7 @@ pub fn bringup(r: &mut Resolver, plan: BringupAsk) -> Option<Bringup> {
             force: plan.force,
             voice_path: plan.voice_path,
             status_path: plan.status_path,
+            sip_domain,
         },
         rest: rest?,
         ngrok: ngrok?,

@@ -170,14 +170,28 @@ impl Client {
 
     /// Calls to the Domain POSTed to `voice_url`.
     pub async fn point_domain(&self, domain: &Domain, voice_url: &str) -> Result<Domain, ApiError> {
+        self.set_domain_voice(&domain.sid, voice_url, "POST").await
+    }
+
+    /// Calls to the Domain `sid` sent to `voice_url` by `method` (an empty URL: nowhere).
+    pub async fn set_domain_voice(
+        &self,
+        sid: &str,
+        voice_url: &str,
+        method: &str,
+    ) -> Result<Domain, ApiError> {
         let action = Action::Sip(format!(
-            "pointing the SIP Domain {} at {voice_url}",
-            domain.domain_name
+            "pointing the SIP Domain {sid} at {}",
+            if voice_url.is_empty() {
+                "nothing"
+            } else {
+                voice_url
+            }
         ));
         self.call(&action, || {
             self.http
-                .post(self.url(&format!("SIP/Domains/{}.json", domain.sid)))
-                .form(&[("VoiceUrl", voice_url), ("VoiceMethod", "POST")])
+                .post(self.url(&format!("SIP/Domains/{sid}.json")))
+                .form(&[("VoiceUrl", voice_url), ("VoiceMethod", method)])
         })
         .await
     }

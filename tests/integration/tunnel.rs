@@ -407,3 +407,92 @@ fn configure_refuses_to_change_an_app_a_running_c2c_holds() {
     configure(&["--url", "https://mine.example/voice"]).assert_code(0);
     assert_eq!(mock.voice_url(), "https://mine.example/voice");
 }
+
+/// c2c's SIP Domain in the mock, sending calls to `voice_url`; its SID.
+fn sip_domain(mock: &TwilioMock, voice_url: &str) -> String {
+    mock.sip(|sip| {
+        let sid = format!("SD{:032x}", sip.domains.len() + 1);
+        sip.domains.push(serde_json::json!({
+            "sid": sid, "domain_name": "c2c-test.sip.twilio.com", "friendly_name": "c2c",
+            "voice_url": voice_url, "voice_method": "POST",
+        }));
+        sid
+    })
+}
+
+fn domain_url(mock: &TwilioMock) -> String {
+    mock.sip(|sip| {
+        sip.domains[0]["voice_url"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    })
+}
+
+#[test]
+fn the_sip_domain_follows_the_app_to_the_tunnel_and_back() {
+    let mock = TwilioMock::start();
+    mock.set_voice_url("https://before.example/voice");
+    // As `configure --sip` made it: sending calls where the app did.
+    sip_domain(&mock, "https://before.example/voice");
+    let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_str().unwrap();
+    let with_domain = [
+        ("TWILIO_SIP_DOMAIN", "c2c-test.sip.twilio.com"),
+        ("HOME", home_path),
+        ("XDG_STATE_HOME", home_path),
+    ];
+    let mut c2c_run = serve_tunnel(&mock, &edge, &["--force"], &with_domain);
+    c2c_run.wait_for_log("Pointing the SIP Domain c2c-test.sip.twilio.com at the tunnel");
+    assert_eq!(domain_url(&mock), format!("{URL}/voice"));
+    let (code, _) = c2c_run.terminate();
+    assert_eq!(code, Some(0), "{}", c2c_run.log());
+    assert_eq!(domain_url(&mock), "https://before.example/voice");
+    assert_eq!(mock.voice_url(), "https://before.example/voice");
+
+    // A run killed with both pointed at its tunnel: configure --restore puts both back.
+    let mut killed = serve_tunnel(&mock, &edge, &["--force"], &with_domain);
+    wait_until("the Domain is pointed", || {
+        domain_url(&mock) == format!("{URL}/voice")
+    });
+    killed.kill();
+    let run = c2c(&["configure", "--restore"])
+        .against(&mock)
+        .state_in(home_path)
+        .run();
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("the SIP Domain SD")
+            && run.stdout.contains("-> https://before.example/voice"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(domain_url(&mock), "https://before.example/voice");
+    assert_eq!(mock.voice_url(), "https://before.example/voice");
+}
+
+#[test]
+fn a_sip_domain_sending_calls_elsewhere_is_left_alone_and_the_run_goes_on() {
+    let mock = TwilioMock::start();
+    sip_domain(&mock, "https://pbx.example/voice");
+    let edge = Edge::start(NGROK_AUTHTOKEN, &[URL]);
+    let mut c2c_run = serve_tunnel(
+        &mock,
+        &edge,
+        &[],
+        &[("TWILIO_SIP_DOMAIN", "c2c-test.sip.twilio.com")],
+    );
+    c2c_run.wait_for_log(
+        "the SIP Domain c2c-test.sip.twilio.com sends calls to https://pbx.example/voice, which c2c did not set",
+    );
+    assert_eq!(
+        mock.voice_url(),
+        format!("{URL}/voice"),
+        "the app is pointed"
+    );
+    assert_eq!(domain_url(&mock), "https://pbx.example/voice");
+    let (code, _) = c2c_run.terminate();
+    assert_eq!(code, Some(0), "{}", c2c_run.log());
+    assert_eq!(domain_url(&mock), "https://pbx.example/voice");
+}
