@@ -19,6 +19,7 @@ from conftest import ACCOUNT_SID, API_KEY, API_SECRET, APP_SID
 
 AUTH_TOKEN = "crossCheckAuthToken0123456789abc"
 CALLER_ID = "+14155550100"
+SIP_DOMAIN = "c2c-crosscheck.sip.twilio.com"
 
 
 class Server:
@@ -34,6 +35,7 @@ class Server:
             "TWILIO_TWIML_APP_SID": APP_SID,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "TWILIO_CALLER_ID": CALLER_ID,
+            "TWILIO_SIP_DOMAIN": SIP_DOMAIN,
         }
         self.proc = subprocess.Popen(
             [c2c_bin, "serve", "--port", "0", "--public-url", public_url, "--allow-country", "US,GB,FR"],
@@ -179,3 +181,23 @@ def test_twiml_equals_voice_responses(start):
     expected.hangup()
     dialled = [("CallSid", "CA" + "0" * 32), ("DialCallStatus", "busy"), ("From", "client:alice"), ("To", "+14155552671")]
     assert twiml_of(server, dialled, "/dial-status") == canonical(ET.fromstring(str(expected)))
+
+
+def test_a_call_through_c2cs_sip_domain_is_signed_and_answered_as_twilio_sends_it(start):
+    """The parameters Twilio's SIP interface documents for a Domain's webhook, signed by the helper
+    library: dialled as a browser's call is; another Domain's call is refused."""
+    server = start("https://c2c.example.test")
+    sip_call = [
+        ("AccountSid", ACCOUNT_SID), ("CallSid", "CA" + "1" * 32), ("ApiVersion", "2010-04-01"),
+        ("From", f"sip:c2c@{SIP_DOMAIN}"), ("To", f"sip:+442079460958@{SIP_DOMAIN};transport=udp"),
+        ("Direction", "inbound"), ("CallStatus", "ringing"),
+        ("SipDomain", SIP_DOMAIN), ("SipDomainSid", "SD" + "2" * 32), ("SipUsername", "c2c"),
+        ("SipCallId", "5f1c@192.0.2.10"), ("SipSourceIp", "192.0.2.10"), ("SipHeader_X-Run", "ci-42"),
+    ]
+    expected = VoiceResponse()
+    expected.dial(caller_id=CALLER_ID, answer_on_bridge=True, action="/dial-status").number("+442079460958")
+    assert twiml_of(server, sip_call) == canonical(ET.fromstring(str(expected)))
+
+    elsewhere = [(k, v.replace(SIP_DOMAIN, "someone-else.sip.twilio.com")) for k, v in sip_call]
+    refused = twiml_of(server, elsewhere)
+    assert [child[0] for child in refused[3]] == ["Say", "Hangup"], refused
