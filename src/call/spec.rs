@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::audio::{self, RATE, WavError};
+use super::audio::RATE;
 use super::transcriber::Model;
+use super::wav::WavError;
 use crate::scenario::{Action, HangUpAfter, Scenario, Step};
 use crate::speech::Size;
 
@@ -26,7 +27,7 @@ pub struct Sound {
 
 impl Sound {
     pub fn read(path: &Path) -> Result<Sound, WavError> {
-        audio::read_wav(path).map(|samples| Sound { samples })
+        super::wav::read_wav(path).map(|samples| Sound { samples })
     }
 
     pub(super) fn length(&self) -> Duration {

@@ -210,7 +210,7 @@ fn synthesise(
         let cached = cache
             .map(|dir| dir.join(cache_name(&say, &spoken)))
             .filter(|path| path.is_file())
-            .and_then(|path| crate::call::audio::read_wav(&path).ok());
+            .and_then(|path| crate::call::wav::read_wav(&path).ok());
         match cached {
             Some(samples) => {
                 if !publish(&say, Ok(samples)) {

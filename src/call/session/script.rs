@@ -10,8 +10,7 @@ use crate::call::ear::Ear;
 use crate::call::leg::Leg;
 use crate::call::listening::{Decision, Listening};
 use crate::call::report::{StepResult, StepStatus};
-use crate::phrase;
-use crate::scenario::{Action, Hear, Step};
+use crate::scenario::{Action, Step};
 
 /// How long a listener that is still catching up may take to give its verdict once its step's
 /// time is up.
@@ -320,14 +319,14 @@ impl<L: Leg> Session<'_, L> {
 
     /// Pumps until c2c has heard (and, with `words`, recognised) the call up to `until` on the
     /// page's audio clock, for at most `CATCH_UP`.
-    async fn catch_up(&mut self, until: f64, words: bool) {
+    pub(super) async fn catch_up(&mut self, until: f64, words: bool) {
         let give_up = Instant::now() + CATCH_UP;
         while self.behind(until, words).is_some() && self.pump(give_up).await {}
     }
 
     /// What c2c did not hear of the call from `from` to `until` (the page's audio clock), when
     /// that is more than a moment: what had not come yet, or what the page dropped.
-    fn shortfall(&self, from: f64, until: f64, words: bool) -> Option<String> {
+    pub(super) fn shortfall(&self, from: f64, until: f64, words: bool) -> Option<String> {
         if let Some(behind) = self.behind(until, words) {
             return Some(behind);
         }
@@ -366,77 +365,8 @@ impl<L: Leg> Session<'_, L> {
         ))
     }
 
-    /// Waits for `hear`'s phrase in what the far end said from `heard_from` (the page's audio
-    /// clock). What was said is recognised at each pause: a phrase found is a phrase said whole
-    /// and then paused after, which is what `wait-for-prompt` waits for.
-    async fn hear_words(
-        &mut self,
-        hear: &Hear,
-        heard_from: f64,
-        deadline: Instant,
-        waited: &str,
-    ) -> Result<String, Miss> {
-        // The transcript is timed by the audio it was given since the answer: audio a starved
-        // page dropped is not in it, so its times lag the clock by as much. Where the step
-        // listens from is found on the transcript's own time.
-        let answer = self.lived.answered_clock.unwrap_or(0.0);
-        let given = |clock: f64| self.lived.heard.index_at(clock);
-        let from = given(heard_from).saturating_sub(given(answer)) as f64 / f64::from(audio::RATE);
-        if self.transcriber.is_none() {
-            return Err(Miss::Failed(
-                "c2c had no speech model for this call".to_owned(),
-            ));
-        }
-        loop {
-            let said = self.words_since(from);
-            if let Some(found) = phrase::find(&hear.phrase, &said, hear.similarity) {
-                return Ok(format!("heard {}", found.describe()));
-            }
-            if let Some(why) = self.why_over() {
-                return Err(Miss::Failed(format!(
-                    "{why}; {}",
-                    instead(&hear.phrase, &said)
-                )));
-            }
-            if !self.pump(deadline).await {
-                // Heard and recognised up to the deadline, as far as a busy machine allows.
-                let until = self.lived.heard.clock_at(deadline);
-                self.catch_up(until, true).await;
-                let said = self.words_since(from);
-                if let Some(found) = phrase::find(&hear.phrase, &said, hear.similarity) {
-                    return Ok(format!("heard {}", found.describe()));
-                }
-                let mut why = format!("not said within {waited}; {}", instead(&hear.phrase, &said));
-                if said.trim().is_empty() {
-                    // What it did hear, so that a tone or silence is not mistaken for words
-                    // the recogniser missed.
-                    let heard = audio::describe(self.lived.heard.since(heard_from));
-                    why.push_str(&format!(" (it heard {heard})"));
-                }
-                return Err(match self.shortfall(heard_from, until, true) {
-                    Some(short) => self.c2cs_own(&format!("{short} ({why})")),
-                    None => Miss::Failed(why),
-                });
-            }
-        }
-    }
-
-    /// What the far end said after `from`, as one text: the utterances that ended after it, then
-    /// the one under way as far as its last pause.
-    fn words_since(&self, from: f64) -> String {
-        let words: Vec<&str> = self
-            .lived
-            .transcript
-            .iter()
-            .chain(&self.so_far)
-            .filter(|s| s.end > from)
-            .map(|s| s.text.as_str())
-            .collect();
-        words.join(" ")
-    }
-
     /// Why the call is over for the steps, if it is.
-    fn why_over(&self) -> Option<String> {
+    pub(super) fn why_over(&self) -> Option<String> {
         if !(self.over() || self.cut) {
             return None;
         }
@@ -479,28 +409,4 @@ impl<L: Leg> Session<'_, L> {
 /// "0.72 s after c2c spoke"
 fn seconds_after(latency: f64) -> String {
     format!("{latency:.2} s after c2c spoke")
-}
-
-/// What was said instead, for a failing step's message, and how near it came to the phrase
-/// (a number heard as another, the words not heard).
-fn instead(phrase: &str, said: &str) -> String {
-    /// Nearer than this, the nearest is worth a reader's while.
-    const NEAR: f64 = 0.4;
-    let quoted = quote_words(said);
-    match phrase::closest(phrase, said) {
-        Some(near) if near.similarity >= NEAR => format!("{quoted}; nearest: {}", near.describe()),
-        _ => quoted,
-    }
-}
-
-fn quote_words(said: &str) -> String {
-    const LONGEST: usize = 300;
-    match said.trim() {
-        "" => "the far end said nothing c2c recognised".to_owned(),
-        said if said.chars().count() > LONGEST => {
-            let tail: String = said.chars().skip(said.chars().count() - LONGEST).collect();
-            format!("the far end said \"…{tail}\"")
-        }
-        said => format!("the far end said \"{said}\""),
-    }
 }
