@@ -105,23 +105,7 @@ fn outgoing(app: &App, policy: &DialPolicy, from: &str, to: &str) -> Answer {
             "c2c did not dial: the call came with no number. Type one and call again.".to_owned(),
         );
     }
-    match policy.check(to) {
-        Ok(number) => Answer {
-            twiml: twiml::dial_number(&app.caller_id, &number),
-            log: format!("{} calls {number}", logged::value(from)),
-            dialled: true,
-            for_the_page: None,
-        },
-        Err(refusal) => refuse_browser(
-            refusal.spoken(),
-            format!(
-                "refused {} -> {}: {refusal}",
-                logged::value(from),
-                logged::value(to)
-            ),
-            format!("c2c did not dial: {refusal}."),
-        ),
-    }
+    dial_if_allowed(app, policy, from, to, to, Caller::Browser)
 }
 
 /// A call through a SIP Domain, to `uri` (`NUMBER@DOMAIN`, perhaps with a port or parameters):
@@ -153,21 +137,56 @@ fn through_sip(app: &App, policy: &DialPolicy, from: &str, uri: &str) -> Answer 
     }
     // A user part may be percent-encoded ("%2B1415…").
     let number = percent_encoding::percent_decode_str(user).decode_utf8_lossy();
-    match policy.check(&number) {
+    dial_if_allowed(
+        app,
+        policy,
+        from,
+        &number,
+        &format!("sip:{uri}"),
+        Caller::Sip,
+    )
+}
+
+/// Which way a call to a number came: a browser's page is told why one was refused.
+#[derive(PartialEq)]
+enum Caller {
+    Browser,
+    Sip,
+}
+
+/// Dials `number` for `from` when the dial policy allows it; otherwise a spoken refusal. `to` is
+/// how the call named the number, for the log.
+fn dial_if_allowed(
+    app: &App,
+    policy: &DialPolicy,
+    from: &str,
+    number: &str,
+    to: &str,
+    caller: Caller,
+) -> Answer {
+    let how = match caller {
+        Caller::Browser => "",
+        Caller::Sip => " through SIP",
+    };
+    match policy.check(number) {
         Ok(number) => Answer {
             twiml: twiml::dial_number(&app.caller_id, &number),
-            log: format!("{} calls {number} through SIP", logged::value(from)),
+            log: format!("{} calls {number}{how}", logged::value(from)),
             dialled: true,
             for_the_page: None,
         },
-        Err(refusal) => refuse(
-            refusal.spoken(),
-            format!(
-                "refused {} -> sip:{}: {refusal}",
-                logged::value(from),
-                logged::value(uri)
-            ),
-        ),
+        Err(refusal) => Answer {
+            for_the_page: (caller == Caller::Browser)
+                .then(|| format!("c2c did not dial: {refusal}.")),
+            ..refuse(
+                refusal.spoken(),
+                format!(
+                    "refused {} -> {}: {refusal}",
+                    logged::value(from),
+                    logged::value(to)
+                ),
+            )
+        },
     }
 }
 

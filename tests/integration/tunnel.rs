@@ -138,6 +138,14 @@ fn an_app_pointing_elsewhere_is_left_alone_without_force() {
     assert_eq!(mock.voice_url(), "https://prod.example/voice");
 }
 
+/// `c2c configure --restore` with c2c's state in `home`.
+fn restore(mock: &TwilioMock, home: &str) -> crate::support::Run {
+    c2c(&["configure", "--restore"])
+        .against(mock)
+        .state_in(home)
+        .run()
+}
+
 /// Polls `done` for up to ten seconds.
 pub fn wait_until(what: &str, done: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -194,10 +202,7 @@ fn a_killed_run_is_undone_by_configure_restore_or_by_the_next_run() {
     next.wait_for_log("left the TwiML App pointing at its tunnel");
     next.kill();
 
-    let run = c2c(&["configure", "--restore"])
-        .against(&mock)
-        .state_in(home_path)
-        .run();
+    let run = restore(&mock, home_path);
     run.assert_code(0);
     assert!(
         run.stdout.contains("-> https://original.example/voice"),
@@ -457,10 +462,7 @@ fn the_sip_domain_follows_the_app_to_the_tunnel_and_back() {
         domain_url(&mock) == format!("{URL}/voice")
     });
     killed.kill();
-    let run = c2c(&["configure", "--restore"])
-        .against(&mock)
-        .state_in(home_path)
-        .run();
+    let run = restore(&mock, home_path);
     run.assert_code(0);
     assert!(
         run.stdout.contains("the SIP Domain SD")
