@@ -26,7 +26,9 @@ pub fn run(settings: Configure) -> Result<(), Error> {
     let client = rest.client()?;
     let out = Output { json };
     super::runtime()?.block_on(async {
-        if let (Action::Sip, Some((kept, config))) = (&action, sip) {
+        let (kept, config) = sip.unzip();
+        if let (Action::Sip, Some(kept)) = (&action, kept.clone()) {
+            let config = config.flatten();
             let done = super::configure_sip::run(super::configure_sip::Plan {
                 client: &client,
                 kept,
@@ -53,7 +55,10 @@ pub fn run(settings: Configure) -> Result<(), Error> {
                 let url = format!("{}/voice", base.trim_end_matches('/'));
                 set_url(&client, &app_sid, &url, dry_run, &out).await?;
             }
-            Action::Show if number.is_none() => show(&client, &state_dir, &app_sid, &out).await?,
+            Action::Show if number.is_none() => {
+                let domain = kept.and_then(|kept| kept.domain);
+                show(&client, &state_dir, &app_sid, domain.as_deref(), &out).await?
+            }
             Action::Show | Action::Create(_) | Action::Sip => {}
         }
         if let Some(number) = number {
@@ -81,7 +86,13 @@ fn remote_err(err: impl ToString) -> Error {
     Error::Remote(err.to_string())
 }
 
-async fn show(client: &Client, state_dir: &Path, app_sid: &str, out: &Output) -> Result<(), Error> {
+async fn show(
+    client: &Client,
+    state_dir: &Path,
+    app_sid: &str,
+    sip_domain: Option<&str>,
+    out: &Output,
+) -> Result<(), Error> {
     let app = client.application(app_sid).await.map_err(remote_err)?;
     let record = state_file::load(state_dir, app_sid).ok().flatten();
     let mut text = format!(
@@ -107,6 +118,25 @@ async fn show(client: &Client, state_dir: &Path, app_sid: &str, out: &Output) ->
     }
     let mut json = serde_json::to_value(&app).unwrap_or_default();
     json["left_behind"] = json!(record.map(|r| r.previous));
+    if let Some(name) = sip_domain {
+        let domain = client
+            .domains()
+            .await
+            .map_err(remote_err)?
+            .into_iter()
+            .find(|d| d.domain_name == name);
+        match &domain {
+            Some(domain) => text.push_str(&format!(
+                "\nSIP Domain {name} ({})\n  Voice URL        {}",
+                domain.sid,
+                describe(domain.voice_url.as_deref().unwrap_or_default())
+            )),
+            None => text.push_str(&format!(
+                "\nSIP Domain {name}: not one of the account's (run `c2c configure --sip`)"
+            )),
+        }
+        json["sip_domain"] = json!(domain);
+    }
     out.say(text.trim_end(), json)?;
     Ok(())
 }

@@ -68,6 +68,23 @@ pub async fn check(settings: &Doctor, client: &Client) -> Vec<Check> {
             "Run c2c configure --sip: it gives the credential a new one and keeps it.",
         )];
     }
+    let left_behind = settings
+        .state_dir
+        .as_deref()
+        .and_then(|dir| crate::state_file::load(dir, &domain.sid).ok().flatten())
+        .filter(|record| !record.owner_is_running())
+        .filter(|record| domain.voice_url.as_deref() == Some(record.ours.as_str()));
+    if let Some(record) = left_behind {
+        return vec![Check::new(
+            NAME,
+            Status::Warn,
+            format!(
+                "{name} sends calls to {}, a tunnel a c2c run left behind",
+                record.ours
+            ),
+            "Run c2c configure --restore to put back what it replaced, or start c2c serve --tunnel.",
+        )];
+    }
     match domain.voice_url.as_deref().filter(|url| !url.is_empty()) {
         None => vec![Check::new(
             NAME,

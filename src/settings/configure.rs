@@ -11,7 +11,8 @@ use crate::ngrok_agent;
 
 pub struct Configure {
     pub rest: Rest,
-    /// With `--sip`: what an earlier run kept, and the config file to keep what this one makes.
+    /// With `--sip`: what an earlier run kept, and the config file to keep what this one makes;
+    /// when showing, the Domain to show.
     pub sip: Option<(SipAccount, Option<PathBuf>)>,
     /// `None` only with `--create`, which makes the app.
     pub app_sid: Option<String>,
@@ -50,8 +51,11 @@ pub fn resolve(args: &ConfigureArgs, sources: &Sources) -> Result<Configure, Set
         ),
         _ => twilio::app_sid(&mut r).map(Some),
     };
+    // --sip makes the Domain; showing the app shows the Domain too, when there is one.
     let sip = match &action {
-        Some(Action::Sip) => Some((super::sip::account(&mut r), sources.config_path())),
+        Some(Action::Sip | Action::Show) => {
+            Some((super::sip::account(&mut r), sources.config_path()))
+        }
         _ => None,
     };
     let number = match args.number.as_deref() {

@@ -96,6 +96,21 @@ fn makes_the_sip_resources_once_keeps_the_password_and_never_prints_it() {
     assert_eq!(json["mapped"], true);
     assert_eq!(json["kept"], serde_json::json!([]));
     assert_eq!(kept(config.path()), table);
+
+    // Showing where calls go shows the Domain beside the app.
+    let run = c2c(&["configure"])
+        .against(&mock)
+        .env("XDG_CONFIG_HOME", config.path().to_str().unwrap())
+        .run();
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains(&format!("SIP Domain {domain} (SD"))
+            && run
+                .stdout
+                .contains("Voice URL        https://old.example/voice"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -204,5 +219,64 @@ fn doctor_checks_the_sip_domain_once_there_is_one() {
             .unwrap()
             .contains("c2c configure --sip"),
         "{check}"
+    );
+}
+
+#[test]
+fn a_sip_domain_a_killed_run_left_on_its_tunnel_is_named_by_doctor_and_put_back() {
+    let mock = TwilioMock::start();
+    mock.set_voice_url("https://c2c.example/voice");
+    let config = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    configure_sip(&mock, config.path(), &[]).assert_code(0);
+    // What a run killed while the Domain pointed at its tunnel leaves: the Domain there, and
+    // its record of what to put back.
+    let sid = mock.sip(|sip| {
+        sip.domains[0]["voice_url"] = serde_json::json!("https://gone.ngrok.app/voice");
+        sip.domains[0]["sid"].as_str().unwrap().to_owned()
+    });
+    let records = state.path().join("c2c");
+    std::fs::create_dir_all(&records).unwrap();
+    std::fs::write(
+        records.join(format!("voice-url-{sid}.json")),
+        serde_json::json!({
+            "app_sid": sid, "pid": 4_294_967_294u32, "ours": "https://gone.ngrok.app/voice",
+            "previous": {"voice_url": "https://c2c.example/voice", "voice_method": "POST",
+                         "status_callback": "", "status_callback_method": "POST"},
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let home = state.path().to_str().unwrap();
+    let with_state = |args: &[&str]| {
+        c2c(args)
+            .against(&mock)
+            .env("XDG_CONFIG_HOME", config.path().to_str().unwrap())
+            .state_in(home)
+            .run()
+    };
+    let run = with_state(&["doctor"]);
+    assert!(
+        run.stdout.contains(
+            "sends calls to https://gone.ngrok.app/voice, a tunnel a c2c run left behind"
+        ),
+        "{}",
+        run.stdout
+    );
+    let run = with_state(&["configure", "--restore"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains(&format!(
+            "put back the Voice URL of the SIP Domain {sid}: https://gone.ngrok.app/voice -> https://c2c.example/voice"
+        )),
+        "{}",
+        run.stdout
+    );
+    let run = with_state(&["doctor"]);
+    assert!(
+        run.stdout
+            .contains("sends calls to https://c2c.example/voice, challenged for \"c2c\""),
+        "{}",
+        run.stdout
     );
 }
