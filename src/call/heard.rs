@@ -130,9 +130,30 @@ impl Heard {
         &self.samples
     }
 
-    /// Everything heard, handed over once the call is done.
-    pub fn take(&mut self) -> Vec<i16> {
-        std::mem::take(&mut self.samples)
+    /// Everything heard, each piece where it was captured on the page's audio clock, with
+    /// silence where a starved page dropped audio: a recording whose time is the call's, so
+    /// that a turn measured in it is the turn c2c reported (a recording of the samples alone
+    /// was shorter than the call by what was dropped, and a turn in it shorter too).
+    pub fn timeline(&self) -> Vec<i16> {
+        let mut out = Vec::with_capacity(self.samples.len());
+        for (i, &(position, index, run)) in self.pieces.iter().enumerate() {
+            let end = self.pieces.get(i + 1).map_or(self.samples.len(), |p| p.1);
+            let at = self.timeline_index(self.runs[run] + position as f64 / f64::from(RATE));
+            if at > out.len() {
+                out.resize(at, 0);
+            }
+            out.extend_from_slice(&self.samples[index..end]);
+        }
+        out
+    }
+
+    /// Where `clock` (the page's audio clock) falls in `timeline`.
+    pub fn timeline_index(&self, clock: f64) -> usize {
+        let Some(&(position, _, run)) = self.pieces.first() else {
+            return 0;
+        };
+        let origin = self.runs[run] + position as f64 / f64::from(RATE);
+        ((clock - origin) * f64::from(RATE)).round().max(0.0) as usize
     }
 
     /// `at` on the page's audio clock.
@@ -286,6 +307,14 @@ mod tests {
         assert!(heard.dropped(2.0, 3.0) < 1e-3);
         // The clock of this process still maps onto the page's from the first second.
         assert!((heard.clock_at(start + Duration::from_millis(2500)) - 2.5).abs() < 1e-6);
+        // A recording keeps the call's time: the dropped second is silence in it, and what
+        // came after it is where the clock says.
+        let timeline = heard.timeline();
+        assert_eq!(timeline.len(), 3 * RATE as usize);
+        assert_eq!(&timeline[..10 * piece], &vec![1; 10 * piece][..]);
+        assert!(timeline[10 * piece..20 * piece].iter().all(|&s| s == 0));
+        assert_eq!(&timeline[20 * piece..], &vec![2; 10 * piece][..]);
+        assert_eq!(heard.timeline_index(2.0), 2 * RATE as usize);
     }
 
     #[test]

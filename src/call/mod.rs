@@ -227,7 +227,7 @@ pub async fn follow<L: Leg>(
     events: tokio::sync::mpsc::UnboundedSender<RunEvent>,
     account: Option<&str>,
 ) -> Result<Placed, Error> {
-    let mut lived = session::Session::new(&mut leg, cancel, plan, events)
+    let lived = session::Session::new(&mut leg, cancel, plan, events)
         .run()
         .await;
     leg.close().await;
@@ -235,8 +235,9 @@ pub async fn follow<L: Leg>(
         (Some(server), Some(sid)) => ask_outcome(server, sid).await,
         _ => None,
     };
-    let sent = (!lived.said.is_empty()).then(|| recording::sent_beside(&lived.heard, &lived.said));
-    let heard = lived.heard.take();
+    let heard = lived.heard.timeline();
+    let sent = (!lived.said.is_empty())
+        .then(|| recording::sent_beside(&lived.heard, heard.len(), &lived.said));
     Ok(Placed {
         report: verdict::report(plan, lived, known),
         heard,

@@ -31,12 +31,16 @@ impl Placed {
     }
 }
 
-/// What c2c sent, placed on the recording of what it heard: each piece from the sample heard at
-/// the moment it began.
-pub(super) fn sent_beside(heard: &heard::Heard, said: &[(f64, std::sync::Arc<[i16]>)]) -> Vec<i16> {
-    let mut sent = vec![0i16; heard.all().len()];
+/// What c2c sent, placed on the recording of what it heard (`Heard::timeline`): each piece
+/// from the moment it began, on the same clock.
+pub(super) fn sent_beside(
+    heard: &heard::Heard,
+    length: usize,
+    said: &[(f64, std::sync::Arc<[i16]>)],
+) -> Vec<i16> {
+    let mut sent = vec![0i16; length];
     for (first, samples) in said {
-        let at = heard.index_at(*first);
+        let at = heard.timeline_index(*first);
         if sent.len() < at + samples.len() {
             sent.resize(at + samples.len(), 0);
         }
