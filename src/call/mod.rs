@@ -6,7 +6,8 @@
 //! the page is one, the tests' `leg::scripted` another. The commands (`cmd::call`, `cmd::suite`)
 //! show the events and write the reports.
 //!
-//! - `leg`: what a call leg must do for a session, its duties written on the trait
+//! - `leg`: what a call leg must do for a session, its duties written on the trait; `leg::sip`
+//!   the SIP leg, a call with no browser
 //! - `browser`: starts the browser, which carries many calls; `cdp`: the DevTools protocol over
 //!   its pipe, each page's events routed to it; `cancel`: how a call is told to stop
 //! - `page`: a page as c2c drives it (`driver.js` is injected into it); `said`: what it reports,
@@ -51,6 +52,7 @@ pub use browser::Browser;
 pub use cancel::Cancel;
 pub use junit::{Suite, junit, junit_suites};
 pub use leg::Leg;
+pub use leg::sip::{Phone, SipAccount, SipError};
 pub use quality::Quality;
 pub use recording::Placed;
 pub use report::{INCONCLUSIVE, Outcome, Report, StepStatus, Verdict};

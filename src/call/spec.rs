@@ -78,6 +78,8 @@ pub struct CallSpec {
     /// Where the page's SDK signals instead of Twilio (`--signalling`), for the words when it
     /// gets no answer there.
     pub signalling: Option<String>,
+    /// The SIP Domain a SIP leg calls into, for the words when it gets no answer there.
+    pub sip_domain: Option<String>,
     /// Whether the page is c2c's own, served in process: one that has not started in time is
     /// then c2c's trouble, where a `--server` page may not be c2c's at all.
     pub own_page: bool,
@@ -118,6 +120,7 @@ impl CallSpec {
             started: Instant::now(),
             reach_twilio: REACH_TWILIO,
             signalling: None,
+            sip_domain: None,
             own_page: false,
         })
     }

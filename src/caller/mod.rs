@@ -4,13 +4,15 @@
 //!
 //! - this module: `with_rig` starts the browser (it takes longest), waits for the speech models,
 //!   brings up c2c's server, runs the job with what it needs (`Ready`), and tears down
-//! - `browser_pool`: the browsers the calls share, a second one past what one carries
+//! - `legs`: how each call is placed: from a page in the browsers the calls share
+//!   (`browser_pool`: a second one past what one carries), or through SIP with no browser
 //! - `serving`: c2c's server for the run's pages: the one at --server, or one in process with
 //!   its tunnel and the TwiML App pointed at it
 //! - `models`: the speech models the calls listen with, found or downloaded before them
 //! - `policy`: the dial policy, asked before anything starts
 
 mod browser_pool;
+mod legs;
 mod models;
 mod policy;
 mod serving;
@@ -22,10 +24,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::call::{self, Cancel};
 use crate::error::Error;
-use crate::settings::call::{Call, Serving};
+use crate::settings::call::{Call, LegChoice, Serving};
 use crate::shutdown::Shutdown;
 
 pub use browser_pool::{Browsers, CALLS_A_BROWSER};
+pub use legs::Legs;
 pub use models::{speech_ready, voice_ready};
 pub use policy::{dial_policy, dialled};
 pub use serving::signalling;
@@ -40,11 +43,11 @@ pub struct Rig<'a> {
     pub voice: Option<tokio::task::JoinHandle<Result<Arc<crate::voice::Speaker>, Error>>>,
 }
 
-/// What a job gets: the browsers the calls share, c2c's page, the run's cancellation (Ctrl-C,
-/// or a tunnel that closed for good, with its reason; each call takes a child), and the speech
-/// model when one was asked for.
+/// What a job gets: how its calls are placed (the browsers they share, or the SIP user agent),
+/// c2c's page, the run's cancellation (Ctrl-C, or a tunnel that closed for good, with its
+/// reason; each call takes a child), and the speech model when one was asked for.
 pub struct Ready {
-    pub browsers: Arc<Browsers>,
+    pub legs: Arc<Legs>,
     pub page: String,
     pub cancel: Cancel,
     pub speech: Option<call::Models>,
@@ -68,11 +71,18 @@ where
     if let Serving::Existing { page } = &settings.serving {
         serving::check_server(page).await?;
     }
-    let browsers = Arc::new(Browsers::start(
-        settings.chrome.clone(),
-        serving::reaches(&settings.serving),
-        chrome_args.to_vec(),
-    )?);
+    let legs = Arc::new(match &settings.leg {
+        LegChoice::Browser => Legs::Browser(Arc::new(Browsers::start(
+            settings.chrome.clone(),
+            serving::reaches(&settings.serving),
+            chrome_args.to_vec(),
+        )?)),
+        LegChoice::Sip(account) => Legs::Sip(
+            call::Phone::start(account.clone())
+                .await
+                .map_err(|err| Error::Failed(err.to_string()))?,
+        ),
+    });
     let loaded = async {
         let speech = made_ready(speech, &mut signals, "the speech model").await?;
         let voice = made_ready(voice, &mut signals, "c2c's voice").await?;
@@ -81,7 +91,7 @@ where
     let (speech, voice) = match loaded.await {
         Ok(both) => both,
         Err(err) => {
-            browsers.close().await;
+            legs.close().await;
             return Err(err);
         }
     };
@@ -91,7 +101,7 @@ where
         Serving::Existing { page } => {
             let _feeding = feed(signals, token.clone());
             let ready = Ready {
-                browsers: Arc::clone(&browsers),
+                legs: Arc::clone(&legs),
                 page,
                 cancel: Cancel::child_of(&token),
                 speech,
@@ -100,10 +110,10 @@ where
             guarded(job(ready)).await
         }
         Serving::InProcess(own) => {
-            serving::in_process(&browsers, own, signals, token, (speech, voice), job).await
+            serving::in_process(&legs, own, signals, token, (speech, voice), job).await
         }
     };
-    browsers.close().await;
+    legs.close().await;
     done
 }
 
@@ -146,6 +156,14 @@ async fn guarded<T>(job: impl Future<Output = Result<T, Error>>) -> Result<T, Er
         .catch_unwind()
         .await
         .unwrap_or_else(|panic| Err(Error::bug("the run", &*panic)))
+}
+
+/// The SIP Domain the run's calls go into, when they go through SIP.
+pub fn sip_domain(leg: &LegChoice) -> Option<String> {
+    match leg {
+        LegChoice::Sip(account) => Some(account.domain.clone()),
+        LegChoice::Browser => None,
+    }
 }
 
 pub fn interrupted() -> Error {

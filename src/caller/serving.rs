@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use super::{Browsers, Ready, feed, guarded, interrupted};
+use super::{Legs, Ready, feed, guarded, interrupted};
 use crate::bring_up;
 use crate::call::{self, Cancel};
 use crate::error::Error;
@@ -57,7 +57,7 @@ pub(super) fn reaches(serving: &Serving) -> Vec<String> {
 /// The job through c2c's own server, and with --tunnel its tunnel: the tunnel closing for good
 /// ends the job's calls, with that reason.
 pub(super) async fn in_process<T, Job>(
-    browsers: &Arc<Browsers>,
+    legs: &Arc<Legs>,
     own: InProcess,
     mut signals: Shutdown,
     run: CancellationToken,
@@ -100,7 +100,7 @@ where
         up.end_when_gone();
     }
     let ready = Ready {
-        browsers: Arc::clone(browsers),
+        legs: Arc::clone(legs),
         page,
         cancel: cancel.clone(),
         speech,

@@ -27,6 +27,29 @@ pub struct CallerArgs {
     )]
     pub public_url: Option<String>,
 
+    /// How c2c calls: browser (its page in headless Chromium, through the Voice SDK: the default,
+    /// and the only leg that tests a WebRTC client) or sip (a SIP user agent into c2c's SIP
+    /// Domain, with no browser: hundreds of calls a machine; set it up once with `c2c configure
+    /// --sip`)
+    #[arg(
+        long,
+        env = "C2C_LEG",
+        value_name = "LEG",
+        value_parser = ["browser", "sip"],
+        help_heading = "Call leg"
+    )]
+    pub leg: Option<String>,
+
+    /// Send the SIP leg's INVITEs to this address (IP:PORT) instead of the SIP Domain's own: a
+    /// stand-in for tests, or a proxy of your own
+    #[arg(
+        long,
+        env = "C2C_SIP_PROXY",
+        value_name = "IP:PORT",
+        help_heading = "Call leg"
+    )]
+    pub sip_proxy: Option<String>,
+
     /// Browser to run: Chromium, Chrome, Edge or Brave, version 112 or newer. Default: the first
     /// one found
     ///

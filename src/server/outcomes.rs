@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 pub use crate::outcome::{CallOutcome as Outcome, OutcomeKind};
 use crate::sid::is_call_sid;
 
-const CAPACITY: usize = 256;
+/// Enough for a suite's calls at once through the SIP leg (hundreds), each a few hundred bytes.
+const CAPACITY: usize = 4096;
 const KEPT_FOR: Duration = Duration::from_secs(10 * 60);
 
 /// How many refusal notes are kept, and how many may be written a minute.
@@ -24,6 +25,9 @@ const REFUSALS_PER_MINUTE: u32 = 30;
 
 #[derive(Default)]
 pub struct Outcomes {
+    /// SIP calls' CallSids by their SIP Call-ID, as Twilio's verified `/voice` gave them: the SIP
+    /// leg knows its call only by the Call-ID it chose.
+    sip_calls: Mutex<VecDeque<(Instant, String, String)>>,
     verified: Recent,
     refused: Recent,
     /// When the current minute of refusal notes began, and how many it wrote.
@@ -93,6 +97,36 @@ impl Outcomes {
                 true
             }
         }
+    }
+
+    /// A verified `/voice` request named `call_sid` for SIP Call-ID `sip_call_id`.
+    pub fn name_sip_call(&self, sip_call_id: &str, call_sid: &str, now: Instant) {
+        // c2c's own Call-IDs are 32 hex digits; longer ones are not kept.
+        if !is_call_sid(call_sid) || sip_call_id.is_empty() || sip_call_id.len() > 128 {
+            return;
+        }
+        let mut named = self
+            .sip_calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        named.retain(|(at, id, _)| id != sip_call_id && now.duration_since(*at) < KEPT_FOR);
+        if named.len() >= CAPACITY {
+            named.pop_front();
+        }
+        named.push_back((now, sip_call_id.to_owned(), call_sid.to_owned()));
+    }
+
+    /// The CallSid of the SIP call whose Call-ID is `sip_call_id`, when Twilio's `/voice` said it.
+    pub fn sip_call(&self, sip_call_id: &str, now: Instant) -> Option<String> {
+        let named = self
+            .sip_calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        named
+            .iter()
+            .rev()
+            .find(|(at, id, _)| id == sip_call_id && now.duration_since(*at) < KEPT_FOR)
+            .map(|(_, _, sid)| sid.clone())
     }
 
     /// What a verified request said of the call, else a refusal's note.

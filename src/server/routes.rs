@@ -152,8 +152,15 @@ async fn page_side(
     }
 }
 
-/// How call `sid` ended, as JSON, or 404 while c2c knows nothing more than the page does.
+/// How call `sid` ended, as JSON, or 404 while c2c knows nothing more than the page does;
+/// `sip/CALL-ID`: the CallSid of the SIP call with that Call-ID (`{"callSid": …}`).
 fn outcome(app: &App, sid: &str) -> Resp {
+    if let Some(sip_call_id) = sid.strip_prefix("sip/") {
+        return match app.outcomes.sip_call(sip_call_id, Instant::now()) {
+            Some(call_sid) => json(&serde_json::json!({ "callSid": call_sid })),
+            None => text(StatusCode::NOT_FOUND, "c2c knows nothing of that SIP call."),
+        };
+    }
     let Some(outcome) = app.outcomes.get(sid, Instant::now()) else {
         return text(StatusCode::NOT_FOUND, "c2c knows nothing of that call.");
     };

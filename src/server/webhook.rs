@@ -110,6 +110,14 @@ fn answer_dial_status(app: &App, params: &[(String, String)]) -> Resp {
 async fn answer_voice(app: &Arc<App>, params: &[(String, String)]) -> Resp {
     app.load_policy().await;
     let answer = voice::answer(app, params, clock::unix_now());
+    if let Some(sip_call_id) = params
+        .iter()
+        .find(|(k, _)| k == "SipCallId")
+        .map(|(_, v)| v)
+    {
+        app.outcomes
+            .name_sip_call(sip_call_id, form::param(params, "CallSid"), Instant::now());
+    }
     if answer.dialled {
         tracing::info!("{}", answer.log);
     } else {

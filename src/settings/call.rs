@@ -6,18 +6,26 @@ use std::path::{Path, PathBuf};
 
 use super::serve::{self, Server};
 use super::tunnel::{self, Bringup, BringupAsk};
-use super::{CHROME, Resolver, SettingsError, Sources};
+use super::{CHROME, LEG, Resolver, SIP_PROXY, SettingsError, Sources};
 use crate::browsers::{self, Layout};
 use crate::cli::CallerArgs;
 
 pub struct Call {
     /// Where the page and its webhook come from.
     pub serving: Serving,
+    /// How the calls are placed.
+    pub leg: LegChoice,
     pub chrome: PathBuf,
     /// Where the speech model is, for a step that listens for words or `--transcribe`.
     pub speech: crate::speech::ModelSource,
     /// `--speech`: which model, unless a scenario says.
     pub speech_size: crate::speech::Size,
+}
+
+/// `--leg`: from c2c's page in a browser, or through SIP.
+pub enum LegChoice {
+    Browser,
+    Sip(crate::call::SipAccount),
 }
 
 pub enum Serving {
@@ -35,7 +43,12 @@ pub struct InProcess {
 
 pub fn resolve(args: &CallerArgs, sources: &Sources) -> Result<Call, SettingsError> {
     let mut r = sources.resolver();
-    let chrome = chrome(&mut r);
+    let leg = leg(&mut r);
+    // The SIP leg needs no browser: a machine without one can still call through SIP.
+    let chrome = match leg {
+        Some(LegChoice::Sip(_)) => Some(PathBuf::new()),
+        _ => chrome(&mut r),
+    };
     // Found now (a few path checks), used only by a call that listens for words.
     let speech = super::speech::source(&mut r);
     let speech_size = super::speech::size(&mut r);
@@ -55,9 +68,10 @@ pub fn resolve(args: &CallerArgs, sources: &Sources) -> Result<Call, SettingsErr
             .ok(),
         None => in_process(args, &mut r),
     };
-    let call = match (serving, chrome, speech) {
-        (Some(serving), Some(chrome), Some(speech)) => Some(Call {
+    let call = match (serving, chrome, speech, leg) {
+        (Some(serving), Some(chrome), Some(speech), Some(leg)) => Some(Call {
             serving,
+            leg,
             chrome,
             speech,
             speech_size,
@@ -65,6 +79,35 @@ pub fn resolve(args: &CallerArgs, sources: &Sources) -> Result<Call, SettingsErr
         _ => None,
     };
     r.finish(call)
+}
+
+/// `--leg`, and for SIP the Domain and credential `c2c configure --sip` kept, and `--sip-proxy`.
+fn leg(r: &mut Resolver) -> Option<LegChoice> {
+    let choice = r.optional(&LEG, |v| match v.trim() {
+        "browser" => Ok(false),
+        "sip" => Ok(true),
+        _ => Err("it is neither browser nor sip".to_owned()),
+    });
+    if choice != Some(true) {
+        return Some(LegChoice::Browser);
+    }
+    let proxy = r.endpoint(
+        &SIP_PROXY,
+        |v| {
+            v.trim()
+                .parse::<std::net::SocketAddr>()
+                .map_err(|_| "it is not an IP address and a port".to_owned())
+        },
+        |_| false,
+        "not the SIP Domain's own address",
+    );
+    let (domain, username, password) = super::sip::required(r)?;
+    Some(LegChoice::Sip(crate::call::SipAccount {
+        domain,
+        username,
+        password,
+        proxy,
+    }))
 }
 
 /// `--chrome` or `CHROME_PATH` when set (it must be a program), else the first browser found

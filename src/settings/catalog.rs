@@ -95,6 +95,10 @@ settings! {
         "page token lifetime", "Use seconds or a duration such as 10m or 1h, from 20s to 24h.";
     SIGNALLING = "signalling", Some("--signalling"), "C2C_SIGNALLING", Some("signalling"),
         "signalling address", "Use HOST or HOST:PORT with no scheme or path, such as edge.example:8443 (the SDK adds wss:// and /signal).", Endpoint;
+    LEG = "leg", Some("--leg"), "C2C_LEG", Some("leg"),
+        "call leg", "Use browser (c2c's page in headless Chromium) or sip (through c2c's SIP Domain, made by `c2c configure --sip`).";
+    SIP_PROXY = "sip_proxy", Some("--sip-proxy"), "C2C_SIP_PROXY", Some("sip_proxy"),
+        "SIP proxy", "Use IP:PORT, such as 127.0.0.1:5060, or leave it unset to send INVITEs to the SIP Domain itself.", Endpoint;
     CHROME = "chrome", Some("--chrome"), "CHROME_PATH", Some("chrome"),
         "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.", Program;
     SPEECH_MODEL = "speech_model", Some("--speech-model"), "C2C_SPEECH_MODEL", Some("speech_model"),

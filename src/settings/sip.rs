@@ -23,6 +23,17 @@ pub fn account(r: &mut Resolver) -> SipAccount {
     }
 }
 
+/// What the SIP leg calls with: each of the three, or a problem for each one missing, with how
+/// to make it (`c2c configure --sip`).
+pub fn required(r: &mut Resolver) -> Option<(String, String, Secret)> {
+    let domain = r.require(&SIP_DOMAIN, domain_name);
+    let name = r.require(&SIP_USERNAME, username);
+    let secret = r.require(&SIP_PASSWORD, |v| {
+        password(v.trim()).map(|()| Secret::new(v.trim()))
+    });
+    Some((domain?, name?, secret?))
+}
+
 /// A SIP Domain's name as Twilio gives them: `NAME.sip.twilio.com`, or with a region
 /// (`NAME.sip.ie1.twilio.com`); lower case.
 pub fn domain_name(text: &str) -> Result<String, String> {

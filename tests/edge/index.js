@@ -256,6 +256,35 @@ export class VoiceEdge {
     this.#run(call, form).catch((e) => this.#crash(call, e));
   }
 
+  /**
+   * An INVITE to the SIP Domain, authenticated (sip.js): `caller` takes what Twilio sends the SIP
+   * caller (`ringing`, `answer`, `hangup`, as the browser's Leg does), `invite` is what the INVITE
+   * said. Twilio asks the Domain's Voice URL with the SIP parameters, and no ApplicationSid.
+   */
+  fromSip(caller, invite) {
+    const call = this.#started(new Call(this, { from: invite.from, to: invite.uri, direction: "inbound", fromPhone: false, sip: true }));
+    call.offer = invite.sdp;
+    call.caller = caller;
+    call.app = { local: invite.voiceUrl, public: invite.voiceUrl, direct: true, noApplication: true };
+    caller.gone.then(() => call.callerGone.fire("sip"));
+    call.note("connecting");
+    const headers = Object.fromEntries(Object.entries(invite.headers).map(([name, value]) => [`SipHeader_${name}`, value]));
+    const form = {
+      From: invite.from,
+      Caller: invite.from,
+      To: invite.uri,
+      Called: invite.uri,
+      SipDomain: invite.domain,
+      SipDomainSid: invite.domainSid,
+      SipUsername: invite.username,
+      SipCallId: invite.callId,
+      SipSourceIp: invite.source,
+      ...headers,
+    };
+    this.#run(call, form).catch((e) => this.#crash(call, e));
+    return call;
+  }
+
   #crash(call, error) {
     call.error = { code: 0, why: `the stand-in failed: ${error.stack ?? error}` };
     this.#end(call, "failed");
@@ -266,7 +295,7 @@ export class VoiceEdge {
     const params = {
       AccountSid: this.account.accountSid,
       ApiVersion: API_VERSION,
-      ApplicationSid: this.account.appSid,
+      ...(call.app?.noApplication ? {} : { ApplicationSid: this.account.appSid }),
       CallSid: call.sid,
       CallStatus: call.answered ? "in-progress" : "ringing",
       Direction: call.direction,
@@ -300,7 +329,7 @@ export class VoiceEdge {
   /** Runs the app's TwiML for `call` until it hangs up or runs out. */
   async #run(call, form) {
     call.form = form;
-    let url = new URL("voice", (call.app ?? this.c2c).public).href;
+    let url = call.app?.noApplication ? call.app.public : new URL("voice", (call.app ?? this.c2c).public).href;
     let extra = {};
     while (url && call.up) {
       const verbs = await this.#webhook(call, url, extra);
@@ -362,7 +391,7 @@ export class VoiceEdge {
       call.note("answered");
       return;
     }
-    call.media = new Peer({ tone });
+    call.media = new Peer({ tone, plain: Boolean(call.sip) });
     const sdp = await call.media.answer(call.offer);
     call.caller.send("answer", { sdp });
     call.media.play();
@@ -375,7 +404,7 @@ export class VoiceEdge {
    * `hz` until it answers.
    */
   async #earlyMedia(call, hz) {
-    call.media = new Peer({ tone: hz });
+    call.media = new Peer({ tone: hz, plain: Boolean(call.sip) });
     call.earlySdp = await call.media.answer(call.offer);
     call.caller.send("ringing", { sdp: call.earlySdp });
     call.media.play();

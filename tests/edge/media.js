@@ -5,6 +5,8 @@
 // Like Twilio's edge it speaks G.711 mu-law (PCMU, one of the two codecs the SDK accepts) and
 // negotiates telephone-event, so the SDK sends digits as RFC 4733 events. G.711 keeps the audio
 // path free of a codec library: 8000 samples a second, one byte each.
+import dgram from "node:dgram";
+
 import {
   MediaStreamTrack,
   RTCPeerConnection,
@@ -89,7 +91,11 @@ export class Peer {
     return Promise.all([...Peer.open].map((peer) => peer.close()));
   }
 
-  constructor({ tone = 0, amplitude = 8000 } = {}) {
+  /**
+   * `plain`: the far end as Twilio's SIP interface presents it to a SIP caller: plain RTP over
+   * UDP, to the address in the caller's offer (no ICE, no DTLS), instead of WebRTC.
+   */
+  constructor({ tone = 0, amplitude = 8000, plain = false } = {}) {
     Peer.open.add(this);
     this.tone = tone;
     this.amplitude = amplitude;
@@ -97,6 +103,16 @@ export class Peer {
     this.arrivals = [];
     this.digits = "";
     this.digitTimes = [];
+    this.lastEvent = null;
+    this.timer = null;
+    this.sequence = 0;
+    this.timestamp = 0;
+    this.phase = 0;
+    this.events = EVENTS;
+    if (plain) {
+      this.plain = true;
+      return;
+    }
     this.pc = new RTCPeerConnection({
       codecs: {
         audio: [
@@ -109,15 +125,11 @@ export class Peer {
     this.track = new MediaStreamTrack({ kind: "audio" });
     this.transceiver = this.pc.addTransceiver(this.track, { direction: "sendrecv" });
     this.pc.ontrack = ({ track }) => track.onReceiveRtp.subscribe((rtp) => this.#receive(rtp));
-    this.lastEvent = null;
-    this.timer = null;
-    this.sequence = 0;
-    this.timestamp = 0;
-    this.phase = 0;
   }
 
   /** An answer to `offer` (an SDP), with its ICE candidates in it: the SDK does not trickle. */
   async answer(offer) {
+    if (this.plain) return this.#answerPlain(offer);
     await this.pc.setRemoteDescription({ type: "offer", sdp: offer });
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     return this.#gathered();
@@ -132,6 +144,42 @@ export class Peer {
   /** Takes the browser's answer to `offer()`. */
   async accept(answer) {
     await this.pc.setRemoteDescription({ type: "answer", sdp: answer });
+  }
+
+  /**
+   * A SIP answer: PCMU and, when offered, telephone-event (under the caller's payload type),
+   * from a UDP socket of its own; RTP goes to the offer's address and port.
+   */
+  async #answerPlain(offer) {
+    const lines = offer.split(/\r?\n/);
+    const address = lines.find((l) => l.startsWith("c="))?.split(" ")[2];
+    const port = Number(lines.find((l) => l.startsWith("m=audio"))?.split(" ")[1]);
+    const events = lines.map((l) => /^a=rtpmap:(\d+) telephone-event\/8000/i.exec(l)).find(Boolean);
+    this.events = events ? Number(events[1]) : null;
+    this.remote = { address, port };
+    this.socket = dgram.createSocket("udp4");
+    this.socket.on("message", (data) => {
+      try {
+        this.#receive(RtpPacket.deSerialize(data));
+      } catch {
+        // Not RTP: a far end ignores it.
+      }
+    });
+    await new Promise((resolve) => this.socket.bind(0, "127.0.0.1", resolve));
+    const local = this.socket.address();
+    return [
+      "v=0",
+      `o=- ${Date.now()} 1 IN IP4 ${local.address}`,
+      "s=Twilio Media Gateway",
+      `c=IN IP4 ${local.address}`,
+      "t=0 0",
+      `m=audio ${local.port} RTP/AVP ${PCMU}${this.events !== null ? ` ${this.events}` : ""}`,
+      `a=rtpmap:${PCMU} PCMU/8000`,
+      ...(this.events !== null ? [`a=rtpmap:${this.events} telephone-event/8000`, `a=fmtp:${this.events} 0-16`] : []),
+      "a=ptime:20",
+      "a=sendrecv",
+      "",
+    ].join("\r\n");
   }
 
   async #gathered() {
@@ -281,6 +329,10 @@ export class Peer {
     });
     this.sequence = (this.sequence + 1) & 0xffff;
     this.timestamp = (this.timestamp + FRAME) >>> 0;
+    if (this.plain) {
+      if (this.remote && !this.closed) this.socket.send(new RtpPacket(header, payload).serialize(), this.remote.port, this.remote.address);
+      return;
+    }
     this.transceiver.sender.sendRtp(new RtpPacket(header, payload)).catch(() => {});
   }
 
@@ -292,7 +344,7 @@ export class Peer {
       for (const byte of rtp.payload) this.heard.push(decode(byte));
       this.onHeard?.(this.heard.slice(start));
       this.forward?.#send(rtp.payload);
-    } else if (rtp.payload.length >= 4) {
+    } else if (rtp.payload.length >= 4 && (!this.plain || type === this.events)) {
       // RFC 4733: one event per RTP timestamp, repeated while the key is held and three times
       // at its end; a new timestamp is a new key press.
       const event = rtp.payload[0];
@@ -319,6 +371,11 @@ export class Peer {
     clearTimeout(this.yielding);
     clearInterval(this.timer);
     this.timer = null;
+    if (this.plain) {
+      if (!this.closed) this.socket?.close();
+      this.closed = true;
+      return Promise.resolve();
+    }
     return this.pc.close();
   }
 }

@@ -18,6 +18,9 @@
 // ("Your current balance is $42.10 ..."), each time; with `+greet` it first says the tree's menu,
 // and with `+yield=MS`, talked over, it stops MS ms after the caller began.
 //
+// `--sip DOMAIN --sip-credential USER:PASSWORD --voice-url URL`: a SIP Domain as well (sip.js), on
+// a UDP port of its own, whose calls run the TwiML at URL (c2c's /voice).
+//
 // `--record DIR`: what each far end heard is written to DIR/SID.ul (8 kHz mu-law), for a test to
 // recognise what c2c said.
 //
@@ -33,6 +36,7 @@ import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 
 import { VoiceEdge } from "./index.js";
+import { SipDomain } from "./sip.js";
 import { decode, encode, loudest, RATE } from "./media.js";
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
@@ -53,8 +57,22 @@ function spokenTree(name = "") {
 
 const phones = new Map();
 let recordDir = null;
+const sip = { domain: null, credentials: {}, voiceUrl: null };
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i += 1) {
+  if (args[i] === "--sip") {
+    sip.domain = args[(i += 1)];
+    continue;
+  }
+  if (args[i] === "--sip-credential") {
+    const [user, password] = args[(i += 1)].split(/:(.*)/s);
+    sip.credentials[user] = password;
+    continue;
+  }
+  if (args[i] === "--voice-url") {
+    sip.voiceUrl = args[(i += 1)];
+    continue;
+  }
   if (args[i] === "--record") {
     recordDir = args[(i += 1)];
     continue;
@@ -148,8 +166,13 @@ async function follow() {
   }
 }
 
+const domain = sip.domain ? new SipDomain(edge, sip) : null;
+const sipAddress = domain ? await domain.listen() : null;
+
 server.listen(0, "127.0.0.1", () => {
-  print({ ready: { signalling: `127.0.0.1:${server.address().port}`, spki } });
+  const ready = { signalling: `127.0.0.1:${server.address().port}`, spki };
+  if (sipAddress) ready.sip = `${sipAddress.address}:${sipAddress.port}`;
+  print({ ready });
   follow();
 });
 process.stdin.resume();

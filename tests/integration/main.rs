@@ -31,6 +31,7 @@ mod project_folder;
 mod secrets;
 mod serve;
 mod settings;
+mod sip_leg;
 mod speech;
 mod suite;
 mod talk;

@@ -267,7 +267,14 @@ fn a_reply_later_than_within_fails_the_step_and_says_how_late() {
     // A machine too busy to hear the call makes c2c say so (inconclusive, exit 10) rather than
     // judge it: the recording of such a run has no turn to measure, so it is run again.
     let (run, report) = (0..3)
-        .map(|_| talk_with(&edge, SLOW_AGENT, "1s", &["--record", wav.to_str().unwrap()]))
+        .map(|_| {
+            talk_with(
+                &edge,
+                SLOW_AGENT,
+                "1s",
+                &["--record", wav.to_str().unwrap()],
+            )
+        })
         .find(|(run, _)| run.code != 10)
         .expect("one of three runs was not starved of CPU");
     // Both sides on one clock: c2c on the left, the far end on the right, and the turn there

@@ -9,12 +9,19 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::fixtures::{ACCOUNT_SID, API_KEY, API_SECRET, APP_SID, AUTH_TOKEN};
+
+/// The stand-in's SIP Domain and the credential in its Credential List.
+pub const SIP_DOMAIN: &str = "c2c-test.sip.twilio.com";
+pub const SIP_USERNAME: &str = "c2c";
+pub const SIP_PASSWORD: &str = "Stand1nPassword";
 use crate::support::C2c;
 
 pub struct VoiceEdge {
     child: Child,
     lines: mpsc::Receiver<Value>,
     pub signalling: String,
+    /// Its SIP Domain's address (IP:PORT, UDP), when it plays one (`start_sip`).
+    pub sip: Option<String>,
     /// The hash of its certificate's key, for Chromium's --ignore-certificate-errors-spki-list.
     pub spki: String,
 }
@@ -27,6 +34,28 @@ impl VoiceEdge {
 
     /// Starts the stand-in, writing what each far end heard to `record` (SID.ul, 8 kHz mu-law).
     pub fn start_with(phones: &[&str], record: Option<&std::path::Path>) -> VoiceEdge {
+        VoiceEdge::launch(phones, record, &[])
+    }
+
+    /// Starts the stand-in with a SIP Domain as well: `SIP_DOMAIN`, whose Credential List holds
+    /// `SIP_USERNAME` with `SIP_PASSWORD`, and whose Voice URL is `voice_url` (c2c's /voice).
+    pub fn start_sip(phones: &[&str], voice_url: &str) -> VoiceEdge {
+        let credential = format!("{SIP_USERNAME}:{SIP_PASSWORD}");
+        VoiceEdge::launch(
+            phones,
+            None,
+            &[
+                "--sip",
+                SIP_DOMAIN,
+                "--sip-credential",
+                &credential,
+                "--voice-url",
+                voice_url,
+            ],
+        )
+    }
+
+    fn launch(phones: &[&str], record: Option<&std::path::Path>, more: &[&str]) -> VoiceEdge {
         let root = env!("CARGO_MANIFEST_DIR");
         assert!(
             std::path::Path::new(root)
@@ -42,6 +71,7 @@ impl VoiceEdge {
         if let Some(dir) = record {
             command.arg("--record").arg(dir);
         }
+        command.args(more);
         let mut child = command
             .current_dir(root)
             .env("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
@@ -68,6 +98,7 @@ impl VoiceEdge {
             .expect("the stand-in voice edge says it is ready");
         VoiceEdge {
             signalling: ready["ready"]["signalling"].as_str().unwrap().to_owned(),
+            sip: ready["ready"]["sip"].as_str().map(str::to_owned),
             spki: ready["ready"]["spki"].as_str().unwrap().to_owned(),
             child,
             lines,
@@ -77,6 +108,36 @@ impl VoiceEdge {
     /// `c2c call ARGS` through this edge, with the test account's settings.
     pub fn call(&self, args: &[&str]) -> C2c {
         self.command("call", args)
+    }
+
+    /// `c2c call ARGS --leg sip` through this edge's SIP Domain, with c2c's SIP credential.
+    pub fn call_sip(&self, args: &[&str]) -> C2c {
+        self.sip_command("call", args)
+    }
+
+    /// `c2c test ARGS --leg sip` through this edge's SIP Domain, with c2c's SIP credential.
+    pub fn test_sip(&self, args: &[&str]) -> C2c {
+        self.sip_command("test", args)
+    }
+
+    fn sip_command(&self, command: &str, args: &[&str]) -> C2c {
+        let proxy = self
+            .sip
+            .as_deref()
+            .expect("the stand-in plays a SIP Domain (start_sip)");
+        let mut c2c = crate::support::c2c(&[command])
+            .all_env()
+            .env("TWILIO_SIP_DOMAIN", SIP_DOMAIN)
+            .env("TWILIO_SIP_USERNAME", SIP_USERNAME)
+            .env("TWILIO_SIP_PASSWORD", SIP_PASSWORD)
+            .arg("--leg")
+            .arg("sip")
+            .arg("--sip-proxy")
+            .arg(proxy);
+        for arg in args {
+            c2c = c2c.arg(arg);
+        }
+        c2c
     }
 
     /// `c2c test ARGS` through this edge, with the test account's settings.

@@ -48,5 +48,7 @@ pub trait Leg: Send {
     fn close(self) -> impl Future<Output = ()> + Send;
 }
 
+pub mod sip;
+
 #[cfg(test)]
 pub mod scripted;

@@ -28,9 +28,13 @@ pub(in crate::call) const UNREACHABLE_CODES: [u32; 4] = [31005, 31009, 53000, 53
 impl<L: Leg> Session<'_, L> {
     /// Twilio is out of reach, as the page found or as c2c's own watchdog did.
     pub(super) fn unreachable(&mut self) {
-        self.end(Ending::Unreachable(unreachable_words(
-            self.plan.signalling.as_deref(),
-        )));
+        let words = match &self.plan.sip_domain {
+            Some(domain) => format!(
+                "the SIP Domain {domain} did not answer c2c's INVITE: check this machine's internet connection (or a firewall on UDP port 5060)"
+            ),
+            None => unreachable_words(self.plan.signalling.as_deref()),
+        };
+        self.end(Ending::Unreachable(words));
     }
 
     /// Follows the call until it is answered or over.

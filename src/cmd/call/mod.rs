@@ -9,7 +9,9 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::call::{self, CallSpec, Placed, RunEvent};
-use crate::caller::{Rig, dial_policy, dialled, signalling, speech_ready, voice_ready, with_rig};
+use crate::caller::{
+    Rig, dial_policy, dialled, signalling, sip_domain, speech_ready, voice_ready, with_rig,
+};
 use crate::cli::CallArgs;
 use crate::error::Error;
 use crate::settings::call::{Call, Serving};
@@ -21,6 +23,7 @@ type Loading<T> = Option<tokio::task::JoinHandle<Result<T, Error>>>;
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
     let (mut spec, outputs) = inputs::read(args, settings.speech_size)?;
     spec.signalling = signalling(&settings.serving);
+    spec.sip_domain = sip_domain(&settings.leg);
     spec.own_page = matches!(settings.serving, Serving::InProcess(_));
     match dialled(dial_policy(&settings).as_ref(), &spec.target) {
         Ok(target) => spec.target = target,
@@ -67,8 +70,10 @@ async fn place(
     with_rig(rig, |ready| async move {
         plan.speech = ready.speech.and_then(|m| m.get(plan.speech_size));
         plan.voice = ready.voice;
-        let lent = ready.browsers.lend().await?;
-        call::place(&lent.browser, plan, &ready.page, ready.cancel, events).await
+        ready
+            .legs
+            .place(plan, &ready.page, ready.cancel, events)
+            .await
     })
     .await
 }

@@ -16,7 +16,8 @@ use tokio::sync::mpsc;
 
 use crate::call::{self, Outcome, Report, RunEvent, Verdict};
 use crate::caller::{
-    CALLS_A_BROWSER, Rig, dial_policy, dialled, signalling, speech_ready, voice_ready, with_rig,
+    CALLS_A_BROWSER, Rig, dial_policy, dialled, signalling, sip_domain, speech_ready, voice_ready,
+    with_rig,
 };
 use crate::cli::TestArgs;
 use crate::error::Error;
@@ -64,6 +65,7 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
     let own_page = matches!(settings.serving, Serving::InProcess(_));
     for call in &mut calls {
         call.spec.signalling.clone_from(&signalling);
+        call.spec.sip_domain = sip_domain(&settings.leg);
         call.spec.own_page = own_page;
     }
     // A number the dial policy refuses is refused here, as c2c call does, and never placed; one
@@ -156,11 +158,7 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                             call.spec.started = std::time::Instant::now();
                             // A call in which c2c panics fails alone: the others go on, and
                             // every report is written.
-                            let placing = async {
-                                let lent = ready.browsers.lend().await?;
-                                call::place(&lent.browser, &call.spec, &ready.page, cancel, tx)
-                                    .await
-                            };
+                            let placing = ready.legs.place(&call.spec, &ready.page, cancel, tx);
                             let placed = std::panic::AssertUnwindSafe(placing)
                                 .catch_unwind()
                                 .await

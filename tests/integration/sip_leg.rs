@@ -1,0 +1,189 @@
+//! `c2c call --leg sip`: the real binary calls as a SIP user agent into the stand-in's SIP Domain
+//! (tests/edge/sip.js: digest challenge, Twilio's webhook parameters, plain RTP), which runs the
+//! TwiML of a real `c2c serve` and bridges to the same stand-in phones the browser's calls reach.
+//! What is asserted is what a tester would see: the keys that arrived, the tone heard, the
+//! outcome and its exit status, the same as through the browser.
+
+use serde_json::Value;
+
+use crate::fixtures::AUTH_TOKEN;
+use crate::voice_edge::{SIP_DOMAIN, SIP_USERNAME, VoiceEdge};
+
+const IVR: &str = "+14155550100";
+
+fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|err| panic!("{err}: {stdout}"))
+}
+
+/// A `c2c serve` that takes the SIP Domain's calls, and the stand-in with its Domain pointed at it.
+fn through_sip(phones: &[&str]) -> (VoiceEdge, crate::server::Serve, String) {
+    let serve = crate::server::serve(
+        &[],
+        &[
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+            ("TWILIO_SIP_DOMAIN", SIP_DOMAIN),
+        ],
+    );
+    let page = format!("http://127.0.0.1:{}/", serve.port);
+    let edge = VoiceEdge::start_sip(phones, &format!("{page}voice"));
+    (edge, serve, page)
+}
+
+#[test]
+fn a_phone_tree_hears_the_keys_and_c2c_hears_its_answer_through_sip() {
+    let (edge, serve, page) = through_sip(&[&format!("{IVR}=ivr")]);
+    let run = edge
+        .call_sip(&[
+            IVR,
+            "--server",
+            &page,
+            "--step",
+            "wait-for-silence",
+            "--step",
+            "press 5",
+            // The stand-in's phone tree answers key 5 with 1000 Hz.
+            "--step",
+            "expect-tone 1000 timeout=5s",
+            "--json",
+        ])
+        .run();
+    run.assert_code(0);
+    let report = json(&run.stdout);
+    assert_eq!(report["outcome"], "completed", "{report}");
+    assert_eq!(report["answered"], true);
+    let steps = report["steps"].as_array().unwrap();
+    assert!(steps.iter().all(|s| s["status"] == "passed"), "{report}");
+    let call = edge.next("call");
+    assert_eq!(
+        call["digits"], "5",
+        "the phone tree got the key once: {call}"
+    );
+    // Twilio's own name for the call reached the report, by way of c2c's server.
+    assert_eq!(report["call_sid"], call["sid"], "{report}\n{call}");
+    // Twilio asked c2c's /voice as it does for a SIP Domain's call, and c2c dialled the number.
+    let params = &call["webhooks"][0]["params"];
+    assert_eq!(params["SipDomain"], SIP_DOMAIN, "{call}");
+    assert_eq!(params["SipUsername"], SIP_USERNAME);
+    assert_eq!(params["To"], format!("sip:{IVR}@{SIP_DOMAIN}"));
+    assert_eq!(params["From"], format!("sip:{SIP_USERNAME}@{SIP_DOMAIN}"));
+    assert!(params.get("ApplicationSid").is_none(), "{params}");
+    assert_eq!(call["dials"][0]["status"], "completed", "{call}");
+    serve.wait_for_log(&format!("calls {IVR} through SIP"));
+}
+
+#[test]
+fn a_busy_number_through_sip_is_busy_as_through_the_browser() {
+    let (edge, _serve, page) = through_sip(&["+14155550101=busy"]);
+    let run = edge
+        .call_sip(&["+14155550101", "--server", &page, "--json"])
+        .run();
+    run.assert_code(5);
+    let report = json(&run.stdout);
+    assert_eq!(report["outcome"], "busy", "{report}");
+    assert_eq!(report["answered"], false);
+    assert!(
+        report["message"]
+            .as_str()
+            .unwrap()
+            .contains("+14155550101 was busy"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_wrong_sip_password_is_named_with_its_fix() {
+    let (edge, _serve, page) = through_sip(&[&format!("{IVR}=answer")]);
+    let run = edge
+        .call_sip(&[IVR, "--server", &page, "--json"])
+        .env("TWILIO_SIP_PASSWORD", "NotThePassw0rd")
+        .run();
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("refused c2c's credential (SIP 403)")
+            && run.stderr.contains("c2c configure --sip"),
+        "{}",
+        run.stderr
+    );
+    // Nothing was dialled: Twilio never asked c2c.
+    assert!(!run.stderr.contains("NotThePassw0rd"), "{}", run.stderr);
+}
+
+#[test]
+fn the_sip_leg_needs_c2cs_sip_domain_and_says_how_to_make_it() {
+    let run = crate::support::c2c(&["call", IVR, "--leg", "sip"])
+        .all_env()
+        .run();
+    run.assert_code(3);
+    assert!(run.stderr.contains("c2c configure --sip"), "{}", run.stderr);
+}
+
+#[test]
+fn a_suite_gives_the_same_verdicts_through_both_legs() {
+    let phones = [
+        &format!("{IVR}=ivr")[..],
+        "+14155550101=busy",
+        "+14155550102=no-answer",
+    ];
+    let (edge, _serve, page) = through_sip(&phones);
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "a-menu.yaml",
+        &format!("call: '{IVR}'\nsteps:\n  - wait-for-silence\n  - press 2\n  - expect-tone 700\n"),
+    );
+    write(
+        "b-wrong-key.yaml",
+        &format!(
+            "call: '{IVR}'\nsteps:\n  - wait-for-silence\n  - press 2\n  - expect-tone 900 timeout=3s\n"
+        ),
+    );
+    write("c-busy.yaml", "call: '+14155550101'\n");
+    write("d-no-answer.yaml", "call: '+14155550102'\ntimeout: 2s\n");
+    let suite = dir.path().to_str().unwrap();
+    let verdicts = |run: &crate::support::Run| -> Vec<(String, String, String)> {
+        let mut found: Vec<(String, String, String)> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+            .filter(|line| line.get("scenario").is_some())
+            .map(|line| {
+                let name = std::path::Path::new(line["scenario"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (
+                    name,
+                    line["outcome"].to_string(),
+                    line["verdict"].to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let sip = edge
+        .test_sip(&[suite, "--server", &page, "--jobs", "4", "--json"])
+        .run();
+    let through_sip = verdicts(&sip);
+    assert_eq!(through_sip.len(), 4, "{}\n{}", sip.stdout, sip.stderr);
+    assert_eq!(through_sip[0].2, "\"passed\"", "{through_sip:?}");
+    assert_eq!(through_sip[1].2, "\"failed\"", "{through_sip:?}");
+    assert_eq!(through_sip[2].1, "\"busy\"", "{through_sip:?}");
+    assert_eq!(through_sip[3].1, "\"no-answer\"", "{through_sip:?}");
+    // The browser's leg, through the same stand-in (a c2c serve whose page's SDK reaches it), says
+    // the same.
+    let serve = crate::server::serve(
+        &[],
+        &[
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+            ("C2C_SIGNALLING", edge.signalling.as_str()),
+        ],
+    );
+    let page = format!("http://127.0.0.1:{}/", serve.port);
+    let browser = edge
+        .test(&[suite, "--server", &page, "--jobs", "4", "--json"])
+        .run();
+    assert_eq!(verdicts(&browser), through_sip, "{}", browser.stderr);
+    assert_eq!(sip.code, browser.code);
+}
