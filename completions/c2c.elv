@@ -199,7 +199,7 @@ set edit:completion:arg-completer[c2c] = {|@words|
             cand --version 'Print version'
         }
         &'c2c;test'= {
-            cand --jobs 'Calls in flight at once: auto, or from 1 to 100. auto starts two, doubles while every call stays healthy and backs off when a page is starved of CPU (a browser carries 25; more start a second)'
+            cand --jobs 'Calls in flight at once: auto, or from 1 to 1000. auto starts two, doubles while every call stays healthy and backs off when a call is starved of CPU (a browser carries 25; more start a second). Through SIP (--leg sip) a machine carries hundreds: give a number'
             cand --repeat 'Run each scenario this many times, from 1 to 1000'
             cand --rate 'Start at most R new calls a second, from 0.01 to 100 (such as 2, or 0.5), for a steady load'
             cand --retry-inconclusive 'Run each inconclusive call again, up to N times, from 0 to 10, once the others are done (an inconclusive call is one c2c could not hear in time, its machine too busy)'

@@ -170,7 +170,7 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -s v -l verbose -d 'Log mo
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s q -l quiet -d 'Log less: -q for warnings and errors only, -qq for errors only'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c c2c -n "__fish_c2c_using_subcommand call" -s V -l version -d 'Print version'
-complete -c c2c -n "__fish_c2c_using_subcommand test" -l jobs -d 'Calls in flight at once: auto, or from 1 to 100. auto starts two, doubles while every call stays healthy and backs off when a page is starved of CPU (a browser carries 25; more start a second)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l jobs -d 'Calls in flight at once: auto, or from 1 to 1000. auto starts two, doubles while every call stays healthy and backs off when a call is starved of CPU (a browser carries 25; more start a second). Through SIP (--leg sip) a machine carries hundreds: give a number' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l repeat -d 'Run each scenario this many times, from 1 to 1000' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l rate -d 'Start at most R new calls a second, from 0.01 to 100 (such as 2, or 0.5), for a steady load' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l retry-inconclusive -d 'Run each inconclusive call again, up to N times, from 0 to 10, once the others are done (an inconclusive call is one c2c could not hear in time, its machine too busy)' -r

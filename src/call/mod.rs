@@ -56,7 +56,7 @@ pub use leg::sip::{Phone, SipAccount, SipError};
 pub use quality::Quality;
 pub use recording::Placed;
 pub use report::{INCONCLUSIVE, Outcome, Report, StepStatus, Verdict};
-pub use spec::{CallSpec, DEFAULT_TIMEOUT, Sound, SpecError};
+pub use spec::{CallSpec, DEFAULT_TIMEOUT, LegKind, Sound, SpecError};
 pub use transcriber::{Model, Models, Spoken};
 pub use wav::write_wav;
 

@@ -46,6 +46,24 @@ pub enum SpecError {
     Step { step: String, error: WavError },
 }
 
+/// How a call is placed: from c2c's page in a browser, or through SIP (`--leg`, `leg:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LegKind {
+    #[default]
+    Browser,
+    Sip,
+}
+
+impl LegKind {
+    pub fn parse(text: &str) -> Result<LegKind, String> {
+        match text.trim() {
+            "browser" => Ok(LegKind::Browser),
+            "sip" => Ok(LegKind::Sip),
+            _ => Err("it is neither browser nor sip".to_owned()),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct CallSpec {
     /// A number (E.164, or as the page reads it) or `client:NAME`.
@@ -78,6 +96,8 @@ pub struct CallSpec {
     /// Where the page's SDK signals instead of Twilio (`--signalling`), for the words when it
     /// gets no answer there.
     pub signalling: Option<String>,
+    /// How it is placed: a scenario's `leg:`, else the run's (`--leg`).
+    pub leg: Option<LegKind>,
     /// The SIP Domain a SIP leg calls into, for the words when it gets no answer there.
     pub sip_domain: Option<String>,
     /// Whether the page is c2c's own, served in process: one that has not started in time is
@@ -120,6 +140,7 @@ impl CallSpec {
             started: Instant::now(),
             reach_twilio: REACH_TWILIO,
             signalling: None,
+            leg: None,
             sip_domain: None,
             own_page: false,
         })
@@ -146,6 +167,7 @@ impl CallSpec {
         spec.quality_floor = scenario.quality_mos;
         spec.latency_p95 = scenario.latency_p95;
         spec.speech_size = scenario.speech.unwrap_or(speech);
+        spec.leg = scenario.leg;
         Ok(spec)
     }
 

@@ -22,9 +22,10 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::call::LegKind;
 use crate::call::{self, Cancel};
 use crate::error::Error;
-use crate::settings::call::{Call, LegChoice, Serving};
+use crate::settings::call::{Call, Serving};
 use crate::shutdown::Shutdown;
 
 pub use browser_pool::{Browsers, CALLS_A_BROWSER};
@@ -37,6 +38,8 @@ pub use serving::signalling;
 /// and the speech model while it is found or downloaded.
 pub struct Rig<'a> {
     pub settings: Call,
+    /// The legs the run's calls use (`CallSpec::leg`, resolved).
+    pub kinds: &'a [LegKind],
     pub chrome_args: &'a [String],
     pub speech: Option<tokio::task::JoinHandle<Result<call::Models, Error>>>,
     /// c2c's voice while it is found or downloaded, when a call talks.
@@ -63,6 +66,7 @@ where
 {
     let Rig {
         settings,
+        kinds,
         chrome_args,
         speech,
         voice,
@@ -71,18 +75,8 @@ where
     if let Serving::Existing { page } = &settings.serving {
         serving::check_server(page).await?;
     }
-    let legs = Arc::new(match &settings.leg {
-        LegChoice::Browser => Legs::Browser(Arc::new(Browsers::start(
-            settings.chrome.clone(),
-            serving::reaches(&settings.serving),
-            chrome_args.to_vec(),
-        )?)),
-        LegChoice::Sip(account) => Legs::Sip(
-            call::Phone::start(account.clone())
-                .await
-                .map_err(|err| Error::Failed(err.to_string()))?,
-        ),
-    });
+    let reaches = serving::reaches(&settings.serving);
+    let legs = Arc::new(Legs::start(&settings, kinds, reaches, chrome_args).await?);
     let loaded = async {
         let speech = made_ready(speech, &mut signals, "the speech model").await?;
         let voice = made_ready(voice, &mut signals, "c2c's voice").await?;
@@ -158,12 +152,15 @@ async fn guarded<T>(job: impl Future<Output = Result<T, Error>>) -> Result<T, Er
         .unwrap_or_else(|panic| Err(Error::bug("the run", &*panic)))
 }
 
-/// The SIP Domain the run's calls go into, when they go through SIP.
-pub fn sip_domain(leg: &LegChoice) -> Option<String> {
-    match leg {
-        LegChoice::Sip(account) => Some(account.domain.clone()),
-        LegChoice::Browser => None,
-    }
+/// Settles how `spec`'s call is placed (its scenario's `leg:`, else the run's `--leg`), with the
+/// SIP Domain it calls into when through SIP.
+pub fn settle_leg(spec: &mut call::CallSpec, settings: &Call) {
+    let kind = spec.leg.unwrap_or(settings.leg);
+    spec.leg = Some(kind);
+    spec.sip_domain = match kind {
+        LegKind::Sip => settings.sip.as_ref().map(|account| account.domain.clone()),
+        LegKind::Browser => None,
+    };
 }
 
 pub fn interrupted() -> Error {

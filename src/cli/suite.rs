@@ -42,9 +42,9 @@ pub struct TestArgs {
     #[arg(value_name = "PATH", required = true, num_args = 1..)]
     pub paths: Vec<PathBuf>,
 
-    /// Calls in flight at once: auto, or from 1 to 100. auto starts two, doubles while every
-    /// call stays healthy and backs off when a page is starved of CPU (a browser carries 25; more
-    /// start a second)
+    /// Calls in flight at once: auto, or from 1 to 1000. auto starts two, doubles while every
+    /// call stays healthy and backs off when a call is starved of CPU (a browser carries 25; more
+    /// start a second). Through SIP (--leg sip) a machine carries hundreds: give a number
     #[arg(long, value_name = "N|auto", default_value = "auto", value_parser = jobs)]
     pub jobs: Jobs,
 
@@ -94,9 +94,9 @@ fn jobs(text: &str) -> Result<Jobs, String> {
         n => n
             .parse::<usize>()
             .ok()
-            .filter(|n| (1..=100).contains(n))
+            .filter(|n| (1..=1000).contains(n))
             .map(Jobs::Fixed)
-            .ok_or_else(|| "give auto, or calls at once from 1 to 100, such as 8".to_owned()),
+            .ok_or_else(|| "give auto, or calls at once from 1 to 1000, such as 8".to_owned()),
     }
 }
 

@@ -13,6 +13,7 @@
 //! quality: {mos: 3.5}      # the call fails under this average MOS
 //! latency: {p95: 1.5s}      # ... or when the far end's turns are slower (95th percentile)
 //! speech: base              # the speech model for its speech steps (tiny by default)
+//! leg: sip                  # placed through SIP, or from the browser (the run's --leg by default)
 //! steps:
 //!   - wait-for-prompt "for support, press two"
 //!   - press: 2
@@ -44,6 +45,8 @@ pub struct Scenario {
     pub speech: Option<Size>,
     /// `latency: {p95: 1.5s}`: the slowest the far end's turns may be, at the 95th percentile.
     pub latency_p95: Option<Duration>,
+    /// `leg: sip`: how the call is placed, whatever the run's `--leg`.
+    pub leg: Option<crate::call::LegKind>,
     pub steps: Vec<Step>,
 }
 
@@ -59,6 +62,7 @@ struct Written {
     quality: Option<Floor>,
     latency: Option<Ceiling>,
     speech: Option<Word>,
+    leg: Option<Word>,
     #[serde(default)]
     steps: Option<Vec<serde_json::Value>>,
 }
@@ -215,6 +219,13 @@ impl Scenario {
                         .map_err(|why| format!("speech: {why}: use tiny (the default) or base"))
                 })
                 .transpose()?,
+            leg: written
+                .leg
+                .map(|w| {
+                    crate::call::LegKind::parse(&w.text())
+                        .map_err(|why| format!("leg: {why}: use browser or sip"))
+                })
+                .transpose()?,
             steps,
         })
     }
@@ -246,6 +257,7 @@ const KEYS: &[&str] = &[
     "quality",
     "latency",
     "speech",
+    "leg",
     "steps",
 ];
 

@@ -84,3 +84,20 @@ fn mistakes_in_a_file_are_named() {
             .is_none()
     );
 }
+
+#[test]
+fn a_file_may_say_which_leg_places_its_call() {
+    let sip = Scenario::parse("call: '+18005550199'\nleg: sip\n", Path::new("")).unwrap();
+    assert_eq!(sip.leg, Some(crate::call::LegKind::Sip));
+    let browser = Scenario::parse("leg: browser\n", Path::new("")).unwrap();
+    assert_eq!(browser.leg, Some(crate::call::LegKind::Browser));
+    let unsaid = Scenario::parse("call: '+18005550199'\n", Path::new("")).unwrap();
+    assert_eq!(unsaid.leg, None, "the run's --leg decides");
+    let err = Scenario::parse("leg: phone\n", Path::new("")).unwrap_err();
+    assert!(
+        err.contains("leg: it is neither browser nor sip: use browser or sip"),
+        "{err}"
+    );
+    let near = Scenario::parse("legs: sip\n", Path::new("")).unwrap_err();
+    assert!(near.contains("did you mean leg:?"), "{near}");
+}

@@ -13,19 +13,18 @@ use crate::cli::CallerArgs;
 pub struct Call {
     /// Where the page and its webhook come from.
     pub serving: Serving,
-    /// How the calls are placed.
-    pub leg: LegChoice,
-    pub chrome: PathBuf,
+    /// How the calls are placed unless a scenario says (`--leg`).
+    pub leg: crate::call::LegKind,
+    /// c2c's SIP Domain and credential: required with `--leg sip`, else kept when all are set,
+    /// for a scenario's `leg: sip`.
+    pub sip: Option<crate::call::SipAccount>,
+    /// The browser: required unless `--leg sip`, else kept when one is found, for a scenario's
+    /// `leg: browser`.
+    pub chrome: Option<PathBuf>,
     /// Where the speech model is, for a step that listens for words or `--transcribe`.
     pub speech: crate::speech::ModelSource,
     /// `--speech`: which model, unless a scenario says.
     pub speech_size: crate::speech::Size,
-}
-
-/// `--leg`: from c2c's page in a browser, or through SIP.
-pub enum LegChoice {
-    Browser,
-    Sip(crate::call::SipAccount),
 }
 
 pub enum Serving {
@@ -43,11 +42,14 @@ pub struct InProcess {
 
 pub fn resolve(args: &CallerArgs, sources: &Sources) -> Result<Call, SettingsError> {
     let mut r = sources.resolver();
-    let leg = leg(&mut r);
-    // The SIP leg needs no browser: a machine without one can still call through SIP.
+    let leg = r
+        .optional(&LEG, crate::call::LegKind::parse)
+        .unwrap_or_default();
+    let sip = sip(&mut r, leg);
+    // The SIP leg needs no browser: a machine without one still calls through SIP.
     let chrome = match leg {
-        Some(LegChoice::Sip(_)) => Some(PathBuf::new()),
-        _ => chrome(&mut r),
+        crate::call::LegKind::Sip => Some(browsers::find(&Layout::this_machine())),
+        crate::call::LegKind::Browser => chrome(&mut r).map(Some),
     };
     // Found now (a few path checks), used only by a call that listens for words.
     let speech = super::speech::source(&mut r);
@@ -68,10 +70,11 @@ pub fn resolve(args: &CallerArgs, sources: &Sources) -> Result<Call, SettingsErr
             .ok(),
         None => in_process(args, &mut r),
     };
-    let call = match (serving, chrome, speech, leg) {
-        (Some(serving), Some(chrome), Some(speech), Some(leg)) => Some(Call {
+    let call = match (serving, chrome, speech, sip) {
+        (Some(serving), Some(chrome), Some(speech), Some(sip)) => Some(Call {
             serving,
             leg,
+            sip,
             chrome,
             speech,
             speech_size,
@@ -81,16 +84,9 @@ pub fn resolve(args: &CallerArgs, sources: &Sources) -> Result<Call, SettingsErr
     r.finish(call)
 }
 
-/// `--leg`, and for SIP the Domain and credential `c2c configure --sip` kept, and `--sip-proxy`.
-fn leg(r: &mut Resolver) -> Option<LegChoice> {
-    let choice = r.optional(&LEG, |v| match v.trim() {
-        "browser" => Ok(false),
-        "sip" => Ok(true),
-        _ => Err("it is neither browser nor sip".to_owned()),
-    });
-    if choice != Some(true) {
-        return Some(LegChoice::Browser);
-    }
+/// c2c's SIP Domain, credential and `--sip-proxy`: each required with `--leg sip` (a problem
+/// for each one missing), else the account when all three are set. `None` on a problem.
+fn sip(r: &mut Resolver, leg: crate::call::LegKind) -> Option<Option<crate::call::SipAccount>> {
     let proxy = r.endpoint(
         &SIP_PROXY,
         |v| {
@@ -101,13 +97,24 @@ fn leg(r: &mut Resolver) -> Option<LegChoice> {
         |_| false,
         "not the SIP Domain's own address",
     );
-    let (domain, username, password) = super::sip::required(r)?;
-    Some(LegChoice::Sip(crate::call::SipAccount {
+    let account = |(domain, username, password)| crate::call::SipAccount {
         domain,
         username,
         password,
         proxy,
-    }))
+    };
+    match leg {
+        crate::call::LegKind::Sip => super::sip::required(r).map(account).map(Some),
+        crate::call::LegKind::Browser => {
+            let kept = super::sip::account(r);
+            Some(match (kept.domain, kept.username, kept.password) {
+                (Some(domain), Some(username), Some(password)) => {
+                    Some(account((domain, username, password)))
+                }
+                _ => None,
+            })
+        }
+    }
 }
 
 /// `--chrome` or `CHROME_PATH` when set (it must be a program), else the first browser found

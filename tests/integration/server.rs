@@ -43,7 +43,12 @@ pub fn serve(args: &[&str], env: &[(&str, &str)]) -> Serve {
     let dir = tempfile::tempdir().expect("a scratch directory");
     let mut command = Command::new(env!("CARGO_BIN_EXE_c2c"));
     command
-        .args(["serve", "--port", "0"])
+        .arg("serve")
+        // A test that needs the port before c2c starts gives its own.
+        .args(match args.contains(&"--port") {
+            true => &[][..],
+            false => &["--port", "0"][..],
+        })
         .args(args)
         .env_clear()
         .env("HOME", dir.path())

@@ -187,3 +187,51 @@ fn a_suite_gives_the_same_verdicts_through_both_legs() {
     assert_eq!(verdicts(&browser), through_sip, "{}", browser.stderr);
     assert_eq!(sip.code, browser.code);
 }
+
+#[test]
+fn a_scenario_can_go_through_sip_in_a_suite_through_the_browser() {
+    // One c2c serve for both legs: its port is chosen first, so that the stand-in's SIP Domain
+    // can send its calls there, and the serve's page can reach the stand-in's signalling.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let page = format!("http://127.0.0.1:{port}/");
+    let edge = VoiceEdge::start_sip(&[&format!("{IVR}=ivr")], &format!("{page}voice"));
+    let _serve = crate::server::serve(
+        &["--port", &port.to_string()],
+        &[
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+            ("TWILIO_SIP_DOMAIN", SIP_DOMAIN),
+            ("C2C_SIGNALLING", edge.signalling.as_str()),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = |leg: &str| {
+        format!(
+            "call: '{IVR}'\n{leg}steps:\n  - wait-for-silence\n  - press 2\n  - expect-tone 700\n"
+        )
+    };
+    std::fs::write(dir.path().join("a-browser.yaml"), scenario("")).unwrap();
+    std::fs::write(dir.path().join("b-sip.yaml"), scenario("leg: sip\n")).unwrap();
+    let run = edge
+        .test(&[dir.path().to_str().unwrap(), "--server", &page, "--json"])
+        .env("TWILIO_SIP_DOMAIN", SIP_DOMAIN)
+        .env("TWILIO_SIP_USERNAME", SIP_USERNAME)
+        .env("TWILIO_SIP_PASSWORD", crate::voice_edge::SIP_PASSWORD)
+        .arg("--sip-proxy")
+        .arg(edge.sip.as_deref().unwrap())
+        .run();
+    run.assert_code(0);
+    let mut froms: Vec<String> = (0..2)
+        .map(|_| edge.next("call")["webhooks"][0]["params"]["From"].to_string())
+        .collect();
+    froms.sort();
+    assert!(froms[0].contains("client:"), "{froms:?}");
+    assert_eq!(
+        froms[1],
+        format!("\"sip:{SIP_USERNAME}@{SIP_DOMAIN}\""),
+        "{froms:?}"
+    );
+}

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use crate::call::{self, CallSpec, Placed, RunEvent};
 use crate::caller::{
-    Rig, dial_policy, dialled, signalling, sip_domain, speech_ready, voice_ready, with_rig,
+    Rig, dial_policy, dialled, settle_leg, signalling, speech_ready, voice_ready, with_rig,
 };
 use crate::cli::CallArgs;
 use crate::error::Error;
@@ -23,7 +23,7 @@ type Loading<T> = Option<tokio::task::JoinHandle<Result<T, Error>>>;
 pub fn run(args: &CallArgs, settings: Call) -> Result<(), Error> {
     let (mut spec, outputs) = inputs::read(args, settings.speech_size)?;
     spec.signalling = signalling(&settings.serving);
-    spec.sip_domain = sip_domain(&settings.leg);
+    settle_leg(&mut spec, &settings);
     spec.own_page = matches!(settings.serving, Serving::InProcess(_));
     match dialled(dial_policy(&settings).as_ref(), &spec.target) {
         Ok(target) => spec.target = target,
@@ -61,8 +61,10 @@ async fn place(
     (speech, voice): (Loading<call::Models>, Loading<Arc<Speaker>>),
     events: mpsc::UnboundedSender<RunEvent>,
 ) -> Result<Placed, Error> {
+    let kinds = [plan.leg.unwrap_or_default()];
     let rig = Rig {
         settings,
+        kinds: &kinds,
         chrome_args: &args.caller.chrome_args,
         speech,
         voice,

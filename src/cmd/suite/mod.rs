@@ -16,10 +16,10 @@ use tokio::sync::mpsc;
 
 use crate::call::{self, Outcome, Report, RunEvent, Verdict};
 use crate::caller::{
-    CALLS_A_BROWSER, Rig, dial_policy, dialled, signalling, sip_domain, speech_ready, voice_ready,
+    CALLS_A_BROWSER, Rig, dial_policy, dialled, settle_leg, signalling, speech_ready, voice_ready,
     with_rig,
 };
-use crate::cli::TestArgs;
+use crate::cli::{Jobs, TestArgs};
 use crate::error::Error;
 use crate::settings::call::{Call, Serving};
 use plan::Planned;
@@ -65,8 +65,20 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
     let own_page = matches!(settings.serving, Serving::InProcess(_));
     for call in &mut calls {
         call.spec.signalling.clone_from(&signalling);
-        call.spec.sip_domain = sip_domain(&settings.leg);
+        settle_leg(&mut call.spec, &settings);
         call.spec.own_page = own_page;
+    }
+    // Past four browsers' worth, calls from the browser would take the machine's memory (about
+    // 30 MB each): that many at once is for the SIP leg.
+    if let Jobs::Fixed(n) = jobs
+        && n > MOST_AUTO
+        && calls
+            .iter()
+            .any(|c| c.spec.leg == Some(call::LegKind::Browser))
+    {
+        return Err(Error::Input(format!(
+            "--jobs {n} is more calls at once than browsers should carry (at most {MOST_AUTO}, about 30 MB each): place them through SIP (--leg sip, or leg: sip in the scenarios), or give --jobs {MOST_AUTO} or fewer"
+        )));
     }
     // A number the dial policy refuses is refused here, as c2c call does, and never placed; one
     // it allows is dialled in E.164 form, however the file wrote it.
@@ -97,8 +109,11 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
         let phrases: Vec<_> = calls.iter().flat_map(|c| c.spec.phrases()).collect();
         let voice = (!phrases.is_empty())
             .then(|| tokio::spawn(voice_ready(settings.speech.clone(), phrases)));
+        let mut kinds: Vec<call::LegKind> = calls.iter().filter_map(|c| c.spec.leg).collect();
+        kinds.dedup();
         let rig = Rig {
             settings,
+            kinds: &kinds,
             chrome_args: &args.caller.chrome_args,
             speech,
             voice,
