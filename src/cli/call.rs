@@ -50,6 +50,16 @@ pub struct CallerArgs {
     )]
     pub sip_proxy: Option<String>,
 
+    /// What the SIP leg's signalling travels over: udp (the default) or tcp, for a network that
+    /// drops UDP
+    #[arg(
+        long,
+        env = "C2C_SIP_TRANSPORT",
+        value_name = "udp|tcp",
+        help_heading = "Call leg"
+    )]
+    pub sip_transport: Option<String>,
+
     /// Browser to run: Chromium, Chrome, Edge or Brave, version 112 or newer. Default: the first
     /// one found
     ///

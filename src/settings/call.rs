@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::serve::{self, Server};
 use super::tunnel::{self, Bringup, BringupAsk};
-use super::{CHROME, LEG, Resolver, SIP_PROXY, SettingsError, Sources};
+use super::{CHROME, LEG, Resolver, SIP_PROXY, SIP_TRANSPORT, SettingsError, Sources};
 use crate::browsers::{self, Layout};
 use crate::cli::CallerArgs;
 
@@ -97,11 +97,15 @@ fn sip(r: &mut Resolver, leg: crate::call::LegKind) -> Option<Option<crate::call
         |_| false,
         "not the SIP Domain's own address",
     );
+    let transport = r
+        .optional(&SIP_TRANSPORT, crate::call::SipTransport::parse)
+        .unwrap_or_default();
     let account = |(domain, username, password)| crate::call::SipAccount {
         domain,
         username,
         password,
         proxy,
+        transport,
     };
     match leg {
         crate::call::LegKind::Sip => super::sip::required(r).map(account).map(Some),

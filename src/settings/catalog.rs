@@ -99,6 +99,8 @@ settings! {
         "call leg", "Use browser (c2c's page in headless Chromium) or sip (through c2c's SIP Domain, made by `c2c configure --sip`).";
     SIP_PROXY = "sip_proxy", Some("--sip-proxy"), "C2C_SIP_PROXY", Some("sip_proxy"),
         "SIP proxy", "Use IP:PORT, such as 127.0.0.1:5060, or leave it unset to send INVITEs to the SIP Domain itself.", Endpoint;
+    SIP_TRANSPORT = "sip_transport", Some("--sip-transport"), "C2C_SIP_TRANSPORT", Some("sip_transport"),
+        "SIP transport", "Use udp (the default) or tcp.";
     CHROME = "chrome", Some("--chrome"), "CHROME_PATH", Some("chrome"),
         "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.", Program;
     SPEECH_MODEL = "speech_model", Some("--speech-model"), "C2C_SPEECH_MODEL", Some("speech_model"),

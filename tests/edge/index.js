@@ -262,7 +262,7 @@ export class VoiceEdge {
    * said. Twilio asks the Domain's Voice URL with the SIP parameters, and no ApplicationSid.
    */
   fromSip(caller, invite) {
-    const call = this.#started(new Call(this, { from: invite.from, to: invite.uri, direction: "inbound", fromPhone: false, sip: true }));
+    const call = this.#started(new Call(this, { from: invite.from, to: invite.uri, direction: "inbound", fromPhone: false, sip: true, transport: invite.transport }));
     call.offer = invite.sdp;
     call.caller = caller;
     call.app = { local: invite.voiceUrl, public: invite.voiceUrl, direct: true, noApplication: true };

@@ -149,6 +149,7 @@ async function follow() {
         call: {
           sid: call.sid,
           to: call.to,
+          transport: call.transport ?? null,
           status: call.status,
           timeline: call.timeline,
           dials: call.dials,

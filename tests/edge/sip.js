@@ -13,10 +13,13 @@
 //   debugger shows for these, not checked against a real Domain); BYE either way once answered;
 //   CANCEL and BYE from the caller end the call.
 //
-// One socket; each transaction's final response is kept and sent again for a retransmitted
-// request, as a UAS does over UDP. 200 OK is sent again until the ACK comes.
+// UDP and TCP on the same port, as Twilio's Domains listen on 5060 for both. Over UDP each
+// transaction's final response is kept and sent again for a retransmitted request, and 200 OK is
+// sent again until the ACK comes; over TCP messages are framed by Content-Length (RFC 3261 18.3)
+// and everything for a call goes back on its connection.
 import { createHash, randomBytes } from "node:crypto";
 import dgram from "node:dgram";
+import net from "node:net";
 
 const REALM = "sip.twilio.com";
 const md5 = (text) => createHash("md5").update(text).digest("hex");
@@ -67,20 +70,47 @@ export class SipDomain {
     this.answered = new Map(); // "Call-ID CSeq" of a request -> the response sent, for retransmissions
     this.nonces = new Set();
     this.socket = dgram.createSocket("udp4");
-    this.socket.on("message", (data, from) => this.#receive(data, from));
+    this.socket.on("message", (data, from) => this.#receive(data, { ...from, transport: "UDP" }));
+    this.tcp = net.createServer((conn) => this.#stream(conn));
   }
 
-  listen() {
-    return new Promise((resolve) => this.socket.bind(0, "127.0.0.1", () => resolve(this.socket.address())));
+  /** Binds UDP, then TCP on the same port number. */
+  async listen() {
+    await new Promise((resolve) => this.socket.bind(0, "127.0.0.1", resolve));
+    const { port } = this.socket.address();
+    await new Promise((resolve) => this.tcp.listen(port, "127.0.0.1", resolve));
+    return this.socket.address();
   }
 
   close() {
     for (const dialog of this.dialogs.values()) clearInterval(dialog.resending);
     this.socket.close();
+    this.tcp.close();
+  }
+
+  /** A TCP connection's messages, each as far as its Content-Length says. */
+  #stream(conn) {
+    let buffer = Buffer.alloc(0);
+    const from = { address: conn.remoteAddress, port: conn.remotePort, transport: "TCP", conn };
+    conn.on("error", () => {});
+    conn.on("data", (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        const end = buffer.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        const head = buffer.subarray(0, end).toString("utf8");
+        const length = Number(/^(?:content-length|l)[ \t]*:[ \t]*(\d+)/im.exec(head)?.[1] ?? 0);
+        if (buffer.length < end + 4 + length) return;
+        const message = buffer.subarray(0, end + 4 + length);
+        buffer = buffer.subarray(end + 4 + length);
+        this.#receive(message, from);
+      }
+    });
   }
 
   #send(text, to) {
-    this.socket.send(Buffer.from(text), to.port, to.address);
+    if (to.conn) to.conn.write(text);
+    else this.socket.send(Buffer.from(text), to.port, to.address);
   }
 
   /** A response to `request`, with `extra` headers and `body`. */
@@ -179,6 +209,7 @@ export class SipDomain {
       domainSid: this.domainSid,
       username: digestFields(authorization).username,
       source: from.address,
+      transport: from.transport,
       voiceUrl: this.voiceUrl,
     });
     return undefined;
@@ -195,12 +226,14 @@ export class SipDomain {
       const ok = this.#respond(request, from, 200, "OK", {
         toTag: tag,
         body: payload.sdp,
-        extra: [`Contact: <sip:${this.domain}@127.0.0.1:${this.socket.address().port}>`],
+        extra: [`Contact: <sip:${this.domain}@127.0.0.1:${this.socket.address().port}${from.conn ? ";transport=tcp" : ""}>`],
       });
       // Over UDP a 200 is sent again until it is acknowledged (RFC 3261 13.3.1.4).
-      dialog.resending = setInterval(() => this.#send(ok, from), 500);
-      dialog.resending.unref();
-      setTimeout(() => clearInterval(dialog.resending), 32_000).unref();
+      if (!from.conn) {
+        dialog.resending = setInterval(() => this.#send(ok, from), 500);
+        dialog.resending.unref();
+        setTimeout(() => clearInterval(dialog.resending), 32_000).unref();
+      }
     } else if (type === "hangup") {
       dialog.ended = true;
       if (dialog.state === "confirmed") return this.#sendBye(dialog);
@@ -218,7 +251,7 @@ export class SipDomain {
     const port = this.socket.address().port;
     const bye = [
       `BYE ${contact} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK${randomBytes(8).toString("hex")};rport`,
+      `Via: SIP/2.0/${from.transport} 127.0.0.1:${port};branch=z9hG4bK${randomBytes(8).toString("hex")};rport`,
       "Max-Forwards: 70",
       // Twilio is the callee: its From is the INVITE's To with its tag, its To the INVITE's From.
       `From: ${request.header("to")};tag=${tag}`,

@@ -72,6 +72,41 @@ fn a_phone_tree_hears_the_keys_and_c2c_hears_its_answer_through_sip() {
 }
 
 #[test]
+fn over_tcp_the_call_is_the_same() {
+    let (edge, _serve, page) = through_sip(&[&format!("{IVR}=ivr")]);
+    let run = edge
+        .call_sip(&[
+            IVR,
+            "--server",
+            &page,
+            "--sip-transport",
+            "tcp",
+            "--step",
+            "wait-for-silence",
+            "--step",
+            "press 5",
+            "--step",
+            "expect-tone 1000 timeout=5s",
+            "--json",
+        ])
+        .run();
+    run.assert_code(0);
+    let call = edge.next("call");
+    assert_eq!(call["transport"], "TCP", "{call}");
+    assert_eq!(call["digits"], "5", "{call}");
+    // The INVITE asked for TCP, and c2c still dialled the number in it.
+    let to = call["webhooks"][0]["params"]["To"].as_str().unwrap();
+    // (Parameter values are compared without case: RFC 3261 19.1.4.)
+    assert!(
+        to.eq_ignore_ascii_case(&format!("sip:{IVR}@{SIP_DOMAIN};transport=tcp")),
+        "{to}"
+    );
+    assert_eq!(call["dials"][0]["status"], "completed", "{call}");
+    // c2c hung up (BYE over the same connection) and the call completed.
+    assert_eq!(call["status"], "completed", "{call}");
+}
+
+#[test]
 fn a_busy_number_through_sip_is_busy_as_through_the_browser() {
     let (edge, _serve, page) = through_sip(&["+14155550101=busy"]);
     let run = edge

@@ -32,14 +32,36 @@ use super::Leg;
 use crate::call::said::{Device, Phase, Said};
 use crate::secret::Secret;
 
-/// Where and as whom c2c calls: its SIP Domain and credential (`c2c configure --sip`), and where
-/// the INVITEs go when not to the Domain's own address (`--sip-proxy`, for a stand-in).
+/// Where and as whom c2c calls: its SIP Domain and credential (`c2c configure --sip`), where
+/// the INVITEs go when not to the Domain's own address (`--sip-proxy`, for a stand-in), and over
+/// what (`--sip-transport`).
 #[derive(Clone)]
 pub struct SipAccount {
     pub domain: String,
     pub username: String,
     pub password: Secret,
     pub proxy: Option<SocketAddr>,
+    pub transport: SipTransport,
+}
+
+/// What SIP travels over to the Domain: UDP (the default, one socket for every call) or TCP (a
+/// connection, for a network that drops UDP or a message too large for a datagram).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SipTransport {
+    #[default]
+    Udp,
+    Tcp,
+}
+
+impl SipTransport {
+    pub fn parse(text: &str) -> Result<SipTransport, String> {
+        match text.trim() {
+            "udp" => Ok(SipTransport::Udp),
+            "tcp" => Ok(SipTransport::Tcp),
+            "tls" => Err("tls is not built yet: use udp or tcp".to_owned()),
+            _ => Err("it is neither udp nor tcp".to_owned()),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -252,9 +274,18 @@ impl Call {
         let phone = &self.phone;
         let call_id = call_id();
         let account = &phone.account;
+        // Over TCP, the Request-URI says so, as RFC 3261 has a UA mark the transport it wants.
+        let transport = match account.transport {
+            SipTransport::Udp => "",
+            SipTransport::Tcp => ";transport=tcp",
+        };
+        let callee = rsipstack::sip::Uri::try_from(format!(
+            "sip:{}@{}{transport}",
+            self.number, account.domain
+        ));
         let uri =
             |user: &str| rsipstack::sip::Uri::try_from(format!("sip:{user}@{}", account.domain));
-        let (Ok(callee), Ok(caller)) = (uri(&self.number), uri(&account.username)) else {
+        let (Ok(callee), Ok(caller)) = (callee, uri(&account.username)) else {
             let _ = self.said.send(Said::Gone(format!(
                 "{} is not a number c2c can put in a SIP address",
                 self.number
@@ -265,7 +296,13 @@ impl Call {
         let option = InviteOption {
             caller,
             callee,
-            destination: Some(SipAddr::from(phone.target)),
+            destination: Some(SipAddr {
+                r#type: Some(match account.transport {
+                    SipTransport::Udp => rsipstack::sip::Transport::Udp,
+                    SipTransport::Tcp => rsipstack::sip::Transport::Tcp,
+                }),
+                addr: phone.target.into(),
+            }),
             content_type: Some("application/sdp".to_owned()),
             offer: Some(sdp::offer(media.local, session).into_bytes()),
             contact: phone.contact.clone(),
