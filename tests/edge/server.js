@@ -18,6 +18,8 @@
 // ("Your current balance is $42.10 ..."), each time; with `+greet` it first says the tree's menu,
 // and with `+yield=MS`, talked over, it stops MS ms after the caller began.
 //
+// `+hangup=MS`: the phone hangs up MS ms after it answered.
+//
 // `--sip DOMAIN --sip-credential USER:PASSWORD --voice-url URL`: a SIP Domain as well (sip.js), on
 // a UDP port of its own, whose calls run the TwiML at URL (c2c's /voice).
 //
@@ -86,6 +88,7 @@ for (let i = 0; i < args.length; i += 1) {
     else if (option.startsWith("tone=")) phone.tone = Number(option.slice(5));
     else if (option === "speech" || option.startsWith("speech=")) Object.assign(phone, { speech: spokenTree(option.slice(7)), lead: 500 });
     else if (option === "keys-after-prompt") phone.keysAfterPrompt = true;
+    else if (option.startsWith("hangup=")) phone.hangUpAfter = Number(option.slice(7));
     else if (option.startsWith("agent=")) phone.agent = { ...phone.agent, reply: spokenTree()["3"], delay: Number(option.slice(6)) };
     else if (option === "greet") phone.agent = { ...phone.agent, greeting: spokenTree().menu };
     else if (option.startsWith("yield=")) phone.agent = { ...phone.agent, yieldMs: Number(option.slice(6)) };

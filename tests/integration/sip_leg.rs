@@ -270,3 +270,149 @@ fn a_scenario_can_go_through_sip_in_a_suite_through_the_browser() {
         "{froms:?}"
     );
 }
+
+/// A c2c serve on a port chosen first, taking both legs' calls: the stand-in's SIP Domain sends
+/// its calls there, and the serve's page signals to the stand-in.
+fn both_legs(phones: &[&str]) -> (VoiceEdge, crate::server::Serve, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let page = format!("http://127.0.0.1:{port}/");
+    let edge = VoiceEdge::start_sip(phones, &format!("{page}voice"));
+    let serve = crate::server::serve(
+        &["--port", &port.to_string()],
+        &[
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+            ("TWILIO_SIP_DOMAIN", SIP_DOMAIN),
+            ("C2C_SIGNALLING", edge.signalling.as_str()),
+        ],
+    );
+    (edge, serve, page)
+}
+
+/// Each scenario's file name, outcome, verdict and steps' statuses, in `c2c test --json`'s lines.
+fn results(run: &crate::support::Run) -> Vec<Value> {
+    let mut found: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+        .filter(|line| line.get("scenario").is_some())
+        .map(|line| {
+            let name = std::path::Path::new(line["scenario"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let steps: Vec<Value> = line["steps"]
+                .as_array()
+                .map(|s| s.iter().map(|s| s["status"].clone()).collect())
+                .unwrap_or_default();
+            serde_json::json!({
+                "name": name,
+                "outcome": line["outcome"],
+                "verdict": line["verdict"],
+                "steps": steps,
+                "latency": line["steps"][1]["latency"],
+            })
+        })
+        .collect();
+    found.sort_by_key(|v| v["name"].to_string());
+    found
+}
+
+#[test]
+fn speech_talk_failure_and_a_far_end_hang_up_judge_the_same_through_both_legs() {
+    let tree = "+14155550142";
+    let agent = "+14155550171";
+    let failed = "+14155550103";
+    let hangs_up = "+14155550104";
+    let (edge, _serve, page) = both_legs(&[
+        &format!("{tree}=ivr+speech"),
+        &format!("{agent}=answer+agent=700"),
+        &format!("{failed}=failed"),
+        &format!("{hangs_up}=answer+tone=1000+hangup=2500"),
+    ]);
+    crate::models::voice();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "a-tree.yaml",
+        format!(
+            "call: '{tree}'\nsteps:\n  - wait-for-prompt \"For billing, press 3\"\n  - press 3\n  - expect-speech \"your current balance is $42.10\"\n"
+        ),
+    );
+    write(
+        "b-agent.yaml",
+        format!(
+            "call: '{agent}'\nsteps:\n  - say \"I want to check my balance\"\n  - expect-speech \"your current balance is\" within=3s\n"
+        ),
+    );
+    write("c-failed.yaml", format!("call: '{failed}'\n"));
+    write(
+        "d-hangs-up.yaml",
+        format!("call: '{hangs_up}'\nsteps:\n  - expect-tone 1000\n  - wait 6s\n"),
+    );
+    let suite = dir.path().to_str().unwrap();
+    let mirror = crate::models::mirror(crate::models::archives());
+    let cache = crate::models::talk_cache();
+    let with_models = |c2c: crate::support::C2c| {
+        c2c.env("C2C_SPEECH_MIRROR", &mirror)
+            .env("XDG_CACHE_HOME", cache.to_str().unwrap())
+    };
+    let sip =
+        with_models(edge.test_sip(&[suite, "--server", &page, "--jobs", "2", "--json"])).run();
+    let through_sip = results(&sip);
+    assert_eq!(through_sip.len(), 4, "{}\n{}", sip.stdout, sip.stderr);
+    // What a tester would see through SIP: the tree understood, the agent's turn timed, the failed
+    // call failed, and the far end's hang-up ending the call.
+    assert_eq!(
+        through_sip[0]["verdict"], "passed",
+        "{through_sip:?}\n{}",
+        sip.stderr
+    );
+    assert_eq!(
+        through_sip[1]["verdict"], "passed",
+        "{through_sip:?}\n{}",
+        sip.stderr
+    );
+    let latency = through_sip[1]["latency"]
+        .as_f64()
+        .expect("the agent's turn is timed");
+    // The stand-in agent answers 700 ms after the caller's last sound, and the path adds a little.
+    // Its RTP timestamps follow its sending schedule, which its one busy thread catches up on in
+    // bursts: a reply may carry a timestamp a few packets before the moment it decided to answer.
+    assert!((0.6..1.5).contains(&latency), "{latency}");
+    assert_eq!(through_sip[2]["outcome"], "failed", "{through_sip:?}");
+    assert_eq!(through_sip[3]["outcome"], "completed", "{through_sip:?}");
+    let browser =
+        with_models(edge.test(&[suite, "--server", &page, "--jobs", "2", "--json"])).run();
+    // Turn latency was checked above; each leg has its own audio path, so it is not compared.
+    let without_latency = |mut results: Vec<Value>| {
+        for result in &mut results {
+            result["latency"] = Value::Null;
+        }
+        results
+    };
+    let (through_browser, through_sip) = (
+        without_latency(results(&browser)),
+        without_latency(through_sip),
+    );
+    assert_eq!(through_browser, through_sip, "{}", browser.stderr);
+    assert_eq!(sip.code, browser.code);
+}
+
+#[test]
+fn ctrl_c_hangs_up_a_sip_call_first() {
+    let (edge, _serve, page) = through_sip(&[&format!("{IVR}=answer")]);
+    let running = edge.call_sip(&[IVR, "--server", &page]).spawn();
+    edge.next("invite");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(running.stop_with("INT"), Some(130));
+    let call = edge.next("call");
+    // c2c's BYE reached the Domain: the call completed from the caller's side, and Twilio's
+    // dialled leg with it.
+    assert_eq!(call["status"], "completed", "{call}");
+    assert_eq!(call["dials"][0]["status"], "completed", "{call}");
+}

@@ -184,23 +184,25 @@ impl Sender {
         // its pace rather than late and compressed.
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
         let mut event_start = 0u32;
+        // When the next packet is due: a sound queued now goes out then.
+        let mut next_tick = Instant::now();
         loop {
             tokio::select! {
                 tick = ticks.tick() => {
+                    next_tick = tick.into_std() + TICK;
                     let remote = self.remote.borrow().clone();
                     let Some(remote) = remote else { continue };
                     let packet = self.next_packet(&remote, &mut event_start);
                     if let Some(packet) = packet {
                         let _ = self.socket.send_to(&packet, remote.media).await;
                     }
-                    let _ = tick;
                 }
                 ask = asks.recv() => match ask {
                     Some(Out::Play(samples, reply)) => {
                         // The first sample goes out after what is queued, at the next tick.
                         let ahead = self.queue.len() as f64 / f64::from(pcmu::RATE)
                             + self.keys.len() as f64 * TICK.as_secs_f64();
-                        let next = self.clock.at(Instant::now() + TICK);
+                        let next = self.clock.at(next_tick.max(Instant::now()));
                         self.queue.extend(self.down.push(&samples));
                         let _ = reply.send(next + ahead);
                     }

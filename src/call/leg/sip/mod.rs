@@ -117,19 +117,16 @@ impl Phone {
             rsipstack::sip::Uri::try_from(format!("sip:{}@{}", account.username, address.addr))
                 .map_err(|err| SipError::Socket(err.to_string()))?;
         let dialogs = Arc::new(DialogLayer::new(endpoint.inner.clone()));
-        // Requests from outside a dialog (an OPTIONS ping, a stray INVITE) are not c2c's
-        // business: the stack answers them; c2c takes none.
-        let mut incoming = endpoint.incoming_transactions().ok();
+        let incoming = endpoint
+            .incoming_transactions()
+            .map_err(|err| SipError::Socket(err.to_string()))?;
         let serving = stop.clone();
+        let routing = Arc::clone(&dialogs);
         tokio::spawn(async move {
             tokio::select! {
                 () = endpoint.serve() => {}
                 () = serving.cancelled() => {}
-                () = async {
-                    while let Some(rx) = incoming.as_mut() {
-                        if rx.recv().await.is_none() { break }
-                    }
-                } => {}
+                () = route_incoming(routing, incoming) => {}
             }
         });
         Ok(Arc::new(Phone {
@@ -185,6 +182,33 @@ impl Phone {
     /// Stops the stack: every call still up ends with it.
     pub fn close(&self) {
         self.stop.cancel();
+    }
+}
+
+/// Requests that come to c2c: those in a call's dialog (the far end's BYE, a re-INVITE) go to it;
+/// anything else (a stray INVITE, a scan) is refused, since c2c takes no calls over SIP.
+async fn route_incoming(
+    dialogs: Arc<DialogLayer>,
+    mut incoming: rsipstack::transaction::TransactionReceiver,
+) {
+    while let Some(mut tx) = incoming.recv().await {
+        match dialogs.match_dialog(&tx) {
+            Some(mut dialog) => {
+                tokio::spawn(async move {
+                    if let Err(err) = dialog.handle(&mut tx).await {
+                        tracing::debug!("sip: an in-dialog request failed: {err}");
+                    }
+                });
+            }
+            None => {
+                let refusal = match tx.original.method {
+                    rsipstack::sip::Method::Ack => continue,
+                    rsipstack::sip::Method::Options => rsipstack::sip::StatusCode::OK,
+                    _ => rsipstack::sip::StatusCode::CallTransactionDoesNotExist,
+                };
+                let _ = tx.reply(refusal).await;
+            }
+        }
     }
 }
 
