@@ -198,7 +198,16 @@ fn a_suite_gives_the_same_verdicts_through_both_legs() {
         found
     };
     let sip = edge
-        .test_sip(&[suite, "--server", &page, "--jobs", "4", "--json"])
+        .test_sip(&[
+            suite,
+            "--server",
+            &page,
+            "--jobs",
+            "4",
+            "--retry-inconclusive",
+            "2",
+            "--json",
+        ])
         .run();
     let through_sip = verdicts(&sip);
     assert_eq!(through_sip.len(), 4, "{}\n{}", sip.stdout, sip.stderr);
@@ -217,7 +226,16 @@ fn a_suite_gives_the_same_verdicts_through_both_legs() {
     );
     let page = format!("http://127.0.0.1:{}/", serve.port);
     let browser = edge
-        .test(&[suite, "--server", &page, "--jobs", "4", "--json"])
+        .test(&[
+            suite,
+            "--server",
+            &page,
+            "--jobs",
+            "4",
+            "--retry-inconclusive",
+            "2",
+            "--json",
+        ])
         .run();
     assert_eq!(verdicts(&browser), through_sip, "{}", browser.stderr);
     assert_eq!(sip.code, browser.code);
@@ -335,6 +353,7 @@ fn speech_talk_failure_and_a_far_end_hang_up_judge_the_same_through_both_legs() 
         &format!("{hangs_up}=answer+tone=1000+hangup=2500"),
     ]);
     crate::models::voice();
+    let _heavy = crate::support::heavy();
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
     write(

@@ -383,6 +383,7 @@ fn the_setup_script_fetches_what_c2c_pins() {
 /// key pressed on the words before the comma would be lost and billing never reached.
 #[test]
 fn a_menu_that_pauses_at_its_commas_gets_its_key_after_the_menu() {
+    let _heavy = crate::support::heavy();
     // Base for both: the menu is one 12-second utterance (its pauses are all under a second),
     // and tiny now and then stops before its last words, "press zero", on one that long (seen
     // once in CI). tests/whole_prompt.rs runs tiny fifteen times on the menu's shorter half.

@@ -140,6 +140,7 @@ fn talk_once(
 ) -> (crate::support::Run, Value) {
     // The voice downloaded once, before the runs that share it.
     voice();
+    let _heavy = crate::support::heavy();
     let cache = crate::models::talk_cache();
     let expect = format!("expect-speech \"your current balance is\" within={within}");
     let mut args = vec![
@@ -364,6 +365,7 @@ fn c2c_talks_over_a_greeting_agent_and_times_how_long_it_goes_on() {
     let edge = VoiceEdge::start(&[&format!("{GREETER}=answer+agent=700+greet+yield=400")]);
     // The voice downloaded once, before the runs that share it.
     voice();
+    let _heavy = crate::support::heavy();
     let cache = crate::models::talk_cache();
     let run = edge
         .call(&[
