@@ -44,6 +44,8 @@ pub struct Heard {
     zero: Option<Instant>,
     /// When the first piece arrived: no more audio than real time allows since then is taken.
     first: Option<Instant>,
+    /// When the last piece arrived: no recording is longer than real time allows either.
+    last: Option<Instant>,
     /// Samples refused for coming faster than real time.
     pub refused: usize,
 }
@@ -56,6 +58,7 @@ impl Heard {
         let end = (position + pcm.len() as u64) as f64 / rate;
         let run = self.place(handed - end, position, end);
         let first = *self.first.get_or_insert(arrived);
+        self.last = Some(self.last.map_or(arrived, |last| last.max(arrived)));
         let due = (arrived.duration_since(first).as_secs_f64() + AHEAD) * rate;
         let room = (due as usize).saturating_sub(self.samples.len());
         let taken = &pcm[..pcm.len().min(room)];
@@ -136,11 +139,21 @@ impl Heard {
     /// was shorter than the call by what was dropped, and a turn in it shorter too).
     pub fn timeline(&self) -> Vec<i16> {
         let mut out = Vec::with_capacity(self.samples.len());
+        // No longer than the audio took to come (and the page's head start): what a page or far
+        // end says of its own clock cannot make a recording of an hour's silence.
+        let longest = match (self.first, self.last) {
+            (Some(first), Some(last)) => {
+                ((last.duration_since(first).as_secs_f64() + AHEAD) * f64::from(RATE)) as usize
+            }
+            _ => 0,
+        }
+        .max(self.samples.len());
         for (i, &(position, index, run)) in self.pieces.iter().enumerate() {
             let end = self.pieces.get(i + 1).map_or(self.samples.len(), |p| p.1);
             let at = self.timeline_index(self.runs[run] + position as f64 / f64::from(RATE));
+            let room = longest.saturating_sub(end - index);
             if at > out.len() {
-                out.resize(at, 0);
+                out.resize(at.min(room).max(out.len()), 0);
             }
             out.extend_from_slice(&self.samples[index..end]);
         }
@@ -267,6 +280,23 @@ mod tests {
         let taken = heard.all().len();
         assert!(taken <= 2 * RATE as usize + 160, "{taken} samples taken");
         assert!(heard.refused > 90 * 16_000);
+    }
+
+    #[test]
+    fn a_clock_that_leaps_cannot_make_a_recording_longer_than_the_call() {
+        let mut heard = Heard::default();
+        let start = Instant::now();
+        heard.push(start, 0.1, 0, &[1; 1_600]);
+        // Half a second later, a piece that says it was captured an hour on.
+        for i in 0..40 {
+            let at = start + Duration::from_millis(500 + 10 * i);
+            heard.push(at, 3_600.0 + i as f64, 57_600_000 + i * 1_600, &[2; 1_600]);
+        }
+        let timeline = heard.timeline();
+        // Seconds (what real time and the page's head start allow, and what was heard), not an
+        // hour of silence.
+        assert!(timeline.len() <= 4 * RATE as usize, "{}", timeline.len());
+        assert_eq!(&timeline[..1_600], &[1; 1_600][..]);
     }
 
     #[test]

@@ -41,6 +41,11 @@ pub(super) fn sent_beside(
     let mut sent = vec![0i16; length];
     for (first, samples) in said {
         let at = heard.timeline_index(*first);
+        // A leg's clock for its own sound is its word: one that points far past the recording
+        // (an hour on) places nothing.
+        if at > length + 60 * usize::try_from(super::audio::RATE).unwrap_or(16_000) {
+            continue;
+        }
         if sent.len() < at + samples.len() {
             sent.resize(at + samples.len(), 0);
         }

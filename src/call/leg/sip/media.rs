@@ -305,9 +305,16 @@ impl Receiver {
                 continue;
             };
             let samples = self.up.push(&narrow);
+            // The call's sound is timed by its RTP timestamps, not by when this task got to it:
+            // a task starved of CPU reads a backlog at once, and timed by the clock that backlog
+            // would look like audio from the future (refused as a flood) or like a gap after a
+            // loss. A far end sending ahead of real time is still held to the clock.
+            let rate = f64::from(crate::call::audio::RATE);
+            let due = (position + samples.len() as u64) as f64 / rate;
+            let handed = due.min(self.clock.now());
             let _ = self.said.send(Said::Audio {
-                arrived: Instant::now(),
-                handed: self.clock.now(),
+                arrived: self.clock.0 + std::time::Duration::from_secs_f64(handed),
+                handed,
                 position,
                 samples,
             });
@@ -330,7 +337,9 @@ impl Receiver {
             return None;
         }
         let position = at + 2 * u64::from(ahead);
-        if position < end {
+        // Behind what was heard (a duplicate, a packet overtaken), or further ahead of the clock
+        // than a jitter buffer holds (a far end whose timestamps leap): not placed.
+        if position < end || position > now + 10 * rate {
             return None;
         }
         self.base = Some((source, first, at, position + 2 * length as u64));
