@@ -29,25 +29,31 @@ fn through_sip(phones: &[&str]) -> (VoiceEdge, crate::server::Serve, String) {
     (edge, serve, page)
 }
 
+/// A call through SIP to the stand-in's phone tree: its prompt waited out, key 5 pressed, and
+/// the 1000 Hz its tree answers 5 with expected; it must pass.
+fn press_five(edge: &VoiceEdge, page: &str, more: &[&str]) -> crate::support::Run {
+    let mut args = vec![
+        IVR,
+        "--server",
+        page,
+        "--step",
+        "wait-for-silence",
+        "--step",
+        "press 5",
+        "--step",
+        "expect-tone 1000 timeout=5s",
+        "--json",
+    ];
+    args.extend_from_slice(more);
+    let run = edge.call_sip(&args).run();
+    run.assert_code(0);
+    run
+}
+
 #[test]
 fn a_phone_tree_hears_the_keys_and_c2c_hears_its_answer_through_sip() {
     let (edge, serve, page) = through_sip(&[&format!("{IVR}=ivr")]);
-    let run = edge
-        .call_sip(&[
-            IVR,
-            "--server",
-            &page,
-            "--step",
-            "wait-for-silence",
-            "--step",
-            "press 5",
-            // The stand-in's phone tree answers key 5 with 1000 Hz.
-            "--step",
-            "expect-tone 1000 timeout=5s",
-            "--json",
-        ])
-        .run();
-    run.assert_code(0);
+    let run = press_five(&edge, &page, &[]);
     let report = json(&run.stdout);
     assert_eq!(report["outcome"], "completed", "{report}");
     assert_eq!(report["answered"], true);
@@ -74,23 +80,7 @@ fn a_phone_tree_hears_the_keys_and_c2c_hears_its_answer_through_sip() {
 #[test]
 fn over_tcp_the_call_is_the_same() {
     let (edge, _serve, page) = through_sip(&[&format!("{IVR}=ivr")]);
-    let run = edge
-        .call_sip(&[
-            IVR,
-            "--server",
-            &page,
-            "--sip-transport",
-            "tcp",
-            "--step",
-            "wait-for-silence",
-            "--step",
-            "press 5",
-            "--step",
-            "expect-tone 1000 timeout=5s",
-            "--json",
-        ])
-        .run();
-    run.assert_code(0);
+    press_five(&edge, &page, &["--sip-transport", "tcp"]);
     let call = edge.next("call");
     assert_eq!(call["transport"], "TCP", "{call}");
     assert_eq!(call["digits"], "5", "{call}");
