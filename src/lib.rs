@@ -18,7 +18,8 @@
 //!   (how a call ended: one type for the server, c2c call and the page), `scenario` (c2c call's
 //!   steps: one `StepSpec` for `--step` text and YAML), `browsers` (where c2c call finds one),
 //!   `speech` (the far end's words, recognised on this machine), `phrase` (whether a phrase was
-//!   said, as a person would judge it)
+//!   said, as a person would judge it), `wav` (16 kHz WAV files read and written: the calls'
+//!   sounds and recordings, and c2c's voice cache)
 //! - primitives: `secret`, `sid`, `clock`, `crypto` (ring for TLS, tokens and signatures),
 //!   `error`, `logging`, `stdout` (output a closed pipe ends quietly), `printable` (untrusted text
 //!   shown on one line)
@@ -53,6 +54,7 @@ pub mod token;
 pub mod twilio_api;
 pub mod twiml;
 pub mod voice;
+pub mod wav;
 
 pub mod clock;
 pub mod crypto;

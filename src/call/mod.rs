@@ -42,12 +42,12 @@ mod session;
 mod spec;
 mod transcriber;
 mod verdict;
-pub(crate) mod wav;
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use crate::wav::write_wav;
 pub use browser::Browser;
 pub use cancel::Cancel;
 pub use junit::{Suite, junit, junit_suites};
@@ -58,7 +58,6 @@ pub use recording::Placed;
 pub use report::{INCONCLUSIVE, Outcome, Report, StepStatus, Verdict};
 pub use spec::{CallSpec, DEFAULT_TIMEOUT, LegKind, Sound, SpecError};
 pub use transcriber::{Model, Models, Spoken};
-pub use wav::write_wav;
 
 use crate::error::Error;
 use crate::outcome::CallOutcome;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::heard;
 use super::report::Report;
-use super::wav::{self, write_wav};
+use crate::wav::{self, write_wav};
 
 /// A call that ended: its report, everything the page heard (16 kHz mono), and, when c2c played
 /// or said anything, what it sent, on the same clock.

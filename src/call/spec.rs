@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use super::audio::RATE;
 use super::transcriber::Model;
-use super::wav::WavError;
 use crate::scenario::{Action, HangUpAfter, Scenario, Step};
 use crate::speech::Size;
+use crate::wav::WavError;
 
 /// How long a call may ring unanswered when nothing says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -27,7 +27,7 @@ pub struct Sound {
 
 impl Sound {
     pub fn read(path: &Path) -> Result<Sound, WavError> {
-        super::wav::read_wav(path).map(|samples| Sound { samples })
+        crate::wav::read_wav(path).map(|samples| Sound { samples })
     }
 
     pub(super) fn length(&self) -> Duration {

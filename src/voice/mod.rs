@@ -210,7 +210,7 @@ fn synthesise(
         let cached = cache
             .map(|dir| dir.join(cache_name(&say, &spoken)))
             .filter(|path| path.is_file())
-            .and_then(|path| crate::call::wav::read_wav(&path).ok());
+            .and_then(|path| crate::wav::read_wav(&path).ok());
         match cached {
             Some(samples) => {
                 if !publish(&say, Ok(samples)) {
@@ -245,7 +245,7 @@ fn synthesise(
                 if let (Ok(samples), Some(dir)) = (&audio, cache) {
                     let _ = std::fs::create_dir_all(dir);
                     let path = dir.join(cache_name(&say, &spoken));
-                    if let Err(err) = crate::call::write_wav(&path, samples) {
+                    if let Err(err) = crate::wav::write_wav(&path, samples) {
                         tracing::warn!("cannot keep what c2c said in {}: {err}", dir.display());
                     }
                 }

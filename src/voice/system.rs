@@ -77,7 +77,7 @@ fn run(
         ));
     }
     mend_byte_rate(output).map_err(|e| format!("voice=system: {program}'s WAV: {e}"))?;
-    let samples = crate::call::wav::read_wav(output)
+    let samples = crate::wav::read_wav(output)
         .map_err(|e| format!("voice=system: {program} wrote no usable WAV: {e}"))?;
     Ok(super::kokoro::trim(samples))
 }

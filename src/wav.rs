@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::audio::RATE;
+use crate::call::audio::RATE;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WavError {
@@ -175,7 +175,16 @@ fn write_channels(path: &Path, channels: &[&[i16]]) -> Result<(), WavError> {
 mod tests {
     use super::*;
     use crate::call::audio::{FRAME, tone_near};
-    use crate::call::leg::scripted::tone;
+
+    fn tone(hz: f64, ms: u64) -> Vec<i16> {
+        let len = RATE as usize * ms as usize / 1000;
+        (0..len)
+            .map(|i| {
+                let t = i as f64 / f64::from(RATE);
+                (16_000.0 * (std::f64::consts::TAU * hz * t).sin()) as i16
+            })
+            .collect()
+    }
 
     #[test]
     fn wav_files_round_trip_and_other_rates_are_resampled() {
