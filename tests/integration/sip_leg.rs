@@ -149,7 +149,7 @@ fn a_suite_gives_the_same_verdicts_through_both_legs() {
         "+14155550101=busy",
         "+14155550102=no-answer",
     ];
-    let (edge, _serve, page) = through_sip(&phones);
+    let (edge, _serve, page) = both_legs(&phones);
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
     write(
@@ -165,46 +165,25 @@ fn a_suite_gives_the_same_verdicts_through_both_legs() {
     write("c-busy.yaml", "call: '+14155550101'\n");
     write("d-no-answer.yaml", "call: '+14155550102'\ntimeout: 2s\n");
     let suite = dir.path().to_str().unwrap();
-    let sip = edge
-        .test_sip(&[
-            suite,
-            "--server",
-            &page,
-            "--jobs",
-            "4",
-            "--retry-inconclusive",
-            "2",
-            "--json",
-        ])
-        .run();
+    let args = [
+        suite,
+        "--server",
+        &page,
+        "--jobs",
+        "4",
+        "--retry-inconclusive",
+        "2",
+        "--json",
+    ];
+    let sip = edge.test_sip(&args).run();
     let through_sip = results(&sip);
     assert_eq!(through_sip.len(), 4, "{}\n{}", sip.stdout, sip.stderr);
     assert_eq!(through_sip[0]["verdict"], "passed", "{through_sip:?}");
     assert_eq!(through_sip[1]["verdict"], "failed", "{through_sip:?}");
     assert_eq!(through_sip[2]["outcome"], "busy", "{through_sip:?}");
     assert_eq!(through_sip[3]["outcome"], "no-answer", "{through_sip:?}");
-    // The browser's leg, through the same stand-in (a c2c serve whose page's SDK reaches it), says
-    // the same.
-    let serve = crate::server::serve(
-        &[],
-        &[
-            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
-            ("C2C_SIGNALLING", edge.signalling.as_str()),
-        ],
-    );
-    let page = format!("http://127.0.0.1:{}/", serve.port);
-    let browser = edge
-        .test(&[
-            suite,
-            "--server",
-            &page,
-            "--jobs",
-            "4",
-            "--retry-inconclusive",
-            "2",
-            "--json",
-        ])
-        .run();
+    // The browser's leg, through the same stand-in and the same c2c serve, says the same.
+    let browser = edge.test(&args).run();
     assert_eq!(results(&browser), through_sip, "{}", browser.stderr);
     assert_eq!(sip.code, browser.code);
 }
