@@ -149,6 +149,28 @@ impl Speaker {
         })
     }
 
+    /// A speaker whose phrases are said `after` a while: a synthesiser on a busy machine.
+    #[cfg(test)]
+    pub fn after(after: std::time::Duration, phrases: Vec<(Say, Vec<i16>)>) -> Arc<Speaker> {
+        let speaker = Speaker::with(Vec::new());
+        let publish = Arc::downgrade(&speaker);
+        std::thread::spawn(move || {
+            std::thread::sleep(after);
+            if let Some(speaker) = publish.upgrade() {
+                speaker.said.send_modify(|said| {
+                    said.extend(phrases.into_iter().map(|(s, a)| (s, Ok(Arc::from(a)))));
+                });
+            }
+        });
+        speaker
+    }
+
+    /// The audio of `say` if it is synthesised already: a call waits for its words by going on
+    /// listening and asking again.
+    pub fn ready(&self, say: &Say) -> Option<Result<Arc<[i16]>, String>> {
+        self.said.borrow().get(say).cloned()
+    }
+
     /// The audio of `say`, once it is synthesised.
     pub async fn audio(&self, say: &Say) -> Result<Arc<[i16]>, String> {
         let mut said = self.said.subscribe();

@@ -36,7 +36,7 @@ const HANG_UP_GRACE: Duration = Duration::from_secs(5);
 /// Once it has started, the page says something at least every two seconds (driver.js), and
 /// several times a second in a call: this long without a word, its script is stuck (an endless
 /// loop, a debugger's pause) and the call is given up on.
-const PAGE_QUIET: Duration = Duration::from_secs(10);
+pub(crate) const PAGE_QUIET: Duration = Duration::from_secs(10);
 /// Why a call ended, when the page's own hang-up did not end it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ending {
@@ -176,6 +176,9 @@ impl<'a, L: Leg> Session<'a, L> {
         let wake = cut_off.map_or(until, |c| c.min(until));
         let stuck = self.leg.last_word() + PAGE_QUIET;
         tokio::select! {
+            // What the leg has said already is read before its silence is judged: a session
+            // that was busy (its words being made) must not take its own deafness for the leg's.
+            biased;
             said = self.leg.next() => {
                 let in_call = self.lived.answered_at.is_some() && self.lived.ended_at.is_none();
                 if let Some(quiet) = self.starving.word(Instant::now(), in_call) {

@@ -380,6 +380,8 @@ impl<L: Leg> Session<'_, L> {
                 ),
                 _,
             ) => why.clone(),
+            // The step says why c2c could not judge it; its status says it is inconclusive.
+            (Some(Ending::Starved(why)), _) => why.trim_start_matches("inconclusive: ").to_owned(),
             (Some(Ending::Interrupted), _) => "interrupted".to_owned(),
             (_, true) => "--hangup-after ended the call first".to_owned(),
             _ => "the call ended first".to_owned(),

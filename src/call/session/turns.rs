@@ -61,13 +61,24 @@ impl<L: Leg> Session<'_, L> {
                 "c2c's voice was not made ready for this call".to_owned(),
             ));
         };
-        let made = tokio::select! {
-            made = speaker.audio(&talk.say) => made,
-            () = tokio::time::sleep_until(deadline.into()) => {
-                return Err(self.c2cs_own(&format!("the words were not synthesised within {waited}")));
+        // The call goes on while the words are made (on a busy machine, for seconds): what the
+        // leg says is read, so that its sound, its end and its liveliness are not missed.
+        let mut made = None;
+        let waited_for = self
+            .until(deadline, |_| {
+                made = speaker.ready(&talk.say);
+                made.is_some().then(|| Ok(String::new()))
+            })
+            .await;
+        let samples = match (made, waited_for) {
+            (Some(made), _) => made.map_err(Miss::Failed)?,
+            (None, Some(Err(why))) => return Err(Miss::Failed(why)),
+            (None, _) => {
+                return Err(
+                    self.c2cs_own(&format!("the words were not synthesised within {waited}"))
+                );
             }
         };
-        let samples = made.map_err(Miss::Failed)?;
         let length = Duration::from_secs_f64(samples.len() as f64 / f64::from(RATE));
         if let Some(into) = talk.barge_in {
             self.far_end_talking(into, started, deadline, waited)

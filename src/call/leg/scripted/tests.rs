@@ -318,6 +318,29 @@ async fn talk_to(
 }
 
 #[tokio::test]
+async fn words_slow_to_be_made_are_waited_for_with_the_call_still_heard() {
+    // A synthesiser on a busy machine takes longer than c2c gives a silent leg: the call goes on
+    // being heard meanwhile, so the wait is not taken for a stuck leg, and the turn is timed.
+    let say = crate::voice::Say {
+        text: "hello".to_owned(),
+        voice: crate::voice::Voice::default(),
+        pace: 100,
+    };
+    let spoken = [tone(300.0, 500), silence(200)].concat();
+    let mut plan = plan(&["say hello timeout=20s", "expect-audio 300ms"]);
+    let slow = crate::call::session::PAGE_QUIET + Duration::from_secs(1);
+    plan.voice = Some(crate::voice::Speaker::after(slow, vec![(say, spoken)]));
+    let (report, sent) = place(agent(), &plan).await;
+    assert_eq!(report.exit_status, 0, "{report:?}");
+    assert_eq!(sent.played, [16 * 700]);
+    // The agent waits 700 ms after the pause that ends the words: 0.9 s after the voice.
+    let latency = report.steps[1]
+        .latency
+        .unwrap_or_else(|| panic!("{report:?}"));
+    assert!((latency - 0.9).abs() <= 0.03, "{latency}");
+}
+
+#[tokio::test]
 async fn c2c_talks_over_the_far_end_and_times_how_long_it_goes_on() {
     // An agent that greets for three seconds, and stops 400 ms after it is interrupted.
     let greets = |yields| FarEnd {
