@@ -99,7 +99,7 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__call)
-            opts="-v -q -h -V --play --say --digits --record --step --scenario --junit --timeout --hangup-after --json --transcribe --server --tunnel --public-url --leg --sip-proxy --sip-transport --chrome --chrome-arg --speech-model --speech --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --play --say --digits --record --step --scenario --junit --timeout --hangup-after --json --transcribe --server --tunnel --public-url --leg --sip-proxy --sip-transport --sip-media --chrome --chrome-arg --speech-model --speech --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,6 +158,10 @@ _c2c() {
                     return 0
                     ;;
                 --sip-transport)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sip-media)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -641,7 +645,7 @@ _c2c() {
             return 0
             ;;
         c2c__subcmd__test)
-            opts="-v -q -h -V --jobs --repeat --rate --retry-inconclusive --shard --junit --json --server --tunnel --public-url --leg --sip-proxy --sip-transport --chrome --chrome-arg --speech-model --speech --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
+            opts="-v -q -h -V --jobs --repeat --rate --retry-inconclusive --shard --junit --json --server --tunnel --public-url --leg --sip-proxy --sip-transport --sip-media --chrome --chrome-arg --speech-model --speech --signalling --allow-country --caller-id --force --account-sid --api-key --api-secret --region --app-sid --auth-token --edge --api-base --authtoken --domain --verbose --quiet --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -688,6 +692,10 @@ _c2c() {
                     return 0
                     ;;
                 --sip-transport)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sip-media)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -143,7 +143,8 @@ complete -c c2c -n "__fish_c2c_using_subcommand call" -l public-url -d 'The publ
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l leg -d 'How c2c calls: browser (its page in headless Chromium, through the Voice SDK: the default, and the only leg that tests a WebRTC client) or sip (a SIP user agent into c2c\'s SIP Domain, with no browser: hundreds of calls a machine; set it up once with `c2c configure --sip`)' -r -f -a "browser\t''
 sip\t''"
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l sip-proxy -d 'Send the SIP leg\'s INVITEs to this address (IP:PORT) instead of the SIP Domain\'s own: a stand-in for tests, or a proxy of your own' -r
-complete -c c2c -n "__fish_c2c_using_subcommand call" -l sip-transport -d 'What the SIP leg\'s signalling travels over: udp (the default) or tcp, for a network that drops UDP' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l sip-transport -d 'What the SIP leg\'s signalling travels over: udp (the default), tcp (for a network that drops UDP) or tls (port 5061, the Domain\'s certificate checked against this machine\'s trusted authorities, or SSL_CERT_FILE\'s)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand call" -l sip-media -d 'The SIP leg\'s sound: rtp (the default) or srtp, which a SIP Domain with Secure Media on requires (it refuses everything else); srtp goes over TLS, chosen for it' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave, version 112 or newer. Default: the first one found' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l chrome-arg -d 'One more flag for Chromium (a proxy, a certificate to trust); repeatable' -r
 complete -c c2c -n "__fish_c2c_using_subcommand call" -l speech-model -d 'Folder of the speech model, for a machine that cannot download it (README: Speech). Default: c2c\'s cache, filled on first use' -r
@@ -182,7 +183,8 @@ complete -c c2c -n "__fish_c2c_using_subcommand test" -l public-url -d 'The publ
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l leg -d 'How c2c calls: browser (its page in headless Chromium, through the Voice SDK: the default, and the only leg that tests a WebRTC client) or sip (a SIP user agent into c2c\'s SIP Domain, with no browser: hundreds of calls a machine; set it up once with `c2c configure --sip`)' -r -f -a "browser\t''
 sip\t''"
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l sip-proxy -d 'Send the SIP leg\'s INVITEs to this address (IP:PORT) instead of the SIP Domain\'s own: a stand-in for tests, or a proxy of your own' -r
-complete -c c2c -n "__fish_c2c_using_subcommand test" -l sip-transport -d 'What the SIP leg\'s signalling travels over: udp (the default) or tcp, for a network that drops UDP' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l sip-transport -d 'What the SIP leg\'s signalling travels over: udp (the default), tcp (for a network that drops UDP) or tls (port 5061, the Domain\'s certificate checked against this machine\'s trusted authorities, or SSL_CERT_FILE\'s)' -r
+complete -c c2c -n "__fish_c2c_using_subcommand test" -l sip-media -d 'The SIP leg\'s sound: rtp (the default) or srtp, which a SIP Domain with Secure Media on requires (it refuses everything else); srtp goes over TLS, chosen for it' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l chrome -d 'Browser to run: Chromium, Chrome, Edge or Brave, version 112 or newer. Default: the first one found' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l chrome-arg -d 'One more flag for Chromium (a proxy, a certificate to trust); repeatable' -r
 complete -c c2c -n "__fish_c2c_using_subcommand test" -l speech-model -d 'Folder of the speech model, for a machine that cannot download it (README: Speech). Default: c2c\'s cache, filled on first use' -r

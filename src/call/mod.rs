@@ -52,7 +52,7 @@ pub use browser::Browser;
 pub use cancel::Cancel;
 pub use junit::{Suite, junit, junit_suites};
 pub use leg::Leg;
-pub use leg::sip::{Phone, SipAccount, SipError, SipTransport};
+pub use leg::sip::{Phone, SipAccount, SipError, SipMedia, SipTransport};
 pub use quality::Quality;
 pub use recording::Placed;
 pub use report::{INCONCLUSIVE, Outcome, Report, StepStatus, Verdict};

@@ -50,15 +50,26 @@ pub struct CallerArgs {
     )]
     pub sip_proxy: Option<String>,
 
-    /// What the SIP leg's signalling travels over: udp (the default) or tcp, for a network that
-    /// drops UDP
+    /// What the SIP leg's signalling travels over: udp (the default), tcp (for a network that
+    /// drops UDP) or tls (port 5061, the Domain's certificate checked against this machine's
+    /// trusted authorities, or SSL_CERT_FILE's)
     #[arg(
         long,
         env = "C2C_SIP_TRANSPORT",
-        value_name = "udp|tcp",
+        value_name = "udp|tcp|tls",
         help_heading = "Call leg"
     )]
     pub sip_transport: Option<String>,
+
+    /// The SIP leg's sound: rtp (the default) or srtp, which a SIP Domain with Secure Media on
+    /// requires (it refuses everything else); srtp goes over TLS, chosen for it
+    #[arg(
+        long,
+        env = "C2C_SIP_MEDIA",
+        value_name = "rtp|srtp",
+        help_heading = "Call leg"
+    )]
+    pub sip_media: Option<String>,
 
     /// Browser to run: Chromium, Chrome, Edge or Brave, version 112 or newer. Default: the first
     /// one found

@@ -33,6 +33,26 @@ pub async fn check(settings: &Doctor, client: &Client) -> Vec<Check> {
     let Some(domain) = domain else {
         return fail(format!("{name} is not one of the account's SIP Domains"));
     };
+    // Twilio refuses plain RTP to a Domain with Secure Media on, and SRTP to one without.
+    let srtp = account.media == crate::call::SipMedia::Srtp;
+    if domain.secure != srtp {
+        let (is, fix) = match domain.secure {
+            true => (
+                "on, and c2c's calls would be plain RTP",
+                "Set sip_media = \"srtp\" in c2c's config file (or C2C_SIP_MEDIA=srtp): SRTP, over TLS.",
+            ),
+            false => (
+                "off, and c2c's calls would be SRTP",
+                "Leave sip_media unset (plain RTP), or turn the Domain's Secure Media on in the Twilio Console.",
+            ),
+        };
+        return vec![Check::new(
+            NAME,
+            Status::Fail,
+            format!("{name}'s Secure Media is {is}: Twilio refuses every such call"),
+            fix,
+        )];
+    }
     let (mappings, lists) = tokio::join!(client.call_mappings(&domain), client.credential_lists());
     let (mappings, lists) = match (mappings, lists) {
         (Ok(m), Ok(l)) => (m, l),

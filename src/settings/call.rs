@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::serve::{self, Server};
 use super::tunnel::{self, Bringup, BringupAsk};
-use super::{CHROME, LEG, Resolver, SIP_PROXY, SIP_TRANSPORT, SettingsError, Sources};
+use super::{CHROME, LEG, Resolver, SIP_MEDIA, SIP_PROXY, SIP_TRANSPORT, SettingsError, Sources};
 use crate::browsers::{self, Layout};
 use crate::cli::CallerArgs;
 
@@ -97,15 +97,14 @@ fn sip(r: &mut Resolver, leg: crate::call::LegKind) -> Option<Option<crate::call
         |_| false,
         "not the SIP Domain's own address",
     );
-    let transport = r
-        .optional(&SIP_TRANSPORT, crate::call::SipTransport::parse)
-        .unwrap_or_default();
+    let (transport, media) = sip_media(r);
     let account = |(domain, username, password)| crate::call::SipAccount {
         domain,
         username,
         password,
         proxy,
         transport,
+        media,
     };
     match leg {
         crate::call::LegKind::Sip => super::sip::required(r).map(account).map(Some),
@@ -119,6 +118,30 @@ fn sip(r: &mut Resolver, leg: crate::call::LegKind) -> Option<Option<crate::call
             })
         }
     }
+}
+
+/// `--sip-transport` and `--sip-media`: SRTP goes over TLS (its keys are in the SDP, and a Domain
+/// with Secure Media takes nothing else), so `srtp` chooses TLS when the transport is unset and
+/// is a problem beside an explicit udp or tcp.
+fn sip_media(r: &mut Resolver) -> (crate::call::SipTransport, crate::call::SipMedia) {
+    use crate::call::{SipMedia, SipTransport};
+    let transport = r.lookup(&SIP_TRANSPORT).map(|found| found.origin);
+    let chosen = r.optional(&SIP_TRANSPORT, SipTransport::parse);
+    let media = r.optional(&SIP_MEDIA, SipMedia::parse).unwrap_or_default();
+    let transport = match (media, chosen, transport) {
+        (SipMedia::Srtp, Some(SipTransport::Udp | SipTransport::Tcp), Some(origin)) => {
+            r.invalid(
+                origin,
+                "SIP transport",
+                "SRTP's keys travel in the SIP messages, which only TLS keeps secret".to_owned(),
+                "Use --sip-transport tls with --sip-media srtp (or leave the transport unset).",
+            );
+            SipTransport::Tls
+        }
+        (SipMedia::Srtp, _, _) => SipTransport::Tls,
+        (SipMedia::Rtp, chosen, _) => chosen.unwrap_or_default(),
+    };
+    (transport, media)
 }
 
 /// `--chrome` or `CHROME_PATH` when set (it must be a program), else the first browser found

@@ -18,10 +18,10 @@ pub struct Setting {
     pub what: &'static str,
     /// Where to find or how to make a value, for the "missing" and "invalid" messages.
     pub hint: &'static str,
-    /// An address c2c sends credentials or tokens to, or a program it runs. Never read from a
-    /// `.env` file: any cloned repository can carry one, and it must not be able to send the
-    /// API Key secret elsewhere or run a program of its choosing (flags, the environment and
-    /// the user's own config file only).
+    /// An address c2c sends credentials or tokens to, how they travel there, or a program it
+    /// runs. Never read from a `.env` file: any cloned repository can carry one, and it must not
+    /// be able to send the API Key secret elsewhere, in the clear, or run a program of its
+    /// choosing (flags, the environment and the user's own config file only).
     pub endpoint: bool,
     /// A program or folder on this machine: a relative value in the config file is from the
     /// config file's folder, never from wherever c2c runs (a cloned repository there could
@@ -100,7 +100,9 @@ settings! {
     SIP_PROXY = "sip_proxy", Some("--sip-proxy"), "C2C_SIP_PROXY", Some("sip_proxy"),
         "SIP proxy", "Use IP:PORT, such as 127.0.0.1:5060, or leave it unset to send INVITEs to the SIP Domain itself.", Endpoint;
     SIP_TRANSPORT = "sip_transport", Some("--sip-transport"), "C2C_SIP_TRANSPORT", Some("sip_transport"),
-        "SIP transport", "Use udp (the default) or tcp.";
+        "SIP transport", "Use udp (the default), tcp or tls.", Endpoint;
+    SIP_MEDIA = "sip_media", Some("--sip-media"), "C2C_SIP_MEDIA", Some("sip_media"),
+        "SIP sound", "Use rtp (the default: the Domain's Secure Media is off) or srtp (it is on).", Endpoint;
     CHROME = "chrome", Some("--chrome"), "CHROME_PATH", Some("chrome"),
         "Chromium", "Install it (Debian and Ubuntu: sudo apt install chromium; macOS: brew install --cask chromium), or give its path with --chrome.", Program;
     SPEECH_MODEL = "speech_model", Some("--speech-model"), "C2C_SPEECH_MODEL", Some("speech_model"),

@@ -118,8 +118,9 @@ fn read_dotenv(path: &Path) -> Result<(PathBuf, HashMap<String, String>), Settin
     Ok((path.to_owned(), vars))
 }
 
-/// Says so when the `.env` file names an address or a program, which c2c does not take from
-/// there (`Setting::endpoint`): silently ignoring it would puzzle whoever put it there.
+/// Says so when the `.env` file names an address, how to reach one, or a program, which c2c does
+/// not take from there (`Setting::endpoint`): silently ignoring it would puzzle whoever put it
+/// there.
 fn warn_endpoints(path: &Path, vars: &HashMap<String, String>) {
     for setting in ALL
         .iter()
@@ -129,7 +130,7 @@ fn warn_endpoints(path: &Path, vars: &HashMap<String, String>) {
             .flag
             .map_or_else(String::new, |flag| format!("{flag}, "));
         tracing::warn!(
-            "{}: {} is ignored: c2c takes addresses and programs only from {flag}the environment or its config file, so that a project's .env cannot send your credentials elsewhere or run a program",
+            "{}: {} is ignored: c2c takes addresses, how it reaches them, and programs only from {flag}the environment or its config file, so that a project's .env cannot send your credentials elsewhere, in the clear, or run a program",
             path.display(),
             setting.env
         );

@@ -2,7 +2,8 @@
 //! c2c's config file. The Domain must be Twilio's (`….sip.twilio.com`): a `.env` in a cloned
 //! repository cannot send c2c's calls, or its credential's challenges, anywhere else.
 
-use super::{Resolver, SIP_DOMAIN, SIP_PASSWORD, SIP_USERNAME};
+use super::{Resolver, SIP_DOMAIN, SIP_MEDIA, SIP_PASSWORD, SIP_USERNAME};
+use crate::call::SipMedia;
 use crate::secret::Secret;
 
 /// What is kept; each may be missing before the first `c2c configure --sip`.
@@ -11,6 +12,8 @@ pub struct SipAccount {
     pub domain: Option<String>,
     pub username: Option<String>,
     pub password: Option<Secret>,
+    /// The sound c2c's calls would use (`--sip-media`, its default plain RTP).
+    pub media: SipMedia,
 }
 
 pub fn account(r: &mut Resolver) -> SipAccount {
@@ -20,6 +23,7 @@ pub fn account(r: &mut Resolver) -> SipAccount {
         password: r.optional(&SIP_PASSWORD, |v| {
             password(v.trim()).map(|()| Secret::new(v.trim()))
         }),
+        media: r.optional(&SIP_MEDIA, SipMedia::parse).unwrap_or_default(),
     }
 }
 

@@ -5,14 +5,17 @@
 // Like Twilio's edge it speaks G.711 mu-law (PCMU, one of the two codecs the SDK accepts) and
 // negotiates telephone-event, so the SDK sends digits as RFC 4733 events. G.711 keeps the audio
 // path free of a codec library: 8000 samples a second, one byte each.
+import { randomBytes } from "node:crypto";
 import dgram from "node:dgram";
 
 import {
   MediaStreamTrack,
+  ProtectionProfileAes128CmHmacSha1_80,
   RTCPeerConnection,
   RTCRtpCodecParameters,
   RtpHeader,
   RtpPacket,
+  SrtpSession,
 } from "werift";
 
 export const RATE = 8000;
@@ -148,7 +151,9 @@ export class Peer {
 
   /**
    * A SIP answer: PCMU and, when offered, telephone-event (under the caller's payload type),
-   * from a UDP socket of its own; RTP goes to the offer's address and port.
+   * from a UDP socket of its own; RTP goes to the offer's address and port. An SRTP offer
+   * (RTP/SAVP, SDES) is answered in kind, with werift's SRTP: the caller's key for what it hears,
+   * a key of its own for what it sends, in the answer's crypto line under the offer's tag.
    */
   async #answerPlain(offer) {
     const lines = offer.split(/\r?\n/);
@@ -157,12 +162,29 @@ export class Peer {
     const events = lines.map((l) => /^a=rtpmap:(\d+) telephone-event\/8000/i.exec(l)).find(Boolean);
     this.events = events ? Number(events[1]) : null;
     this.remote = { address, port };
+    const crypto = lines.map((l) => /^a=crypto:(\d+) AES_CM_128_HMAC_SHA1_80 inline:([A-Za-z0-9+/=]+)/.exec(l)).find(Boolean);
+    let answerCrypto = [];
+    if (crypto) {
+      const theirs = Buffer.from(crypto[2], "base64");
+      const ours = randomBytes(30);
+      this.srtp = new SrtpSession({
+        profile: ProtectionProfileAes128CmHmacSha1_80,
+        keys: {
+          localMasterKey: ours.subarray(0, 16),
+          localMasterSalt: ours.subarray(16),
+          remoteMasterKey: theirs.subarray(0, 16),
+          remoteMasterSalt: theirs.subarray(16),
+        },
+      });
+      answerCrypto = [`a=crypto:${crypto[1]} AES_CM_128_HMAC_SHA1_80 inline:${ours.toString("base64")}`];
+    }
     this.socket = dgram.createSocket("udp4");
     this.socket.on("message", (data) => {
       try {
-        this.#receive(RtpPacket.deSerialize(data));
+        this.#receive(RtpPacket.deSerialize(this.srtp ? this.srtp.decrypt(data) : data));
       } catch {
-        // Not RTP: a far end ignores it.
+        // Not RTP, or SRTP that does not verify: a far end ignores it.
+        this.refused = (this.refused ?? 0) + 1;
       }
     });
     await new Promise((resolve) => this.socket.bind(0, "127.0.0.1", resolve));
@@ -173,11 +195,12 @@ export class Peer {
       "s=Twilio Media Gateway",
       `c=IN IP4 ${local.address}`,
       "t=0 0",
-      `m=audio ${local.port} RTP/AVP ${PCMU}${this.events !== null ? ` ${this.events}` : ""}`,
+      `m=audio ${local.port} ${this.srtp ? "RTP/SAVP" : "RTP/AVP"} ${PCMU}${this.events !== null ? ` ${this.events}` : ""}`,
       `a=rtpmap:${PCMU} PCMU/8000`,
       ...(this.events !== null ? [`a=rtpmap:${this.events} telephone-event/8000`, `a=fmtp:${this.events} 0-16`] : []),
       "a=ptime:20",
       "a=sendrecv",
+      ...answerCrypto,
       "",
     ].join("\r\n");
   }
@@ -330,7 +353,8 @@ export class Peer {
     this.sequence = (this.sequence + 1) & 0xffff;
     this.timestamp = (this.timestamp + FRAME) >>> 0;
     if (this.plain) {
-      if (this.remote && !this.closed) this.socket.send(new RtpPacket(header, payload).serialize(), this.remote.port, this.remote.address);
+      const packet = this.srtp ? this.srtp.encrypt(payload, header) : new RtpPacket(header, payload).serialize();
+      if (this.remote && !this.closed) this.socket.send(packet, this.remote.port, this.remote.address);
       return;
     }
     this.transceiver.sender.sendRtp(new RtpPacket(header, payload)).catch(() => {});

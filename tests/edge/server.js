@@ -21,13 +21,14 @@
 // `+hangup=MS`: the phone hangs up MS ms after it answered.
 //
 // `--sip DOMAIN --sip-credential USER:PASSWORD --voice-url URL`: a SIP Domain as well (sip.js), on
-// a UDP port of its own, whose calls run the TwiML at URL (c2c's /voice).
+// a UDP and TCP port of its own and a TLS port, whose calls run the TwiML at URL (c2c's /voice).
+// `--sip-secure`: its Secure Media is on (TLS and SRTP only).
 //
 // `--record DIR`: what each far end heard is written to DIR/SID.ul (8 kHz mu-law), for a test to
 // recognise what c2c said.
 //
 // The account is read from the TWILIO_* variables, as c2c reads it. Standard output carries one
-// JSON object a line: {"ready": {signalling, spki}} first, {"invite": {at, sid, to}} when a page
+// JSON object a line: {"ready": {signalling, spki, sip, sipTls}} first, {"invite": {at, sid, to}} when a page
 // places a call, and {"call": {...}} when it has ended. It stops when standard input closes.
 import { createHash, X509Certificate } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -59,7 +60,7 @@ function spokenTree(name = "") {
 
 const phones = new Map();
 let recordDir = null;
-const sip = { domain: null, credentials: {}, voiceUrl: null };
+const sip = { domain: null, credentials: {}, voiceUrl: null, secure: false };
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i += 1) {
   if (args[i] === "--sip") {
@@ -69,6 +70,10 @@ for (let i = 0; i < args.length; i += 1) {
   if (args[i] === "--sip-credential") {
     const [user, password] = args[(i += 1)].split(/:(.*)/s);
     sip.credentials[user] = password;
+    continue;
+  }
+  if (args[i] === "--sip-secure") {
+    sip.secure = true;
     continue;
   }
   if (args[i] === "--voice-url") {
@@ -153,6 +158,9 @@ async function follow() {
           sid: call.sid,
           to: call.to,
           transport: call.transport ?? null,
+          // The caller's sound as it came: SRTP or plain RTP, and how many packets were not
+          // heard (not RTP, or SRTP whose tag did not verify).
+          sound: media?.plain ? { srtp: Boolean(media.srtp), refused: media.refused ?? 0 } : null,
           status: call.status,
           timeline: call.timeline,
           dials: call.dials,
@@ -175,7 +183,10 @@ const sipAddress = domain ? await domain.listen() : null;
 
 server.listen(0, "127.0.0.1", () => {
   const ready = { signalling: `127.0.0.1:${server.address().port}`, spki };
-  if (sipAddress) ready.sip = `${sipAddress.address}:${sipAddress.port}`;
+  if (sipAddress) {
+    ready.sip = `${sipAddress.plain.address}:${sipAddress.plain.port}`;
+    ready.sipTls = `${sipAddress.tls.address}:${sipAddress.tls.port}`;
+  }
   print({ ready });
   follow();
 });

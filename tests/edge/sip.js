@@ -13,13 +13,21 @@
 //   debugger shows for these, not checked against a real Domain); BYE either way once answered;
 //   CANCEL and BYE from the caller end the call.
 //
-// UDP and TCP on the same port, as Twilio's Domains listen on 5060 for both. Over UDP each
-// transaction's final response is kept and sent again for a retransmitted request, and 200 OK is
-// sent again until the ACK comes; over TCP messages are framed by Content-Length (RFC 3261 18.3)
-// and everything for a call goes back on its connection.
+// UDP and TCP on the same port, as Twilio's Domains listen on 5060 for both, and TLS on a port of
+// its own (Twilio's 5061) with a certificate for the Domain's name (tests/fixtures/sip-stand-in*).
+// Over UDP each transaction's final response is kept and sent again for a retransmitted request,
+// and 200 OK is sent again until the ACK comes; over TCP and TLS messages are framed by
+// Content-Length (RFC 3261 18.3) and everything for a call goes back on its connection.
+//
+// Secure Media (https://www.twilio.com/docs/voice/api/secure-media): on, the Domain takes calls
+// only over TLS with SRTP; off (the default), only plain RTP. Twilio documents that it rejects
+// the others (error 32209 for a call not over TLS), not the SIP status it rejects them with: the
+// stand-in answers 488 Not Acceptable Here.
 import { createHash, randomBytes } from "node:crypto";
 import dgram from "node:dgram";
+import { readFileSync } from "node:fs";
 import net from "node:net";
+import tls from "node:tls";
 
 const REALM = "sip.twilio.com";
 const md5 = (text) => createHash("md5").update(text).digest("hex");
@@ -63,35 +71,49 @@ export class SipDomain {
    * `edge`: the VoiceEdge whose calls these are; `domain`: its name (NAME.sip.twilio.com);
    * `credentials`: { username: password } of its Credential List; `voiceUrl`: its Voice URL.
    */
-  constructor(edge, { domain, credentials, voiceUrl }) {
-    Object.assign(this, { edge, domain, credentials, voiceUrl });
+  constructor(edge, { domain, credentials, voiceUrl, secure = false }) {
+    Object.assign(this, { edge, domain, credentials, voiceUrl, secure });
     this.domainSid = `SD${randomBytes(16).toString("hex")}`;
     this.dialogs = new Map(); // Call-ID -> dialog
     this.answered = new Map(); // "Call-ID CSeq" of a request -> the response sent, for retransmissions
     this.nonces = new Set();
     this.socket = dgram.createSocket("udp4");
     this.socket.on("message", (data, from) => this.#receive(data, { ...from, transport: "UDP" }));
-    this.tcp = net.createServer((conn) => this.#stream(conn));
+    this.tcp = net.createServer((conn) => this.#stream(conn, "TCP"));
+    const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+    this.tls = tls.createServer(
+      { cert: fixture("sip-stand-in.pem"), key: fixture("sip-stand-in-key.pem") },
+      (conn) => this.#stream(conn, "TLS"),
+    );
+    this.tls.on("tlsClientError", () => {});
   }
 
-  /** Binds UDP, then TCP on the same port number. */
+  /** Binds UDP, then TCP on the same port number, then TLS on another; the two addresses. */
   async listen() {
     await new Promise((resolve) => this.socket.bind(0, "127.0.0.1", resolve));
     const { port } = this.socket.address();
     await new Promise((resolve) => this.tcp.listen(port, "127.0.0.1", resolve));
-    return this.socket.address();
+    await new Promise((resolve) => this.tls.listen(0, "127.0.0.1", resolve));
+    return { plain: this.socket.address(), tls: this.tls.address() };
   }
 
   close() {
     for (const dialog of this.dialogs.values()) clearInterval(dialog.resending);
     this.socket.close();
     this.tcp.close();
+    this.tls.close();
   }
 
-  /** A TCP connection's messages, each as far as its Content-Length says. */
-  #stream(conn) {
+  /** Where this Domain is reached over `from`'s transport, for a Contact or Via. */
+  #contact(from) {
+    const port = from.transport === "TLS" ? this.tls.address().port : this.socket.address().port;
+    return `127.0.0.1:${port}${from.conn ? `;transport=${from.transport.toLowerCase()}` : ""}`;
+  }
+
+  /** A TCP or TLS connection's messages, each as far as its Content-Length says. */
+  #stream(conn, transport) {
     let buffer = Buffer.alloc(0);
-    const from = { address: conn.remoteAddress, port: conn.remotePort, transport: "TCP", conn };
+    const from = { address: conn.remoteAddress, port: conn.remotePort, transport, conn };
     conn.on("error", () => {});
     conn.on("data", (chunk) => {
       buffer = Buffer.concat([buffer, chunk]);
@@ -183,6 +205,10 @@ export class SipDomain {
     if (!this.nonces.has(d.nonce) || d.realm !== REALM || d.response !== expected) {
       return this.#respond(request, from, 403, "Forbidden");
     }
+    const srtp = /^m=audio \S+ RTP\/SAVP /m.test(request.body);
+    if (this.secure !== srtp || (this.secure && from.transport !== "TLS")) {
+      return this.#respond(request, from, 488, "Not Acceptable Here");
+    }
     const tag = randomBytes(6).toString("hex");
     const dialog = { callId, request, from, tag, state: "early", cseq: 1, gone: null, ended: false };
     let goneFire;
@@ -226,7 +252,7 @@ export class SipDomain {
       const ok = this.#respond(request, from, 200, "OK", {
         toTag: tag,
         body: payload.sdp,
-        extra: [`Contact: <sip:${this.domain}@127.0.0.1:${this.socket.address().port}${from.conn ? ";transport=tcp" : ""}>`],
+        extra: [`Contact: <sip:${this.domain}@${this.#contact(from)}>`],
       });
       // Over UDP a 200 is sent again until it is acknowledged (RFC 3261 13.3.1.4).
       if (!from.conn) {
@@ -248,10 +274,10 @@ export class SipDomain {
     const { request, from, tag } = dialog;
     clearInterval(dialog.resending);
     const contact = uriOf(request.header("contact")) || uriOf(request.header("from"));
-    const port = this.socket.address().port;
+    const via = this.#contact(from).split(";")[0];
     const bye = [
       `BYE ${contact} SIP/2.0`,
-      `Via: SIP/2.0/${from.transport} 127.0.0.1:${port};branch=z9hG4bK${randomBytes(8).toString("hex")};rport`,
+      `Via: SIP/2.0/${from.transport} ${via};branch=z9hG4bK${randomBytes(8).toString("hex")};rport`,
       "Max-Forwards: 70",
       // Twilio is the callee: its From is the INVITE's To with its tag, its To the INVITE's From.
       `From: ${request.header("to")};tag=${tag}`,

@@ -209,6 +209,29 @@ fn doctor_checks_the_sip_domain_once_there_is_one() {
         "{check}"
     );
 
+    // Its Secure Media turned on in the Console: c2c's plain RTP would be refused, and doctor
+    // says which setting makes the calls SRTP; with it set, the Domain passes again.
+    mock.sip(|sip| sip.domains[0]["secure"] = serde_json::json!(true));
+    let check = doctor().unwrap();
+    assert_eq!(check["status"], "fail", "{check}");
+    assert!(
+        check["found"]
+            .as_str()
+            .unwrap()
+            .contains("Secure Media is on")
+            && check["fix"]
+                .as_str()
+                .unwrap()
+                .contains("C2C_SIP_MEDIA=srtp"),
+        "{check}"
+    );
+    let file = config.path().join("c2c/config.toml");
+    let kept = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{kept}sip_media = \"srtp\"\n")).unwrap();
+    assert_eq!(doctor().unwrap()["status"], "ok");
+    std::fs::write(&file, kept).unwrap();
+    mock.sip(|sip| sip.domains[0]["secure"] = serde_json::json!(false));
+
     // Without the mapping, Twilio refuses every call to the Domain.
     mock.sip(|sip| sip.mappings.clear());
     let check = doctor().unwrap();

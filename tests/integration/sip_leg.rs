@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use crate::fixtures::AUTH_TOKEN;
-use crate::voice_edge::{SIP_DOMAIN, SIP_USERNAME, VoiceEdge};
+use crate::voice_edge::{SIP_CA, SIP_DOMAIN, SIP_USERNAME, VoiceEdge};
 
 const IVR: &str = "+14155550100";
 
@@ -94,6 +94,122 @@ fn over_tcp_the_call_is_the_same() {
     assert_eq!(call["dials"][0]["status"], "completed", "{call}");
     // c2c hung up (BYE over the same connection) and the call completed.
     assert_eq!(call["status"], "completed", "{call}");
+}
+
+#[test]
+fn a_domain_with_secure_media_takes_the_call_over_tls_with_srtp() {
+    let serve = crate::server::serve(
+        &[],
+        &[
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+            ("TWILIO_SIP_DOMAIN", SIP_DOMAIN),
+        ],
+    );
+    let page = format!("http://127.0.0.1:{}/", serve.port);
+    let edge = VoiceEdge::start_sip_secure(&[&format!("{IVR}=ivr")], &format!("{page}voice"));
+    // Plain RTP, even over TLS, is refused by a secure Domain: c2c names the setting to change.
+    let plain = edge
+        .call_sip_tls(&[IVR, "--server", &page, "--sip-transport", "tls"])
+        .env("SSL_CERT_FILE", SIP_CA)
+        .run();
+    assert_ne!(plain.code, 0, "{}", plain.stderr);
+    assert!(
+        plain.stderr.contains("SIP 488") && plain.stderr.contains("--sip-media"),
+        "{}",
+        plain.stderr
+    );
+    // SRTP (over TLS, which it chooses): the keys and the tone go through, encrypted both ways.
+    let steps = [
+        "--step",
+        "wait-for-silence",
+        "--step",
+        "press 5",
+        "--step",
+        "expect-tone 1000 timeout=5s",
+    ];
+    let mut args = vec![IVR, "--server", &page, "--sip-media", "srtp", "--json"];
+    args.extend_from_slice(&steps);
+    let run = edge.call_sip_tls(&args).env("SSL_CERT_FILE", SIP_CA).run();
+    run.assert_code(0);
+    let report = json(&run.stdout);
+    assert!(
+        report["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["status"] == "passed"),
+        "{report}"
+    );
+    let call = edge.next("call");
+    assert_eq!(call["transport"], "TLS", "{call}");
+    assert_eq!(call["sound"]["srtp"], true, "{call}");
+    assert_eq!(call["sound"]["refused"], 0, "every packet verified: {call}");
+    assert_eq!(call["digits"], "5", "{call}");
+    assert_eq!(report["call_sid"], call["sid"], "{report}\n{call}");
+    let to = call["webhooks"][0]["params"]["To"].as_str().unwrap();
+    assert!(
+        to.eq_ignore_ascii_case(&format!("sip:{IVR}@{SIP_DOMAIN};transport=tls")),
+        "{to}"
+    );
+    // SRTP's keys are never sent in the clear: over UDP it is refused before any call.
+    let clear = edge
+        .call_sip_tls(&[
+            IVR,
+            "--server",
+            &page,
+            "--sip-media",
+            "srtp",
+            "--sip-transport",
+            "udp",
+        ])
+        .env("SSL_CERT_FILE", SIP_CA)
+        .run();
+    assert_eq!(clear.code, 2, "{}", clear.stderr);
+    assert!(
+        clear.stderr.contains("--sip-transport") && clear.stderr.contains("only TLS"),
+        "{}",
+        clear.stderr
+    );
+}
+
+#[test]
+fn a_projects_dotenv_cannot_take_the_sip_leg_off_tls() {
+    let (edge, _serve, page) = through_sip(&[&format!("{IVR}=answer+tone=1000")]);
+    let c2c = edge.call_sip_tls(&[IVR, "--server", &page, "--step", "expect-tone 1000"]);
+    let config = c2c.config_file();
+    let run = c2c
+        .write(&config, "sip_transport = \"tls\"\n")
+        .dotenv("C2C_SIP_TRANSPORT=udp\nC2C_SIP_MEDIA=rtp\n")
+        .env("SSL_CERT_FILE", SIP_CA)
+        .run();
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("C2C_SIP_TRANSPORT is ignored")
+            && run.stderr.contains("C2C_SIP_MEDIA is ignored"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(edge.next("call")["transport"], "TLS");
+}
+
+#[test]
+fn a_domain_whose_certificate_c2c_cannot_trust_gets_no_call() {
+    let (edge, _serve, page) = through_sip(&[&format!("{IVR}=answer")]);
+    // The machine's own authorities do not know the stand-in's test CA.
+    let run = edge
+        .call_sip_tls(&[IVR, "--server", &page, "--sip-transport", "tls"])
+        .run();
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("certificate") && run.stderr.contains("SSL_CERT_FILE"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains(crate::voice_edge::SIP_PASSWORD),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

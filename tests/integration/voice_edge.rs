@@ -14,14 +14,21 @@ use crate::fixtures::{ACCOUNT_SID, API_KEY, API_SECRET, APP_SID, AUTH_TOKEN};
 pub const SIP_DOMAIN: &str = "c2c-test.sip.twilio.com";
 pub const SIP_USERNAME: &str = "c2c";
 pub const SIP_PASSWORD: &str = "Stand1nPassword";
+/// The CA of the stand-in Domain's TLS certificate, for `SSL_CERT_FILE`.
+pub const SIP_CA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/sip-stand-in-ca.pem"
+);
 use crate::support::C2c;
 
 pub struct VoiceEdge {
     child: Child,
     lines: mpsc::Receiver<Value>,
     pub signalling: String,
-    /// Its SIP Domain's address (IP:PORT, UDP), when it plays one (`start_sip`).
+    /// Its SIP Domain's address (IP:PORT, UDP and TCP), when it plays one (`start_sip`).
     pub sip: Option<String>,
+    /// Its SIP Domain's TLS address (IP:PORT), its certificate for `SIP_DOMAIN` from `SIP_CA`.
+    pub sip_tls: Option<String>,
     /// The hash of its certificate's key, for Chromium's --ignore-certificate-errors-spki-list.
     pub spki: String,
 }
@@ -40,19 +47,26 @@ impl VoiceEdge {
     /// Starts the stand-in with a SIP Domain as well: `SIP_DOMAIN`, whose Credential List holds
     /// `SIP_USERNAME` with `SIP_PASSWORD`, and whose Voice URL is `voice_url` (c2c's /voice).
     pub fn start_sip(phones: &[&str], voice_url: &str) -> VoiceEdge {
+        VoiceEdge::start_sip_with(phones, voice_url, &[])
+    }
+
+    /// As `start_sip`, with the Domain's Secure Media on: TLS and SRTP only.
+    pub fn start_sip_secure(phones: &[&str], voice_url: &str) -> VoiceEdge {
+        VoiceEdge::start_sip_with(phones, voice_url, &["--sip-secure"])
+    }
+
+    fn start_sip_with(phones: &[&str], voice_url: &str, more: &[&str]) -> VoiceEdge {
         let credential = format!("{SIP_USERNAME}:{SIP_PASSWORD}");
-        VoiceEdge::launch(
-            phones,
-            None,
-            &[
-                "--sip",
-                SIP_DOMAIN,
-                "--sip-credential",
-                &credential,
-                "--voice-url",
-                voice_url,
-            ],
-        )
+        let mut args = vec![
+            "--sip",
+            SIP_DOMAIN,
+            "--sip-credential",
+            &credential,
+            "--voice-url",
+            voice_url,
+        ];
+        args.extend_from_slice(more);
+        VoiceEdge::launch(phones, None, &args)
     }
 
     fn launch(phones: &[&str], record: Option<&std::path::Path>, more: &[&str]) -> VoiceEdge {
@@ -99,6 +113,7 @@ impl VoiceEdge {
         VoiceEdge {
             signalling: ready["ready"]["signalling"].as_str().unwrap().to_owned(),
             sip: ready["ready"]["sip"].as_str().map(str::to_owned),
+            sip_tls: ready["ready"]["sipTls"].as_str().map(str::to_owned),
             spki: ready["ready"]["spki"].as_str().unwrap().to_owned(),
             child,
             lines,
@@ -120,11 +135,25 @@ impl VoiceEdge {
         self.sip_command("test", args)
     }
 
+    /// `c2c call ARGS --leg sip` to this edge's SIP Domain's TLS port (trusting nothing more
+    /// than the machine does: `SSL_CERT_FILE` as `SIP_CA` trusts the Domain's certificate).
+    pub fn call_sip_tls(&self, args: &[&str]) -> C2c {
+        let proxy = self
+            .sip_tls
+            .as_deref()
+            .expect("the stand-in plays a SIP Domain (start_sip)");
+        self.sip_command_to("call", proxy, args)
+    }
+
     fn sip_command(&self, command: &str, args: &[&str]) -> C2c {
         let proxy = self
             .sip
             .as_deref()
             .expect("the stand-in plays a SIP Domain (start_sip)");
+        self.sip_command_to(command, proxy, args)
+    }
+
+    fn sip_command_to(&self, command: &str, proxy: &str, args: &[&str]) -> C2c {
         let mut c2c = crate::support::c2c(&[command])
             .all_env()
             .env("TWILIO_SIP_DOMAIN", SIP_DOMAIN)

@@ -30,7 +30,7 @@ impl<L: Leg> Session<'_, L> {
     pub(super) fn unreachable(&mut self) {
         let words = match &self.plan.sip_domain {
             Some(domain) => format!(
-                "the SIP Domain {domain} did not answer c2c's INVITE: check this machine's internet connection (or a firewall on UDP port 5060)"
+                "the SIP Domain {domain} did not answer c2c's INVITE: check this machine's internet connection (or a firewall on the way to its SIP port: 5060, or 5061 for TLS)"
             ),
             None => unreachable_words(self.plan.signalling.as_deref()),
         };

@@ -4,7 +4,8 @@
 //!
 //! Sending is paced by the clock, a packet every 20 ms, as a phone does: silence when c2c has
 //! nothing to say (a far end that hears no packets may take the line for dead). What is heard is
-//! placed by its RTP timestamp, so a packet lost leaves a gap where it was, not a shift.
+//! placed by its RTP timestamp, so a packet lost leaves a gap where it was, not a shift. With
+//! Secure Media, every packet is SRTP both ways (`srtp`), each side with its own key.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::pcmu::{self, FRAME};
 use super::sdp::{Answer, PCMU};
+use super::srtp::{Master, Protect, Unprotect};
 use crate::call::said::Said;
 
 const TICK: Duration = Duration::from_millis(20);
@@ -50,15 +52,19 @@ enum Out {
 /// One call's media: its socket and the two tasks on it, stopped with `stop`.
 pub struct Media {
     pub local: SocketAddr,
+    /// c2c's SRTP key for what it sends, offered in its SDP; none for plain RTP.
+    pub key: Option<Master>,
     out: mpsc::UnboundedSender<Out>,
     far: watch::Sender<Option<Answer>>,
 }
 
 impl Media {
     /// Binds the call's socket on `ip` and starts its tasks; nothing is sent until `start`.
+    /// `key`: SRTP with this key for what c2c sends (the far end's comes with its answer).
     pub async fn bind(
         ip: std::net::IpAddr,
         clock: Clock,
+        key: Option<Master>,
         said: mpsc::UnboundedSender<Said>,
         stop: CancellationToken,
     ) -> std::io::Result<Media> {
@@ -78,6 +84,7 @@ impl Media {
             timestamp: u32::from(rand_u16()) << 16,
             ssrc: u32::from(rand_u16()) << 16 | u32::from(rand_u16()),
             first: true,
+            protect: key.as_ref().map(Protect::new),
         };
         tokio::spawn(stop.clone().run_until_cancelled_owned(sender.run(asks)));
         let receiver = Receiver {
@@ -87,9 +94,15 @@ impl Media {
             remote,
             up: pcmu::Up::default(),
             base: None,
+            unprotect: None,
         };
         tokio::spawn(stop.run_until_cancelled_owned(receiver.run()));
-        Ok(Media { local, out, far })
+        Ok(Media {
+            local,
+            key,
+            out,
+            far,
+        })
     }
 
     /// The far end's answer is known: sound flows both ways.
@@ -175,6 +188,7 @@ struct Sender {
     ssrc: u32,
     /// The first packet carries the marker bit (the start of a talk spurt).
     first: bool,
+    protect: Option<Protect>,
 }
 
 impl Sender {
@@ -266,7 +280,10 @@ impl Sender {
             .build()
             .ok()?;
         self.sequence = self.sequence.wrapping_add(1);
-        Some(packet)
+        match &mut self.protect {
+            Some(protect) => protect.protect(packet),
+            None => Some(packet),
+        }
     }
 }
 
@@ -279,6 +296,8 @@ struct Receiver {
     /// The stream heard: its SSRC, the RTP timestamp of its first packet and where that packet
     /// was placed (16 kHz samples from the leg's start), and where the last heard ended.
     base: Option<(u32, u32, u64, u64)>,
+    /// The far end's SRTP key, as its answer gave it, ready to verify and decrypt with.
+    unprotect: Option<(Master, Unprotect)>,
 }
 
 impl Receiver {
@@ -290,11 +309,32 @@ impl Receiver {
             };
             // Only the far end the answer named is heard (any port: its RTP may come from
             // another than it asked c2c to send to).
-            let expected = self.remote.borrow().as_ref().map(|a| a.media.ip());
+            let (expected, key) = match self.remote.borrow().as_ref() {
+                Some(answer) => (Some(answer.media.ip()), answer.key.clone()),
+                None => (None, None),
+            };
             if expected != Some(from.ip()) {
                 continue;
             }
-            let Ok(packet) = RtpReader::new(&buffer[..length]) else {
+            let decrypted;
+            let received = match key {
+                None => &buffer[..length],
+                Some(key) => {
+                    if self.unprotect.as_ref().is_none_or(|(had, _)| *had != key) {
+                        self.unprotect = Some((key.clone(), Unprotect::new(&key)));
+                    }
+                    let Some((_, unprotect)) = &mut self.unprotect else {
+                        continue;
+                    };
+                    // Not the far end's, or damaged: never heard.
+                    let Some(packet) = unprotect.unprotect(&buffer[..length]) else {
+                        continue;
+                    };
+                    decrypted = packet;
+                    &decrypted[..]
+                }
+            };
+            let Ok(packet) = RtpReader::new(received) else {
                 continue;
             };
             if packet.payload_type() != PCMU || packet.payload().is_empty() {

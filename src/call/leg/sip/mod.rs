@@ -15,6 +15,7 @@ mod media;
 mod pcmu;
 mod sdp;
 mod signalling;
+mod srtp;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -22,19 +23,21 @@ use std::time::{Duration, Instant};
 
 use rsipstack::dialog::dialog_layer::DialogLayer;
 use rsipstack::dialog::invite_dialog::InviteDialog;
-use rsipstack::transport::{TransportLayer, udp::UdpConnection};
+use rsipstack::transport::tls::TlsConnection;
+use rsipstack::transport::{SipAddr, SipConnection, TransportLayer, udp::UdpConnection};
 use tokio::sync::{Mutex, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use self::media::{Clock, Media};
 use self::signalling::Call;
+use self::srtp::Master;
 use super::Leg;
 use crate::call::said::Said;
 use crate::secret::Secret;
 
 /// Where and as whom c2c calls: its SIP Domain and credential (`c2c configure --sip`), where
-/// the INVITEs go when not to the Domain's own address (`--sip-proxy`, for a stand-in), and over
-/// what (`--sip-transport`).
+/// the INVITEs go when not to the Domain's own address (`--sip-proxy`, for a stand-in), over
+/// what (`--sip-transport`) and with what sound (`--sip-media`).
 #[derive(Clone)]
 pub struct SipAccount {
     pub domain: String,
@@ -42,15 +45,18 @@ pub struct SipAccount {
     pub password: Secret,
     pub proxy: Option<SocketAddr>,
     pub transport: SipTransport,
+    pub media: SipMedia,
 }
 
-/// What SIP travels over to the Domain: UDP (the default, one socket for every call) or TCP (a
-/// connection, for a network that drops UDP or a message too large for a datagram).
+/// What SIP travels over to the Domain: UDP (the default, one socket for every call), TCP (a
+/// connection, for a network that drops UDP or a message too large for a datagram) or TLS (a
+/// connection whose messages, credentials and SRTP keys no one on the way can read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SipTransport {
     #[default]
     Udp,
     Tcp,
+    Tls,
 }
 
 impl SipTransport {
@@ -58,8 +64,43 @@ impl SipTransport {
         match text.trim() {
             "udp" => Ok(SipTransport::Udp),
             "tcp" => Ok(SipTransport::Tcp),
-            "tls" => Err("tls is not built yet: use udp or tcp".to_owned()),
-            _ => Err("it is neither udp nor tcp".to_owned()),
+            "tls" => Ok(SipTransport::Tls),
+            _ => Err("it is not udp, tcp or tls".to_owned()),
+        }
+    }
+
+    /// The Domain's port for it: 5061 for TLS, 5060 for the others (Twilio's).
+    fn port(self) -> u16 {
+        match self {
+            SipTransport::Tls => 5061,
+            SipTransport::Udp | SipTransport::Tcp => 5060,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            SipTransport::Udp => "udp",
+            SipTransport::Tcp => "tcp",
+            SipTransport::Tls => "tls",
+        }
+    }
+}
+
+/// The sound's protocol, which must agree with the Domain's Secure Media setting: plain RTP
+/// (off, Twilio's default) or SRTP (on; Twilio then takes calls only over TLS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SipMedia {
+    #[default]
+    Rtp,
+    Srtp,
+}
+
+impl SipMedia {
+    pub fn parse(text: &str) -> Result<SipMedia, String> {
+        match text.trim() {
+            "rtp" => Ok(SipMedia::Rtp),
+            "srtp" => Ok(SipMedia::Srtp),
+            _ => Err("it is neither rtp nor srtp".to_owned()),
         }
     }
 }
@@ -70,6 +111,14 @@ pub enum SipError {
     Unresolved { domain: String, why: String },
     #[error("cannot open a SIP socket on this machine: {0}")]
     Socket(String),
+    #[error(
+        "c2c found no trusted certificate authorities to check the SIP Domain's TLS certificate with ({0}): install your system's CA certificates (Debian: ca-certificates), or point SSL_CERT_FILE at a PEM file of them"
+    )]
+    Trust(String),
+    #[error(
+        "c2c could not open a TLS connection to the SIP Domain {domain}: {why}. Its certificate is checked against this machine's trusted authorities; for a Domain whose certificate another authority signed, point SSL_CERT_FILE at that authority's certificate (PEM)"
+    )]
+    Tls { domain: String, why: String },
     #[error("the SIP call could not be {what}: {why}")]
     Call { what: &'static str, why: String },
 }
@@ -90,11 +139,29 @@ impl Phone {
     pub async fn start(account: SipAccount) -> Result<Arc<Phone>, SipError> {
         let target = match account.proxy {
             Some(proxy) => proxy,
-            None => resolve(&account.domain).await?,
+            None => resolve(&account.domain, account.transport.port()).await?,
         };
         let local = route_to(target).await?;
         let stop = CancellationToken::new();
         let transport = TransportLayer::new(stop.child_token());
+        if account.transport == SipTransport::Tls {
+            // Connected now, so that a certificate c2c cannot trust is said before any call;
+            // the stack reconnects with the same trust if the connection drops.
+            let trust = trust(&account.domain)?;
+            let domain = SipAddr {
+                r#type: Some(rsipstack::sip::Transport::Tls),
+                addr: target.into(),
+            };
+            let connection =
+                TlsConnection::connect(&domain, Some(&trust), None, Some(stop.child_token()))
+                    .await
+                    .map_err(|err| SipError::Tls {
+                        domain: account.domain.clone(),
+                        why: err.to_string(),
+                    })?;
+            transport.set_tls_config(trust);
+            transport.add_connection(SipConnection::Tls(connection));
+        }
         let connection = UdpConnection::create_connection(
             SocketAddr::new(local, 0),
             None,
@@ -154,7 +221,19 @@ impl Phone {
             stop: stop.clone(),
             gone: false,
         };
-        let media = match Media::bind(self.local, clock, said.clone(), stop.clone()).await {
+        let key = match self.account.media {
+            SipMedia::Srtp => match Master::random() {
+                Ok(key) => Some(key),
+                Err(err) => {
+                    let _ = said.send(Said::Gone(format!(
+                        "cannot make the call's SRTP key: {err}"
+                    )));
+                    return leg(None);
+                }
+            },
+            SipMedia::Rtp => None,
+        };
+        let media = match Media::bind(self.local, clock, key, said.clone(), stop.clone()).await {
             Ok(media) => media,
             Err(err) => {
                 let _ = said.send(Said::Gone(format!(
@@ -212,9 +291,39 @@ async fn route_incoming(
     }
 }
 
-/// The Domain's address: Twilio's SIP Domains resolve by their name (port 5060, UDP).
-async fn resolve(domain: &str) -> Result<SocketAddr, SipError> {
-    let found = tokio::net::lookup_host((domain, 5060))
+/// How c2c's TLS connection knows the Domain: by its name (even through `--sip-proxy`), its
+/// certificate checked against the machine's own trusted authorities (`SSL_CERT_FILE` or
+/// `SSL_CERT_DIR` when set), as c2c's HTTPS requests are.
+fn trust(domain: &str) -> Result<rsipstack::transport::tls::TlsConfig, SipError> {
+    use base64::Engine;
+    let found = rustls_native_certs::load_native_certs();
+    if found.certs.is_empty() {
+        let why = found
+            .errors
+            .first()
+            .map_or("none were found".to_owned(), ToString::to_string);
+        return Err(SipError::Trust(why));
+    }
+    let mut pem = String::new();
+    for cert in &found.certs {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(cert.as_ref());
+        pem.push_str("-----BEGIN CERTIFICATE-----\n");
+        for line in encoded.as_bytes().chunks(64) {
+            pem.push_str(&String::from_utf8_lossy(line));
+            pem.push('\n');
+        }
+        pem.push_str("-----END CERTIFICATE-----\n");
+    }
+    Ok(rsipstack::transport::tls::TlsConfig {
+        ca_certs: Some(pem.into_bytes()),
+        sni_hostname: Some(domain.to_owned()),
+        ..Default::default()
+    })
+}
+
+/// The Domain's address: Twilio's SIP Domains resolve by their name (port 5060, or 5061 for TLS).
+async fn resolve(domain: &str, port: u16) -> Result<SocketAddr, SipError> {
+    let found = tokio::net::lookup_host((domain, port))
         .await
         .map_err(|err| SipError::Unresolved {
             domain: domain.to_owned(),

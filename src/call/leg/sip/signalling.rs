@@ -54,10 +54,11 @@ impl Call {
         let phone = &self.phone;
         let call_id = call_id();
         let account = &phone.account;
-        // Over TCP, the Request-URI says so, as RFC 3261 has a UA mark the transport it wants.
+        // Over TCP or TLS, the Request-URI says so, as RFC 3261 has a UA mark the transport it
+        // wants (a sips: URI would also demand TLS beyond the Domain, which is not c2c's to ask).
         let transport = match account.transport {
-            SipTransport::Udp => "",
-            SipTransport::Tcp => ";transport=tcp",
+            SipTransport::Udp => String::new(),
+            other => format!(";transport={}", other.name()),
         };
         let callee = rsipstack::sip::Uri::try_from(format!(
             "sip:{}@{}{transport}",
@@ -73,6 +74,7 @@ impl Call {
             return;
         };
         let session = u64::from(media.local.port()) << 16 | u64::from(std::process::id() & 0xffff);
+        let srtp = media.key.is_some();
         let option = InviteOption {
             caller,
             callee,
@@ -80,11 +82,12 @@ impl Call {
                 r#type: Some(match account.transport {
                     SipTransport::Udp => rsipstack::sip::Transport::Udp,
                     SipTransport::Tcp => rsipstack::sip::Transport::Tcp,
+                    SipTransport::Tls => rsipstack::sip::Transport::Tls,
                 }),
                 addr: phone.target.into(),
             }),
             content_type: Some("application/sdp".to_owned()),
-            offer: Some(sdp::offer(media.local, session).into_bytes()),
+            offer: Some(sdp::offer(media.local, session, media.key.as_ref()).into_bytes()),
             contact: phone.contact.clone(),
             credential: Some(Credential {
                 username: account.username.clone(),
@@ -110,7 +113,9 @@ impl Call {
             }
         };
         *self.dialog.lock().await = Some(dialog.clone());
-        let mut invite = Some(invite);
+        let mut invite = invite;
+        // The INVITE transaction's own end: its final response, or why it could not be sent.
+        let mut invited: Option<Option<rsipstack::sip::Response>> = None;
         let mut answered = false;
         let mut ringing = false;
         // After c2c's hang-up, the far end's confirmation is waited for, but not for ever.
@@ -130,7 +135,7 @@ impl Call {
                         }
                         DialogState::Early(_, response) => {
                             // Ringing; a 183 with SDP carries the ringback as early media.
-                            if let Ok(answer) = sdp::answer(&response.body) {
+                            if let Ok(answer) = sdp::answer(&response.body, srtp) {
                                 media.start(answer);
                             }
                             if !ringing {
@@ -139,7 +144,7 @@ impl Call {
                             }
                         }
                         DialogState::Confirmed(_, response) if !answered => {
-                            match sdp::answer(&response.body) {
+                            match sdp::answer(&response.body, srtp) {
                                 Ok(answer) => media.start(answer),
                                 Err(err) => {
                                     self.error(0, format!("the far end's answer cannot be used: {err}"));
@@ -151,12 +156,13 @@ impl Call {
                             self.name_the_call(&call_id, Some(&response), Phase::InCall).await;
                         }
                         DialogState::Terminated(_, reason) => {
-                            let refusal = match invite.take() {
-                                Some(handle) if !answered => match handle.await {
-                                    Ok(Ok((_, Some(response)))) => Some(response),
+                            let refusal = match invited.take() {
+                                Some(response) => response,
+                                None if !answered => match (&mut invite).await {
+                                    Ok(Ok((_, response))) => response,
                                     _ => None,
                                 },
-                                _ => None,
+                                None => None,
                             };
                             if !answered {
                                 self.name_the_call(&call_id, refusal.as_ref(), phase).await;
@@ -170,6 +176,22 @@ impl Call {
                         _ => {}
                     }
                 }
+                done = &mut invite, if invited.is_none() && !answered => match done {
+                    Ok(Ok((_, response))) => invited = Some(response),
+                    // The INVITE could not be sent at all: said now, not left to the watchdog.
+                    Ok(Err(err)) => {
+                        self.error(0, format!(
+                            "c2c could not reach the SIP Domain {} over {}: {}",
+                            account.domain,
+                            account.transport.name().to_uppercase(),
+                            err
+                        ));
+                        self.state(Phase::Ended, Device::Offline, "");
+                        phone.dialogs.remove_dialog(&dialog.id());
+                        return;
+                    }
+                    Err(_) => invited = Some(None),
+                },
                 () = self.hang_up.cancelled(), if hung_up.is_none() => {
                     let _ = dialog.hangup().await;
                     hung_up = Some(tokio::time::Instant::now() + Duration::from_secs(2));
@@ -247,6 +269,11 @@ impl Call {
                 "the SIP Domain {} does not exist (SIP 404): run `c2c configure --sip`",
                 self.phone.account.domain
             ),
+            // Twilio refuses SRTP to a Domain without Secure Media, and RTP to one with it.
+            488 => format!(
+                "the SIP Domain {} refused c2c's sound (SIP 488 Not Acceptable Here): --sip-media must agree with its Secure Media setting (on: srtp, off: rtp)",
+                self.phone.account.domain
+            ),
             486 => "Busy Here".to_owned(),
             603 => "Decline".to_owned(),
             480 => "Temporarily Unavailable".to_owned(),
@@ -261,13 +288,18 @@ impl Call {
 
     fn ended_before_answer(&self, reason: &TerminatedReason) {
         match reason {
-            TerminatedReason::Timeout => self.error(
-                0,
-                format!(
-                    "the SIP Domain {} did not answer c2c's INVITE: check this machine's internet connection (or a firewall on UDP 5060)",
-                    self.phone.account.domain
-                ),
-            ),
+            TerminatedReason::Timeout => {
+                let transport = self.phone.account.transport;
+                self.error(
+                    0,
+                    format!(
+                        "the SIP Domain {} did not answer c2c's INVITE: check this machine's internet connection (or a firewall on {} {})",
+                        self.phone.account.domain,
+                        transport.name().to_uppercase(),
+                        transport.port()
+                    ),
+                );
+            }
             TerminatedReason::UacCancel => {}
             other => tracing::debug!("sip: the call ended before an answer: {other:?}"),
         }
