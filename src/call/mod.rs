@@ -75,6 +75,9 @@ pub enum RunEvent {
     /// c2c's page went quiet this long where it talks more often (its heartbeat, or its audio
     /// in a call): it was starved of CPU. A suite's `--jobs auto` backs off on it.
     Starved(std::time::Duration),
+    /// The speech recogniser fell this many seconds behind the call: the machine has more calls
+    /// listening for words than it recognises. A suite's `--jobs auto` backs off on it too.
+    Lagging(f64),
     /// Step `index` (from 0) of `of` began.
     Step {
         index: usize,

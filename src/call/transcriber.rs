@@ -27,6 +27,11 @@ pub struct Spoken {
     /// waits for the utterance whole.
     #[serde(skip)]
     pub so_far: bool,
+    /// Recognised only whole, its pauses passed by because the recogniser was this many seconds
+    /// behind the call: not the words a quiet machine would have heard at the pause (the model
+    /// reads a longer utterance differently), so no verdict may rest on them alone.
+    #[serde(skip)]
+    pub hurried: Option<f64>,
 }
 
 /// The model, shared by every call of a run (one at a time: recognition is quick beside a call).
@@ -91,19 +96,7 @@ impl Transcriber {
                     String::new()
                 })
             };
-            let say = |u: &Utterance, text: &str, so_far: bool| {
-                if !text.is_empty() {
-                    let _ = tell.send(Ok(Spoken {
-                        start: round(u.start),
-                        end: round(u.end),
-                        text: text.to_owned(),
-                        so_far,
-                    }));
-                }
-            };
-            // What a pause's first moment was recognised as: kept if the pause turns out to end
-            // the utterance, so that its words are out as soon as the end is sure.
-            let mut guess: Option<(Utterance, String)> = None;
+            let mut words = Words::default();
             let mut cut = Utterances::default();
             let mut heard = 0usize;
             while let Ok(mut samples) = audio.recv() {
@@ -114,30 +107,18 @@ impl Transcriber {
                 heard += samples.len();
                 let now = heard as f64 / utterances::RATE as f64;
                 for event in cut.push(&samples) {
-                    match event {
-                        // A pause long past is not worth a recognition: the audio after it is
-                        // here already.
-                        Event::Pausing(so_far) if now - so_far.end <= BEHIND => {
-                            let text = recognise(&so_far);
-                            say(&so_far, &text, true);
-                            guess = Some((so_far, text));
-                        }
-                        Event::Pausing(_) => {}
-                        Event::Ended(utterance) => {
-                            let text = match guess.take() {
-                                Some((so_far, text)) if so_far == utterance => text,
-                                _ => recognise(&utterance),
-                            };
-                            say(&utterance, &text, false);
-                        }
+                    if let Some(spoken) = words.take(event, now, &recognise) {
+                        let _ = tell.send(Ok(spoken));
                     }
                 }
                 recognised.store(heard, Ordering::Relaxed);
             }
             // The call ended: what was being said when it did.
             if let Some(utterance) = cut.finish() {
-                let text = recognise(&utterance);
-                say(&utterance, &text, false);
+                let now = heard as f64 / utterances::RATE as f64;
+                if let Some(spoken) = words.take(Event::Ended(utterance), now, &recognise) {
+                    let _ = tell.send(Ok(spoken));
+                }
             }
         });
         Transcriber {
@@ -193,6 +174,109 @@ impl Transcriber {
     }
 }
 
+/// The utterances' events in words, as the recogniser keeps up with them: each pause recognised
+/// while it is recent, each utterance whole at its end (at once, when its last pause was).
+#[derive(Default)]
+struct Words {
+    /// What a pause's first moment was recognised as: kept if the pause turns out to end the
+    /// utterance, so that its words are out as soon as the end is sure.
+    guess: Option<(Utterance, String)>,
+    /// How far behind the recogniser was at the pauses of the utterance under way that it passed.
+    passed_by: Option<f64>,
+}
+
+impl Words {
+    /// `event`, which came when the recogniser had `now` seconds of the call, in words (none for
+    /// a pause passed by, or an utterance with no words in it).
+    fn take(
+        &mut self,
+        event: Event,
+        now: f64,
+        recognise: &impl Fn(&Utterance) -> String,
+    ) -> Option<Spoken> {
+        let (utterance, text, so_far, hurried) = match event {
+            // A pause long past is not worth a recognition: the audio after it is here already.
+            Event::Pausing(so_far) if now - so_far.end > BEHIND => {
+                let behind = now - so_far.end;
+                self.passed_by = Some(self.passed_by.map_or(behind, |b| b.max(behind)));
+                return None;
+            }
+            Event::Pausing(so_far) => {
+                let text = recognise(&so_far);
+                self.guess = Some((so_far.clone(), text.clone()));
+                (so_far, text, true, None)
+            }
+            Event::Ended(utterance) => {
+                let passed_by = self.passed_by.take();
+                match self.guess.take() {
+                    Some((so_far, text)) if so_far == utterance => (utterance, text, false, None),
+                    _ => {
+                        let text = recognise(&utterance);
+                        (utterance, text, false, passed_by)
+                    }
+                }
+            }
+        };
+        (!text.is_empty()).then(|| Spoken {
+            start: round(utterance.start),
+            end: round(utterance.end),
+            text,
+            so_far,
+            hurried,
+        })
+    }
+}
+
 fn round(seconds: f64) -> f64 {
     (seconds * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utterance(start: f64, end: f64) -> Utterance {
+        Utterance {
+            start,
+            end,
+            samples: vec![1; ((end - start) * 16_000.0) as usize],
+        }
+    }
+
+    /// A recogniser that says how long what it was given is.
+    fn recognise(u: &Utterance) -> String {
+        format!("{:.1} s", u.samples.len() as f64 / 16_000.0)
+    }
+
+    #[test]
+    fn an_utterance_whose_pauses_were_passed_by_is_marked_hurried() {
+        let mut words = Words::default();
+        // Kept up with: the pause is recognised, and the end reuses it.
+        let said = words.take(Event::Pausing(utterance(0.0, 2.0)), 2.3, &recognise);
+        assert_eq!(
+            said.as_ref().map(|s| (s.so_far, s.hurried)),
+            Some((true, None))
+        );
+        let said = words.take(Event::Ended(utterance(0.0, 2.0)), 3.0, &recognise);
+        assert_eq!(
+            said.map(|s| (s.text, s.so_far, s.hurried)),
+            Some(("2.0 s".to_owned(), false, None))
+        );
+        // Eighteen seconds behind: the pause is passed by, and the whole utterance says so.
+        assert!(
+            words
+                .take(Event::Pausing(utterance(5.0, 9.0)), 27.0, &recognise)
+                .is_none()
+        );
+        let said = words
+            .take(Event::Ended(utterance(5.0, 11.0)), 28.0, &recognise)
+            .unwrap();
+        assert_eq!(said.text, "6.0 s");
+        assert_eq!(said.hurried, Some(18.0));
+        // The next utterance, kept up with again, is not.
+        let said = words
+            .take(Event::Ended(utterance(30.0, 31.0)), 31.5, &recognise)
+            .unwrap();
+        assert_eq!(said.hurried, None);
+    }
 }

@@ -57,6 +57,7 @@ pub fn line(event: &RunEvent) -> Option<String> {
         RunEvent::Answered
         | RunEvent::Ringing
         | RunEvent::Starved(_)
+        | RunEvent::Lagging(_)
         | RunEvent::Step { .. }
         | RunEvent::Heard(_)
         | RunEvent::Ended => {

@@ -36,6 +36,10 @@ const HANG_UP_GRACE: Duration = Duration::from_secs(5);
 /// Once it has started, the page says something at least every two seconds (driver.js), and
 /// several times a second in a call: this long without a word, its script is stuck (an endless
 /// loop, a debugger's pause) and the call is given up on.
+/// The recogniser this far behind the call (seconds of audio) is falling behind; back under
+/// `CAUGHT_UP`, it has caught up.
+const LAGGING: f64 = 3.0;
+const CAUGHT_UP: f64 = 1.0;
 pub(crate) const PAGE_QUIET: Duration = Duration::from_secs(10);
 /// Why a call ended, when the page's own hang-up did not end it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +115,8 @@ pub struct Session<'a, L: Leg> {
     turn: Option<f64>,
     /// How long the far end talked over the `say` step under way (`barge-in`).
     talk_over: Option<f64>,
+    /// The recogniser fell behind the call (`RunEvent::Lagging` was told), and has not caught up.
+    lagging: bool,
 }
 
 impl<'a, L: Leg> Session<'a, L> {
@@ -147,6 +153,7 @@ impl<'a, L: Leg> Session<'a, L> {
             cut: false,
             events,
             transcriber: None,
+            lagging: false,
             so_far: None,
             starving: Starving::default(),
             spoke: None,
@@ -247,6 +254,17 @@ impl<'a, L: Leg> Session<'a, L> {
                     (&mut self.transcriber, self.lived.answered_clock)
                 {
                     transcriber.feed(self.lived.heard.since(answer));
+                    // Told once each time it falls behind: the machine has more calls listening
+                    // for words than it recognises.
+                    let behind = transcriber.behind();
+                    match (self.lagging, behind > LAGGING, behind < CAUGHT_UP) {
+                        (false, true, _) => {
+                            self.lagging = true;
+                            self.tell(RunEvent::Lagging(behind));
+                        }
+                        (true, _, true) => self.lagging = false,
+                        _ => {}
+                    }
                 }
             }
             Said::State {

@@ -1,14 +1,19 @@
 //! Words: a speech step's phrase found in what the far end said, on the transcript's own time,
 //! and when it is not, what was said instead.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::Session;
 use super::script::Miss;
-use crate::call::audio;
 use crate::call::leg::Leg;
+use crate::call::{RunEvent, audio};
 use crate::phrase;
 use crate::scenario::Hear;
+
+/// A recogniser this little behind has heard the call.
+const WORDS_SLACK: f64 = 0.5;
+/// How long an ended call's last words are waited for.
+const LAST_WORDS: Duration = Duration::from_secs(10);
 
 impl<L: Leg> Session<'_, L> {
     /// Waits for `hear`'s phrase in what the far end said from `heard_from` (the page's audio
@@ -38,10 +43,18 @@ impl<L: Leg> Session<'_, L> {
                 return Ok(format!("heard {}", found.describe()));
             }
             if let Some(why) = self.why_over() {
-                return Err(Miss::Failed(format!(
-                    "{why}; {}",
-                    instead(&hear.phrase, &said)
-                )));
+                // The call is over, but the recogniser may not be: what it still had to hear is
+                // waited for, a while.
+                self.last_words().await;
+                let said = self.words_since(from);
+                if let Some(found) = phrase::find(&hear.phrase, &said, hear.similarity) {
+                    return Ok(format!("heard {}", found.describe()));
+                }
+                let why = format!("{why}; {}", instead(&hear.phrase, &said));
+                return Err(match self.misheard(from) {
+                    Some(short) => self.c2cs_own(&format!("{short} ({why})")),
+                    None => Miss::Failed(why),
+                });
             }
             if !self.pump(deadline).await {
                 // Heard and recognised up to the deadline, as far as a busy machine allows.
@@ -58,10 +71,64 @@ impl<L: Leg> Session<'_, L> {
                     let heard = audio::describe(self.lived.heard.since(heard_from));
                     why.push_str(&format!(" (it heard {heard})"));
                 }
-                return Err(match self.shortfall(heard_from, until, true) {
+                let short = self
+                    .shortfall(heard_from, until, true)
+                    .or_else(|| self.misheard(from));
+                return Err(match short {
                     Some(short) => self.c2cs_own(&format!("{short} ({why})")),
                     None => Miss::Failed(why),
                 });
+            }
+        }
+    }
+
+    /// Why the words heard after `from` cannot be trusted to fail a step, if they cannot: the
+    /// recogniser, behind a busy call, heard some only whole, or had not heard them all when
+    /// the call ended.
+    fn misheard(&self, from: f64) -> Option<String> {
+        let hurried = self
+            .lived
+            .transcript
+            .iter()
+            .filter(|s| s.end > from)
+            .filter_map(|s| s.hurried)
+            .reduce(f64::max);
+        if let Some(behind) = hurried {
+            return Some(format!(
+                "the speech recogniser was {behind:.1} s behind the call, so it heard the far end's words only whole, not at their pauses as it does on a quiet machine"
+            ));
+        }
+        let behind = self.transcriber.as_ref().map_or(0.0, |t| t.behind());
+        (behind > WORDS_SLACK).then(|| {
+            format!("the speech recogniser was still {behind:.1} s behind when the call ended")
+        })
+    }
+
+    /// After the call: the words the recogniser still had to recognise, for at most
+    /// `LAST_WORDS`.
+    async fn last_words(&mut self) {
+        let give_up = Instant::now() + LAST_WORDS;
+        loop {
+            let Some(transcriber) = &mut self.transcriber else {
+                return;
+            };
+            // Words are told before the recogniser counts their audio done: once it has caught
+            // up, what it said is waiting already.
+            let caught_up = transcriber.behind() <= WORDS_SLACK;
+            let wait = match caught_up {
+                true => Duration::from_millis(1),
+                false => Duration::from_millis(100),
+            };
+            match tokio::time::timeout(wait, transcriber.next()).await {
+                Ok(Ok(spoken)) if spoken.so_far => self.so_far = Some(spoken),
+                Ok(Ok(spoken)) => {
+                    self.so_far = None;
+                    self.tell(RunEvent::Heard(spoken.clone()));
+                    self.lived.transcript.push(spoken);
+                }
+                Ok(Err(_)) => return,
+                Err(_) if caught_up || Instant::now() >= give_up => return,
+                Err(_) => {}
             }
         }
     }

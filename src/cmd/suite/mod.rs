@@ -139,13 +139,19 @@ pub fn run(args: &TestArgs, settings: Call) -> Result<(), Error> {
                         let (tx, mut rx) = mpsc::unbounded_channel();
                         let tagged = events_to.clone();
                         let health_to = health_to.clone();
+                        // A call that listens for words has started once the recogniser has
+                        // heard its first: one far behind holds the window where it is.
+                        let listens = call.spec.hears_words();
                         tokio::spawn(async move {
                             while let Some(event) = rx.recv().await {
                                 let said = match &event {
-                                    RunEvent::Ringing | RunEvent::Answered | RunEvent::Ended => {
+                                    RunEvent::Ringing | RunEvent::Answered if !listens => {
                                         Some(Health::Started)
                                     }
-                                    RunEvent::Starved(_) => Some(Health::Starved),
+                                    RunEvent::Heard(_) | RunEvent::Ended => Some(Health::Started),
+                                    RunEvent::Starved(_) | RunEvent::Lagging(_) => {
+                                        Some(Health::Starved)
+                                    }
                                     _ => None,
                                 };
                                 if let Some(said) = said {

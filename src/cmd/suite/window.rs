@@ -1,11 +1,13 @@
 //! How many calls a suite keeps in flight under `--jobs auto`: found as TCP finds its window. It
 //! starts at two and doubles while every call stays healthy, then, from the first sign of
 //! trouble, falls by a third and grows by one. The signs come from the calls themselves: a page
-//! that went quiet past its heartbeat, or whose audio stopped coming, was starved of CPU (the
+//! that went quiet past its heartbeat, or whose audio stopped coming, was starved of CPU, and a
+//! recogniser seconds behind its call has more words to hear than the machine keeps up with (the
 //! machine's own pressure would count work at a lower priority too, and so hold a suite back
 //! beside a nice'd build that takes nothing from it). The window grows only once every call in
-//! flight has started (its page loaded and its call ringing): starting a page is the heaviest
-//! part of a call, and a machine that starts them slowly is one that is full.
+//! flight has started (its page loaded and its call ringing; a call listening for words, its
+//! first words heard): starting a page is the heaviest part of a call, recognising words the
+//! heaviest of a spoken one, and a machine that starts them slowly is one that is full.
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -37,9 +39,10 @@ fn now() -> Instant {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Health {
-    /// Its page has loaded and its call rings (or was answered, or ended).
+    /// Its page has loaded and its call rings (or was answered, or ended); for a call that
+    /// listens for words, its first words were heard.
     Started,
-    /// Its page was starved of CPU.
+    /// Its page was starved of CPU, or its speech recogniser fell behind the call.
     Starved,
 }
 
