@@ -189,3 +189,19 @@ impl CallSpec {
         self.sounds.iter().find(|(p, _)| p == path).map(|(_, s)| s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leg_is_browser_or_sip() {
+        assert_eq!(LegKind::parse("sip "), Ok(LegKind::Sip));
+        assert_eq!(LegKind::parse("browser"), Ok(LegKind::Browser));
+        assert_eq!(
+            LegKind::parse("webrtc"),
+            Err("it is neither browser nor sip".to_owned())
+        );
+        assert_eq!(LegKind::default(), LegKind::Browser);
+    }
+}

@@ -102,6 +102,16 @@ impl Legs {
         }
     }
 
+    /// Whose Voice URL Twilio asks about this run's calls: the TwiML App's for the browser's,
+    /// the SIP Domain's for SIP's.
+    pub fn asked(&self) -> &'static str {
+        match (self.browsers.is_some(), self.phone.is_some()) {
+            (true, true) => "the TwiML App's and the SIP Domain's current Voice URLs",
+            (false, true) => "the SIP Domain's current Voice URL",
+            _ => "the TwiML App's current Voice URL",
+        }
+    }
+
     pub async fn close(&self) {
         if let Some(browsers) = &self.browsers {
             browsers.close().await;

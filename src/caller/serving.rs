@@ -81,7 +81,8 @@ where
     let app = server.app();
     if bringup.is_none() && app.public_url().is_none() && app.signalling.is_none() {
         tracing::warn!(
-            "Twilio cannot reach this c2c's webhook, so the call follows the TwiML App's current Voice URL. Add --tunnel, or --server with a c2c serve that Twilio reaches."
+            "Twilio cannot reach this c2c's webhook, so the call follows {}. Add --tunnel, or --server with a c2c serve that Twilio reaches.",
+            legs.asked()
         );
     }
     let mut up = match bringup {

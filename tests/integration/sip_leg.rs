@@ -213,6 +213,20 @@ fn a_domain_whose_certificate_c2c_cannot_trust_gets_no_call() {
 }
 
 #[test]
+fn without_a_tunnel_a_sip_run_says_whose_voice_url_twilio_follows() {
+    // The Domain sends its calls to a c2c serve this run is not: Twilio follows it, and c2c says
+    // so, naming the SIP Domain (not the TwiML App, which this run's call never asks).
+    let (edge, _serve, _page) = through_sip(&[&format!("{IVR}=answer")]);
+    let run = edge.call_sip(&[IVR, "--hangup-after", "1s"]).run();
+    assert!(
+        run.stderr
+            .contains("follows the SIP Domain's current Voice URL"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_busy_number_through_sip_is_busy_as_through_the_browser() {
     let (edge, _serve, page) = through_sip(&["+14155550101=busy"]);
     let run = edge

@@ -436,3 +436,25 @@ impl Leg for SipLeg {
         self.stop.cancel();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transports_and_sounds_are_read_as_typed_and_others_say_what_is_taken() {
+        assert_eq!(SipTransport::parse(" tls "), Ok(SipTransport::Tls));
+        assert_eq!(SipTransport::parse("udp"), Ok(SipTransport::Udp));
+        assert_eq!(SipTransport::parse("tcp"), Ok(SipTransport::Tcp));
+        assert_eq!(
+            SipTransport::parse("TLS"),
+            Err("it is not udp, tcp or tls".to_owned())
+        );
+        assert_eq!(SipTransport::Tls.port(), 5061);
+        assert_eq!(SipTransport::Tcp.port(), 5060);
+        assert_eq!(SipMedia::parse("srtp"), Ok(SipMedia::Srtp));
+        assert_eq!(SipMedia::parse("rtp"), Ok(SipMedia::Rtp));
+        assert!(SipMedia::parse("zrtp").is_err());
+        assert_eq!(SipMedia::default(), SipMedia::Rtp);
+    }
+}
