@@ -17,6 +17,18 @@ fn json(stdout: &str) -> Value {
 
 /// A `c2c serve` that takes the SIP Domain's calls, and the stand-in with its Domain pointed at it.
 fn through_sip(phones: &[&str]) -> (VoiceEdge, crate::server::Serve, String) {
+    through(phones, VoiceEdge::start_sip)
+}
+
+/// As `through_sip`, the Domain's Secure Media on.
+fn through_secure_sip(phones: &[&str]) -> (VoiceEdge, crate::server::Serve, String) {
+    through(phones, VoiceEdge::start_sip_secure)
+}
+
+fn through(
+    phones: &[&str],
+    start: fn(&[&str], &str) -> VoiceEdge,
+) -> (VoiceEdge, crate::server::Serve, String) {
     let serve = crate::server::serve(
         &[],
         &[
@@ -25,13 +37,18 @@ fn through_sip(phones: &[&str]) -> (VoiceEdge, crate::server::Serve, String) {
         ],
     );
     let page = format!("http://127.0.0.1:{}/", serve.port);
-    let edge = VoiceEdge::start_sip(phones, &format!("{page}voice"));
+    let edge = start(phones, &format!("{page}voice"));
     (edge, serve, page)
 }
 
-/// A call through SIP to the stand-in's phone tree: its prompt waited out, key 5 pressed, and
-/// the 1000 Hz its tree answers 5 with expected; it must pass.
-fn press_five(edge: &VoiceEdge, page: &str, more: &[&str]) -> crate::support::Run {
+/// A call through SIP (`call`: `VoiceEdge::call_sip` or another way in) to the stand-in's phone
+/// tree: its prompt waited out, key 5 pressed, and the 1000 Hz its tree answers 5 with expected;
+/// it must pass.
+fn press_five(
+    call: impl FnOnce(&[&str]) -> crate::support::C2c,
+    page: &str,
+    more: &[&str],
+) -> crate::support::Run {
     let mut args = vec![
         IVR,
         "--server",
@@ -45,7 +62,7 @@ fn press_five(edge: &VoiceEdge, page: &str, more: &[&str]) -> crate::support::Ru
         "--json",
     ];
     args.extend_from_slice(more);
-    let run = edge.call_sip(&args).run();
+    let run = call(&args).run();
     run.assert_code(0);
     run
 }
@@ -53,7 +70,7 @@ fn press_five(edge: &VoiceEdge, page: &str, more: &[&str]) -> crate::support::Ru
 #[test]
 fn a_phone_tree_hears_the_keys_and_c2c_hears_its_answer_through_sip() {
     let (edge, serve, page) = through_sip(&[&format!("{IVR}=ivr")]);
-    let run = press_five(&edge, &page, &[]);
+    let run = press_five(|args| edge.call_sip(args), &page, &[]);
     let report = json(&run.stdout);
     assert_eq!(report["outcome"], "completed", "{report}");
     assert_eq!(report["answered"], true);
@@ -80,7 +97,11 @@ fn a_phone_tree_hears_the_keys_and_c2c_hears_its_answer_through_sip() {
 #[test]
 fn over_tcp_the_call_is_the_same() {
     let (edge, _serve, page) = through_sip(&[&format!("{IVR}=ivr")]);
-    press_five(&edge, &page, &["--sip-transport", "tcp"]);
+    press_five(
+        |args| edge.call_sip(args),
+        &page,
+        &["--sip-transport", "tcp"],
+    );
     let call = edge.next("call");
     assert_eq!(call["transport"], "TCP", "{call}");
     assert_eq!(call["digits"], "5", "{call}");
@@ -98,15 +119,7 @@ fn over_tcp_the_call_is_the_same() {
 
 #[test]
 fn a_domain_with_secure_media_takes_the_call_over_tls_with_srtp() {
-    let serve = crate::server::serve(
-        &[],
-        &[
-            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
-            ("TWILIO_SIP_DOMAIN", SIP_DOMAIN),
-        ],
-    );
-    let page = format!("http://127.0.0.1:{}/", serve.port);
-    let edge = VoiceEdge::start_sip_secure(&[&format!("{IVR}=ivr")], &format!("{page}voice"));
+    let (edge, _serve, page) = through_secure_sip(&[&format!("{IVR}=ivr")]);
     // Plain RTP, even over TLS, is refused by a secure Domain: c2c names the setting to change.
     let plain = edge
         .call_sip_tls(&[IVR, "--server", &page, "--sip-transport", "tls"])
@@ -119,27 +132,9 @@ fn a_domain_with_secure_media_takes_the_call_over_tls_with_srtp() {
         plain.stderr
     );
     // SRTP (over TLS, which it chooses): the keys and the tone go through, encrypted both ways.
-    let steps = [
-        "--step",
-        "wait-for-silence",
-        "--step",
-        "press 5",
-        "--step",
-        "expect-tone 1000 timeout=5s",
-    ];
-    let mut args = vec![IVR, "--server", &page, "--sip-media", "srtp", "--json"];
-    args.extend_from_slice(&steps);
-    let run = edge.call_sip_tls(&args).env("SSL_CERT_FILE", SIP_CA).run();
-    run.assert_code(0);
+    let srtp = |args: &[&str]| edge.call_sip_tls(args).env("SSL_CERT_FILE", SIP_CA);
+    let run = press_five(srtp, &page, &["--sip-media", "srtp"]);
     let report = json(&run.stdout);
-    assert!(
-        report["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|s| s["status"] == "passed"),
-        "{report}"
-    );
     let call = edge.next("call");
     assert_eq!(call["transport"], "TLS", "{call}");
     assert_eq!(call["sound"]["srtp"], true, "{call}");
