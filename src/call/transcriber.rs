@@ -62,7 +62,7 @@ impl Models {
 const BEHIND: f64 = 1.0;
 
 pub struct Transcriber {
-    feed: Option<mpsc::Sender<Vec<i16>>>,
+    feed: Option<mpsc::Sender<Fed>>,
     /// Each utterance's words, or why the model cannot be used.
     said: tokio_mpsc::UnboundedReceiver<Result<Spoken, String>>,
     /// How much of what was heard since the answer has been handed over, and recognised.
@@ -73,7 +73,7 @@ pub struct Transcriber {
 
 impl Transcriber {
     pub fn start(model: Model) -> Self {
-        let (feed, audio) = mpsc::channel::<Vec<i16>>();
+        let (feed, audio) = mpsc::channel::<Fed>();
         let (tell, said) = tokio_mpsc::unbounded_channel();
         let done_with = Arc::new(AtomicUsize::new(0));
         let recognised = Arc::clone(&done_with);
@@ -99,16 +99,25 @@ impl Transcriber {
             let mut words = Words::default();
             let mut cut = Utterances::default();
             let mut heard = 0usize;
-            while let Ok(mut samples) = audio.recv() {
+            while let Ok(first) = audio.recv() {
                 // Whatever else is waiting, at once: a recogniser that fell behind catches up.
-                while let Ok(more) = audio.try_recv() {
-                    samples.extend(more);
-                }
-                heard += samples.len();
-                let now = heard as f64 / utterances::RATE as f64;
-                for event in cut.push(&samples) {
-                    if let Some(spoken) = words.take(event, now, &recognise) {
-                        let _ = tell.send(Ok(spoken));
+                let mut fed = vec![first];
+                fed.extend(audio.try_iter());
+                // How much of the call is here: a pause long before it is not recognised alone.
+                let here = heard + fed.iter().map(Fed::len).sum::<usize>();
+                let now = here as f64 / utterances::RATE as f64;
+                for part in merged(fed) {
+                    let events = match part {
+                        Fed::Audio(samples) => {
+                            heard += samples.len();
+                            cut.push(&samples)
+                        }
+                        Fed::Turn => cut.finish().map(Event::Ended).into_iter().collect(),
+                    };
+                    for event in events {
+                        if let Some(spoken) = words.take(event, now, &recognise) {
+                            let _ = tell.send(Ok(spoken));
+                        }
                     }
                 }
                 recognised.store(heard, Ordering::Relaxed);
@@ -135,8 +144,17 @@ impl Transcriber {
         if heard.len() > self.sent
             && let Some(feed) = &self.feed
         {
-            let _ = feed.send(heard[self.sent..].to_vec());
+            let _ = feed.send(Fed::Audio(heard[self.sent..].to_vec()));
             self.sent = heard.len();
+        }
+    }
+
+    /// c2c pressed or spoke after what was handed over: what the far end says next answers it,
+    /// an utterance of its own, however short its pause (a reply run into the prompt before it
+    /// is read worse, and is not the reply alone).
+    pub fn turn(&mut self) {
+        if let Some(feed) = &self.feed {
+            let _ = feed.send(Fed::Turn);
         }
     }
 
@@ -172,6 +190,33 @@ impl Transcriber {
         }
         rest
     }
+}
+
+/// What the call hands the recogniser: the far end's audio, and where c2c took its turn.
+enum Fed {
+    Audio(Vec<i16>),
+    Turn,
+}
+
+impl Fed {
+    fn len(&self) -> usize {
+        match self {
+            Fed::Audio(samples) => samples.len(),
+            Fed::Turn => 0,
+        }
+    }
+}
+
+/// `fed` with the audio between turns in one piece each.
+fn merged(fed: Vec<Fed>) -> Vec<Fed> {
+    let mut out: Vec<Fed> = Vec::new();
+    for part in fed {
+        match (out.last_mut(), part) {
+            (Some(Fed::Audio(before)), Fed::Audio(more)) => before.extend(more),
+            (_, part) => out.push(part),
+        }
+    }
+    out
 }
 
 /// The utterances' events in words, as the recogniser keeps up with them: each pause recognised
@@ -246,6 +291,19 @@ mod tests {
     /// A recogniser that says how long what it was given is.
     fn recognise(u: &Utterance) -> String {
         format!("{:.1} s", u.samples.len() as f64 / 16_000.0)
+    }
+
+    #[test]
+    fn audio_is_merged_between_turns_and_a_turn_stays_where_it_came() {
+        let fed = merged(vec![
+            Fed::Audio(vec![1; 3]),
+            Fed::Audio(vec![2; 2]),
+            Fed::Turn,
+            Fed::Audio(vec![3; 4]),
+        ]);
+        let shape: Vec<usize> = fed.iter().map(Fed::len).collect();
+        assert_eq!(shape, [5, 0, 4]);
+        assert!(matches!(fed[1], Fed::Turn));
     }
 
     #[test]

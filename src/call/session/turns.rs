@@ -27,6 +27,10 @@ impl<L: Leg> Session<'_, L> {
     /// the far end's turn begins.
     pub(super) fn spoke_until(&mut self, clock: f64) {
         self.spoke = Some(clock);
+        // What the far end says from here is its reply: an utterance of its own.
+        if let Some(transcriber) = &mut self.transcriber {
+            transcriber.turn();
+        }
     }
 
     /// Where a listening step that began at `started` listens from, on the page's audio clock:
