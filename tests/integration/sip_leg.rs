@@ -208,6 +208,33 @@ fn a_domain_whose_certificate_c2c_cannot_trust_gets_no_call() {
 }
 
 #[test]
+fn a_domain_that_never_answers_over_tls_is_said_within_seconds() {
+    // Takes the connection and never says a word of TLS: the run must not hang for the
+    // system's minutes, and says where it waited.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = silent.local_addr().unwrap().to_string();
+    let held = std::thread::spawn(move || silent.accept().map(|(conn, _)| conn));
+    let started = std::time::Instant::now();
+    let run = crate::support::c2c(&["call", IVR, "--leg", "sip", "--sip-transport", "tls"])
+        .all_env()
+        .env("TWILIO_SIP_DOMAIN", SIP_DOMAIN)
+        .env("TWILIO_SIP_USERNAME", SIP_USERNAME)
+        .env("TWILIO_SIP_PASSWORD", crate::voice_edge::SIP_PASSWORD)
+        .arg("--sip-proxy")
+        .arg(&address)
+        .run();
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("no answer on {address} (TLS)")),
+        "{}",
+        run.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    drop(held);
+}
+
+#[test]
 fn without_a_tunnel_a_sip_run_says_whose_voice_url_twilio_follows() {
     // The Domain sends its calls to a c2c serve this run is not: Twilio follows it, and c2c says
     // so, naming the SIP Domain (not the TwiML App, which this run's call never asks).

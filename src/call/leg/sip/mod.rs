@@ -123,6 +123,9 @@ pub enum SipError {
     Call { what: &'static str, why: String },
 }
 
+/// How long the TLS connection to the Domain may take to open.
+const TLS_CONNECT: Duration = Duration::from_secs(10);
+
 /// A run's SIP user agent: one socket, its transactions and dialogs, for all the run's calls.
 pub struct Phone {
     account: SipAccount,
@@ -152,13 +155,27 @@ impl Phone {
                 r#type: Some(rsipstack::sip::Transport::Tls),
                 addr: target.into(),
             };
-            let connection =
-                TlsConnection::connect(&domain, Some(&trust), None, Some(stop.child_token()))
-                    .await
-                    .map_err(|err| SipError::Tls {
+            let connecting =
+                TlsConnection::connect(&domain, Some(&trust), None, Some(stop.child_token()));
+            // A port that drops what comes to it would hold the run for the system's minutes.
+            let connection = match tokio::time::timeout(TLS_CONNECT, connecting).await {
+                Ok(Ok(connection)) => connection,
+                Ok(Err(err)) => {
+                    return Err(SipError::Tls {
                         domain: account.domain.clone(),
                         why: err.to_string(),
-                    })?;
+                    });
+                }
+                Err(_) => {
+                    return Err(SipError::Unresolved {
+                        domain: account.domain.clone(),
+                        why: format!(
+                            "no answer on {target} (TLS) within {} s: check this machine's internet connection (or a firewall on TCP 5061)",
+                            TLS_CONNECT.as_secs()
+                        ),
+                    });
+                }
+            };
             transport.set_tls_config(trust);
             transport.add_connection(SipConnection::Tls(connection));
         }
