@@ -96,38 +96,19 @@ impl Transcriber {
                     String::new()
                 })
             };
-            let mut words = Words::default();
-            let mut cut = Utterances::default();
-            let mut heard = 0usize;
+            let mut heard = Hearing::default();
             while let Ok(first) = audio.recv() {
                 // Whatever else is waiting, at once: a recogniser that fell behind catches up.
                 let mut fed = vec![first];
                 fed.extend(audio.try_iter());
-                // How much of the call is here: a pause long before it is not recognised alone.
-                let here = heard + fed.iter().map(Fed::len).sum::<usize>();
-                let now = here as f64 / utterances::RATE as f64;
-                for part in merged(fed) {
-                    let events = match part {
-                        Fed::Audio(samples) => {
-                            heard += samples.len();
-                            cut.push(&samples)
-                        }
-                        Fed::Turn => cut.finish().map(Event::Ended).into_iter().collect(),
-                    };
-                    for event in events {
-                        if let Some(spoken) = words.take(event, now, &recognise) {
-                            let _ = tell.send(Ok(spoken));
-                        }
-                    }
-                }
-                recognised.store(heard, Ordering::Relaxed);
-            }
-            // The call ended: what was being said when it did.
-            if let Some(utterance) = cut.finish() {
-                let now = heard as f64 / utterances::RATE as f64;
-                if let Some(spoken) = words.take(Event::Ended(utterance), now, &recognise) {
+                for spoken in heard.take(fed, &recognise) {
                     let _ = tell.send(Ok(spoken));
                 }
+                recognised.store(heard.samples, Ordering::Relaxed);
+            }
+            // The call ended: what was being said when it did.
+            for spoken in heard.take(vec![Fed::Turn], &recognise) {
+                let _ = tell.send(Ok(spoken));
             }
         });
         Transcriber {
@@ -219,6 +200,40 @@ fn merged(fed: Vec<Fed>) -> Vec<Fed> {
     out
 }
 
+/// The call's audio as the recogniser takes it: cut into utterances, then into words.
+#[derive(Default)]
+struct Hearing {
+    cut: Utterances,
+    words: Words,
+    /// Samples of the call taken so far.
+    samples: usize,
+}
+
+impl Hearing {
+    /// What `fed` (in order) made of the far end's words.
+    fn take(&mut self, fed: Vec<Fed>, recognise: &impl Fn(&Utterance) -> String) -> Vec<Spoken> {
+        // How much of the call is here: a pause long before it is not recognised alone.
+        let here = self.samples + fed.iter().map(Fed::len).sum::<usize>();
+        let now = here as f64 / utterances::RATE as f64;
+        let mut spoken = Vec::new();
+        for part in merged(fed) {
+            let events = match part {
+                Fed::Audio(samples) => {
+                    self.samples += samples.len();
+                    self.cut.push(&samples)
+                }
+                Fed::Turn => self.cut.finish().map(Event::Ended).into_iter().collect(),
+            };
+            spoken.extend(
+                events
+                    .into_iter()
+                    .filter_map(|event| self.words.take(event, now, recognise)),
+            );
+        }
+        spoken
+    }
+}
+
 /// The utterances' events in words, as the recogniser keeps up with them: each pause recognised
 /// while it is recent, each utterance whole at its end (at once, when its last pause was).
 #[derive(Default)]
@@ -304,6 +319,33 @@ mod tests {
         let shape: Vec<usize> = fed.iter().map(Fed::len).collect();
         assert_eq!(shape, [5, 0, 4]);
         assert!(matches!(fed[1], Fed::Turn));
+    }
+
+    fn tone(seconds: f64) -> Vec<i16> {
+        (0..(seconds * 16_000.0) as usize)
+            .map(|i| ((i as f64 * 0.17).sin() * 8_000.0) as i16)
+            .collect()
+    }
+
+    #[test]
+    fn a_reply_right_after_c2cs_turn_is_an_utterance_of_its_own() {
+        let prompt_then_reply = |turn: bool| {
+            let mut heard = Hearing::default();
+            let mut fed = vec![Fed::Audio(tone(2.0)), Fed::Audio(vec![0; 4_800])];
+            if turn {
+                fed.push(Fed::Turn);
+            }
+            fed.extend([Fed::Audio(tone(1.5)), Fed::Audio(vec![0; 24_000])]);
+            let mut said = heard.take(fed, &recognise);
+            said.retain(|s| !s.so_far);
+            said.into_iter().map(|s| s.text).collect::<Vec<_>>()
+        };
+        // A 300 ms pause is no end of an utterance: the reply runs into the prompt (3.8 s of
+        // sound and its tail)...
+        assert_eq!(prompt_then_reply(false), ["4.0 s"]);
+        // ...unless c2c took its turn in it: the prompt and its tail, then the reply with what
+        // was left of the pause before it.
+        assert_eq!(prompt_then_reply(true), ["2.2 s", "1.8 s"]);
     }
 
     #[test]

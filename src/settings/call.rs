@@ -125,21 +125,23 @@ fn sip(r: &mut Resolver, leg: crate::call::LegKind) -> Option<Option<crate::call
 /// is a problem beside an explicit udp or tcp.
 fn sip_media(r: &mut Resolver) -> (crate::call::SipTransport, crate::call::SipMedia) {
     use crate::call::{SipMedia, SipTransport};
-    let transport = r.lookup(&SIP_TRANSPORT).map(|found| found.origin);
     let chosen = r.optional(&SIP_TRANSPORT, SipTransport::parse);
     let media = r.optional(&SIP_MEDIA, SipMedia::parse).unwrap_or_default();
-    let transport = match (media, chosen, transport) {
-        (SipMedia::Srtp, Some(SipTransport::Udp | SipTransport::Tcp), Some(origin)) => {
-            r.invalid(
-                origin,
-                "SIP transport",
-                "SRTP's keys travel in the SIP messages, which only TLS keeps secret".to_owned(),
-                "Use --sip-transport tls with --sip-media srtp (or leave the transport unset).",
-            );
+    let transport = match (media, chosen) {
+        (SipMedia::Srtp, Some(SipTransport::Udp | SipTransport::Tcp)) => {
+            if let Some(found) = r.lookup(&SIP_TRANSPORT) {
+                r.invalid(
+                    found.origin,
+                    "SIP transport",
+                    "SRTP's keys travel in the SIP messages, which only TLS keeps secret"
+                        .to_owned(),
+                    "Use --sip-transport tls with --sip-media srtp (or leave the transport unset).",
+                );
+            }
             SipTransport::Tls
         }
-        (SipMedia::Srtp, _, _) => SipTransport::Tls,
-        (SipMedia::Rtp, chosen, _) => chosen.unwrap_or_default(),
+        (SipMedia::Srtp, _) => SipTransport::Tls,
+        (SipMedia::Rtp, chosen) => chosen.unwrap_or_default(),
     };
     (transport, media)
 }

@@ -84,7 +84,7 @@ impl Utterances {
         ended
     }
 
-    /// The call ended: what was being said, if anything.
+    /// What was being said, if anything, ended here: the call ended, or c2c took its turn.
     pub fn finish(&mut self) -> Option<Utterance> {
         let current = self.current.take()?;
         self.close(current)

@@ -36,11 +36,11 @@ const HANG_UP_GRACE: Duration = Duration::from_secs(5);
 /// Once it has started, the page says something at least every two seconds (driver.js), and
 /// several times a second in a call: this long without a word, its script is stuck (an endless
 /// loop, a debugger's pause) and the call is given up on.
+pub(crate) const PAGE_QUIET: Duration = Duration::from_secs(10);
 /// The recogniser this far behind the call (seconds of audio) is falling behind; back under
 /// `CAUGHT_UP`, it has caught up.
 const LAGGING: f64 = 3.0;
 const CAUGHT_UP: f64 = 1.0;
-pub(crate) const PAGE_QUIET: Duration = Duration::from_secs(10);
 /// Why a call ended, when the page's own hang-up did not end it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ending {
@@ -194,12 +194,7 @@ impl<'a, L: Leg> Session<'a, L> {
                 self.hear(said);
             }
             spoken = next_words(&mut self.transcriber) => match spoken {
-                Ok(spoken) if spoken.so_far => self.so_far = Some(spoken),
-                Ok(spoken) => {
-                    self.so_far = None;
-                    self.tell(RunEvent::Heard(spoken.clone()));
-                    self.lived.transcript.push(spoken);
-                }
+                Ok(spoken) => self.heard_words(spoken),
                 Err(why) => {
                     self.end(Ending::Speech(why));
                     self.hang_up().await;
@@ -239,6 +234,17 @@ impl<'a, L: Leg> Session<'a, L> {
             }
         }
         Instant::now() < until
+    }
+
+    /// Words the recogniser heard: what was said so far at a pause, or an utterance whole.
+    fn heard_words(&mut self, spoken: Spoken) {
+        if spoken.so_far {
+            self.so_far = Some(spoken);
+            return;
+        }
+        self.so_far = None;
+        self.tell(RunEvent::Heard(spoken.clone()));
+        self.lived.transcript.push(spoken);
     }
 
     fn hear(&mut self, said: Said) {

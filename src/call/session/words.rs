@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use super::Session;
 use super::script::Miss;
+use crate::call::audio;
 use crate::call::leg::Leg;
-use crate::call::{RunEvent, audio};
 use crate::phrase;
 use crate::scenario::Hear;
 
@@ -120,12 +120,7 @@ impl<L: Leg> Session<'_, L> {
                 false => Duration::from_millis(100),
             };
             match tokio::time::timeout(wait, transcriber.next()).await {
-                Ok(Ok(spoken)) if spoken.so_far => self.so_far = Some(spoken),
-                Ok(Ok(spoken)) => {
-                    self.so_far = None;
-                    self.tell(RunEvent::Heard(spoken.clone()));
-                    self.lived.transcript.push(spoken);
-                }
+                Ok(Ok(spoken)) => self.heard_words(spoken),
                 Ok(Err(_)) => return,
                 Err(_) if caught_up || Instant::now() >= give_up => return,
                 Err(_) => {}

@@ -10,9 +10,13 @@
 //! "ready" once the Domain answers at all, `Ringing` on 180, `InCall` on 200 (with
 //! `answerOnBridge`, when the dialled party answered), `Ended` on BYE or a final refusal. Twilio's
 //! CallSid comes from c2c's own server, which learnt it with the SIP Call-ID from `/voice`.
+//! Where and as whom it calls is `account`; how it reaches the Domain (its address, the route,
+//! TLS) is `reach`; SRTP, for a Domain with Secure Media, is `srtp`.
 
+mod account;
 mod media;
 mod pcmu;
+mod reach;
 mod sdp;
 mod signalling;
 mod srtp;
@@ -23,87 +27,16 @@ use std::time::{Duration, Instant};
 
 use rsipstack::dialog::dialog_layer::DialogLayer;
 use rsipstack::dialog::invite_dialog::InviteDialog;
-use rsipstack::transport::tls::TlsConnection;
-use rsipstack::transport::{SipAddr, SipConnection, TransportLayer, udp::UdpConnection};
+use rsipstack::transport::{SipConnection, TransportLayer, udp::UdpConnection};
 use tokio::sync::{Mutex, mpsc};
 use tokio_util::sync::CancellationToken;
 
+pub use self::account::{SipAccount, SipMedia, SipTransport};
 use self::media::{Clock, Media};
 use self::signalling::Call;
 use self::srtp::Master;
 use super::Leg;
 use crate::call::said::Said;
-use crate::secret::Secret;
-
-/// Where and as whom c2c calls: its SIP Domain and credential (`c2c configure --sip`), where
-/// the INVITEs go when not to the Domain's own address (`--sip-proxy`, for a stand-in), over
-/// what (`--sip-transport`) and with what sound (`--sip-media`).
-#[derive(Clone)]
-pub struct SipAccount {
-    pub domain: String,
-    pub username: String,
-    pub password: Secret,
-    pub proxy: Option<SocketAddr>,
-    pub transport: SipTransport,
-    pub media: SipMedia,
-}
-
-/// What SIP travels over to the Domain: UDP (the default, one socket for every call), TCP (a
-/// connection, for a network that drops UDP or a message too large for a datagram) or TLS (a
-/// connection whose messages, credentials and SRTP keys no one on the way can read).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SipTransport {
-    #[default]
-    Udp,
-    Tcp,
-    Tls,
-}
-
-impl SipTransport {
-    pub fn parse(text: &str) -> Result<SipTransport, String> {
-        match text.trim() {
-            "udp" => Ok(SipTransport::Udp),
-            "tcp" => Ok(SipTransport::Tcp),
-            "tls" => Ok(SipTransport::Tls),
-            _ => Err("it is not udp, tcp or tls".to_owned()),
-        }
-    }
-
-    /// The Domain's port for it: 5061 for TLS, 5060 for the others (Twilio's).
-    fn port(self) -> u16 {
-        match self {
-            SipTransport::Tls => 5061,
-            SipTransport::Udp | SipTransport::Tcp => 5060,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            SipTransport::Udp => "udp",
-            SipTransport::Tcp => "tcp",
-            SipTransport::Tls => "tls",
-        }
-    }
-}
-
-/// The sound's protocol, which must agree with the Domain's Secure Media setting: plain RTP
-/// (off, Twilio's default) or SRTP (on; Twilio then takes calls only over TLS).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SipMedia {
-    #[default]
-    Rtp,
-    Srtp,
-}
-
-impl SipMedia {
-    pub fn parse(text: &str) -> Result<SipMedia, String> {
-        match text.trim() {
-            "rtp" => Ok(SipMedia::Rtp),
-            "srtp" => Ok(SipMedia::Srtp),
-            _ => Err("it is neither rtp nor srtp".to_owned()),
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SipError {
@@ -123,9 +56,6 @@ pub enum SipError {
     Call { what: &'static str, why: String },
 }
 
-/// How long the TLS connection to the Domain may take to open.
-const TLS_CONNECT: Duration = Duration::from_secs(10);
-
 /// A run's SIP user agent: one socket, its transactions and dialogs, for all the run's calls.
 pub struct Phone {
     account: SipAccount,
@@ -142,40 +72,15 @@ impl Phone {
     pub async fn start(account: SipAccount) -> Result<Arc<Phone>, SipError> {
         let target = match account.proxy {
             Some(proxy) => proxy,
-            None => resolve(&account.domain, account.transport.port()).await?,
+            None => reach::resolve(&account.domain, account.transport.port()).await?,
         };
-        let local = route_to(target).await?;
+        let local = reach::route_to(target).await?;
         let stop = CancellationToken::new();
         let transport = TransportLayer::new(stop.child_token());
         if account.transport == SipTransport::Tls {
-            // Connected now, so that a certificate c2c cannot trust is said before any call;
+            // Connected now, so that a Domain c2c cannot trust or reach is said before any call;
             // the stack reconnects with the same trust if the connection drops.
-            let trust = trust(&account.domain)?;
-            let domain = SipAddr {
-                r#type: Some(rsipstack::sip::Transport::Tls),
-                addr: target.into(),
-            };
-            let connecting =
-                TlsConnection::connect(&domain, Some(&trust), None, Some(stop.child_token()));
-            // A port that drops what comes to it would hold the run for the system's minutes.
-            let connection = match tokio::time::timeout(TLS_CONNECT, connecting).await {
-                Ok(Ok(connection)) => connection,
-                Ok(Err(err)) => {
-                    return Err(SipError::Tls {
-                        domain: account.domain.clone(),
-                        why: err.to_string(),
-                    });
-                }
-                Err(_) => {
-                    return Err(SipError::Unresolved {
-                        domain: account.domain.clone(),
-                        why: format!(
-                            "no answer on {target} (TLS) within {} s: check this machine's internet connection (or a firewall on TCP 5061)",
-                            TLS_CONNECT.as_secs()
-                        ),
-                    });
-                }
-            };
+            let (trust, connection) = reach::connect_tls(&account.domain, target, &stop).await?;
             transport.set_tls_config(trust);
             transport.add_connection(SipConnection::Tls(connection));
         }
@@ -308,71 +213,6 @@ async fn route_incoming(
     }
 }
 
-/// How c2c's TLS connection knows the Domain: by its name (even through `--sip-proxy`), its
-/// certificate checked against the machine's own trusted authorities (`SSL_CERT_FILE` or
-/// `SSL_CERT_DIR` when set), as c2c's HTTPS requests are.
-fn trust(domain: &str) -> Result<rsipstack::transport::tls::TlsConfig, SipError> {
-    use base64::Engine;
-    let found = rustls_native_certs::load_native_certs();
-    if found.certs.is_empty() {
-        let why = found
-            .errors
-            .first()
-            .map_or("none were found".to_owned(), ToString::to_string);
-        return Err(SipError::Trust(why));
-    }
-    let mut pem = String::new();
-    for cert in &found.certs {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(cert.as_ref());
-        pem.push_str("-----BEGIN CERTIFICATE-----\n");
-        for line in encoded.as_bytes().chunks(64) {
-            pem.push_str(&String::from_utf8_lossy(line));
-            pem.push('\n');
-        }
-        pem.push_str("-----END CERTIFICATE-----\n");
-    }
-    Ok(rsipstack::transport::tls::TlsConfig {
-        ca_certs: Some(pem.into_bytes()),
-        sni_hostname: Some(domain.to_owned()),
-        ..Default::default()
-    })
-}
-
-/// The Domain's address: Twilio's SIP Domains resolve by their name (port 5060, or 5061 for TLS).
-async fn resolve(domain: &str, port: u16) -> Result<SocketAddr, SipError> {
-    let found = tokio::net::lookup_host((domain, port))
-        .await
-        .map_err(|err| SipError::Unresolved {
-            domain: domain.to_owned(),
-            why: err.to_string(),
-        })?;
-    found
-        .into_iter()
-        .find(SocketAddr::is_ipv4)
-        .ok_or_else(|| SipError::Unresolved {
-            domain: domain.to_owned(),
-            why: "it has no IPv4 address".to_owned(),
-        })
-}
-
-/// The local address the route to `target` leaves by: what c2c puts in its Contact and SDP.
-async fn route_to(target: SocketAddr) -> Result<IpAddr, SipError> {
-    let probe = tokio::net::UdpSocket::bind(match target {
-        SocketAddr::V4(_) => SocketAddr::from(([0, 0, 0, 0], 0)),
-        SocketAddr::V6(_) => SocketAddr::from(([0u16; 8], 0)),
-    })
-    .await
-    .map_err(|err| SipError::Socket(err.to_string()))?;
-    probe
-        .connect(target)
-        .await
-        .map_err(|err| SipError::Socket(format!("no route to {target}: {err}")))?;
-    probe
-        .local_addr()
-        .map(|a| a.ip())
-        .map_err(|err| SipError::Socket(err.to_string()))
-}
-
 /// Says the leg is alive every second while it runs: a late beat is a starved runtime.
 fn heartbeat(said: mpsc::UnboundedSender<Said>, stop: CancellationToken) {
     tokio::spawn(stop.run_until_cancelled_owned(async move {
@@ -451,27 +291,5 @@ impl Leg for SipLeg {
             let _ = tokio::time::timeout(Duration::from_secs(2), dialog.hangup()).await;
         }
         self.stop.cancel();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn transports_and_sounds_are_read_as_typed_and_others_say_what_is_taken() {
-        assert_eq!(SipTransport::parse(" tls "), Ok(SipTransport::Tls));
-        assert_eq!(SipTransport::parse("udp"), Ok(SipTransport::Udp));
-        assert_eq!(SipTransport::parse("tcp"), Ok(SipTransport::Tcp));
-        assert_eq!(
-            SipTransport::parse("TLS"),
-            Err("it is not udp, tcp or tls".to_owned())
-        );
-        assert_eq!(SipTransport::Tls.port(), 5061);
-        assert_eq!(SipTransport::Tcp.port(), 5060);
-        assert_eq!(SipMedia::parse("srtp"), Ok(SipMedia::Srtp));
-        assert_eq!(SipMedia::parse("rtp"), Ok(SipMedia::Rtp));
-        assert!(SipMedia::parse("zrtp").is_err());
-        assert_eq!(SipMedia::default(), SipMedia::Rtp);
     }
 }
